@@ -1,0 +1,24 @@
+//! fixpoint's use cases. Every front end (the CLI, CI mode, the MCP server)
+//! calls these and holds no logic of its own.
+//!
+//! ```no_run
+//! use std::sync::atomic::AtomicBool;
+//! use fixpoint_app::{Project, RunRequest, run_tests};
+//!
+//! let project = Project::open(Some("examples/dreamforge".as_ref()))?;
+//! let request = RunRequest { group: Some("dice".into()), ..RunRequest::default() };
+//! let run = run_tests(&project, &request, &mut fixpoint_pytest::runner::Silent, &AtomicBool::new(false))?;
+//! assert!(run.counts.total > 0);
+//! # Ok::<(), fixpoint_app::AppError>(())
+//! ```
+
+mod args;
+mod error;
+mod project;
+mod run;
+mod settings;
+
+pub use error::AppError;
+pub use project::Project;
+pub use run::{RunRequest, import_run, run_tests};
+pub use settings::Settings;

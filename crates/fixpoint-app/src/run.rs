@@ -1,0 +1,132 @@
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use fixpoint_core::Run;
+use fixpoint_pytest::import::{Format, import_file};
+use fixpoint_pytest::runner::{self, Observer, RunOptions};
+use fixpoint_pytest::{Shard, interpreter};
+
+use crate::args::split_words;
+use crate::{AppError, Project};
+
+/// What `fixpoint run` was asked for; `None` falls back to the project's
+/// settings, then to the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// Files, directories or node ids, relative to the current directory or
+    /// else to the project root.
+    pub paths: Vec<String>,
+    pub keyword: Option<String>,
+    pub markers: Option<String>,
+    pub group: Option<String>,
+    pub python: Option<PathBuf>,
+    pub jobs: Option<u32>,
+    pub shard: Option<Shard>,
+    pub reruns: Option<u32>,
+    pub test_timeout: Option<f64>,
+    pub timeout: Option<f64>,
+    /// Arguments passed to pytest as they are (after `--`).
+    pub pytest_args: Vec<String>,
+}
+
+/// Runs the project's tests as requested.
+pub fn run_tests(
+    project: &Project,
+    request: &RunRequest,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<Run, AppError> {
+    let settings = &project.settings;
+    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))?;
+
+    let mut selection: Vec<String> = Vec::new();
+    if let Some(name) = &request.group {
+        let entries = settings.groups.get(name).ok_or_else(|| AppError::UnknownGroup {
+            name: name.clone(),
+            available: settings.groups.keys().cloned().collect(),
+        })?;
+        for entry in entries {
+            selection.extend(split_words(entry).map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?);
+        }
+    }
+    let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
+    selection.extend(request.paths.iter().map(|path| resolve_path(path, &cwd, &project.root)));
+    if let Some(keyword) = &request.keyword {
+        selection.extend(["-k".to_owned(), keyword.clone()]);
+    }
+    if let Some(markers) = &request.markers {
+        selection.extend(["-m".to_owned(), markers.clone()]);
+    }
+    selection.extend(request.pytest_args.iter().cloned());
+
+    let seconds = |value: Option<f64>, what: &str| -> Result<Option<Duration>, AppError> {
+        value
+            .map(|secs| {
+                Duration::try_from_secs_f64(secs)
+                    .ok()
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| AppError::Usage(format!("{what} must be a positive number of seconds, not {secs}")))
+            })
+            .transpose()
+    };
+    let jobs = request.jobs.or(settings.jobs).unwrap_or(1);
+    if jobs == 0 {
+        return Err(AppError::Usage("-j must be at least 1".into()));
+    }
+    let options = RunOptions {
+        interpreter,
+        project_dir: project.root.clone(),
+        pytest_args: selection.iter().map(OsString::from).collect(),
+        jobs,
+        shard: request.shard,
+        reruns: request.reruns.or(settings.reruns).unwrap_or(0),
+        test_timeout: seconds(request.test_timeout.or(settings.test_timeout), "--test-timeout")?,
+        timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
+    };
+    let mut run = runner::run(&options, observer, cancel)?;
+    run.info.selection = selection;
+    run.info.group.clone_from(&request.group);
+    Ok(run)
+}
+
+/// Reads a run made elsewhere (JUnit XML or reportlog JSON lines).
+pub fn import_run(project: &Project, file: &Path, format: Option<Format>) -> Result<Run, AppError> {
+    Ok(import_file(file, format, Some(&project.root))?)
+}
+
+/// A path the user typed is relative to where they stand; when nothing is
+/// there, it is taken as relative to the project (pytest's own view).
+fn resolve_path(path: &str, cwd: &Path, root: &Path) -> String {
+    let file = path.split("::").next().unwrap_or(path);
+    let here = cwd.join(file);
+    if cwd != root && here.exists() {
+        let absolute = cwd.join(path);
+        return absolute
+            .strip_prefix(root)
+            .map_or_else(|_| absolute.display().to_string(), |rel| rel.display().to_string());
+    }
+    path.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::resolve_path;
+
+    #[test]
+    fn paths_resolve_from_where_the_user_stands() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("proj");
+        fs::create_dir_all(root.join("tests")).unwrap();
+        fs::write(root.join("tests/test_a.py"), "").unwrap();
+        // From the parent directory, `proj/tests/test_a.py::t` is inside the project.
+        assert_eq!(resolve_path("proj/tests/test_a.py::t", dir.path(), &root), "tests/test_a.py::t");
+        // A path that exists only under the project is left to pytest.
+        assert_eq!(resolve_path("tests/test_a.py", dir.path(), &root), "tests/test_a.py");
+        assert_eq!(resolve_path("tests", &root, &root), "tests");
+    }
+}

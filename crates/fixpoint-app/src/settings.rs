@@ -1,0 +1,103 @@
+//! fixpoint's settings from `[tool.fixpoint]` in `pyproject.toml`, or the top
+//! level of `fixpoint.toml` (which wins when both exist, as `ruff.toml` does).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::AppError;
+
+/// What a project's configuration file may set. Flags override every field.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Settings {
+    /// Seconds one test may run before it is killed and recorded as `timeout`.
+    pub test_timeout: Option<f64>,
+    /// Seconds the whole run may take.
+    pub timeout: Option<f64>,
+    /// How many times to rerun failing tests.
+    pub reruns: Option<u32>,
+    /// pytest processes to run at once.
+    pub jobs: Option<u32>,
+    /// Named selections: each entry is a list of pytest arguments
+    /// (`models = ["tests/models", "-m db"]`).
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct Pyproject {
+    tool: Option<Tool>,
+}
+
+#[derive(Deserialize)]
+struct Tool {
+    fixpoint: Option<Settings>,
+}
+
+impl Settings {
+    /// Reads the project's settings file; returns defaults when there is none.
+    pub fn load(root: &Path) -> Result<(Self, Option<PathBuf>), AppError> {
+        let dedicated = root.join("fixpoint.toml");
+        if dedicated.is_file() {
+            let settings: Settings = parse(&dedicated)?;
+            return Ok((settings, Some(dedicated)));
+        }
+        let pyproject = root.join("pyproject.toml");
+        if pyproject.is_file() {
+            let parsed: Pyproject = parse(&pyproject)?;
+            if let Some(settings) = parsed.tool.and_then(|tool| tool.fixpoint) {
+                return Ok((settings, Some(pyproject)));
+            }
+        }
+        Ok((Self::default(), None))
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, AppError> {
+    let invalid = |reason: String| AppError::Settings {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+    toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tool_fixpoint_from_pyproject() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = 'x'\n[tool.fixpoint]\ntest-timeout = 2.5\nreruns = 1\n[tool.fixpoint.groups]\nmodels = ['tests/models', '-m db']\n",
+        )
+        .unwrap();
+        let (settings, source) = Settings::load(dir.path()).unwrap();
+        assert_eq!(settings.test_timeout, Some(2.5));
+        assert_eq!(settings.reruns, Some(1));
+        assert_eq!(settings.groups["models"], ["tests/models", "-m db"]);
+        assert_eq!(source.unwrap(), dir.path().join("pyproject.toml"));
+    }
+
+    #[test]
+    fn fixpoint_toml_wins_and_bad_values_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("pyproject.toml"), "[tool.fixpoint]\nreruns = 1\n").unwrap();
+        fs::write(dir.path().join("fixpoint.toml"), "reruns = 3\n").unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap().0.reruns, Some(3));
+        fs::write(dir.path().join("fixpoint.toml"), "reruns = 'many'\n").unwrap();
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("fixpoint.toml: invalid fixpoint settings"), "{error}");
+    }
+
+    #[test]
+    fn no_file_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Settings::load(dir.path()).unwrap(), (Settings::default(), None));
+    }
+}

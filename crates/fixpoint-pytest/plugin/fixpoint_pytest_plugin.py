@@ -1,0 +1,267 @@
+"""fixpoint's pytest plugin: streams one JSON event per line while pytest runs.
+
+fixpoint ships this file inside its binary and loads it with
+``-p fixpoint_pytest_plugin``. It writes to the file descriptor named by
+``FIXPOINT_EVENT_FD`` (a pipe fixpoint reads as the run goes) and selects
+tests according to the ``FIXPOINT_*`` variables below. It never changes how a
+test runs.
+
+Events (``"event"`` field): ``session_start``, ``collect_report`` (a module or
+package that failed or was skipped at collection), ``collection_finish`` (the
+selected items), ``test_start``, ``test_report`` (one per setup/call/teardown
+phase), ``test_finish``, ``session_finish``. The schema is documented in
+``docs/events.md`` and versioned by ``SCHEMA``.
+
+Selection variables, applied after pytest's own ``-k``/``-m`` deselection:
+``FIXPOINT_SHARD`` (``count:M/N`` or ``hash:M/N``), ``FIXPOINT_PARTITION``
+(``I/N``: round robin over the selected items, for ``-j``),
+``FIXPOINT_ONLY_FILE`` (node ids to keep) and ``FIXPOINT_SKIP_FILE`` (node ids
+already done, to drop when fixpoint restarts a worker after a crash).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zlib
+
+import pytest
+
+SCHEMA = 1
+_CAPTURE_LIMIT = int(os.environ.get("FIXPOINT_CAPTURE_LIMIT", "16384"))
+_TEXT_LIMIT = int(os.environ.get("FIXPOINT_TEXT_LIMIT", "65536"))
+
+
+def _trim_tail(text: str, limit: int) -> str:
+    """Keeps the end of ``text``: the last lines of output matter most."""
+    if not text or len(text) <= limit:
+        return text or ""
+    return "[... %d characters trimmed ...]\n" % (len(text) - limit) + text[-limit:]
+
+
+def _trim_middle(text: str, limit: int) -> str:
+    """Keeps both ends of a traceback: the test's frame and the crash site."""
+    if not text or len(text) <= limit:
+        return text or ""
+    half = limit // 2
+    return text[:half] + "\n[... %d characters trimmed ...]\n" % (len(text) - limit) + text[-half:]
+
+
+def _parse_shard(value: str):
+    kind, _, frac = value.partition(":")
+    index, _, total = frac.partition("/")
+    return kind, int(index), int(total)
+
+
+def _read_ids(path: str | None) -> set[str] | None:
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return {line.rstrip("\n") for line in handle if line.strip()}
+
+
+def _bucket(nodeid: str, total: int) -> int:
+    """A stable 1-based bucket for a node id, the same on every machine."""
+    return zlib.crc32(nodeid.encode("utf-8")) % total + 1
+
+
+def _exception_name(exc_type) -> str:
+    module = getattr(exc_type, "__module__", "") or ""
+    name = getattr(exc_type, "__qualname__", None) or exc_type.__name__
+    if module in ("builtins", "__builtin__", ""):
+        return name
+    return module + "." + name
+
+
+def _exception_from_text(text: str) -> str | None:
+    """The exception type named by the last ``E   Type: message`` line."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("E   "):
+            head = line[4:].strip().split(":", 1)[0].strip()
+            if head and all(part.isidentifier() for part in head.split(".")):
+                return head
+    return None
+
+
+class FixpointPlugin:
+    def __init__(self, config: pytest.Config, stream) -> None:
+        self.config = config
+        self.stream = stream
+        self.items: dict[str, pytest.Item] = {}
+        shard = os.environ.get("FIXPOINT_SHARD")
+        self.shard = _parse_shard(shard) if shard else None
+        partition = os.environ.get("FIXPOINT_PARTITION")
+        self.partition = _parse_shard("count:" + partition) if partition else None
+        self.only = _read_ids(os.environ.get("FIXPOINT_ONLY_FILE"))
+        self.skip = _read_ids(os.environ.get("FIXPOINT_SKIP_FILE")) or set()
+
+    # -- output ---------------------------------------------------------
+    def emit(self, event: str, flush: bool = True, **fields) -> None:
+        # Empty fields are left out: most phases pass and carry nothing.
+        record = {"event": event}
+        record.update((key, value) for key, value in fields.items() if value is not None and value != "")
+        self.stream.write(json.dumps(record, default=str) + "\n")
+        if flush:
+            self.stream.flush()
+
+    def _rel(self, path) -> str:
+        path = str(path)
+        root = str(self.config.rootpath)
+        try:
+            rel = os.path.relpath(path, root)
+        except ValueError:
+            return path
+        return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+    def _owns_collection_error(self, nodeid: str) -> bool:
+        # A collection error belongs to one shard, so that a CI fleet records
+        # it once; `-j` workers all report it and fixpoint deduplicates.
+        if self.shard is None:
+            return True
+        return _bucket(nodeid, self.shard[2]) == self.shard[1]
+
+    # -- hooks ----------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        plugins = []
+        for _plugin, dist in self.config.pluginmanager.list_plugin_distinfo():
+            name = "%s-%s" % (dist.project_name, dist.version)
+            if name not in plugins:
+                plugins.append(name)
+        self.emit(
+            "session_start",
+            schema=SCHEMA,
+            pytest_version=pytest.__version__,
+            python_version=sys.version.split()[0],
+            python_executable=sys.executable,
+            rootdir=str(self.config.rootpath),
+            plugins=plugins,
+            pid=os.getpid(),
+        )
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.passed:
+            return
+        nodeid = report.nodeid or "."
+        if not self._owns_collection_error(nodeid):
+            return
+        text = report.longreprtext or ""
+        reason = None
+        if report.skipped and isinstance(report.longrepr, tuple):
+            reason = _skip_reason(report.longrepr[2])
+        self.emit(
+            "collect_report",
+            nodeid=nodeid,
+            path=self._rel(report.fspath) if report.fspath else nodeid,
+            outcome=report.outcome,
+            longrepr=_trim_middle(text, _TEXT_LIMIT),
+            exception_type=_exception_from_text(text) if report.failed else None,
+            message=_last_error_line(text) if report.failed else None,
+            skip_reason=reason,
+        )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list) -> None:
+        keep, drop = [], []
+        for index, item in enumerate(items):
+            nodeid = item.nodeid
+            selected = True
+            if self.shard is not None:
+                kind, shard_index, total = self.shard
+                bucket = _bucket(nodeid, total) if kind == "hash" else index % total + 1
+                selected = bucket == shard_index
+            if selected and self.only is not None:
+                selected = nodeid in self.only
+            (keep if selected else drop).append(item)
+        if self.partition is not None:
+            _, part, total = self.partition
+            kept, keep = keep, []
+            for index, item in enumerate(kept):
+                (keep if index % total + 1 == part else drop).append(item)
+        if self.skip:
+            kept, keep = keep, []
+            for item in kept:
+                (drop if item.nodeid in self.skip else keep).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        listed = []
+        for item in session.items:
+            self.items[item.nodeid] = item
+            path, line, _domain = item.location
+            listed.append({"nodeid": item.nodeid, "path": path, "line": None if line is None else line + 1})
+        self.emit("collection_finish", items=listed)
+
+    def pytest_runtest_logstart(self, nodeid: str, location) -> None:
+        item = self.items.get(nodeid)
+        markers = sorted({mark.name for mark in item.iter_markers()}) if item is not None else []
+        path, line, _domain = location
+        self.emit("test_start", nodeid=nodeid, path=path, line=None if line is None else line + 1, markers=markers)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if call.excinfo is not None:
+            report._fixpoint_exception = _exception_name(call.excinfo.type)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        crash = None
+        reprcrash = getattr(report.longrepr, "reprcrash", None)
+        if reprcrash is not None:
+            crash = {"path": self._rel(reprcrash.path), "line": reprcrash.lineno, "message": reprcrash.message}
+        skip_reason = None
+        if report.skipped and isinstance(report.longrepr, tuple):
+            skip_reason = _skip_reason(report.longrepr[2])
+        wasxfail = getattr(report, "wasxfail", None)
+        exception = getattr(report, "_fixpoint_exception", None)
+        if not report.failed and wasxfail is None:
+            exception = None
+        # Phase reports ride with the test_finish that follows them: one write per test.
+        self.emit(
+            "test_report",
+            flush=False,
+            nodeid=report.nodeid,
+            when=report.when,
+            outcome=report.outcome,
+            duration=report.duration,
+            longrepr=None if report.passed else _trim_middle(report.longreprtext, _TEXT_LIMIT),
+            exception_type=exception,
+            crash=crash,
+            skip_reason=skip_reason,
+            wasxfail=wasxfail,
+            stdout=_trim_tail(report.capstdout, _CAPTURE_LIMIT),
+            stderr=_trim_tail(report.capstderr, _CAPTURE_LIMIT),
+            log=_trim_tail(report.caplog, _CAPTURE_LIMIT),
+        )
+
+    def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
+        self.emit("test_finish", nodeid=nodeid)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        self.emit("session_finish", exitstatus=int(exitstatus))
+
+
+def _skip_reason(text) -> str:
+    text = str(text)
+    return text[len("Skipped: "):] if text.startswith("Skipped: ") else text
+
+
+def _last_error_line(text: str) -> str | None:
+    for line in reversed(text.splitlines()):
+        if line.startswith("E   "):
+            return line[4:].strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    fd = os.environ.get("FIXPOINT_EVENT_FD")
+    if not fd or hasattr(config, "workerinput"):
+        return
+    stream = os.fdopen(int(fd), "w", encoding="utf-8", buffering=1 << 16, closefd=False)
+    # Tests' own subprocesses must not hold the pipe open after pytest exits.
+    os.set_inheritable(int(fd), False)
+    config.pluginmanager.register(FixpointPlugin(config, stream), "fixpoint-events")

@@ -1,0 +1,119 @@
+//! The events fixpoint's pytest plugin streams, one JSON object per line.
+//!
+//! The plugin (`plugin/fixpoint_pytest_plugin.py`) is the producer; this is
+//! the one consumer. The reportlog importer maps pytest-reportlog's records
+//! onto the same events so that both go through one aggregation.
+
+use serde::Deserialize;
+
+/// One line of the plugin's stream.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    SessionStart(SessionStart),
+    /// A module, package or directory that failed (or was skipped) at collection.
+    CollectReport(CollectReport),
+    /// The items this pytest process will run, after every deselection.
+    CollectionFinish { items: Vec<CollectedItem> },
+    TestStart {
+        nodeid: String,
+        path: String,
+        line: Option<u32>,
+        #[serde(default)]
+        markers: Vec<String>,
+    },
+    /// One phase (setup, call, teardown) of one test.
+    TestReport(PhaseReport),
+    TestFinish { nodeid: String },
+    SessionFinish { exitstatus: i32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+pub struct SessionStart {
+    #[serde(default)]
+    pub schema: u32,
+    pub pytest_version: Option<String>,
+    pub python_version: Option<String>,
+    pub python_executable: Option<String>,
+    pub rootdir: Option<String>,
+    #[serde(default)]
+    pub plugins: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CollectReport {
+    pub nodeid: String,
+    pub path: String,
+    /// `failed` or `skipped`.
+    pub outcome: String,
+    pub longrepr: Option<String>,
+    pub exception_type: Option<String>,
+    pub message: Option<String>,
+    pub skip_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CollectedItem {
+    pub nodeid: String,
+    pub path: String,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CrashSite {
+    pub path: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+pub struct PhaseReport {
+    pub nodeid: String,
+    /// `setup`, `call` or `teardown`.
+    pub when: String,
+    /// `passed`, `failed` or `skipped`.
+    pub outcome: String,
+    #[serde(default)]
+    pub duration: f64,
+    pub longrepr: Option<String>,
+    pub exception_type: Option<String>,
+    pub crash: Option<CrashSite>,
+    pub skip_reason: Option<String>,
+    /// Present when the test is marked xfail: the reason (possibly empty).
+    pub wasxfail: Option<String>,
+    #[serde(default)]
+    pub stdout: String,
+    #[serde(default)]
+    pub stderr: String,
+    #[serde(default)]
+    pub log: String,
+}
+
+/// Parses one line of the stream; `None` for a blank line.
+pub fn parse_line(line: &str) -> Option<Result<Event, serde_json::Error>> {
+    let line = line.trim();
+    (!line.is_empty()).then(|| serde_json::from_str(line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_failed_call_phase() {
+        let line = r#"{"event": "test_report", "nodeid": "t.py::a", "when": "call", "outcome": "failed", "duration": 0.5, "exception_type": "ValueError", "crash": {"path": "t.py", "line": 3, "message": "ValueError: x"}}"#;
+        let Some(Ok(Event::TestReport(report))) = parse_line(line) else {
+            panic!("not a test report");
+        };
+        assert_eq!(report.outcome, "failed");
+        assert_eq!(report.crash.unwrap().line, Some(3));
+        assert_eq!(report.stdout, "");
+    }
+
+    #[test]
+    fn rejects_garbage_and_skips_blank_lines() {
+        assert!(parse_line("   ").is_none());
+        assert!(matches!(parse_line("{nope"), Some(Err(_))));
+        assert!(matches!(parse_line(r#"{"event": "unknown"}"#), Some(Err(_))));
+    }
+}

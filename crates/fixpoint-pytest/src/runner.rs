@@ -1,0 +1,690 @@
+//! Runs pytest as child processes and turns their event streams into a [`Run`].
+//!
+//! Each worker is one `python fixpoint_pytest_boot.py -p fixpoint_pytest_plugin
+//! --continue-on-collection-errors ARGS` in its own process group, with the
+//! plugin's events on a pipe (descriptor 3). The supervisor here:
+//!
+//! - kills a worker whose current test runs past the test timeout, records
+//!   that test as `timeout`, and starts a new worker for the tests it had not
+//!   reached (the plugin drops the ones already done);
+//! - does the same when a worker dies in a test (`crashed`);
+//! - with `-j N`, runs N workers over a round-robin partition of the selected
+//!   tests and puts the results back in collection order;
+//! - reruns failing tests in fresh processes for `--reruns`; a test that
+//!   passes on a rerun is `flaky`.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use fixpoint_core::{Outcome, Phase, Run, RunInfo, TestResult, format_rfc3339};
+
+use crate::aggregate::ResultBuilder;
+use crate::events::{CollectedItem, Event, SessionStart, parse_line};
+use crate::interpreter::Interpreter;
+use crate::sys::{describe_exit, kill_group, prepare_child};
+use crate::{PytestError, Shard, plugin};
+
+/// How often the supervisor looks at the clocks when no event arrives.
+const TICK: Duration = Duration::from_millis(50);
+/// The exit code the boot script uses when `import pytest` fails.
+const PYTEST_MISSING: i32 = 97;
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub interpreter: Interpreter,
+    /// pytest's working directory: the project root.
+    pub project_dir: PathBuf,
+    /// Selection and pass-through arguments for pytest (paths, `-k`, `-m`, ...).
+    pub pytest_args: Vec<OsString>,
+    /// Number of pytest processes (at least 1).
+    pub jobs: u32,
+    pub shard: Option<Shard>,
+    pub reruns: u32,
+    pub test_timeout: Option<Duration>,
+    /// A limit on the whole run.
+    pub timeout: Option<Duration>,
+}
+
+/// What the runner reports while it works; the binary draws it.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// Another worker finished collecting; `total` is the sum so far.
+    Collected { total: usize },
+    TestStarted { nodeid: &'a str },
+    /// A test (or a module that failed to collect) has its result. `attempt`
+    /// is 1 for the first run, 2 for the first rerun, ...
+    TestFinished { test: &'a TestResult, attempt: u32 },
+    RerunStarted { attempt: u32, tests: usize },
+    /// Something the user should know, e.g. a worker restarted after a crash.
+    Notice { message: String },
+}
+
+pub trait Observer {
+    fn progress(&mut self, event: Progress<'_>);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn progress(&mut self, _event: Progress<'_>) {}
+}
+
+/// Runs the suite. `cancel` is polled: set it (from a Ctrl-C handler) to stop
+/// the run; the result then says it was interrupted.
+pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBool) -> Result<Run, PytestError> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let workdir = tempfile::Builder::new()
+        .prefix("fixpoint-run-")
+        .tempdir()
+        .map_err(|e| PytestError::io("could not create a temporary directory", e))?;
+    let boot = plugin::install(workdir.path())?;
+    let context = Context {
+        options,
+        boot,
+        workdir: workdir.path().to_path_buf(),
+        deadline: options.timeout.map(|limit| clock + limit),
+        cancel,
+    };
+
+    let jobs = options.jobs.max(1);
+    let mut slot_envs = Vec::new();
+    for part in 1..=jobs {
+        let mut env = Vec::new();
+        if let Some(shard) = options.shard {
+            env.push(("FIXPOINT_SHARD", shard.to_string()));
+        }
+        if jobs > 1 {
+            env.push(("FIXPOINT_PARTITION", format!("{part}/{jobs}")));
+        }
+        slot_envs.push(env);
+    }
+    let main = Pass::new(&context, slot_envs, 1, observer).execute()?;
+    let order = main.collection_order();
+    let mut session = main.session.clone();
+    let mut interrupted = main.interrupted.clone();
+    let mut tests = main.builder.into_results();
+    sort_by_collection_order(&mut tests, &order);
+
+    let mut attempt = 1;
+    while attempt <= options.reruns && interrupted.is_none() {
+        let failing: Vec<String> = tests
+            .iter()
+            .filter(|test| test.outcome.is_failing() && test.phase != Some(Phase::Collection))
+            .map(|test| test.nodeid.clone())
+            .collect();
+        if failing.is_empty() {
+            break;
+        }
+        attempt += 1;
+        observer.progress(Progress::RerunStarted {
+            attempt: attempt - 1,
+            tests: failing.len(),
+        });
+        let only = context.workdir.join(format!("rerun-{attempt}.txt"));
+        fs::write(&only, failing.join("\n")).map_err(|e| PytestError::io("could not write the rerun list", e))?;
+        let workers = jobs.min(u32::try_from(failing.len()).unwrap_or(u32::MAX));
+        let envs = (1..=workers)
+            .map(|part| {
+                let mut env = vec![("FIXPOINT_ONLY_FILE", only.display().to_string())];
+                if workers > 1 {
+                    env.push(("FIXPOINT_PARTITION", format!("{part}/{workers}")));
+                }
+                env
+            })
+            .collect();
+        let rerun = Pass::new(&context, envs, attempt, observer).execute()?;
+        interrupted = interrupted.or(rerun.interrupted.clone());
+        if session.is_none() {
+            session.clone_from(&rerun.session);
+        }
+        merge_rerun(&mut tests, &failing, &rerun.builder);
+    }
+
+    let session = session.unwrap_or_default();
+    let info = RunInfo {
+        source: "run".to_owned(),
+        started_at: format_rfc3339(started_at),
+        finished_at: format_rfc3339(SystemTime::now()),
+        duration: clock.elapsed().as_secs_f64(),
+        project: options.project_dir.display().to_string(),
+        rootdir: session.rootdir,
+        python: Some(
+            session
+                .python_executable
+                .unwrap_or_else(|| options.interpreter.path.display().to_string()),
+        ),
+        python_version: session.python_version,
+        pytest_version: session.pytest_version,
+        plugins: session.plugins,
+        selection: Vec::new(),
+        group: None,
+        shard: options.shard.map(|shard| shard.to_string()),
+        workers: jobs,
+        interrupted,
+    };
+    Ok(Run::new(info, tests))
+}
+
+/// Applies a rerun's outcomes to the tests it reran.
+fn merge_rerun(tests: &mut [TestResult], rerun_ids: &[String], rerun: &ResultBuilder) {
+    let rerun_ids: HashSet<&str> = rerun_ids.iter().map(String::as_str).collect();
+    for test in tests.iter_mut().filter(|test| rerun_ids.contains(test.nodeid.as_str())) {
+        let Some(again) = rerun.get(&test.nodeid) else {
+            continue;
+        };
+        test.attempts += 1;
+        test.rerun_outcomes.push(again.outcome);
+        if again.outcome == Outcome::Passed {
+            // Keep the first failure's details: they say how it flakes.
+            test.outcome = Outcome::Flaky;
+        }
+    }
+}
+
+/// Collection errors first, in the order they came; then tests in the order
+/// pytest collected them.
+fn sort_by_collection_order(tests: &mut [TestResult], order: &HashMap<String, usize>) {
+    tests.sort_by_key(|test| order.get(&test.nodeid).map_or((0, 0), |&at| (1, at)));
+}
+
+struct Context<'a> {
+    options: &'a RunOptions,
+    boot: PathBuf,
+    workdir: PathBuf,
+    deadline: Option<Instant>,
+    cancel: &'a AtomicBool,
+}
+
+enum Message {
+    Event(usize, Event),
+    Garbled(usize, String),
+    Closed(usize),
+}
+
+/// Why the supervisor killed a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kill {
+    TestTimeout,
+    RunTimeout,
+    Interrupted,
+}
+
+struct Current {
+    nodeid: String,
+    path: String,
+    line: Option<u32>,
+    started: Instant,
+}
+
+/// One worker position: its selection, and the pytest process filling it now.
+struct Slot {
+    env: Vec<(&'static str, String)>,
+    child: Option<Child>,
+    spawns: u32,
+    tests_since_spawn: u32,
+    session_seen: bool,
+    finished_status: Option<i32>,
+    /// The first collection of this slot: the tests it owes.
+    collected: Option<Vec<CollectedItem>>,
+    current: Option<Current>,
+    done: HashSet<String>,
+    kill: Option<Kill>,
+    stdout_log: PathBuf,
+    stderr_log: PathBuf,
+}
+
+/// One round of pytest processes: the main run, or one rerun.
+struct Pass<'a, 'o> {
+    context: &'a Context<'a>,
+    slots: Vec<Slot>,
+    attempt: u32,
+    observer: &'o mut dyn Observer,
+    builder: ResultBuilder,
+    session: Option<SessionStart>,
+    interrupted: Option<String>,
+    collected_total: usize,
+    sender: mpsc::Sender<Message>,
+    receiver: mpsc::Receiver<Message>,
+}
+
+impl<'a, 'o> Pass<'a, 'o> {
+    fn new(
+        context: &'a Context<'a>,
+        envs: Vec<Vec<(&'static str, String)>>,
+        attempt: u32,
+        observer: &'o mut dyn Observer,
+    ) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let slots = envs
+            .into_iter()
+            .map(|env| Slot {
+                env,
+                child: None,
+                spawns: 0,
+                tests_since_spawn: 0,
+                session_seen: false,
+                finished_status: None,
+                collected: None,
+                current: None,
+                done: HashSet::new(),
+                kill: None,
+                stdout_log: PathBuf::new(),
+                stderr_log: PathBuf::new(),
+            })
+            .collect();
+        Self {
+            context,
+            slots,
+            attempt,
+            observer,
+            builder: ResultBuilder::new(),
+            session: None,
+            interrupted: None,
+            collected_total: 0,
+            sender,
+            receiver,
+        }
+    }
+
+    fn execute(mut self) -> Result<Self, PytestError> {
+        for index in 0..self.slots.len() {
+            if let Err(error) = self.spawn(index) {
+                self.kill_all(Kill::Interrupted);
+                return Err(error);
+            }
+        }
+        let result = self.supervise();
+        if result.is_err() {
+            self.kill_all(Kill::Interrupted);
+            for slot in &mut self.slots {
+                if let Some(mut child) = slot.child.take() {
+                    let _ = child.wait();
+                }
+            }
+        }
+        result.map(|()| self)
+    }
+
+    fn supervise(&mut self) -> Result<(), PytestError> {
+        while self.slots.iter().any(|slot| slot.child.is_some()) {
+            match self.receiver.recv_timeout(TICK) {
+                Ok(Message::Event(index, event)) => self.on_event(index, event),
+                Ok(Message::Garbled(index, line)) => self.observer.progress(Progress::Notice {
+                    message: format!("worker {} sent an unreadable event: {line}", index + 1),
+                }),
+                Ok(Message::Closed(index)) => self.on_exit(index)?,
+                Err(_) => {}
+            }
+            self.check_clocks();
+        }
+        Ok(())
+    }
+
+    fn spawn(&mut self, index: usize) -> Result<(), PytestError> {
+        let options = self.context.options;
+        let slot = &mut self.slots[index];
+        slot.spawns += 1;
+        slot.tests_since_spawn = 0;
+        slot.session_seen = false;
+        slot.finished_status = None;
+        slot.kill = None;
+        let stem = self.context.workdir.join(format!("attempt{}-worker{}-{}", self.attempt, index + 1, slot.spawns));
+        slot.stdout_log = stem.with_extension("out");
+        slot.stderr_log = stem.with_extension("err");
+        let log = |path: &Path| File::create(path).map_err(|e| PytestError::io(format!("could not create {}", path.display()), e));
+        let (stdout, stderr) = (log(&slot.stdout_log)?, log(&slot.stderr_log)?);
+
+        let (reader, writer) = std::io::pipe().map_err(|e| PytestError::io("could not create a pipe", e))?;
+        let mut command = Command::new(&options.interpreter.path);
+        command
+            .arg(&self.context.boot)
+            .args(["-p", plugin::MODULE, "--continue-on-collection-errors"])
+            .args(&options.pytest_args)
+            .current_dir(&options.project_dir)
+            .env("FIXPOINT_EVENT_FD", "3")
+            .envs(slot.env.iter().map(|(key, value)| (*key, value)))
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr);
+        if !slot.done.is_empty() {
+            let skip = stem.with_extension("skip");
+            let ids: Vec<&str> = slot.done.iter().map(String::as_str).collect();
+            fs::write(&skip, ids.join("\n")).map_err(|e| PytestError::io("could not write the skip list", e))?;
+            command.env("FIXPOINT_SKIP_FILE", &skip);
+        }
+        prepare_child(&mut command, writer.as_raw_fd());
+        let child = command.spawn().map_err(|source| PytestError::Spawn {
+            python: options.interpreter.path.clone(),
+            source,
+        })?;
+        drop(command);
+        drop(writer);
+        slot.child = Some(child);
+
+        let sender = self.sender.clone();
+        thread::spawn(move || {
+            for line in BufReader::with_capacity(1 << 16, reader).lines() {
+                let Ok(line) = line else { break };
+                let message = match parse_line(&line) {
+                    None => continue,
+                    Some(Ok(event)) => Message::Event(index, event),
+                    Some(Err(_)) => Message::Garbled(index, line),
+                };
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+            let _ = sender.send(Message::Closed(index));
+        });
+        Ok(())
+    }
+
+    fn on_event(&mut self, index: usize, event: Event) {
+        let slot = &mut self.slots[index];
+        match event {
+            Event::SessionStart(start) => {
+                slot.session_seen = true;
+                if self.session.is_none() {
+                    self.session = Some(start);
+                }
+            }
+            Event::CollectReport(report) => {
+                // A rerun collects the same broken modules again: not news.
+                if let Some(test) = self.builder.collect_report(report).filter(|_| self.attempt == 1) {
+                    self.observer.progress(Progress::TestFinished {
+                        test,
+                        attempt: self.attempt,
+                    });
+                }
+            }
+            Event::CollectionFinish { items } => {
+                if slot.collected.is_none() {
+                    self.collected_total += items.len();
+                    slot.collected = Some(items);
+                    self.observer.progress(Progress::Collected {
+                        total: self.collected_total,
+                    });
+                }
+            }
+            Event::TestStart {
+                nodeid,
+                path,
+                line,
+                markers,
+            } => {
+                slot.tests_since_spawn += 1;
+                self.builder.start_test(&nodeid, &path, line, markers);
+                self.observer.progress(Progress::TestStarted { nodeid: &nodeid });
+                slot.current = Some(Current {
+                    nodeid,
+                    path,
+                    line,
+                    started: Instant::now(),
+                });
+            }
+            Event::TestReport(report) => {
+                self.builder.phase(report);
+            }
+            Event::TestFinish { nodeid } => {
+                slot.current = None;
+                if let Some(test) = self.builder.get(&nodeid) {
+                    self.observer.progress(Progress::TestFinished {
+                        test,
+                        attempt: self.attempt,
+                    });
+                }
+                slot.done.insert(nodeid);
+            }
+            Event::SessionFinish { exitstatus } => slot.finished_status = Some(exitstatus),
+        }
+    }
+
+    /// The worker's event stream closed: find out why, record what its
+    /// current test suffered, and start a new worker if tests remain.
+    fn on_exit(&mut self, index: usize) -> Result<(), PytestError> {
+        let Some(mut child) = self.slots[index].child.take() else {
+            return Ok(());
+        };
+        let status = child
+            .wait()
+            .map_err(|e| PytestError::io("could not wait for pytest", e))?;
+        let slot = &mut self.slots[index];
+        let current = slot.current.take();
+        match slot.kill.take() {
+            Some(Kill::Interrupted) => {
+                if let Some(current) = current {
+                    self.builder.remove(&current.nodeid);
+                }
+                self.interrupted.get_or_insert_with(|| "interrupted".to_owned());
+                return Ok(());
+            }
+            Some(Kill::RunTimeout) => {
+                if let Some(current) = current {
+                    self.record_kill(index, &current, Outcome::Timeout, "the run timed out (--timeout) while this test ran".to_owned());
+                }
+                let limit = self.context.options.timeout.unwrap_or_default().as_secs_f64();
+                self.interrupted
+                    .get_or_insert_with(|| format!("the run timed out after {limit}s (--timeout)"));
+                return Ok(());
+            }
+            Some(Kill::TestTimeout) => {
+                if let Some(current) = current {
+                    let limit = self.context.options.test_timeout.unwrap_or_default().as_secs_f64();
+                    let message = format!("exceeded the test timeout of {limit}s and was killed");
+                    self.record_kill(index, &current, Outcome::Timeout, message);
+                }
+            }
+            None => {
+                if let Some(current) = current {
+                    let message = format!("the pytest process died while this test ran: {}", describe_exit(status));
+                    self.record_kill(index, &current, Outcome::Crashed, message);
+                } else if let Some(exitstatus) = slot.finished_status {
+                    return self.on_session_end(index, exitstatus);
+                } else if !slot.session_seen {
+                    return Err(self.startup_failure(index, status));
+                } else if slot.collected.is_none() {
+                    return Err(PytestError::PytestFailed {
+                        status: describe_exit(status),
+                        detail: format!("pytest died during collection: {}", self.output_excerpt(index)),
+                    });
+                }
+            }
+        }
+        self.respawn_for_remaining(index)
+    }
+
+    fn on_session_end(&mut self, index: usize, exitstatus: i32) -> Result<(), PytestError> {
+        let slot = &self.slots[index];
+        let ran_nothing = slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
+        // 3: internal error, 4: usage error (bad path, bad option).
+        if matches!(exitstatus, 3 | 4) && ran_nothing {
+            return Err(PytestError::PytestFailed {
+                status: format!("exit status {exitstatus}"),
+                detail: self.output_excerpt(index),
+            });
+        }
+        if exitstatus == 2 && self.interrupted.is_none() {
+            self.interrupted = Some(format!("pytest stopped early: {}", self.output_excerpt(index)));
+        }
+        Ok(())
+    }
+
+    fn startup_failure(&self, index: usize, status: ExitStatus) -> PytestError {
+        let interpreter = &self.context.options.interpreter;
+        if status.code() == Some(PYTEST_MISSING) {
+            return PytestError::PytestMissing {
+                python: interpreter.path.clone(),
+                origin: interpreter.origin.to_string(),
+            };
+        }
+        PytestError::PytestFailed {
+            status: describe_exit(status),
+            detail: self.output_excerpt(index),
+        }
+    }
+
+    fn record_kill(&mut self, index: usize, current: &Current, outcome: Outcome, message: String) {
+        let attempt = self.attempt;
+        let slot = &mut self.slots[index];
+        slot.done.insert(current.nodeid.clone());
+        let stderr = if outcome == Outcome::Crashed {
+            read_tail(&slot.stderr_log, 8192)
+        } else {
+            String::new()
+        };
+        let test = self.builder.set_outcome(
+            &current.nodeid,
+            &current.path,
+            current.line,
+            outcome,
+            message,
+            current.started.elapsed().as_secs_f64(),
+        );
+        if !stderr.is_empty() {
+            test.longrepr = Some(stderr);
+        }
+        self.observer.progress(Progress::TestFinished { test, attempt });
+    }
+
+    fn respawn_for_remaining(&mut self, index: usize) -> Result<(), PytestError> {
+        let slot = &self.slots[index];
+        let remaining = slot
+            .collected
+            .as_ref()
+            .map_or(0, |items| items.iter().filter(|item| !slot.done.contains(&item.nodeid)).count());
+        if remaining == 0 || slot.tests_since_spawn == 0 || self.interrupted.is_some() {
+            return Ok(());
+        }
+        self.observer.progress(Progress::Notice {
+            message: format!("worker {} restarted for its {remaining} remaining tests", index + 1),
+        });
+        self.spawn(index)
+    }
+
+    fn check_clocks(&mut self) {
+        if self.context.cancel.load(Ordering::Relaxed) {
+            self.kill_all(Kill::Interrupted);
+            return;
+        }
+        if self.context.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            self.kill_all(Kill::RunTimeout);
+            return;
+        }
+        let Some(limit) = self.context.options.test_timeout else {
+            return;
+        };
+        for slot in &mut self.slots {
+            let overdue = slot.current.as_ref().is_some_and(|current| current.started.elapsed() > limit);
+            if overdue && slot.kill.is_none() {
+                if let Some(child) = &slot.child {
+                    kill_group(child.id());
+                    slot.kill = Some(Kill::TestTimeout);
+                }
+            }
+        }
+    }
+
+    fn kill_all(&mut self, reason: Kill) {
+        for slot in &mut self.slots {
+            if let Some(child) = &slot.child {
+                if slot.kill.is_none_or(|kill| kill == Kill::TestTimeout) {
+                    kill_group(child.id());
+                    slot.kill = Some(reason);
+                }
+            }
+        }
+    }
+
+    /// One line from pytest's own output that explains a failure to start.
+    fn output_excerpt(&self, index: usize) -> String {
+        let slot = &self.slots[index];
+        let text = format!("{}\n{}", read_tail(&slot.stderr_log, 16384), read_tail(&slot.stdout_log, 16384));
+        explain_output(&text)
+    }
+
+    /// Tests in collection order across the partition: item `k` of worker
+    /// `s` (of `n`) was item `k * n + s` of the selection.
+    fn collection_order(&self) -> HashMap<String, usize> {
+        let workers = self.slots.len();
+        let mut order = HashMap::new();
+        for (slot_index, slot) in self.slots.iter().enumerate() {
+            for (k, item) in slot.collected.iter().flatten().enumerate() {
+                order.insert(item.nodeid.clone(), k * workers + slot_index);
+            }
+        }
+        order
+    }
+}
+
+/// The most telling line of pytest's output: its first error line, joined to
+/// the exception it ends with.
+fn explain_output(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).filter(|line| !line.trim().is_empty()).collect();
+    let first_error = lines.iter().find(|line| {
+        line.starts_with("ERROR") || line.starts_with("ImportError") || line.contains("Error while") || line.starts_with("fixpoint:")
+    });
+    let exception = lines.iter().rev().find(|line| line.starts_with("E   ")).map(|line| line[4..].trim());
+    match (first_error, exception) {
+        (Some(first), Some(exception)) if !first.contains(exception) => format!("{first} {exception}"),
+        (Some(first), _) => (*first).to_owned(),
+        (None, Some(exception)) => exception.to_owned(),
+        (None, None) => lines.last().map_or_else(|| "pytest printed nothing".to_owned(), |line| (*line).to_owned()),
+    }
+}
+
+fn read_tail(path: &Path, limit: u64) -> String {
+    let Ok(mut file) = File::open(path) else {
+        return String::new();
+    };
+    let length = file.metadata().map_or(0, |meta| meta.len());
+    if length > limit {
+        let _ = file.seek(SeekFrom::Start(length - limit));
+    }
+    let mut bytes = Vec::new();
+    let _ = file.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_a_conftest_import_error_in_one_line() {
+        let output = "ImportError while loading conftest '/p/tests/conftest.py'.\ntests/conftest.py:1: in <module>\n    import nope\nE   ModuleNotFoundError: No module named 'nope'\n";
+        assert_eq!(
+            explain_output(output),
+            "ImportError while loading conftest '/p/tests/conftest.py'. ModuleNotFoundError: No module named 'nope'"
+        );
+        assert_eq!(explain_output("ERROR: file or directory not found: nope\n\n"), "ERROR: file or directory not found: nope");
+        assert_eq!(explain_output(""), "pytest printed nothing");
+    }
+
+    #[test]
+    fn merges_reruns_into_flaky_and_still_failing() {
+        let mut first = TestResult::new("t.py::a", "t.py", Some(1));
+        first.outcome = Outcome::Failed;
+        let mut second = first.clone();
+        second.nodeid = "t.py::b".into();
+        let mut tests = vec![first, second];
+        let mut rerun = ResultBuilder::new();
+        rerun.start_test("t.py::a", "t.py", Some(1), Vec::new());
+        rerun.set_outcome("t.py::b", "t.py", Some(2), Outcome::Failed, "again".into(), 0.1);
+        merge_rerun(&mut tests, &["t.py::a".into(), "t.py::b".into()], &rerun);
+        assert_eq!((tests[0].outcome, tests[0].attempts), (Outcome::Flaky, 2));
+        assert_eq!(tests[1].outcome, Outcome::Failed);
+        assert_eq!(tests[1].rerun_outcomes, vec![Outcome::Failed]);
+    }
+}

@@ -1,0 +1,133 @@
+//! Every flag of every command, with its documentation as `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fixpoint_pytest::Shard;
+
+/// fixpoint takes a Python project's failing pytest suite to green and keeps it there.
+///
+/// Exit codes: 0 everything passed, 1 tests failed, 2 usage or tool error.
+#[derive(Debug, Parser)]
+#[command(name = "fixpoint", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The project directory [default: the nearest directory at or above the
+    /// current one with a pyproject.toml, pytest.ini, setup.cfg, tox.ini or fixpoint.toml].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The Python interpreter that runs the tests [default: $FIXPOINT_PYTHON, then the
+    /// project's .venv/ or venv/, then $VIRTUAL_ENV, then python3 on PATH].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Print only results and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print every test as it finishes, passes included, even on a terminal.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Never draw a progress bar.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the project's pytest suite and record what happened to every test.
+    ///
+    /// pytest runs as a child process with fixpoint's plugin; a collection error in
+    /// one file never stops the others, a hanging test is killed after --test-timeout,
+    /// and a test that crashes the interpreter is recorded as `crashed` while the run
+    /// goes on.
+    Run(RunArgs),
+    /// Read a run produced elsewhere: JUnit XML (`pytest --junitxml`) or
+    /// pytest-reportlog JSON lines (`pytest --report-log`).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Progress and a pytest-style summary for people.
+    Text,
+    /// The whole run as one JSON document on stdout (see docs/json.md).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Files, directories or node ids to run [default: pytest's own testpaths].
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// Only tests matching this keyword expression (pytest's -k).
+    #[arg(short = 'k', value_name = "EXPR")]
+    pub keyword: Option<String>,
+    /// Only tests matching this marker expression (pytest's -m).
+    #[arg(short = 'm', value_name = "MARKEXPR")]
+    pub markers: Option<String>,
+    /// Run a named group from [tool.fixpoint.groups] in pyproject.toml (or fixpoint.toml).
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// Number of pytest processes to run at once, each over a share of the tests.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<u32>,
+    /// Run one deterministic slice of the suite: `M/N` or `count:M/N` (test number i
+    /// goes to slice i mod N + 1) or `hash:M/N` (by a hash of the node id).
+    #[arg(long, value_name = "M/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Rerun failing tests up to N times; a test that then passes is `flaky`.
+    #[arg(long, value_name = "N")]
+    pub reruns: Option<u32>,
+    /// Kill a test that runs longer than this many seconds and record it as `timeout`.
+    #[arg(long, value_name = "SECS")]
+    pub test_timeout: Option<f64>,
+    /// Stop the whole run after this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+    /// Extra arguments for pytest, after `--`.
+    #[arg(last = true, value_name = "PYTEST_ARGS")]
+    pub pytest_args: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Decide from the file's first character.
+    Auto,
+    Junit,
+    Reportlog,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The report file to read.
+    pub file: PathBuf,
+    /// The file's format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
+    pub format: ImportFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

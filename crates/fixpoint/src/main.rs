@@ -1,0 +1,52 @@
+//! The `fixpoint` command line: parses flags, calls the application layer,
+//! prints. No logic of its own lives here.
+
+mod cli;
+mod commands;
+mod interrupt;
+mod printer;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::printer::Printer;
+
+/// fixpoint's documented exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything passed.
+    Success = 0,
+    /// Tests or checks failed.
+    Failure = 1,
+    /// A usage or tool error: nothing could be judged.
+    Error = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // clap's own --help and --version are successes, every other exit is a usage error.
+            return ExitCode::from(if error.use_stderr() { ExitStatus::Error as u8 } else { 0 });
+        }
+    };
+    let printer = Printer::new(cli.global.quiet, cli.global.verbose, cli.global.no_progress);
+    let result = match cli.command {
+        Command::Run(args) => commands::run::run(&cli.global, args, &printer),
+        Command::Import(ref args) => commands::import::import(&cli.global, args, &printer),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(error) => {
+            // A closed stdout (`fixpoint run | head`) is not worth a message.
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::from(ExitStatus::Failure as u8);
+            }
+            printer.error(&format!("{error:#}"));
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}

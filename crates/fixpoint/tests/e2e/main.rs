@@ -1,0 +1,11 @@
+//! End-to-end tests: the real `fixpoint` binary against real Python projects
+//! run by real pytest.
+//!
+//! They need a Python with pytest (and pytest-reportlog) installed, named by
+//! `FIXPOINT_TEST_PYTHON`; `scripts/test` creates one and sets it.
+
+mod errors;
+mod hazards;
+mod import;
+mod outcomes;
+mod support;

@@ -1,0 +1,244 @@
+//! Every outcome pytest knows, as fixpoint records it, checked against what
+//! pytest itself reports for the same project.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{fixpoint, outcomes, project, pytest, python, run_json, stdout, test};
+
+/// pytest's per-test verdicts from `-v -rA`: a test reported twice (failed
+/// in its body, then an error in teardown) keeps the failure.
+fn pytest_verdicts(output: &str) -> (BTreeMap<String, String>, usize) {
+    let mut verdicts: BTreeMap<String, String> = BTreeMap::new();
+    let mut reported_twice = 0;
+    for line in output.lines() {
+        let mut words = line.split_whitespace();
+        let (Some(first), Some(second)) = (words.next(), words.next()) else { continue };
+        let (nodeid, word) = if first.contains("::") {
+            (first, second)
+        } else if first == "ERROR" && !second.contains("::") && second.ends_with(".py") {
+            // A collection error in the short summary: `ERROR tests/test_x.py`.
+            (second, "ERROR")
+        } else {
+            continue;
+        };
+        let outcome = match word {
+            "PASSED" => "passed",
+            "FAILED" => "failed",
+            "ERROR" => "error",
+            "SKIPPED" => "skipped",
+            "XFAIL" => "xfailed",
+            "XPASS" => "xpassed",
+            _ => continue,
+        };
+        match verdicts.get(nodeid).map(String::as_str) {
+            Some("failed") if outcome == "error" => reported_twice += 1,
+            Some("failed") => {}
+            _ => {
+                verdicts.insert(nodeid.to_owned(), outcome.to_owned());
+            }
+        }
+    }
+    (verdicts, reported_twice)
+}
+
+/// pytest's closing line as counts per outcome word.
+fn pytest_summary(output: &str) -> BTreeMap<String, u64> {
+    let line = output.lines().rev().find(|line| line.contains(" in ") && line.contains("passed")).unwrap();
+    let body = line.trim_matches(|c| c == '=' || c == ' ');
+    let body = &body[..body.rfind(" in ").unwrap()];
+    body.split(", ")
+        .map(|part| {
+            let (count, word) = part.split_once(' ').unwrap();
+            let word = match word {
+                "errors" => "error",
+                "warnings" => "warning",
+                other => other,
+            };
+            (word.to_owned(), count.parse().unwrap())
+        })
+        .collect()
+}
+
+fn counts(document: &Value) -> BTreeMap<String, u64> {
+    document["counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, value)| *key != "total" && value.as_u64().unwrap() > 0)
+        .map(|(key, value)| (key.clone(), value.as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn per_test_outcomes_and_counts_equal_what_pytest_reports() {
+    let (_keep, plain) = project("outcomes");
+    let output = pytest(&plain, &["-v", "-rA"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let (verdicts, reported_twice) = pytest_verdicts(&text);
+    let mut pytest_counts = pytest_summary(&text);
+    pytest_counts.remove("warning");
+
+    let (_keep2, dir) = project("outcomes");
+    let (code, document) = run_json(&dir, &[]);
+    assert_eq!(code, 1, "tests failed, so the exit code is 1");
+    assert_eq!(outcomes(&document), verdicts);
+    assert_eq!(verdicts.len(), 27, "the fixture project has 25 tests and 2 broken modules");
+
+    // pytest counts reports, fixpoint counts tests: a test that fails and then
+    // errors in teardown is one `failed` here and `1 failed, 1 error` there.
+    assert_eq!(reported_twice, 1);
+    let mut ours = counts(&document);
+    *ours.get_mut("error").unwrap() += reported_twice as u64;
+    assert_eq!(ours, pytest_counts);
+}
+
+#[test]
+fn results_carry_what_a_developer_needs() {
+    let (_keep, dir) = project("outcomes");
+    let (_, document) = run_json(&dir, &[]);
+    let info = &document["info"];
+    assert_eq!(document["schema_version"], 1);
+    assert!(info["pytest_version"].as_str().unwrap().starts_with(|c: char| c.is_ascii_digit()));
+    assert!(info["python_version"].as_str().unwrap().starts_with("3."));
+    assert_eq!(info["source"], "run");
+
+    let failure = test(&document, "tests/test_basic.py::test_exception_fails");
+    assert_eq!(failure["exception_type"], "KeyError");
+    assert_eq!(failure["message"], "KeyError: 'goblin'");
+    assert_eq!(failure["crash"]["path"], "tests/test_basic.py");
+    assert_eq!(failure["crash"]["line"], 22);
+    assert_eq!(failure["line"], 19);
+    assert_eq!(failure["phase"], "call");
+    assert_eq!(failure["stdout"], "rolling the dice\n");
+    assert_eq!(failure["stderr"], "warning on stderr\n");
+    assert!(failure["longrepr"].as_str().unwrap().contains("raise KeyError(\"goblin\")"));
+
+    let broken = test(&document, "tests/test_broken_import.py");
+    assert_eq!((broken["outcome"].as_str(), broken["phase"].as_str()), (Some("error"), Some("collection")));
+    assert_eq!(broken["exception_type"], "ModuleNotFoundError");
+    assert_eq!(broken["message"], "ModuleNotFoundError: No module named 'dreamforge'");
+    assert_eq!(test(&document, "tests/test_syntax_error.py")["exception_type"], "SyntaxError");
+
+    let setup = test(&document, "tests/test_fixtures.py::test_setup_error");
+    assert_eq!((setup["phase"].as_str(), setup["exception_type"].as_str()), (Some("setup"), Some("RuntimeError")));
+    assert_eq!(test(&document, "tests/test_fixtures.py::test_missing_fixture")["message"], "fixture 'campaign_factory' not found");
+    assert_eq!(test(&document, "tests/test_basic.py::test_skipped")["message"], "not ready");
+    assert_eq!(test(&document, "tests/test_basic.py::test_expected_failure")["message"], "known bug 7");
+    assert_eq!(test(&document, "tests/test_basic.py::test_marked_db")["markers"], serde_json::json!(["db"]));
+    // Collection errors first, then collection order.
+    let order: Vec<&str> = document["tests"].as_array().unwrap().iter().map(|t| t["nodeid"].as_str().unwrap()).collect();
+    assert_eq!(&order[..3], ["tests/test_broken_import.py", "tests/test_syntax_error.py", "tests/test_basic.py::test_passes"]);
+}
+
+#[test]
+fn text_output_ends_with_a_pytest_style_summary() {
+    let (_keep, dir) = project("outcomes");
+    let python = python();
+    let output = fixpoint(&dir, &["run", "--python", python.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("8 failed, 10 passed, 3 skipped, 1 xfailed, 1 xpassed, 4 errors in ") && last.ends_with('s'),
+        "{last}"
+    );
+    assert!(text.contains("FAILED tests/test_basic.py::test_exception_fails - KeyError: 'goblin'"), "{text}");
+    assert!(text.contains("ERROR tests/test_broken_import.py - ModuleNotFoundError"), "{text}");
+    // Progress went to stderr, one line per test in a log.
+    let progress = crate::support::stderr(&output);
+    assert!(progress.contains("PASS [") && progress.contains("tests/unit/test_math.py::test_add"), "{progress}");
+}
+
+fn reset_flaky(dir: &Path) {
+    let _ = fs::remove_file(dir.join("tests/unit/.flaky-state"));
+}
+
+fn nodeids(document: &Value) -> Vec<String> {
+    document["tests"].as_array().unwrap().iter().map(|t| t["nodeid"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn parallel_and_sharded_runs_equal_the_single_process_run() {
+    let (_keep, dir) = project("outcomes");
+    let (_, single) = run_json(&dir, &[]);
+    for jobs in ["2", "3"] {
+        reset_flaky(&dir);
+        let (code, parallel) = run_json(&dir, &["-j", jobs]);
+        assert_eq!(code, 1);
+        assert_eq!(outcomes(&parallel), outcomes(&single), "-j {jobs}");
+        assert_eq!(nodeids(&parallel), nodeids(&single), "-j {jobs} keeps collection order");
+        assert_eq!(parallel["info"]["workers"], jobs.parse::<u32>().unwrap());
+    }
+    for kind in ["count", "hash"] {
+        let mut union = BTreeMap::new();
+        let mut sizes = Vec::new();
+        for index in 1..=3 {
+            reset_flaky(&dir);
+            let shard = format!("{kind}:{index}/3");
+            let (_, part) = run_json(&dir, &["--shard", &shard]);
+            assert_eq!(part["info"]["shard"], shard);
+            let part = outcomes(&part);
+            sizes.push(part.keys().filter(|id| id.contains("::")).count());
+            for (nodeid, outcome) in part {
+                assert!(union.insert(nodeid.clone(), outcome).is_none(), "{nodeid} ran in two shards");
+            }
+        }
+        assert_eq!(union, outcomes(&single), "the {kind} shards together are the whole suite");
+        if kind == "count" {
+            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
+        }
+    }
+}
+
+#[test]
+fn reruns_turn_a_test_that_passes_again_into_flaky() {
+    let (_keep, dir) = project("outcomes");
+    let (code, document) = run_json(&dir, &["--reruns", "2", "-j", "2"]);
+    assert_eq!(code, 1);
+    let flaky = test(&document, "tests/unit/test_flaky.py::test_flaky");
+    assert_eq!(flaky["outcome"], "flaky");
+    assert_eq!(flaky["attempts"], 2);
+    assert_eq!(flaky["rerun_outcomes"], serde_json::json!(["passed"]));
+    assert_eq!(flaky["message"], "AssertionError: timing window missed", "the first failure is kept");
+    let still = test(&document, "tests/unit/test_math.py::test_off_by_one");
+    assert_eq!((still["outcome"].as_str(), still["attempts"].as_u64()), (Some("failed"), Some(3)));
+    assert_eq!(test(&document, "tests/test_broken_import.py")["attempts"], 1, "collection errors are not rerun");
+    assert_eq!(document["counts"]["flaky"], 1);
+}
+
+#[test]
+fn groups_keywords_markers_and_node_ids_select_tests() {
+    let (_keep, dir) = project("outcomes");
+    let tests_only = |document: &Value| -> BTreeSet<String> { outcomes(document).into_keys().filter(|id| id.contains("::")).collect() };
+
+    let (_, unit) = run_json(&dir, &["--group", "unit"]);
+    let unit = tests_only(&unit);
+    assert_eq!(unit.len(), 5);
+    assert!(unit.iter().all(|id| id.starts_with("tests/unit/")), "{unit:?}");
+
+    let (_, db) = run_json(&dir, &["--group", "db"]);
+    let expected: BTreeSet<String> = [
+        "tests/test_basic.py::test_marked_db",
+        "tests/test_fixtures.py::test_uses_tmp_path",
+        "tests/unit/test_math.py::test_unit_db",
+    ]
+    .map(str::to_owned)
+    .into();
+    assert_eq!(tests_only(&db), expected);
+    assert_eq!(db["info"]["group"], "db");
+    assert_eq!(db["info"]["selection"], serde_json::json!(["tests", "-m", "db"]));
+
+    let (_, keyword) = run_json(&dir, &["-k", "parametrized"]);
+    assert_eq!(tests_only(&keyword).len(), 3);
+    let (_, marked) = run_json(&dir, &["-m", "db and not slow", "tests/unit"]);
+    assert_eq!(tests_only(&marked), ["tests/unit/test_math.py::test_unit_db".to_owned()].into());
+
+    // From a subdirectory, paths are relative to where the user stands.
+    let (code, one) = run_json(&dir.join("tests/unit"), &["test_math.py::test_add"]);
+    assert_eq!(code, 0);
+    assert_eq!(outcomes(&one).into_iter().collect::<Vec<_>>(), [("tests/unit/test_math.py::test_add".to_owned(), "passed".to_owned())]);
+}

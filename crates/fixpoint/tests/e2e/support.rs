@@ -1,0 +1,106 @@
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The Python that has pytest, from `scripts/test`.
+pub fn python() -> PathBuf {
+    let path = std::env::var_os("FIXPOINT_TEST_PYTHON").expect(
+        "FIXPOINT_TEST_PYTHON is not set: run the tests with scripts/test, which creates a virtual environment with pytest",
+    );
+    PathBuf::from(path)
+}
+
+fn projects() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects")
+}
+
+/// A fresh copy of a fixture project in a temporary directory.
+pub fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join(name);
+    copy_tree(&projects().join(name), &target);
+    (dir, target)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "__pycache__" || name == ".pytest_cache" || name == ".flaky-state" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &to.join(&name));
+        } else {
+            fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Runs the fixpoint binary in `dir`.
+pub fn fixpoint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fixpoint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("FIXPOINT_PYTHON")
+        .env_remove("VIRTUAL_ENV")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// `fixpoint run --output-format json` with the test Python; returns the exit code and document.
+pub fn run_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let python = python();
+    let mut args = vec!["run", "--python", python.to_str().unwrap(), "--output-format", "json"];
+    args.extend_from_slice(extra);
+    let output = fixpoint(dir, &args);
+    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap(), document)
+}
+
+/// node id → outcome from a run document.
+pub fn outcomes(document: &Value) -> BTreeMap<String, String> {
+    document["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|test| (test["nodeid"].as_str().unwrap().to_owned(), test["outcome"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+pub fn test<'a>(document: &'a Value, nodeid: &str) -> &'a Value {
+    document["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|test| test["nodeid"] == nodeid)
+        .unwrap_or_else(|| panic!("{nodeid} is not in the run"))
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Plain pytest, as a user would run it, in `dir`.
+pub fn pytest(dir: &Path, args: &[&str]) -> Output {
+    Command::new(python())
+        .args(["-m", "pytest", "-p", "no:cacheprovider", "--continue-on-collection-errors"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}

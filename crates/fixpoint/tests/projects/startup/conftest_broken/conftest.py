@@ -1,0 +1,1 @@
+import dreamforge_settings  # noqa: F401  (not installed)
