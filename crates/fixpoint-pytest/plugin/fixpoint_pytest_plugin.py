@@ -250,9 +250,14 @@ def _skip_reason(text) -> str:
 
 
 def _last_error_line(text: str) -> str | None:
-    for line in reversed(text.splitlines()):
-        if line.startswith("E   "):
-            return line[4:].strip()
+    """The last ``E   Type: message`` line; pydantic and others add lines after it."""
+    errors = [line[4:].strip() for line in text.splitlines() if line.startswith("E   ")]
+    for line in reversed(errors):
+        head = line.split(":", 1)[0].strip()
+        if ":" in line and head and all(part.isidentifier() for part in head.split(".")):
+            return line
+    if errors:
+        return errors[-1]
     lines = [line for line in text.splitlines() if line.strip()]
     return lines[-1].strip() if lines else None
 

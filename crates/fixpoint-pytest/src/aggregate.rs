@@ -130,7 +130,7 @@ fn first_line(text: &str) -> String {
 
 /// The first `E ...` line of a traceback without a crash site (a missing
 /// fixture), else its first line.
-fn first_error_line(text: &str) -> Option<String> {
+pub(crate) fn first_error_line(text: &str) -> Option<String> {
     text.lines()
         .find_map(|line| line.strip_prefix('E').filter(|rest| rest.starts_with(' ')).map(|rest| rest.trim().to_owned()))
         .or_else(|| text.lines().next().map(|line| line.trim().to_owned()))

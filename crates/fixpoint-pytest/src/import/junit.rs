@@ -237,13 +237,26 @@ fn to_result(case: Case, project: Option<&Path>) -> TestResult {
     test.message = if collection_error {
         last_error_line(&text)
     } else {
-        message.lines().next().map(str::to_owned)
+        verdict_message(&message, &text)
     };
     if let Some(crash) = test.crash.as_mut() {
         crash.message.clone_from(test.message.as_ref().unwrap_or(&String::new()));
     }
     test.longrepr = (!text.is_empty()).then_some(text);
     test
+}
+
+/// pytest wraps setup and teardown errors as `failed on setup with "..."`;
+/// a missing fixture's message is only a location, so its `E` line says more.
+fn verdict_message(message: &str, text: &str) -> Option<String> {
+    let inner = ["failed on setup with \"", "failed on teardown with \""]
+        .iter()
+        .find_map(|prefix| message.strip_prefix(prefix))
+        .map_or(message, |rest| rest.strip_suffix('"').unwrap_or(rest));
+    if inner.starts_with("file ") {
+        return crate::aggregate::first_error_line(text);
+    }
+    inner.lines().next().map(str::to_owned)
 }
 
 /// The `path:line: Type` line that ends a pytest traceback.

@@ -84,11 +84,16 @@ fn exception_from_text(text: &str) -> Option<String> {
     })
 }
 
-/// The last `E   ...` line without its prefix, or the last non-blank line.
+/// The last `E   Type: message` line without its prefix (libraries such as
+/// pydantic add lines after it), else the last `E` line, else the last line.
 fn last_error_line(text: &str) -> Option<String> {
-    text.lines()
+    let errors: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix("E   ")).map(str::trim).collect();
+    errors
+        .iter()
         .rev()
-        .find_map(|line| line.strip_prefix("E   ").map(|rest| rest.trim().to_owned()))
+        .find(|line| line.contains(':') && exception_from_text(&format!("E   {line}")).is_some())
+        .or(errors.last())
+        .map(|line| (*line).to_owned())
         .or_else(|| text.lines().rev().find(|line| !line.trim().is_empty()).map(|line| line.trim().to_owned()))
 }
 
@@ -111,5 +116,7 @@ mod tests {
         let syntax = "E     File \"x.py\", line 1\nE       def f(:\nE   SyntaxError: invalid syntax";
         assert_eq!(exception_from_text(syntax).as_deref(), Some("SyntaxError"));
         assert_eq!(last_error_line(syntax).as_deref(), Some("SyntaxError: invalid syntax"));
+        let pydantic = "E   pydantic.errors.PydanticUserError: bad validator\nE   \nE   For further information visit https://errors.pydantic.dev";
+        assert_eq!(last_error_line(pydantic).as_deref(), Some("pydantic.errors.PydanticUserError: bad validator"));
     }
 }

@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -17,11 +18,21 @@ fn projects() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects")
 }
 
+/// The repository's root.
+pub fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 /// A fresh copy of a fixture project in a temporary directory.
 pub fn project(name: &str) -> (tempfile::TempDir, PathBuf) {
+    copy_of(&projects().join(name))
+}
+
+/// A fresh copy of any project directory, without its virtual environment and caches.
+pub fn copy_of(source: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join(name);
-    copy_tree(&projects().join(name), &target);
+    let target = dir.path().join(source.file_name().unwrap());
+    copy_tree(source, &target);
     (dir, target)
 }
 
@@ -30,7 +41,7 @@ fn copy_tree(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if name == "__pycache__" || name == ".pytest_cache" || name == ".flaky-state" {
+        if [OsStr::new("__pycache__"), OsStr::new(".pytest_cache"), OsStr::new(".flaky-state"), OsStr::new(".venv"), OsStr::new(".fixpoint")].contains(&name.as_os_str()) {
             continue;
         }
         if entry.file_type().unwrap().is_dir() {
