@@ -51,8 +51,14 @@ mod tests {
     fn splits_like_a_shell() {
         assert_eq!(split_words("tests/models").unwrap(), ["tests/models"]);
         assert_eq!(split_words("-m db").unwrap(), ["-m", "db"]);
-        assert_eq!(split_words(r#"-k "slow and not db""#).unwrap(), ["-k", "slow and not db"]);
-        assert_eq!(split_words(r"-k 'it''s' a\ b").unwrap(), ["-k", "its", "a b"]);
+        assert_eq!(
+            split_words(r#"-k "slow and not db""#).unwrap(),
+            ["-k", "slow and not db"]
+        );
+        assert_eq!(
+            split_words(r"-k 'it''s' a\ b").unwrap(),
+            ["-k", "its", "a b"]
+        );
         assert_eq!(split_words("  ").unwrap(), Vec::<String>::new());
         assert!(split_words("-k 'open").is_err());
     }

@@ -12,7 +12,10 @@ pub enum AppError {
     #[error("{}: invalid fixpoint settings: {reason}", path.display())]
     Settings { path: PathBuf, reason: String },
     #[error("unknown group `{name}`: {}", describe_groups(available))]
-    UnknownGroup { name: String, available: Vec<String> },
+    UnknownGroup {
+        name: String,
+        available: Vec<String>,
+    },
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]

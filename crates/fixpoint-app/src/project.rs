@@ -4,7 +4,14 @@ use std::path::{Path, PathBuf};
 use crate::{AppError, Settings};
 
 /// Files that mark a Python project's root.
-const ROOT_MARKERS: [&str; 6] = ["fixpoint.toml", "pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "setup.py"];
+const ROOT_MARKERS: [&str; 6] = [
+    "fixpoint.toml",
+    "pyproject.toml",
+    "pytest.ini",
+    "setup.cfg",
+    "tox.ini",
+    "setup.py",
+];
 
 /// A Python project fixpoint works on: its root directory and settings.
 #[derive(Debug, Clone)]
@@ -21,7 +28,8 @@ impl Project {
     /// above the current one that holds a project file (`pyproject.toml`,
     /// `pytest.ini`, ...), or else the current directory.
     pub fn open(dir: Option<&Path>) -> Result<Self, AppError> {
-        let cwd = env::current_dir().map_err(|_| AppError::Usage("the current directory is not readable".into()))?;
+        let cwd = env::current_dir()
+            .map_err(|_| AppError::Usage("the current directory is not readable".into()))?;
         let root = match dir {
             Some(dir) => {
                 let dir = cwd.join(dir);
@@ -35,7 +43,11 @@ impl Project {
             }
             None => cwd
                 .ancestors()
-                .find(|candidate| ROOT_MARKERS.iter().any(|marker| candidate.join(marker).is_file()))
+                .find(|candidate| {
+                    ROOT_MARKERS
+                        .iter()
+                        .any(|marker| candidate.join(marker).is_file())
+                })
                 .unwrap_or(&cwd)
                 .to_path_buf(),
         };

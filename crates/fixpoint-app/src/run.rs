@@ -40,20 +40,33 @@ pub fn run_tests(
     cancel: &AtomicBool,
 ) -> Result<Run, AppError> {
     let settings = &project.settings;
-    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))?;
+    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| {
+        env::var_os(key)
+    })?;
 
     let mut selection: Vec<String> = Vec::new();
     if let Some(name) = &request.group {
-        let entries = settings.groups.get(name).ok_or_else(|| AppError::UnknownGroup {
-            name: name.clone(),
-            available: settings.groups.keys().cloned().collect(),
-        })?;
+        let entries = settings
+            .groups
+            .get(name)
+            .ok_or_else(|| AppError::UnknownGroup {
+                name: name.clone(),
+                available: settings.groups.keys().cloned().collect(),
+            })?;
         for entry in entries {
-            selection.extend(split_words(entry).map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?);
+            selection.extend(
+                split_words(entry)
+                    .map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?,
+            );
         }
     }
     let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
-    selection.extend(request.paths.iter().map(|path| resolve_path(path, &cwd, &project.root)));
+    selection.extend(
+        request
+            .paths
+            .iter()
+            .map(|path| resolve_path(path, &cwd, &project.root)),
+    );
     if let Some(keyword) = &request.keyword {
         selection.extend(["-k".to_owned(), keyword.clone()]);
     }
@@ -68,7 +81,11 @@ pub fn run_tests(
                 Duration::try_from_secs_f64(secs)
                     .ok()
                     .filter(|d| !d.is_zero())
-                    .ok_or_else(|| AppError::Usage(format!("{what} must be a positive number of seconds, not {secs}")))
+                    .ok_or_else(|| {
+                        AppError::Usage(format!(
+                            "{what} must be a positive number of seconds, not {secs}"
+                        ))
+                    })
             })
             .transpose()
     };
@@ -83,7 +100,10 @@ pub fn run_tests(
         jobs,
         shard: request.shard,
         reruns: request.reruns.or(settings.reruns).unwrap_or(0),
-        test_timeout: seconds(request.test_timeout.or(settings.test_timeout), "--test-timeout")?,
+        test_timeout: seconds(
+            request.test_timeout.or(settings.test_timeout),
+            "--test-timeout",
+        )?,
         timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
     };
     let mut run = runner::run(&options, observer, cancel)?;
@@ -104,9 +124,10 @@ fn resolve_path(path: &str, cwd: &Path, root: &Path) -> String {
     let here = cwd.join(file);
     if cwd != root && here.exists() {
         let absolute = cwd.join(path);
-        return absolute
-            .strip_prefix(root)
-            .map_or_else(|_| absolute.display().to_string(), |rel| rel.display().to_string());
+        return absolute.strip_prefix(root).map_or_else(
+            |_| absolute.display().to_string(),
+            |rel| rel.display().to_string(),
+        );
     }
     path.to_owned()
 }
@@ -124,9 +145,15 @@ mod tests {
         fs::create_dir_all(root.join("tests")).unwrap();
         fs::write(root.join("tests/test_a.py"), "").unwrap();
         // From the parent directory, `proj/tests/test_a.py::t` is inside the project.
-        assert_eq!(resolve_path("proj/tests/test_a.py::t", dir.path(), &root), "tests/test_a.py::t");
+        assert_eq!(
+            resolve_path("proj/tests/test_a.py::t", dir.path(), &root),
+            "tests/test_a.py::t"
+        );
         // A path that exists only under the project is left to pytest.
-        assert_eq!(resolve_path("tests/test_a.py", dir.path(), &root), "tests/test_a.py");
+        assert_eq!(
+            resolve_path("tests/test_a.py", dir.path(), &root),
+            "tests/test_a.py"
+        );
         assert_eq!(resolve_path("tests", &root, &root), "tests");
     }
 }

@@ -60,7 +60,9 @@ impl Outcome {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|outcome| outcome.as_str() == text)
+        Self::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == text)
     }
 }
 
@@ -91,9 +93,14 @@ impl Phase {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Phase::Collection, Phase::Setup, Phase::Call, Phase::Teardown]
-            .into_iter()
-            .find(|phase| phase.as_str() == text)
+        [
+            Phase::Collection,
+            Phase::Setup,
+            Phase::Call,
+            Phase::Teardown,
+        ]
+        .into_iter()
+        .find(|phase| phase.as_str() == text)
     }
 }
 

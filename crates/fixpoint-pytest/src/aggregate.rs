@@ -40,13 +40,19 @@ impl ResultBuilder {
 
     /// Records that a test started; a test seen again (a restarted worker)
     /// keeps its first entry.
-    pub fn start_test(&mut self, nodeid: &str, path: &str, line: Option<u32>, markers: Vec<String>) {
+    pub fn start_test(
+        &mut self,
+        nodeid: &str,
+        path: &str,
+        line: Option<u32>,
+        markers: Vec<String>,
+    ) {
         let at = self.entry(nodeid, path, line);
         self.tests[at].markers = markers;
     }
 
     /// Applies one phase report and returns the test as it now stands.
-    pub fn phase(&mut self, report: PhaseReport) -> &TestResult {
+    pub fn phase(&mut self, report: &PhaseReport) -> &TestResult {
         let path = TestResult::file_of(&report.nodeid).to_owned();
         let at = self.entry(&report.nodeid, &path, None);
         apply_phase(&mut self.tests[at], report);
@@ -132,7 +138,11 @@ fn first_line(text: &str) -> String {
 /// fixture), else its first line.
 pub(crate) fn first_error_line(text: &str) -> Option<String> {
     text.lines()
-        .find_map(|line| line.strip_prefix('E').filter(|rest| rest.starts_with(' ')).map(|rest| rest.trim().to_owned()))
+        .find_map(|line| {
+            line.strip_prefix('E')
+                .filter(|rest| rest.starts_with(' '))
+                .map(|rest| rest.trim().to_owned())
+        })
         .or_else(|| text.lines().next().map(|line| line.trim().to_owned()))
 }
 
@@ -142,7 +152,7 @@ fn xfail_reason(text: &str) -> Option<String> {
     (!reason.is_empty()).then(|| reason.to_owned())
 }
 
-fn apply_phase(test: &mut TestResult, report: PhaseReport) {
+fn apply_phase(test: &mut TestResult, report: &PhaseReport) {
     test.duration += report.duration;
     // Each phase's captured output includes the earlier phases' sections.
     for (slot, text) in [
@@ -167,10 +177,10 @@ fn apply_phase(test: &mut TestResult, report: PhaseReport) {
             if let Some(reason) = &report.wasxfail {
                 test.outcome = Outcome::XFailed;
                 test.message = xfail_reason(reason);
-                set_failure_details(test, &report);
+                set_failure_details(test, report);
             } else {
                 test.outcome = Outcome::Skipped;
-                test.message = report.skip_reason.clone();
+                test.message.clone_from(&report.skip_reason);
             }
             test.phase = Some(phase);
         }
@@ -186,7 +196,7 @@ fn apply_phase(test: &mut TestResult, report: PhaseReport) {
                 Outcome::Error
             };
             test.phase = Some(phase);
-            set_failure_details(test, &report);
+            set_failure_details(test, report);
             test.message = report
                 .crash
                 .as_ref()
@@ -223,14 +233,18 @@ mod tests {
     fn fold(reports: Vec<PhaseReport>) -> TestResult {
         let mut builder = ResultBuilder::new();
         for report in reports {
-            builder.phase(report);
+            builder.phase(&report);
         }
         builder.into_results().remove(0)
     }
 
     #[test]
     fn passing_phases_pass_and_sum_durations() {
-        let test = fold(vec![report("setup", "passed"), report("call", "passed"), report("teardown", "passed")]);
+        let test = fold(vec![
+            report("setup", "passed"),
+            report("call", "passed"),
+            report("teardown", "passed"),
+        ]);
         assert_eq!(test.outcome, Outcome::Passed);
         assert!((test.duration - 0.75).abs() < 1e-9);
         assert_eq!(test.path, "tests/test_a.py");
@@ -238,12 +252,32 @@ mod tests {
 
     #[test]
     fn setup_failure_is_an_error_and_teardown_after_failed_call_stays_failed() {
-        let setup = fold(vec![report("setup", "failed"), report("teardown", "passed")]);
-        assert_eq!((setup.outcome, setup.phase), (Outcome::Error, Some(Phase::Setup)));
-        let call = fold(vec![report("setup", "passed"), report("call", "failed"), report("teardown", "failed")]);
-        assert_eq!((call.outcome, call.phase), (Outcome::Failed, Some(Phase::Call)));
-        let teardown = fold(vec![report("setup", "passed"), report("call", "passed"), report("teardown", "failed")]);
-        assert_eq!((teardown.outcome, teardown.phase), (Outcome::Error, Some(Phase::Teardown)));
+        let setup = fold(vec![
+            report("setup", "failed"),
+            report("teardown", "passed"),
+        ]);
+        assert_eq!(
+            (setup.outcome, setup.phase),
+            (Outcome::Error, Some(Phase::Setup))
+        );
+        let call = fold(vec![
+            report("setup", "passed"),
+            report("call", "failed"),
+            report("teardown", "failed"),
+        ]);
+        assert_eq!(
+            (call.outcome, call.phase),
+            (Outcome::Failed, Some(Phase::Call))
+        );
+        let teardown = fold(vec![
+            report("setup", "passed"),
+            report("call", "passed"),
+            report("teardown", "failed"),
+        ]);
+        assert_eq!(
+            (teardown.outcome, teardown.phase),
+            (Outcome::Error, Some(Phase::Teardown))
+        );
     }
 
     #[test]
@@ -251,14 +285,20 @@ mod tests {
         let mut xfail = report("call", "skipped");
         xfail.wasxfail = Some("reason: bug 12".into());
         let test = fold(vec![xfail]);
-        assert_eq!((test.outcome, test.message.as_deref()), (Outcome::XFailed, Some("bug 12")));
+        assert_eq!(
+            (test.outcome, test.message.as_deref()),
+            (Outcome::XFailed, Some("bug 12"))
+        );
         let mut xpass = report("call", "passed");
         xpass.wasxfail = Some(String::new());
         assert_eq!(fold(vec![xpass]).outcome, Outcome::XPassed);
         let mut skip = report("setup", "skipped");
         skip.skip_reason = Some("no db".into());
         let test = fold(vec![skip]);
-        assert_eq!((test.outcome, test.message.as_deref()), (Outcome::Skipped, Some("no db")));
+        assert_eq!(
+            (test.outcome, test.message.as_deref()),
+            (Outcome::Skipped, Some("no db"))
+        );
     }
 
     #[test]
@@ -276,6 +316,9 @@ mod tests {
         assert!(builder.collect_report(broken.clone()).is_some());
         assert!(builder.collect_report(broken).is_none());
         let test = builder.get("tests/test_b.py").unwrap();
-        assert_eq!((test.outcome, test.phase), (Outcome::Error, Some(Phase::Collection)));
+        assert_eq!(
+            (test.outcome, test.phase),
+            (Outcome::Error, Some(Phase::Collection))
+        );
     }
 }

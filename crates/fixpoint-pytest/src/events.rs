@@ -14,7 +14,9 @@ pub enum Event {
     /// A module, package or directory that failed (or was skipped) at collection.
     CollectReport(CollectReport),
     /// The items this pytest process will run, after every deselection.
-    CollectionFinish { items: Vec<CollectedItem> },
+    CollectionFinish {
+        items: Vec<CollectedItem>,
+    },
     TestStart {
         nodeid: String,
         path: String,
@@ -24,8 +26,12 @@ pub enum Event {
     },
     /// One phase (setup, call, teardown) of one test.
     TestReport(PhaseReport),
-    TestFinish { nodeid: String },
-    SessionFinish { exitstatus: i32 },
+    TestFinish {
+        nodeid: String,
+    },
+    SessionFinish {
+        exitstatus: i32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -114,6 +120,9 @@ mod tests {
     fn rejects_garbage_and_skips_blank_lines() {
         assert!(parse_line("   ").is_none());
         assert!(matches!(parse_line("{nope"), Some(Err(_))));
-        assert!(matches!(parse_line(r#"{"event": "unknown"}"#), Some(Err(_))));
+        assert!(matches!(
+            parse_line(r#"{"event": "unknown"}"#),
+            Some(Err(_))
+        ));
     }
 }

@@ -47,12 +47,17 @@ pub fn discover(
 ) -> Result<Interpreter, PytestError> {
     let explicit = flag
         .map(|path| (path.to_path_buf(), Origin::Flag))
-        .or_else(|| lookup("FIXPOINT_PYTHON").filter(|v| !v.is_empty()).map(|v| (PathBuf::from(v), Origin::EnvVar)));
+        .or_else(|| {
+            lookup("FIXPOINT_PYTHON")
+                .filter(|v| !v.is_empty())
+                .map(|v| (PathBuf::from(v), Origin::EnvVar))
+        });
     if let Some((path, origin)) = explicit {
-        let path = resolve_command(&path, lookup).ok_or_else(|| PytestError::InterpreterNotFound {
-            path: path.clone(),
-            origin: origin.to_string(),
-        })?;
+        let path =
+            resolve_command(&path, lookup).ok_or_else(|| PytestError::InterpreterNotFound {
+                path: path.clone(),
+                origin: origin.to_string(),
+            })?;
         return Ok(Interpreter { path, origin });
     }
     for venv in [".venv", "venv"] {
@@ -74,7 +79,10 @@ pub fn discover(
         }
     }
     resolve_command(Path::new("python3"), lookup)
-        .map(|path| Interpreter { path, origin: Origin::Path })
+        .map(|path| Interpreter {
+            path,
+            origin: Origin::Path,
+        })
         .ok_or_else(|| PytestError::NoInterpreter {
             project: project.to_path_buf(),
         })
@@ -130,8 +138,14 @@ mod tests {
         };
         let flag = discover(Some(&active), &project, &env(true)).unwrap();
         assert_eq!((flag.path, flag.origin), (active.clone(), Origin::Flag));
-        assert_eq!(discover(None, &project, &env(true)).unwrap().origin, Origin::EnvVar);
-        assert_eq!(discover(None, &project, &env(false)).unwrap().origin, Origin::VirtualEnv);
+        assert_eq!(
+            discover(None, &project, &env(true)).unwrap().origin,
+            Origin::EnvVar
+        );
+        assert_eq!(
+            discover(None, &project, &env(false)).unwrap().origin,
+            Origin::VirtualEnv
+        );
         let venv = fake_venv(&project, "venv");
         let found = discover(None, &project, &env(false)).unwrap();
         assert_eq!((found.path, found.origin), (venv, Origin::ProjectVenv));
@@ -139,7 +153,10 @@ mod tests {
         assert_eq!(discover(None, &project, &env(false)).unwrap().path, dotvenv);
         let no_venvs = dir.path().join("bare");
         let only_path = |key: &str| (key == "PATH").then(|| path_bin.clone().into_os_string());
-        assert_eq!(discover(None, &no_venvs, &only_path).unwrap().origin, Origin::Path);
+        assert_eq!(
+            discover(None, &no_venvs, &only_path).unwrap().origin,
+            Origin::Path
+        );
     }
 
     #[test]
@@ -147,8 +164,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let nothing = |_: &str| None;
         let err = discover(Some(Path::new("/no/such/python")), dir.path(), &nothing).unwrap_err();
-        assert_eq!(err.to_string(), "Python interpreter `/no/such/python` (from --python) does not exist");
+        assert_eq!(
+            err.to_string(),
+            "Python interpreter `/no/such/python` (from --python) does not exist"
+        );
         let err = discover(None, dir.path(), &nothing).unwrap_err();
-        assert!(err.to_string().starts_with("no Python interpreter found"), "{err}");
+        assert!(
+            err.to_string().starts_with("no Python interpreter found"),
+            "{err}"
+        );
     }
 }

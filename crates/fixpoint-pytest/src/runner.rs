@@ -59,14 +59,26 @@ pub struct RunOptions {
 #[derive(Debug)]
 pub enum Progress<'a> {
     /// Another worker finished collecting; `total` is the sum so far.
-    Collected { total: usize },
-    TestStarted { nodeid: &'a str },
+    Collected {
+        total: usize,
+    },
+    TestStarted {
+        nodeid: &'a str,
+    },
     /// A test (or a module that failed to collect) has its result. `attempt`
     /// is 1 for the first run, 2 for the first rerun, ...
-    TestFinished { test: &'a TestResult, attempt: u32 },
-    RerunStarted { attempt: u32, tests: usize },
+    TestFinished {
+        test: &'a TestResult,
+        attempt: u32,
+    },
+    RerunStarted {
+        attempt: u32,
+        tests: usize,
+    },
     /// Something the user should know, e.g. a worker restarted after a crash.
-    Notice { message: String },
+    Notice {
+        message: String,
+    },
 }
 
 pub trait Observer {
@@ -82,7 +94,11 @@ impl Observer for Silent {
 
 /// Runs the suite. `cancel` is polled: set it (from a Ctrl-C handler) to stop
 /// the run; the result then says it was interrupted.
-pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBool) -> Result<Run, PytestError> {
+pub fn run(
+    options: &RunOptions,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<Run, PytestError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let workdir = tempfile::Builder::new()
@@ -133,7 +149,8 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
             tests: failing.len(),
         });
         let only = context.workdir.join(format!("rerun-{attempt}.txt"));
-        fs::write(&only, failing.join("\n")).map_err(|e| PytestError::io("could not write the rerun list", e))?;
+        fs::write(&only, failing.join("\n"))
+            .map_err(|e| PytestError::io("could not write the rerun list", e))?;
         let workers = jobs.min(u32::try_from(failing.len()).unwrap_or(u32::MAX));
         let envs = (1..=workers)
             .map(|part| {
@@ -180,7 +197,10 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
 /// Applies a rerun's outcomes to the tests it reran.
 fn merge_rerun(tests: &mut [TestResult], rerun_ids: &[String], rerun: &ResultBuilder) {
     let rerun_ids: HashSet<&str> = rerun_ids.iter().map(String::as_str).collect();
-    for test in tests.iter_mut().filter(|test| rerun_ids.contains(test.nodeid.as_str())) {
+    for test in tests
+        .iter_mut()
+        .filter(|test| rerun_ids.contains(test.nodeid.as_str()))
+    {
         let Some(again) = rerun.get(&test.nodeid) else {
             continue;
         };
@@ -208,7 +228,7 @@ struct Context<'a> {
 }
 
 enum Message {
-    Event(usize, Event),
+    Event(usize, Box<Event>),
     Garbled(usize, String),
     Closed(usize),
 }
@@ -320,7 +340,7 @@ impl<'a, 'o> Pass<'a, 'o> {
     fn supervise(&mut self) -> Result<(), PytestError> {
         while self.slots.iter().any(|slot| slot.child.is_some()) {
             match self.receiver.recv_timeout(TICK) {
-                Ok(Message::Event(index, event)) => self.on_event(index, event),
+                Ok(Message::Event(index, event)) => self.on_event(index, *event),
                 Ok(Message::Garbled(index, line)) => self.observer.progress(Progress::Notice {
                     message: format!("worker {} sent an unreadable event: {line}", index + 1),
                 }),
@@ -340,13 +360,22 @@ impl<'a, 'o> Pass<'a, 'o> {
         slot.session_seen = false;
         slot.finished_status = None;
         slot.kill = None;
-        let stem = self.context.workdir.join(format!("attempt{}-worker{}-{}", self.attempt, index + 1, slot.spawns));
+        let stem = self.context.workdir.join(format!(
+            "attempt{}-worker{}-{}",
+            self.attempt,
+            index + 1,
+            slot.spawns
+        ));
         slot.stdout_log = stem.with_extension("out");
         slot.stderr_log = stem.with_extension("err");
-        let log = |path: &Path| File::create(path).map_err(|e| PytestError::io(format!("could not create {}", path.display()), e));
+        let log = |path: &Path| {
+            File::create(path)
+                .map_err(|e| PytestError::io(format!("could not create {}", path.display()), e))
+        };
         let (stdout, stderr) = (log(&slot.stdout_log)?, log(&slot.stderr_log)?);
 
-        let (reader, writer) = std::io::pipe().map_err(|e| PytestError::io("could not create a pipe", e))?;
+        let (reader, writer) =
+            std::io::pipe().map_err(|e| PytestError::io("could not create a pipe", e))?;
         let mut command = Command::new(&options.interpreter.path);
         command
             .arg(&self.context.boot)
@@ -361,7 +390,8 @@ impl<'a, 'o> Pass<'a, 'o> {
         if !slot.done.is_empty() {
             let skip = stem.with_extension("skip");
             let ids: Vec<&str> = slot.done.iter().map(String::as_str).collect();
-            fs::write(&skip, ids.join("\n")).map_err(|e| PytestError::io("could not write the skip list", e))?;
+            fs::write(&skip, ids.join("\n"))
+                .map_err(|e| PytestError::io("could not write the skip list", e))?;
             command.env("FIXPOINT_SKIP_FILE", &skip);
         }
         prepare_child(&mut command, writer.as_raw_fd());
@@ -379,7 +409,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                 let Ok(line) = line else { break };
                 let message = match parse_line(&line) {
                     None => continue,
-                    Some(Ok(event)) => Message::Event(index, event),
+                    Some(Ok(event)) => Message::Event(index, Box::new(event)),
                     Some(Err(_)) => Message::Garbled(index, line),
                 };
                 if sender.send(message).is_err() {
@@ -402,7 +432,11 @@ impl<'a, 'o> Pass<'a, 'o> {
             }
             Event::CollectReport(report) => {
                 // A rerun collects the same broken modules again: not news.
-                if let Some(test) = self.builder.collect_report(report).filter(|_| self.attempt == 1) {
+                if let Some(test) = self
+                    .builder
+                    .collect_report(report)
+                    .filter(|_| self.attempt == 1)
+                {
                     self.observer.progress(Progress::TestFinished {
                         test,
                         attempt: self.attempt,
@@ -426,7 +460,8 @@ impl<'a, 'o> Pass<'a, 'o> {
             } => {
                 slot.tests_since_spawn += 1;
                 self.builder.start_test(&nodeid, &path, line, markers);
-                self.observer.progress(Progress::TestStarted { nodeid: &nodeid });
+                self.observer
+                    .progress(Progress::TestStarted { nodeid: &nodeid });
                 slot.current = Some(Current {
                     nodeid,
                     path,
@@ -435,7 +470,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                 });
             }
             Event::TestReport(report) => {
-                self.builder.phase(report);
+                self.builder.phase(&report);
             }
             Event::TestFinish { nodeid } => {
                 slot.current = None;
@@ -467,28 +502,47 @@ impl<'a, 'o> Pass<'a, 'o> {
                 if let Some(current) = current {
                     self.builder.remove(&current.nodeid);
                 }
-                self.interrupted.get_or_insert_with(|| "interrupted".to_owned());
+                self.interrupted
+                    .get_or_insert_with(|| "interrupted".to_owned());
                 return Ok(());
             }
             Some(Kill::RunTimeout) => {
                 if let Some(current) = current {
-                    self.record_kill(index, &current, Outcome::Timeout, "the run timed out (--timeout) while this test ran".to_owned());
+                    self.record_kill(
+                        index,
+                        &current,
+                        Outcome::Timeout,
+                        "the run timed out (--timeout) while this test ran".to_owned(),
+                    );
                 }
-                let limit = self.context.options.timeout.unwrap_or_default().as_secs_f64();
+                let limit = self
+                    .context
+                    .options
+                    .timeout
+                    .unwrap_or_default()
+                    .as_secs_f64();
                 self.interrupted
                     .get_or_insert_with(|| format!("the run timed out after {limit}s (--timeout)"));
                 return Ok(());
             }
             Some(Kill::TestTimeout) => {
                 if let Some(current) = current {
-                    let limit = self.context.options.test_timeout.unwrap_or_default().as_secs_f64();
+                    let limit = self
+                        .context
+                        .options
+                        .test_timeout
+                        .unwrap_or_default()
+                        .as_secs_f64();
                     let message = format!("exceeded the test timeout of {limit}s and was killed");
                     self.record_kill(index, &current, Outcome::Timeout, message);
                 }
             }
             None => {
                 if let Some(current) = current {
-                    let message = format!("the pytest process died while this test ran: {}", describe_exit(status));
+                    let message = format!(
+                        "the pytest process died while this test ran: {}",
+                        describe_exit(status)
+                    );
                     self.record_kill(index, &current, Outcome::Crashed, message);
                 } else if let Some(exitstatus) = slot.finished_status {
                     return self.on_session_end(index, exitstatus);
@@ -497,7 +551,10 @@ impl<'a, 'o> Pass<'a, 'o> {
                 } else if slot.collected.is_none() {
                     return Err(PytestError::PytestFailed {
                         status: describe_exit(status),
-                        detail: format!("pytest died during collection: {}", self.output_excerpt(index)),
+                        detail: format!(
+                            "pytest died during collection: {}",
+                            self.output_excerpt(index)
+                        ),
                     });
                 }
             }
@@ -507,7 +564,8 @@ impl<'a, 'o> Pass<'a, 'o> {
 
     fn on_session_end(&mut self, index: usize, exitstatus: i32) -> Result<(), PytestError> {
         let slot = &self.slots[index];
-        let ran_nothing = slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
+        let ran_nothing =
+            slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
         // 3: internal error, 4: usage error (bad path, bad option).
         if matches!(exitstatus, 3 | 4) && ran_nothing {
             return Err(PytestError::PytestFailed {
@@ -516,7 +574,10 @@ impl<'a, 'o> Pass<'a, 'o> {
             });
         }
         if exitstatus == 2 && self.interrupted.is_none() {
-            self.interrupted = Some(format!("pytest stopped early: {}", self.output_excerpt(index)));
+            self.interrupted = Some(format!(
+                "pytest stopped early: {}",
+                self.output_excerpt(index)
+            ));
         }
         Ok(())
     }
@@ -555,20 +616,26 @@ impl<'a, 'o> Pass<'a, 'o> {
         if !stderr.is_empty() {
             test.longrepr = Some(stderr);
         }
-        self.observer.progress(Progress::TestFinished { test, attempt });
+        self.observer
+            .progress(Progress::TestFinished { test, attempt });
     }
 
     fn respawn_for_remaining(&mut self, index: usize) -> Result<(), PytestError> {
         let slot = &self.slots[index];
-        let remaining = slot
-            .collected
-            .as_ref()
-            .map_or(0, |items| items.iter().filter(|item| !slot.done.contains(&item.nodeid)).count());
+        let remaining = slot.collected.as_ref().map_or(0, |items| {
+            items
+                .iter()
+                .filter(|item| !slot.done.contains(&item.nodeid))
+                .count()
+        });
         if remaining == 0 || slot.tests_since_spawn == 0 || self.interrupted.is_some() {
             return Ok(());
         }
         self.observer.progress(Progress::Notice {
-            message: format!("worker {} restarted for its {remaining} remaining tests", index + 1),
+            message: format!(
+                "worker {} restarted for its {remaining} remaining tests",
+                index + 1
+            ),
         });
         self.spawn(index)
     }
@@ -578,7 +645,11 @@ impl<'a, 'o> Pass<'a, 'o> {
             self.kill_all(Kill::Interrupted);
             return;
         }
-        if self.context.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+        if self
+            .context
+            .deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
+        {
             self.kill_all(Kill::RunTimeout);
             return;
         }
@@ -586,23 +657,27 @@ impl<'a, 'o> Pass<'a, 'o> {
             return;
         };
         for slot in &mut self.slots {
-            let overdue = slot.current.as_ref().is_some_and(|current| current.started.elapsed() > limit);
-            if overdue && slot.kill.is_none() {
-                if let Some(child) = &slot.child {
-                    kill_group(child.id());
-                    slot.kill = Some(Kill::TestTimeout);
-                }
+            let overdue = slot
+                .current
+                .as_ref()
+                .is_some_and(|current| current.started.elapsed() > limit);
+            if let Some(child) = slot
+                .child
+                .as_ref()
+                .filter(|_| overdue && slot.kill.is_none())
+            {
+                kill_group(child.id());
+                slot.kill = Some(Kill::TestTimeout);
             }
         }
     }
 
     fn kill_all(&mut self, reason: Kill) {
         for slot in &mut self.slots {
-            if let Some(child) = &slot.child {
-                if slot.kill.is_none_or(|kill| kill == Kill::TestTimeout) {
-                    kill_group(child.id());
-                    slot.kill = Some(reason);
-                }
+            let replaceable = slot.kill.is_none_or(|kill| kill == Kill::TestTimeout);
+            if let Some(child) = slot.child.as_ref().filter(|_| replaceable) {
+                kill_group(child.id());
+                slot.kill = Some(reason);
             }
         }
     }
@@ -610,7 +685,11 @@ impl<'a, 'o> Pass<'a, 'o> {
     /// One line from pytest's own output that explains a failure to start.
     fn output_excerpt(&self, index: usize) -> String {
         let slot = &self.slots[index];
-        let text = format!("{}\n{}", read_tail(&slot.stderr_log, 16384), read_tail(&slot.stdout_log, 16384));
+        let text = format!(
+            "{}\n{}",
+            read_tail(&slot.stderr_log, 16384),
+            read_tail(&slot.stdout_log, 16384)
+        );
         explain_output(&text)
     }
 
@@ -631,16 +710,32 @@ impl<'a, 'o> Pass<'a, 'o> {
 /// The most telling line of pytest's output: its first error line, joined to
 /// the exception it ends with.
 fn explain_output(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).filter(|line| !line.trim().is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.trim().is_empty())
+        .collect();
     let first_error = lines.iter().find(|line| {
-        line.starts_with("ERROR") || line.starts_with("ImportError") || line.contains("Error while") || line.starts_with("fixpoint:")
+        line.starts_with("ERROR")
+            || line.starts_with("ImportError")
+            || line.contains("Error while")
+            || line.starts_with("fixpoint:")
     });
-    let exception = lines.iter().rev().find(|line| line.starts_with("E   ")).map(|line| line[4..].trim());
+    let exception = lines
+        .iter()
+        .rev()
+        .find(|line| line.starts_with("E   "))
+        .map(|line| line[4..].trim());
     match (first_error, exception) {
-        (Some(first), Some(exception)) if !first.contains(exception) => format!("{first} {exception}"),
+        (Some(first), Some(exception)) if !first.contains(exception) => {
+            format!("{first} {exception}")
+        }
         (Some(first), _) => (*first).to_owned(),
         (None, Some(exception)) => exception.to_owned(),
-        (None, None) => lines.last().map_or_else(|| "pytest printed nothing".to_owned(), |line| (*line).to_owned()),
+        (None, None) => lines.last().map_or_else(
+            || "pytest printed nothing".to_owned(),
+            |line| (*line).to_owned(),
+        ),
     }
 }
 
@@ -668,7 +763,10 @@ mod tests {
             explain_output(output),
             "ImportError while loading conftest '/p/tests/conftest.py'. ModuleNotFoundError: No module named 'nope'"
         );
-        assert_eq!(explain_output("ERROR: file or directory not found: nope\n\n"), "ERROR: file or directory not found: nope");
+        assert_eq!(
+            explain_output("ERROR: file or directory not found: nope\n\n"),
+            "ERROR: file or directory not found: nope"
+        );
         assert_eq!(explain_output(""), "pytest printed nothing");
     }
 
@@ -681,7 +779,14 @@ mod tests {
         let mut tests = vec![first, second];
         let mut rerun = ResultBuilder::new();
         rerun.start_test("t.py::a", "t.py", Some(1), Vec::new());
-        rerun.set_outcome("t.py::b", "t.py", Some(2), Outcome::Failed, "again".into(), 0.1);
+        rerun.set_outcome(
+            "t.py::b",
+            "t.py",
+            Some(2),
+            Outcome::Failed,
+            "again".into(),
+            0.1,
+        );
         merge_rerun(&mut tests, &["t.py::a".into(), "t.py::b".into()], &rerun);
         assert_eq!((tests[0].outcome, tests[0].attempts), (Outcome::Flaky, 2));
         assert_eq!(tests[1].outcome, Outcome::Failed);

@@ -30,10 +30,16 @@ impl FromStr for Shard {
         let (kind, fraction) = match text.split_once(':') {
             Some(("count", rest)) => (ShardKind::Count, rest),
             Some(("hash", rest)) => (ShardKind::Hash, rest),
-            Some((other, _)) => return Err(format!("unknown shard kind `{other}`: use `count:M/N` or `hash:M/N`")),
+            Some((other, _)) => {
+                return Err(format!(
+                    "unknown shard kind `{other}`: use `count:M/N` or `hash:M/N`"
+                ));
+            }
             None => (ShardKind::Count, text),
         };
-        let invalid = || format!("invalid shard `{text}`: expected M/N with 1 <= M <= N, e.g. 2/4 or hash:2/4");
+        let invalid = || {
+            format!("invalid shard `{text}`: expected M/N with 1 <= M <= N, e.g. 2/4 or hash:2/4")
+        };
         let (index, total) = fraction.split_once('/').ok_or_else(invalid)?;
         let index: u32 = index.trim().parse().map_err(|_| invalid())?;
         let total: u32 = total.trim().parse().map_err(|_| invalid())?;

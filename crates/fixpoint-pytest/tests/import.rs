@@ -9,7 +9,9 @@ use fixpoint_core::Run;
 use fixpoint_pytest::import::{Format, import_file};
 
 fn data(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// One line per test: what a reader of the snapshot needs to judge it.
@@ -26,7 +28,7 @@ fn render(run: &Run) -> String {
             "{:<8} {} | {} | {} | {} | {}",
             test.outcome.as_str(),
             test.nodeid,
-            test.phase.map(|phase| phase.as_str()).unwrap_or("-"),
+            test.phase.map_or("-", fixpoint_core::Phase::as_str),
             test.exception_type.as_deref().unwrap_or("-"),
             crash,
             test.message.as_deref().unwrap_or("-"),
@@ -57,9 +59,19 @@ fn junit_xunit1_with_file_and_line() {
 fn reportlog() {
     let run = import_file(&data("outcomes.reportlog.jsonl"), None, Some(project())).unwrap();
     insta::assert_snapshot!(render(&run));
-    let failure = run.tests.iter().find(|t| t.nodeid.ends_with("test_exception_fails")).unwrap();
+    let failure = run
+        .tests
+        .iter()
+        .find(|t| t.nodeid.ends_with("test_exception_fails"))
+        .unwrap();
     assert_eq!(failure.stdout, "rolling the dice\n");
-    assert!(failure.longrepr.as_deref().unwrap().contains("tests/test_basic.py:22: KeyError"));
+    assert!(
+        failure
+            .longrepr
+            .as_deref()
+            .unwrap()
+            .contains("tests/test_basic.py:22: KeyError")
+    );
     assert_eq!(run.info.pytest_version.as_deref(), Some("9.2.0"));
 }
 
@@ -67,11 +79,20 @@ fn reportlog() {
 fn junit_and_reportlog_of_one_run_agree_but_for_xpass() {
     let junit = import_file(&data("outcomes.junit.xml"), None, Some(project())).unwrap();
     let log = import_file(&data("outcomes.reportlog.jsonl"), None, Some(project())).unwrap();
-    let ids = |run: &Run| run.tests.iter().map(|t| t.nodeid.clone()).collect::<Vec<_>>();
+    let ids = |run: &Run| {
+        run.tests
+            .iter()
+            .map(|t| t.nodeid.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&junit), ids(&log));
     for (a, b) in junit.tests.iter().zip(&log.tests) {
         if b.outcome == fixpoint_core::Outcome::XPassed {
-            assert_eq!(a.outcome, fixpoint_core::Outcome::Passed, "JUnit writes an xpass as a pass");
+            assert_eq!(
+                a.outcome,
+                fixpoint_core::Outcome::Passed,
+                "JUnit writes an xpass as a pass"
+            );
         } else {
             assert_eq!(a.outcome, b.outcome, "{}", a.nodeid);
             if a.outcome.is_failing() {

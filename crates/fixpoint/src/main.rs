@@ -30,19 +30,26 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             // clap's own --help and --version are successes, every other exit is a usage error.
-            return ExitCode::from(if error.use_stderr() { ExitStatus::Error as u8 } else { 0 });
+            return ExitCode::from(if error.use_stderr() {
+                ExitStatus::Error as u8
+            } else {
+                0
+            });
         }
     };
     let printer = Printer::new(cli.global.quiet, cli.global.verbose, cli.global.no_progress);
     let result = match cli.command {
-        Command::Run(args) => commands::run::run(&cli.global, args, &printer),
-        Command::Import(ref args) => commands::import::import(&cli.global, args, &printer),
+        Command::Run(args) => commands::run::run(&cli.global, args, printer),
+        Command::Import(ref args) => commands::import::import(&cli.global, args, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(error) => {
             // A closed stdout (`fixpoint run | head`) is not worth a message.
-            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::from(ExitStatus::Failure as u8);
             }
             printer.error(&format!("{error:#}"));

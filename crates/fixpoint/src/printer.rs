@@ -45,19 +45,19 @@ impl Printer {
     }
 
     /// An error line: `fixpoint: error: ...`.
-    pub fn error(&self, message: &str) {
+    pub fn error(self, message: &str) {
         let label = paint("error:", Style::Red, self.color_stderr);
         let _ = writeln!(io::stderr(), "fixpoint: {label} {message}");
     }
 
-    pub fn warn(&self, message: &str) {
+    pub fn warn(self, message: &str) {
         let label = paint("warning:", Style::Yellow, self.color_stderr);
         let _ = writeln!(io::stderr(), "fixpoint: {label} {message}");
     }
 
     /// The run's closing report on stdout: one line per test that needs
     /// attention, then pytest's summary line.
-    pub fn run_summary(&self, run: &Run) -> io::Result<()> {
+    pub fn run_summary(self, run: &Run) -> io::Result<()> {
         let mut out = io::stdout().lock();
         let color = self.color_stdout;
         let attention: Vec<&TestResult> = run
@@ -66,35 +66,59 @@ impl Printer {
             .filter(|test| test.outcome.is_failing() || test.outcome == Outcome::Flaky)
             .collect();
         if !attention.is_empty() && self.verbosity != Verbosity::Quiet {
-            writeln!(out, "{}", paint("short test summary info", Style::Bold, color))?;
+            writeln!(
+                out,
+                "{}",
+                paint("short test summary info", Style::Bold, color)
+            )?;
             for test in attention {
                 let (label, style) = summary_label(test.outcome);
-                let message = test.message.as_deref().map(|m| format!(" - {m}")).unwrap_or_default();
-                writeln!(out, "{} {}{}", paint(label, style, color), test.nodeid, message)?;
+                let message = test
+                    .message
+                    .as_deref()
+                    .map(|m| format!(" - {m}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} {}{}",
+                    paint(label, style, color),
+                    test.nodeid,
+                    message
+                )?;
             }
         }
         if let Some(reason) = &run.info.interrupted {
-            writeln!(out, "{} {reason}", paint("interrupted:", Style::Yellow, color))?;
+            writeln!(
+                out,
+                "{} {reason}",
+                paint("interrupted:", Style::Yellow, color)
+            )?;
         }
         let summary = run.counts.summary(run.info.duration);
-        let style = if run.is_success() { Style::Green } else { Style::Red };
+        let style = if run.is_success() {
+            Style::Green
+        } else {
+            Style::Red
+        };
         writeln!(out, "{}", paint(&summary, style, color))
     }
 
     /// The observer that draws a run as it goes.
-    pub fn run_progress(&self) -> RunProgress {
+    pub fn run_progress(self) -> RunProgress {
         let bar = if self.progress {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(100));
             Some(bar)
         } else {
             None
         };
-        RunProgress { printer: *self, bar }
+        RunProgress { printer: self, bar }
     }
 }
 
@@ -136,24 +160,40 @@ impl Observer for RunProgress {
                 }
             }
             Progress::TestFinished { test, attempt } => {
-                if attempt == 1 && test.phase != Some(fixpoint_core::Phase::Collection) {
-                    if let Some(bar) = &self.bar {
-                        bar.inc(1);
-                    }
+                let counts_toward_bar =
+                    attempt == 1 && test.phase != Some(fixpoint_core::Phase::Collection);
+                if let Some(bar) = self.bar.as_ref().filter(|_| counts_toward_bar) {
+                    bar.inc(1);
                 }
                 let shown = match self.printer.verbosity {
                     Verbosity::Quiet => false,
                     Verbosity::Verbose => true,
                     // On a terminal the bar stands for the passes; in a log every test gets a line.
-                    Verbosity::Default => self.bar.is_none() || !matches!(test.outcome, Outcome::Passed | Outcome::Skipped | Outcome::XFailed),
+                    Verbosity::Default => {
+                        self.bar.is_none()
+                            || !matches!(
+                                test.outcome,
+                                Outcome::Passed | Outcome::Skipped | Outcome::XFailed
+                            )
+                    }
                 };
                 if shown {
-                    let (label, style) = if attempt > 1 { ("RETRY", Style::Yellow) } else { label(test.outcome) };
+                    let (label, style) = if attempt > 1 {
+                        ("RETRY", Style::Yellow)
+                    } else {
+                        label(test.outcome)
+                    };
                     let message = match (&test.message, test.outcome) {
-                        (Some(message), outcome) if outcome != Outcome::Passed => format!(" - {message}"),
+                        (Some(message), outcome) if outcome != Outcome::Passed => {
+                            format!(" - {message}")
+                        }
                         _ => String::new(),
                     };
-                    let attempt_note = if attempt > 1 { format!(" (attempt {attempt}: {})", test.outcome) } else { String::new() };
+                    let attempt_note = if attempt > 1 {
+                        format!(" (attempt {attempt}: {})", test.outcome)
+                    } else {
+                        String::new()
+                    };
                     self.line(&format!(
                         "{:>8} [{:>8.3}s] {}{}{}",
                         paint(label, style, color),
@@ -166,12 +206,18 @@ impl Observer for RunProgress {
             }
             Progress::RerunStarted { attempt, tests } => {
                 if self.printer.verbosity != Verbosity::Quiet {
-                    self.line(&format!("{} {tests} failing tests (rerun {attempt})", paint("   RERUN", Style::Yellow, color)));
+                    self.line(&format!(
+                        "{} {tests} failing tests (rerun {attempt})",
+                        paint("   RERUN", Style::Yellow, color)
+                    ));
                 }
             }
             Progress::Notice { message } => {
                 if self.printer.verbosity != Verbosity::Quiet {
-                    self.line(&format!("{} {message}", paint("  NOTICE", Style::Yellow, color)));
+                    self.line(&format!(
+                        "{} {message}",
+                        paint("  NOTICE", Style::Yellow, color)
+                    ));
                 }
             }
         }

@@ -44,25 +44,40 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
     let mut saw_suite = false;
     let mut depth = 0_usize;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("not valid JUnit XML: {e} (near byte {})", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "not valid JUnit XML: {e} (near byte {})",
+                reader.buffer_position()
+            )
+        })?;
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Eof if depth > 0 => return Err("not valid JUnit XML: the file ends inside an element (truncated?)".to_owned()),
+            Event::Eof if depth > 0 => {
+                return Err(
+                    "not valid JUnit XML: the file ends inside an element (truncated?)".to_owned(),
+                );
+            }
             _ => {}
         }
         match event {
-            Event::Start(element) | Event::Empty(element) if element.name().as_ref() == b"testsuite" => {
+            Event::Start(element) | Event::Empty(element)
+                if element.name().as_ref() == b"testsuite" =>
+            {
                 if !saw_suite {
                     saw_suite = true;
                     info.started_at = attribute(&element, "timestamp").unwrap_or_default();
                 }
-                info.duration += attribute(&element, "time").and_then(|t| t.parse().ok()).unwrap_or(0.0);
+                info.duration += attribute(&element, "time")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(0.0);
             }
-            Event::Start(element) if element.name().as_ref() == b"testcase" => current = Some(case_from(&element)),
-            Event::Empty(element) if element.name().as_ref() == b"testcase" => cases.push(case_from(&element)),
+            Event::Start(element) if element.name().as_ref() == b"testcase" => {
+                current = Some(case_from(&element));
+            }
+            Event::Empty(element) if element.name().as_ref() == b"testcase" => {
+                cases.push(case_from(&element));
+            }
             Event::End(element) if element.name().as_ref() == b"testcase" => {
                 cases.extend(current.take());
                 inside = Inside::Nothing;
@@ -73,16 +88,18 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
                     let name = element.name();
                     let tag = String::from_utf8_lossy(name.as_ref()).into_owned();
                     match tag.as_str() {
-                        "failure" | "error" | "skipped" => {
-                            // A later, worse verdict (a second <error>) does not hide the first failure.
-                            if case.verdict.is_none() {
-                                case.verdict = Some((
-                                    tag,
-                                    attribute(element, "message").unwrap_or_default(),
-                                    attribute(element, "type").unwrap_or_default(),
-                                ));
-                                inside = if is_start { Inside::Verdict } else { Inside::Nothing };
-                            }
+                        // A later verdict (a second <error>) does not hide the first failure.
+                        "failure" | "error" | "skipped" if case.verdict.is_none() => {
+                            case.verdict = Some((
+                                tag,
+                                attribute(element, "message").unwrap_or_default(),
+                                attribute(element, "type").unwrap_or_default(),
+                            ));
+                            inside = if is_start {
+                                Inside::Verdict
+                            } else {
+                                Inside::Nothing
+                            };
                         }
                         "system-out" if is_start => inside = Inside::Stdout,
                         "system-err" if is_start => inside = Inside::Stderr,
@@ -92,7 +109,9 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
             }
             Event::End(_) => inside = Inside::Nothing,
             Event::Text(content) => {
-                let content = content.unescape().map_err(|e| format!("not valid JUnit XML: {e}"))?;
+                let content = content
+                    .unescape()
+                    .map_err(|e| format!("not valid JUnit XML: {e}"))?;
                 push_text(current.as_mut(), inside, &content);
             }
             Event::CData(content) => {
@@ -138,7 +157,12 @@ fn attribute(element: &BytesStart<'_>, key: &str) -> Option<String> {
         .attributes()
         .flatten()
         .find(|attribute| attribute.key.as_ref() == key.as_bytes())
-        .and_then(|attribute| attribute.unescape_value().ok().map(|value| value.into_owned()))
+        .and_then(|attribute| {
+            attribute
+                .unescape_value()
+                .ok()
+                .map(std::borrow::Cow::into_owned)
+        })
 }
 
 fn case_from(element: &BytesStart<'_>) -> Case {
@@ -146,8 +170,12 @@ fn case_from(element: &BytesStart<'_>) -> Case {
         classname: attribute(element, "classname").unwrap_or_default(),
         name: attribute(element, "name").unwrap_or_default(),
         file: attribute(element, "file"),
-        line: attribute(element, "line").and_then(|line| line.parse::<u32>().ok()).map(|line| line + 1),
-        time: attribute(element, "time").and_then(|time| time.parse().ok()).unwrap_or(0.0),
+        line: attribute(element, "line")
+            .and_then(|line| line.parse::<u32>().ok())
+            .map(|line| line + 1),
+        time: attribute(element, "time")
+            .and_then(|time| time.parse().ok())
+            .unwrap_or(0.0),
         ..Case::default()
     }
 }
@@ -158,13 +186,20 @@ fn case_from(element: &BytesStart<'_>) -> Case {
 /// (xunit1), else by looking for the file in the project, else by taking the
 /// leading lower-case segments as the module (test classes are `Test...`).
 fn node_id(case: &Case, project: Option<&Path>) -> (String, String) {
-    let segments: Vec<&str> = case.classname.split('.').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = case
+        .classname
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect();
     let module_len = if let Some(file) = &case.file {
         let module = file.trim_end_matches(".py").replace('/', ".");
         module.split('.').count().min(segments.len())
-    } else if let Some(found) =
-        project.and_then(|root| (1..=segments.len()).rev().find(|&k| root.join(format!("{}.py", segments[..k].join("/"))).is_file()))
-    {
+    } else if let Some(found) = project.and_then(|root| {
+        (1..=segments.len()).rev().find(|&k| {
+            root.join(format!("{}.py", segments[..k].join("/")))
+                .is_file()
+        })
+    }) {
         found
     } else {
         segments
@@ -204,7 +239,7 @@ fn to_result(case: Case, project: Option<&Path>) -> TestResult {
     let Some((kind, message, kind_attr)) = case.verdict else {
         return test;
     };
-    let text = case.text;
+    let body = case.text;
     match kind.as_str() {
         "skipped" => {
             test.outcome = if kind_attr == "pytest.xfail" {
@@ -232,17 +267,20 @@ fn to_result(case: Case, project: Option<&Path>) -> TestResult {
             });
         }
     }
-    test.crash = crash_site(&text, project);
-    test.exception_type = exception_from_text(&text).or_else(|| test.crash.as_ref().and(last_location_type(&text)));
+    test.crash = crash_site(&body, project);
+    test.exception_type =
+        exception_from_text(&body).or_else(|| test.crash.as_ref().and(last_location_type(&body)));
     test.message = if collection_error {
-        last_error_line(&text)
+        last_error_line(&body)
     } else {
-        verdict_message(&message, &text)
+        verdict_message(&message, &body)
     };
     if let Some(crash) = test.crash.as_mut() {
-        crash.message.clone_from(test.message.as_ref().unwrap_or(&String::new()));
+        crash
+            .message
+            .clone_from(test.message.as_ref().unwrap_or(&String::new()));
     }
-    test.longrepr = (!text.is_empty()).then_some(text);
+    test.longrepr = (!body.is_empty()).then_some(body);
     test
 }
 
@@ -265,7 +303,9 @@ fn last_location(text: &str) -> Option<(String, u32, String)> {
         let (location, kind) = line.rsplit_once(": ")?;
         let (path, number) = location.rsplit_once(':')?;
         let number = number.parse().ok()?;
-        let simple = kind.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let simple = kind
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
         (simple && !path.is_empty()).then(|| (path.to_owned(), number, kind.to_owned()))
     })
 }

@@ -5,7 +5,11 @@ use crate::ExitStatus;
 use crate::cli::{GlobalArgs, ImportArgs, ImportFormat, OutputFormat};
 use crate::printer::Printer;
 
-pub fn import(global: &GlobalArgs, args: &ImportArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn import(
+    global: &GlobalArgs,
+    args: &ImportArgs,
+    printer: Printer,
+) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let format = match args.format {
         ImportFormat::Auto => None,
@@ -17,7 +21,12 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs, printer: &Printer) -> anyh
         OutputFormat::Json => super::print_run_json(&run)?,
         OutputFormat::Text => {
             if printer.verbosity != crate::printer::Verbosity::Quiet {
-                eprintln!("Imported {} results from {} ({})", run.counts.total, args.file.display(), run.info.source);
+                eprintln!(
+                    "Imported {} results from {} ({})",
+                    run.counts.total,
+                    args.file.display(),
+                    run.info.source
+                );
             }
             printer.run_summary(&run)?;
         }

@@ -4,7 +4,7 @@ use crate::cli::{GlobalArgs, OutputFormat, RunArgs};
 use crate::printer::Printer;
 use crate::{ExitStatus, interrupt};
 
-pub fn run(global: &GlobalArgs, args: RunArgs, printer: &Printer) -> anyhow::Result<ExitStatus> {
+pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let request = RunRequest {
         paths: args.paths,
@@ -32,5 +32,9 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: &Printer) -> anyhow::Res
             printer.run_summary(&run)?;
         }
     }
-    Ok(if run.is_success() { ExitStatus::Success } else { ExitStatus::Failure })
+    Ok(if run.is_success() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
 }

@@ -21,7 +21,11 @@ fn planted() -> BTreeMap<String, String> {
 #[test]
 fn every_planted_failure_is_recorded_and_the_rest_pass() {
     let planted = planted();
-    assert!(planted.len() >= 24, "FAILURES.md lists {} failures", planted.len());
+    assert!(
+        planted.len() >= 24,
+        "FAILURES.md lists {} failures",
+        planted.len()
+    );
     let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
     let (code, document) = run_json(&dir, &["--test-timeout", "3", "-j", "2"]);
     assert_eq!(code, 1);
@@ -30,10 +34,17 @@ fn every_planted_failure_is_recorded_and_the_rest_pass() {
         let result = test(&document, nodeid);
         let outcome = result["outcome"].as_str().unwrap();
         match category.as_str() {
-            "flaky" => assert!(matches!(outcome, "passed" | "failed"), "{nodeid}: {outcome}"),
+            "flaky" => assert!(
+                matches!(outcome, "passed" | "failed"),
+                "{nodeid}: {outcome}"
+            ),
             "timeout" => assert_eq!(outcome, "timeout", "{nodeid}"),
             _ if !nodeid.contains("::") => {
-                assert_eq!((outcome, result["phase"].as_str()), ("error", Some("collection")), "{nodeid}");
+                assert_eq!(
+                    (outcome, result["phase"].as_str()),
+                    ("error", Some("collection")),
+                    "{nodeid}"
+                );
             }
             _ => assert!(matches!(outcome, "failed" | "error"), "{nodeid}: {outcome}"),
         }
@@ -41,7 +52,10 @@ fn every_planted_failure_is_recorded_and_the_rest_pass() {
     for result in document["tests"].as_array().unwrap() {
         let nodeid = result["nodeid"].as_str().unwrap();
         if !planted.contains_key(nodeid) {
-            assert_eq!(result["outcome"], "passed", "{nodeid} is not a planted failure");
+            assert_eq!(
+                result["outcome"], "passed",
+                "{nodeid} is not a planted failure"
+            );
         }
     }
     assert!(document["counts"]["total"].as_u64().unwrap() >= 60 + 6);

@@ -17,14 +17,21 @@ fn expected() -> Vec<(String, String)> {
         ("test_last", "passed"),
     ]
     .iter()
-    .map(|(name, outcome)| (format!("tests/test_hazards.py::{name}"), (*outcome).to_owned()))
+    .map(|(name, outcome)| {
+        (
+            format!("tests/test_hazards.py::{name}"),
+            (*outcome).to_owned(),
+        )
+    })
     .collect()
 }
 
 /// A process is gone when /proc no longer has it or it is a zombie.
 fn is_gone(pid: &str) -> bool {
     fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
-        stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z'))
     })
 }
 
@@ -35,19 +42,48 @@ fn check(dir: &Path, extra: &[&str]) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["nodeid"].as_str().unwrap().to_owned(), t["outcome"].as_str().unwrap().to_owned()))
+        .map(|t| {
+            (
+                t["nodeid"].as_str().unwrap().to_owned(),
+                t["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(order, expected());
 
     let hang = test(&document, "tests/test_hazards.py::test_hangs");
     assert!(hang["duration"].as_f64().unwrap() >= 3.0, "{hang}");
-    assert!(hang["message"].as_str().unwrap().contains("test timeout of 3s"), "{hang}");
+    assert!(
+        hang["message"]
+            .as_str()
+            .unwrap()
+            .contains("test timeout of 3s"),
+        "{hang}"
+    );
     let segfault = test(&document, "tests/test_hazards.py::test_segfaults");
-    assert!(segfault["message"].as_str().unwrap().contains("SIGSEGV"), "{segfault}");
+    assert!(
+        segfault["message"].as_str().unwrap().contains("SIGSEGV"),
+        "{segfault}"
+    );
     // pytest's faulthandler wrote the Python stack to stderr; it is kept.
-    assert!(segfault["longrepr"].as_str().unwrap().contains("Segmentation fault"), "{segfault}");
-    let exited = test(&document, "tests/test_hazards.py::test_exits_the_interpreter");
-    assert!(exited["message"].as_str().unwrap().ends_with("exit status 3"), "{exited}");
+    assert!(
+        segfault["longrepr"]
+            .as_str()
+            .unwrap()
+            .contains("Segmentation fault"),
+        "{segfault}"
+    );
+    let exited = test(
+        &document,
+        "tests/test_hazards.py::test_exits_the_interpreter",
+    );
+    assert!(
+        exited["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("exit status 3"),
+        "{exited}"
+    );
 
     // The timed-out test's own child process was killed with its process group.
     let pid = fs::read_to_string(dir.join("child.pid")).unwrap();
@@ -55,7 +91,10 @@ fn check(dir: &Path, extra: &[&str]) {
     while !is_gone(pid.trim()) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(is_gone(pid.trim()), "the hanging test's child {pid} survived");
+    assert!(
+        is_gone(pid.trim()),
+        "the hanging test's child {pid} survived"
+    );
 }
 
 #[test]
@@ -75,9 +114,20 @@ fn the_whole_run_timeout_stops_everything_and_keeps_what_ran() {
     let (_keep, dir) = project("hazards");
     let (code, document) = run_json(&dir, &["--test-timeout", "600", "--timeout", "2"]);
     assert_eq!(code, 1);
-    assert!(document["info"]["interrupted"].as_str().unwrap().contains("timed out after 2s"), "{}", document["info"]);
+    assert!(
+        document["info"]["interrupted"]
+            .as_str()
+            .unwrap()
+            .contains("timed out after 2s"),
+        "{}",
+        document["info"]
+    );
     let results = outcomes(&document);
     assert_eq!(results["tests/test_hazards.py::test_before"], "passed");
     assert_eq!(results["tests/test_hazards.py::test_hangs"], "timeout");
-    assert_eq!(results.len(), 2, "nothing after the cut is invented: {results:?}");
+    assert_eq!(
+        results.len(),
+        2,
+        "nothing after the cut is invented: {results:?}"
+    );
 }

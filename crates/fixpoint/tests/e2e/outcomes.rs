@@ -16,10 +16,15 @@ fn pytest_verdicts(output: &str) -> (BTreeMap<String, String>, usize) {
     let mut reported_twice = 0;
     for line in output.lines() {
         let mut words = line.split_whitespace();
-        let (Some(first), Some(second)) = (words.next(), words.next()) else { continue };
+        let (Some(first), Some(second)) = (words.next(), words.next()) else {
+            continue;
+        };
         let (nodeid, word) = if first.contains("::") {
             (first, second)
-        } else if first == "ERROR" && !second.contains("::") && second.ends_with(".py") {
+        } else if first == "ERROR"
+            && !second.contains("::")
+            && Path::new(second).extension().is_some_and(|ext| ext == "py")
+        {
             // A collection error in the short summary: `ERROR tests/test_x.py`.
             (second, "ERROR")
         } else {
@@ -47,7 +52,11 @@ fn pytest_verdicts(output: &str) -> (BTreeMap<String, String>, usize) {
 
 /// pytest's closing line as counts per outcome word.
 fn pytest_summary(output: &str) -> BTreeMap<String, u64> {
-    let line = output.lines().rev().find(|line| line.contains(" in ") && line.contains("passed")).unwrap();
+    let line = output
+        .lines()
+        .rev()
+        .find(|line| line.contains(" in ") && line.contains("passed"))
+        .unwrap();
     let body = line.trim_matches(|c| c == '=' || c == ' ');
     let body = &body[..body.rfind(" in ").unwrap()];
     body.split(", ")
@@ -86,7 +95,11 @@ fn per_test_outcomes_and_counts_equal_what_pytest_reports() {
     let (code, document) = run_json(&dir, &[]);
     assert_eq!(code, 1, "tests failed, so the exit code is 1");
     assert_eq!(outcomes(&document), verdicts);
-    assert_eq!(verdicts.len(), 27, "the fixture project has 25 tests and 2 broken modules");
+    assert_eq!(
+        verdicts.len(),
+        27,
+        "the fixture project has 25 tests and 2 broken modules"
+    );
 
     // pytest counts reports, fixpoint counts tests: a test that fails and then
     // errors in teardown is one `failed` here and `1 failed, 1 error` there.
@@ -102,7 +115,12 @@ fn results_carry_what_a_developer_needs() {
     let (_, document) = run_json(&dir, &[]);
     let info = &document["info"];
     assert_eq!(document["schema_version"], 1);
-    assert!(info["pytest_version"].as_str().unwrap().starts_with(|c: char| c.is_ascii_digit()));
+    assert!(
+        info["pytest_version"]
+            .as_str()
+            .unwrap()
+            .starts_with(|c: char| c.is_ascii_digit())
+    );
     assert!(info["python_version"].as_str().unwrap().starts_with("3."));
     assert_eq!(info["source"], "run");
 
@@ -115,23 +133,64 @@ fn results_carry_what_a_developer_needs() {
     assert_eq!(failure["phase"], "call");
     assert_eq!(failure["stdout"], "rolling the dice\n");
     assert_eq!(failure["stderr"], "warning on stderr\n");
-    assert!(failure["longrepr"].as_str().unwrap().contains("raise KeyError(\"goblin\")"));
+    assert!(
+        failure["longrepr"]
+            .as_str()
+            .unwrap()
+            .contains("raise KeyError(\"goblin\")")
+    );
 
     let broken = test(&document, "tests/test_broken_import.py");
-    assert_eq!((broken["outcome"].as_str(), broken["phase"].as_str()), (Some("error"), Some("collection")));
+    assert_eq!(
+        (broken["outcome"].as_str(), broken["phase"].as_str()),
+        (Some("error"), Some("collection"))
+    );
     assert_eq!(broken["exception_type"], "ModuleNotFoundError");
-    assert_eq!(broken["message"], "ModuleNotFoundError: No module named 'dreamforge'");
-    assert_eq!(test(&document, "tests/test_syntax_error.py")["exception_type"], "SyntaxError");
+    assert_eq!(
+        broken["message"],
+        "ModuleNotFoundError: No module named 'dreamforge'"
+    );
+    assert_eq!(
+        test(&document, "tests/test_syntax_error.py")["exception_type"],
+        "SyntaxError"
+    );
 
     let setup = test(&document, "tests/test_fixtures.py::test_setup_error");
-    assert_eq!((setup["phase"].as_str(), setup["exception_type"].as_str()), (Some("setup"), Some("RuntimeError")));
-    assert_eq!(test(&document, "tests/test_fixtures.py::test_missing_fixture")["message"], "fixture 'campaign_factory' not found");
-    assert_eq!(test(&document, "tests/test_basic.py::test_skipped")["message"], "not ready");
-    assert_eq!(test(&document, "tests/test_basic.py::test_expected_failure")["message"], "known bug 7");
-    assert_eq!(test(&document, "tests/test_basic.py::test_marked_db")["markers"], serde_json::json!(["db"]));
+    assert_eq!(
+        (setup["phase"].as_str(), setup["exception_type"].as_str()),
+        (Some("setup"), Some("RuntimeError"))
+    );
+    assert_eq!(
+        test(&document, "tests/test_fixtures.py::test_missing_fixture")["message"],
+        "fixture 'campaign_factory' not found"
+    );
+    assert_eq!(
+        test(&document, "tests/test_basic.py::test_skipped")["message"],
+        "not ready"
+    );
+    assert_eq!(
+        test(&document, "tests/test_basic.py::test_expected_failure")["message"],
+        "known bug 7"
+    );
+    assert_eq!(
+        test(&document, "tests/test_basic.py::test_marked_db")["markers"],
+        serde_json::json!(["db"])
+    );
     // Collection errors first, then collection order.
-    let order: Vec<&str> = document["tests"].as_array().unwrap().iter().map(|t| t["nodeid"].as_str().unwrap()).collect();
-    assert_eq!(&order[..3], ["tests/test_broken_import.py", "tests/test_syntax_error.py", "tests/test_basic.py::test_passes"]);
+    let order: Vec<&str> = document["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["nodeid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &order[..3],
+        [
+            "tests/test_broken_import.py",
+            "tests/test_syntax_error.py",
+            "tests/test_basic.py::test_passes"
+        ]
+    );
 }
 
 #[test]
@@ -143,14 +202,24 @@ fn text_output_ends_with_a_pytest_style_summary() {
     let text = stdout(&output);
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("8 failed, 10 passed, 3 skipped, 1 xfailed, 1 xpassed, 4 errors in ") && last.ends_with('s'),
+        last.starts_with("8 failed, 10 passed, 3 skipped, 1 xfailed, 1 xpassed, 4 errors in ")
+            && last.ends_with('s'),
         "{last}"
     );
-    assert!(text.contains("FAILED tests/test_basic.py::test_exception_fails - KeyError: 'goblin'"), "{text}");
-    assert!(text.contains("ERROR tests/test_broken_import.py - ModuleNotFoundError"), "{text}");
+    assert!(
+        text.contains("FAILED tests/test_basic.py::test_exception_fails - KeyError: 'goblin'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ERROR tests/test_broken_import.py - ModuleNotFoundError"),
+        "{text}"
+    );
     // Progress went to stderr, one line per test in a log.
     let progress = crate::support::stderr(&output);
-    assert!(progress.contains("PASS [") && progress.contains("tests/unit/test_math.py::test_add"), "{progress}");
+    assert!(
+        progress.contains("PASS [") && progress.contains("tests/unit/test_math.py::test_add"),
+        "{progress}"
+    );
 }
 
 fn reset_flaky(dir: &Path) {
@@ -158,7 +227,12 @@ fn reset_flaky(dir: &Path) {
 }
 
 fn nodeids(document: &Value) -> Vec<String> {
-    document["tests"].as_array().unwrap().iter().map(|t| t["nodeid"].as_str().unwrap().to_owned()).collect()
+    document["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["nodeid"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -170,7 +244,11 @@ fn parallel_and_sharded_runs_equal_the_single_process_run() {
         let (code, parallel) = run_json(&dir, &["-j", jobs]);
         assert_eq!(code, 1);
         assert_eq!(outcomes(&parallel), outcomes(&single), "-j {jobs}");
-        assert_eq!(nodeids(&parallel), nodeids(&single), "-j {jobs} keeps collection order");
+        assert_eq!(
+            nodeids(&parallel),
+            nodeids(&single),
+            "-j {jobs} keeps collection order"
+        );
         assert_eq!(parallel["info"]["workers"], jobs.parse::<u32>().unwrap());
     }
     for kind in ["count", "hash"] {
@@ -184,12 +262,22 @@ fn parallel_and_sharded_runs_equal_the_single_process_run() {
             let part = outcomes(&part);
             sizes.push(part.keys().filter(|id| id.contains("::")).count());
             for (nodeid, outcome) in part {
-                assert!(union.insert(nodeid.clone(), outcome).is_none(), "{nodeid} ran in two shards");
+                assert!(
+                    union.insert(nodeid.clone(), outcome).is_none(),
+                    "{nodeid} ran in two shards"
+                );
             }
         }
-        assert_eq!(union, outcomes(&single), "the {kind} shards together are the whole suite");
+        assert_eq!(
+            union,
+            outcomes(&single),
+            "the {kind} shards together are the whole suite"
+        );
         if kind == "count" {
-            assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
+            assert!(
+                sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+                "{sizes:?}"
+            );
         }
     }
 }
@@ -203,22 +291,40 @@ fn reruns_turn_a_test_that_passes_again_into_flaky() {
     assert_eq!(flaky["outcome"], "flaky");
     assert_eq!(flaky["attempts"], 2);
     assert_eq!(flaky["rerun_outcomes"], serde_json::json!(["passed"]));
-    assert_eq!(flaky["message"], "AssertionError: timing window missed", "the first failure is kept");
+    assert_eq!(
+        flaky["message"], "AssertionError: timing window missed",
+        "the first failure is kept"
+    );
     let still = test(&document, "tests/unit/test_math.py::test_off_by_one");
-    assert_eq!((still["outcome"].as_str(), still["attempts"].as_u64()), (Some("failed"), Some(3)));
-    assert_eq!(test(&document, "tests/test_broken_import.py")["attempts"], 1, "collection errors are not rerun");
+    assert_eq!(
+        (still["outcome"].as_str(), still["attempts"].as_u64()),
+        (Some("failed"), Some(3))
+    );
+    assert_eq!(
+        test(&document, "tests/test_broken_import.py")["attempts"],
+        1,
+        "collection errors are not rerun"
+    );
     assert_eq!(document["counts"]["flaky"], 1);
 }
 
 #[test]
 fn groups_keywords_markers_and_node_ids_select_tests() {
     let (_keep, dir) = project("outcomes");
-    let tests_only = |document: &Value| -> BTreeSet<String> { outcomes(document).into_keys().filter(|id| id.contains("::")).collect() };
+    let tests_only = |document: &Value| -> BTreeSet<String> {
+        outcomes(document)
+            .into_keys()
+            .filter(|id| id.contains("::"))
+            .collect()
+    };
 
     let (_, unit) = run_json(&dir, &["--group", "unit"]);
     let unit = tests_only(&unit);
     assert_eq!(unit.len(), 5);
-    assert!(unit.iter().all(|id| id.starts_with("tests/unit/")), "{unit:?}");
+    assert!(
+        unit.iter().all(|id| id.starts_with("tests/unit/")),
+        "{unit:?}"
+    );
 
     let (_, db) = run_json(&dir, &["--group", "db"]);
     let expected: BTreeSet<String> = [
@@ -230,15 +336,27 @@ fn groups_keywords_markers_and_node_ids_select_tests() {
     .into();
     assert_eq!(tests_only(&db), expected);
     assert_eq!(db["info"]["group"], "db");
-    assert_eq!(db["info"]["selection"], serde_json::json!(["tests", "-m", "db"]));
+    assert_eq!(
+        db["info"]["selection"],
+        serde_json::json!(["tests", "-m", "db"])
+    );
 
     let (_, keyword) = run_json(&dir, &["-k", "parametrized"]);
     assert_eq!(tests_only(&keyword).len(), 3);
     let (_, marked) = run_json(&dir, &["-m", "db and not slow", "tests/unit"]);
-    assert_eq!(tests_only(&marked), ["tests/unit/test_math.py::test_unit_db".to_owned()].into());
+    assert_eq!(
+        tests_only(&marked),
+        ["tests/unit/test_math.py::test_unit_db".to_owned()].into()
+    );
 
     // From a subdirectory, paths are relative to where the user stands.
     let (code, one) = run_json(&dir.join("tests/unit"), &["test_math.py::test_add"]);
     assert_eq!(code, 0);
-    assert_eq!(outcomes(&one).into_iter().collect::<Vec<_>>(), [("tests/unit/test_math.py::test_add".to_owned(), "passed".to_owned())]);
+    assert_eq!(
+        outcomes(&one).into_iter().collect::<Vec<_>>(),
+        [(
+            "tests/unit/test_math.py::test_add".to_owned(),
+            "passed".to_owned()
+        )]
+    );
 }

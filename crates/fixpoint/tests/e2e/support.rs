@@ -41,7 +41,15 @@ fn copy_tree(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name();
-        if [OsStr::new("__pycache__"), OsStr::new(".pytest_cache"), OsStr::new(".flaky-state"), OsStr::new(".venv"), OsStr::new(".fixpoint")].contains(&name.as_os_str()) {
+        if [
+            OsStr::new("__pycache__"),
+            OsStr::new(".pytest_cache"),
+            OsStr::new(".flaky-state"),
+            OsStr::new(".venv"),
+            OsStr::new(".fixpoint"),
+        ]
+        .contains(&name.as_os_str())
+        {
             continue;
         }
         if entry.file_type().unwrap().is_dir() {
@@ -67,7 +75,13 @@ pub fn fixpoint(dir: &Path, args: &[&str]) -> Output {
 /// `fixpoint run --output-format json` with the test Python; returns the exit code and document.
 pub fn run_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
     let python = python();
-    let mut args = vec!["run", "--python", python.to_str().unwrap(), "--output-format", "json"];
+    let mut args = vec![
+        "run",
+        "--python",
+        python.to_str().unwrap(),
+        "--output-format",
+        "json",
+    ];
     args.extend_from_slice(extra);
     let output = fixpoint(dir, &args);
     let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -85,7 +99,12 @@ pub fn outcomes(document: &Value) -> BTreeMap<String, String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|test| (test["nodeid"].as_str().unwrap().to_owned(), test["outcome"].as_str().unwrap().to_owned()))
+        .map(|test| {
+            (
+                test["nodeid"].as_str().unwrap().to_owned(),
+                test["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -109,7 +128,13 @@ pub fn stdout(output: &Output) -> String {
 /// Plain pytest, as a user would run it, in `dir`.
 pub fn pytest(dir: &Path, args: &[&str]) -> Output {
     Command::new(python())
-        .args(["-m", "pytest", "-p", "no:cacheprovider", "--continue-on-collection-errors"])
+        .args([
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--continue-on-collection-errors",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
