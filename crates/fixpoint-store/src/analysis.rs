@@ -1,0 +1,338 @@
+//! What the history says: comparisons, flaky tests, the road to green and a
+//! test's first failing commit. Pure functions over stored rows, the same for
+//! both backends.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use fixpoint_core::Outcome;
+use serde::Serialize;
+
+use crate::{OutcomeRow, ResultRow, RunRow};
+
+/// One test's outcomes in the two runs compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub nodeid: String,
+    pub before: Option<Outcome>,
+    pub after: Option<Outcome>,
+}
+
+/// `fixpoint compare A B`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Comparison {
+    pub base: i64,
+    pub head: i64,
+    /// Failing in the head run and not in the base run (a new test that fails included).
+    pub new_failures: Vec<Change>,
+    /// Failing in the base run, and in the head run present and no longer failing.
+    pub fixed: Vec<Change>,
+    pub still_failing: Vec<Change>,
+    /// In the head run only.
+    pub added: Vec<Change>,
+    /// In the base run only.
+    pub removed: Vec<Change>,
+}
+
+/// Compares two runs' outcomes; lists are sorted by node id.
+pub fn compare(base: i64, head: i64, before: &[OutcomeRow], after: &[OutcomeRow]) -> Comparison {
+    let map = |rows: &[OutcomeRow]| {
+        rows.iter()
+            .map(|row| (row.nodeid.clone(), row.outcome))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (before, after) = (map(before), map(after));
+    let mut comparison = Comparison {
+        base,
+        head,
+        ..Comparison::default()
+    };
+    let ids: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for nodeid in ids {
+        let (old, new) = (before.get(nodeid).copied(), after.get(nodeid).copied());
+        let change = Change {
+            nodeid: nodeid.clone(),
+            before: old,
+            after: new,
+        };
+        let failing = |outcome: Option<Outcome>| outcome.is_some_and(Outcome::is_failing);
+        if old.is_none() {
+            comparison.added.push(change.clone());
+        }
+        if new.is_none() {
+            comparison.removed.push(change.clone());
+        }
+        match (failing(old), failing(new)) {
+            (false, true) => comparison.new_failures.push(change),
+            (true, true) => comparison.still_failing.push(change),
+            (true, false) if new.is_some() => comparison.fixed.push(change),
+            _ => {}
+        }
+    }
+    comparison
+}
+
+/// A test whose outcome is not a function of the code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlakyTest {
+    pub nodeid: String,
+    /// Runs of this test in the window.
+    pub runs: u32,
+    /// Pass/fail changes between consecutive runs on the same commit.
+    pub flips: u32,
+    /// `flips` over the consecutive same-commit pairs it could have flipped in.
+    pub flip_rate: f64,
+    /// Runs in which it failed and then passed on a rerun.
+    pub passed_on_rerun: u32,
+    pub last_outcome: Outcome,
+}
+
+/// Flaky tests in `runs` (any order) from their `outcomes`: a pass and a
+/// failure on the same commit, or a pass on rerun. Most flaky first.
+pub fn flaky(runs: &[RunRow], outcomes: &[OutcomeRow]) -> Vec<FlakyTest> {
+    let commit_of: HashMap<i64, Option<&str>> = runs
+        .iter()
+        .map(|run| (run.id, run.git_commit.as_deref()))
+        .collect();
+    let mut by_test: BTreeMap<&str, Vec<(i64, Outcome)>> = BTreeMap::new();
+    for row in outcomes {
+        by_test
+            .entry(&row.nodeid)
+            .or_default()
+            .push((row.run_id, row.outcome));
+    }
+    let mut found = Vec::new();
+    for (nodeid, mut seen) in by_test {
+        seen.sort_by_key(|(run_id, _)| *run_id);
+        let passed_on_rerun = seen
+            .iter()
+            .filter(|(_, outcome)| *outcome == Outcome::Flaky)
+            .count() as u32;
+        // Only verdicts count: a skip says nothing about flakiness.
+        let judged: Vec<(i64, bool)> = seen
+            .iter()
+            .filter_map(|(run, outcome)| match outcome {
+                o if o.is_failing() => Some((*run, false)),
+                Outcome::Passed | Outcome::Flaky | Outcome::XPassed => Some((*run, true)),
+                _ => None,
+            })
+            .collect();
+        let (mut pairs, mut flips) = (0_u32, 0_u32);
+        for window in judged.windows(2) {
+            let (a, b) = (window[0], window[1]);
+            if commit_of.get(&a.0) == commit_of.get(&b.0) {
+                pairs += 1;
+                flips += u32::from(a.1 != b.1);
+            }
+        }
+        if flips > 0 || passed_on_rerun > 0 {
+            found.push(FlakyTest {
+                nodeid: nodeid.to_owned(),
+                runs: seen.len() as u32,
+                flips,
+                flip_rate: if pairs == 0 {
+                    0.0
+                } else {
+                    f64::from(flips) / f64::from(pairs)
+                },
+                passed_on_rerun,
+                last_outcome: seen.last().map_or(Outcome::Passed, |(_, outcome)| *outcome),
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        b.flip_rate
+            .total_cmp(&a.flip_rate)
+            .then(b.passed_on_rerun.cmp(&a.passed_on_rerun))
+            .then(a.nodeid.cmp(&b.nodeid))
+    });
+    found
+}
+
+/// One run on the road to green, measured against the baseline run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressPoint {
+    pub run_id: i64,
+    pub started_at: String,
+    pub git_commit: Option<String>,
+    pub failing: u32,
+    pub total: u32,
+    /// Failing in the baseline, not failing here.
+    pub fixed: u32,
+    /// Failing here, not in the baseline.
+    pub newly_broken: u32,
+}
+
+/// The failing count per run since the baseline (the first of `runs`, which
+/// are oldest first), from the runs' failing outcomes.
+pub fn progress(runs: &[RunRow], failing: &[OutcomeRow]) -> Vec<ProgressPoint> {
+    let mut by_run: HashMap<i64, BTreeSet<&str>> = HashMap::new();
+    for row in failing.iter().filter(|row| row.outcome.is_failing()) {
+        by_run.entry(row.run_id).or_default().insert(&row.nodeid);
+    }
+    let empty = BTreeSet::new();
+    let baseline = runs
+        .first()
+        .and_then(|run| by_run.get(&run.id))
+        .unwrap_or(&empty);
+    runs.iter()
+        .map(|run| {
+            let now = by_run.get(&run.id).unwrap_or(&empty);
+            ProgressPoint {
+                run_id: run.id,
+                started_at: run.started_at.clone(),
+                git_commit: run.git_commit.clone(),
+                failing: run.counts.failing(),
+                total: run.counts.total,
+                fixed: baseline.difference(now).count() as u32,
+                newly_broken: now.difference(baseline).count() as u32,
+            }
+        })
+        .collect()
+}
+
+/// The run that began the test's current failing streak (history newest
+/// first), or `None` when its latest result is not a failure.
+pub fn first_failing<'a>(history: &'a [(RunRow, ResultRow)]) -> Option<&'a RunRow> {
+    history
+        .iter()
+        .take_while(|(_, result)| result.outcome.is_failing())
+        .last()
+        .map(|(run, _)| run)
+}
+
+/// A pass rate per run as a terminal sparkline, oldest first.
+pub fn sparkline(rates: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    rates
+        .iter()
+        .map(|rate| match rate {
+            Some(rate) => BARS[((rate.clamp(0.0, 1.0) * 7.0).round()) as usize],
+            None => ' ',
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use fixpoint_core::Counts;
+
+    use super::*;
+
+    fn row(run_id: i64, nodeid: &str, outcome: Outcome) -> OutcomeRow {
+        OutcomeRow {
+            run_id,
+            nodeid: nodeid.into(),
+            outcome,
+        }
+    }
+
+    fn run(id: i64, commit: &str, failing: u32) -> RunRow {
+        RunRow {
+            id,
+            build_id: None,
+            shard: None,
+            source: "run".into(),
+            started_at: format!("t{id}"),
+            finished_at: String::new(),
+            duration: 1.0,
+            git_commit: Some(commit.into()),
+            git_branch: None,
+            git_dirty: None,
+            command: String::new(),
+            selection: Vec::new(),
+            group: None,
+            project: String::new(),
+            python: None,
+            python_version: None,
+            pytest_version: None,
+            host: None,
+            workers: 1,
+            interrupted: None,
+            counts: Counts {
+                total: 10,
+                failed: failing,
+                ..Counts::default()
+            },
+        }
+    }
+
+    #[test]
+    fn compare_sorts_tests_into_their_kinds() {
+        use Outcome::{Error, Failed, Passed, Skipped};
+        let before = [
+            row(1, "a", Passed),
+            row(1, "b", Failed),
+            row(1, "c", Failed),
+            row(1, "d", Passed),
+            row(1, "gone", Failed),
+        ];
+        let after = [
+            row(2, "a", Failed),
+            row(2, "b", Passed),
+            row(2, "c", Error),
+            row(2, "d", Skipped),
+            row(2, "new", Failed),
+        ];
+        let result = compare(1, 2, &before, &after);
+        fn ids(changes: &[Change]) -> Vec<&str> {
+            changes.iter().map(|c| c.nodeid.as_str()).collect()
+        }
+        assert_eq!(ids(&result.new_failures), ["a", "new"]);
+        assert_eq!(ids(&result.fixed), ["b"]);
+        assert_eq!(ids(&result.still_failing), ["c"]);
+        assert_eq!(ids(&result.added), ["new"]);
+        assert_eq!(ids(&result.removed), ["gone"]);
+    }
+
+    #[test]
+    fn flaky_needs_a_flip_on_one_commit_or_a_rerun_pass() {
+        use Outcome::{Failed, Flaky, Passed};
+        let runs = [
+            run(1, "c1", 0),
+            run(2, "c1", 0),
+            run(3, "c2", 0),
+            run(4, "c2", 0),
+        ];
+        let outcomes = [
+            // Flips on c1 and again on c2.
+            row(1, "coin", Passed),
+            row(2, "coin", Failed),
+            row(3, "coin", Passed),
+            row(4, "coin", Failed),
+            // Broke between commits: a regression, not a flake.
+            row(1, "regressed", Passed),
+            row(2, "regressed", Passed),
+            row(3, "regressed", Failed),
+            row(4, "regressed", Failed),
+            row(4, "retried", Flaky),
+        ];
+        let found = flaky(&runs, &outcomes);
+        let ids: Vec<&str> = found.iter().map(|f| f.nodeid.as_str()).collect();
+        assert_eq!(ids, ["coin", "retried"]);
+        assert_eq!((found[0].flips, found[0].flip_rate), (2, 1.0));
+        assert_eq!(found[1].passed_on_rerun, 1);
+    }
+
+    #[test]
+    fn progress_counts_fixed_and_newly_broken_against_the_baseline() {
+        use Outcome::Failed;
+        let runs = [run(5, "a", 2), run(6, "b", 2), run(7, "c", 0)];
+        let failing = [
+            row(5, "x", Failed),
+            row(5, "y", Failed),
+            row(6, "y", Failed),
+            row(6, "z", Failed),
+        ];
+        let points = progress(&runs, &failing);
+        let summary: Vec<(i64, u32, u32, u32)> = points
+            .iter()
+            .map(|p| (p.run_id, p.failing, p.fixed, p.newly_broken))
+            .collect();
+        assert_eq!(summary, [(5, 2, 0, 0), (6, 2, 1, 1), (7, 0, 2, 0)]);
+    }
+
+    #[test]
+    fn sparkline_maps_rates_to_bars() {
+        assert_eq!(sparkline(&[Some(0.0), Some(0.5), Some(1.0), None]), "▁▅█ ");
+    }
+}

@@ -1,0 +1,191 @@
+//! fixpoint's history: every run and every test result, in SQLite (the
+//! embedded default, `.fixpoint/fixpoint.db`) or PostgreSQL (one history for a
+//! team or a CI fleet), behind the one [`Store`] trait.
+//!
+//! Both backends apply the same versioned migrations ([`schema`]) when opened;
+//! a database written by a newer fixpoint is refused rather than misread.
+//! Each run is written in one transaction: a run lands whole or not at all.
+//!
+//! ```no_run
+//! use fixpoint_store::{Location, Provenance, open};
+//! let mut store = open(&Location::Sqlite("/tmp/history.db".into()))?;
+//! for run in store.runs(10)? {
+//!     println!("#{} {} {}", run.id, run.started_at, run.counts.summary(run.duration));
+//! }
+//! # Ok::<(), fixpoint_store::StoreError>(())
+//! ```
+
+pub mod analysis;
+mod error;
+mod postgres_store;
+mod rows;
+pub mod schema;
+mod sqlite_store;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use error::StoreError;
+use fixpoint_core::Run;
+pub use rows::{OutcomeRow, Provenance, ResultRow, RunRow};
+use sha2::{Digest, Sha256};
+
+/// Where the history lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+    /// A `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// `postgres://...` and `postgresql://...` are PostgreSQL; `sqlite://PATH`
+    /// or any other text is a SQLite file path.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Self::Postgres(text.to_owned())
+        } else {
+            Self::Sqlite(PathBuf::from(
+                text.strip_prefix("sqlite://").unwrap_or(text),
+            ))
+        }
+    }
+
+    /// The location as it may be shown: a PostgreSQL password is masked.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Sqlite(path) => path.display().to_string(),
+            Self::Postgres(url) => redact_url(url),
+        }
+    }
+}
+
+/// The history of runs. Every front end reaches the database through this.
+pub trait Store {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Records a run and all its results in one transaction; returns its id.
+    fn record(&mut self, run: &Run, provenance: &Provenance) -> Result<i64, StoreError>;
+    /// The newest runs, newest first.
+    fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError>;
+    /// Runs with an id at or above `first`, oldest first.
+    fn runs_since(&mut self, first: i64) -> Result<Vec<RunRow>, StoreError>;
+    fn run(&mut self, id: i64) -> Result<Option<RunRow>, StoreError>;
+    /// Every result of a run, in the run's order, with tracebacks.
+    fn results(&mut self, run_id: i64) -> Result<Vec<ResultRow>, StoreError>;
+    /// One test's results across runs, newest first.
+    fn test_history(
+        &mut self,
+        nodeid: &str,
+        limit: usize,
+    ) -> Result<Vec<(RunRow, ResultRow)>, StoreError>;
+    /// Node ids and outcomes (no text) of the given runs; with
+    /// `failing_only`, only failed, error, timeout and crashed results.
+    fn outcomes(
+        &mut self,
+        run_ids: &[i64],
+        failing_only: bool,
+    ) -> Result<Vec<OutcomeRow>, StoreError>;
+    /// The schema version the database is at.
+    fn schema_version(&mut self) -> Result<u32, StoreError>;
+}
+
+/// How long a SQLite writer waits for another one before giving up.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Opens (and creates or migrates) the store at `location`.
+pub fn open(location: &Location) -> Result<Box<dyn Store>, StoreError> {
+    open_with_busy_timeout(location, DEFAULT_BUSY_TIMEOUT)
+}
+
+/// As [`open`], with the time a SQLite writer waits for a lock held by another
+/// process (PostgreSQL waits on its own terms).
+pub fn open_with_busy_timeout(
+    location: &Location,
+    busy_timeout: Duration,
+) -> Result<Box<dyn Store>, StoreError> {
+    match location {
+        Location::Sqlite(path) => Ok(Box::new(sqlite_store::SqliteStore::open(
+            path,
+            busy_timeout,
+        )?)),
+        Location::Postgres(url) => Ok(Box::new(postgres_store::PostgresStore::connect(url)?)),
+    }
+}
+
+/// The key a traceback is stored under once, however many results share it.
+pub(crate) fn traceback_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest
+        .iter()
+        .fold(String::with_capacity(64), |mut out, byte| {
+            use std::fmt::Write;
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_locations() {
+        assert_eq!(
+            Location::parse("postgres://u@h/db"),
+            Location::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            Location::parse("postgresql://h/db"),
+            Location::Postgres("postgresql://h/db".into())
+        );
+        assert_eq!(
+            Location::parse("sqlite:///tmp/x.db"),
+            Location::Sqlite("/tmp/x.db".into())
+        );
+        assert_eq!(
+            Location::parse("history.db"),
+            Location::Sqlite("history.db".into())
+        );
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://fp:s3cret@127.0.0.1:5432/db"),
+            "postgres://fp:***@127.0.0.1:5432/db"
+        );
+        assert_eq!(
+            redact_url("postgres://fp@127.0.0.1/db"),
+            "postgres://fp@127.0.0.1/db"
+        );
+        assert!(
+            !Location::parse("postgresql://a:b@c/d")
+                .display()
+                .contains(":b@")
+        );
+    }
+
+    #[test]
+    fn traceback_hashes_are_stable() {
+        assert_eq!(traceback_hash("").len(), 64);
+        assert_eq!(
+            traceback_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,96 @@
+use fixpoint_core::{Counts, Outcome, Phase};
+use serde::Serialize;
+
+/// Where a run came from, beyond what the run itself knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// One CI build's id, shared by its shards (`--build-id`, `FIXPOINT_BUILD_ID`,
+    /// `GITHUB_RUN_ID`, `CI_PIPELINE_ID`).
+    pub build_id: Option<String>,
+    pub git_commit: Option<String>,
+    pub git_branch: Option<String>,
+    pub git_dirty: Option<bool>,
+    pub host: Option<String>,
+    /// The command line that made the run.
+    pub command: String,
+}
+
+/// A stored run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub build_id: Option<String>,
+    pub shard: Option<String>,
+    pub source: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub duration: f64,
+    pub git_commit: Option<String>,
+    pub git_branch: Option<String>,
+    pub git_dirty: Option<bool>,
+    pub command: String,
+    pub selection: Vec<String>,
+    pub group: Option<String>,
+    pub project: String,
+    pub python: Option<String>,
+    pub python_version: Option<String>,
+    pub pytest_version: Option<String>,
+    pub host: Option<String>,
+    pub workers: u32,
+    pub interrupted: Option<String>,
+    pub counts: Counts,
+}
+
+/// A stored test result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRow {
+    pub run_id: i64,
+    pub nodeid: String,
+    pub path: String,
+    pub line: Option<u32>,
+    pub outcome: Outcome,
+    pub phase: Option<Phase>,
+    pub duration: f64,
+    pub exception_type: Option<String>,
+    pub crash_path: Option<String>,
+    pub crash_line: Option<u32>,
+    pub crash_message: Option<String>,
+    pub message: Option<String>,
+    pub traceback: Option<String>,
+    pub attempts: u32,
+    pub rerun_outcomes: Vec<Outcome>,
+    pub markers: Vec<String>,
+}
+
+/// Just a test's outcome in a run: what trends and comparisons need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutcomeRow {
+    pub run_id: i64,
+    pub nodeid: String,
+    pub outcome: Outcome,
+}
+
+/// Outcomes as stored: `failed,passed`.
+pub(crate) fn join_outcomes(outcomes: &[Outcome]) -> String {
+    outcomes
+        .iter()
+        .map(|o| o.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub(crate) fn split_outcomes(text: &str) -> Vec<Outcome> {
+    text.split(',').filter_map(Outcome::parse).collect()
+}
+
+pub(crate) fn split_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+pub(crate) fn join_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_owned())
+}
+
+pub(crate) fn parse_outcome(text: &str) -> Outcome {
+    Outcome::parse(text).unwrap_or(Outcome::Error)
+}

@@ -1,0 +1,100 @@
+//! The history's schema: versioned migrations, the same for both backends
+//! (each step is written once per SQL dialect).
+
+/// The schema version this fixpoint writes and understands.
+pub const LATEST: u32 = 1;
+
+/// One step: its version, then the SQLite and PostgreSQL statements.
+pub struct Migration {
+    pub version: u32,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sqlite: r"
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    build_id TEXT, shard TEXT, source TEXT NOT NULL,
+    started_at TEXT NOT NULL, finished_at TEXT NOT NULL, duration DOUBLE PRECISION NOT NULL,
+    git_commit TEXT, git_branch TEXT, git_dirty INTEGER,
+    command TEXT NOT NULL, selection TEXT NOT NULL, group_name TEXT, project TEXT NOT NULL,
+    python TEXT, python_version TEXT, pytest_version TEXT, host TEXT,
+    workers INTEGER NOT NULL, interrupted TEXT,
+    total INTEGER NOT NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL, error INTEGER NOT NULL,
+    skipped INTEGER NOT NULL, xfailed INTEGER NOT NULL, xpassed INTEGER NOT NULL, flaky INTEGER NOT NULL,
+    timeout INTEGER NOT NULL, crashed INTEGER NOT NULL
+);
+CREATE INDEX runs_build ON runs (build_id);
+CREATE TABLE tracebacks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL
+);
+CREATE TABLE results (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    nodeid TEXT NOT NULL, path TEXT NOT NULL, line INTEGER,
+    outcome TEXT NOT NULL, phase TEXT, duration DOUBLE PRECISION NOT NULL,
+    exception_type TEXT, crash_path TEXT, crash_line INTEGER, crash_message TEXT, message TEXT,
+    traceback_id INTEGER REFERENCES tracebacks (id),
+    attempts INTEGER NOT NULL, rerun_outcomes TEXT NOT NULL, markers TEXT NOT NULL,
+    PRIMARY KEY (run_id, nodeid)
+);
+CREATE INDEX results_nodeid ON results (nodeid);
+",
+    postgres: r"
+CREATE TABLE runs (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    build_id TEXT, shard TEXT, source TEXT NOT NULL,
+    started_at TEXT NOT NULL, finished_at TEXT NOT NULL, duration DOUBLE PRECISION NOT NULL,
+    git_commit TEXT, git_branch TEXT, git_dirty INTEGER,
+    command TEXT NOT NULL, selection TEXT NOT NULL, group_name TEXT, project TEXT NOT NULL,
+    python TEXT, python_version TEXT, pytest_version TEXT, host TEXT,
+    workers INTEGER NOT NULL, interrupted TEXT,
+    total INTEGER NOT NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL, error INTEGER NOT NULL,
+    skipped INTEGER NOT NULL, xfailed INTEGER NOT NULL, xpassed INTEGER NOT NULL, flaky INTEGER NOT NULL,
+    timeout INTEGER NOT NULL, crashed INTEGER NOT NULL
+);
+CREATE INDEX runs_build ON runs (build_id);
+CREATE TABLE tracebacks (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL
+);
+CREATE TABLE results (
+    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    nodeid TEXT NOT NULL, path TEXT NOT NULL, line INTEGER,
+    outcome TEXT NOT NULL, phase TEXT, duration DOUBLE PRECISION NOT NULL,
+    exception_type TEXT, crash_path TEXT, crash_line INTEGER, crash_message TEXT, message TEXT,
+    traceback_id BIGINT REFERENCES tracebacks (id),
+    attempts INTEGER NOT NULL, rerun_outcomes TEXT NOT NULL, markers TEXT NOT NULL,
+    PRIMARY KEY (run_id, nodeid)
+);
+CREATE INDEX results_nodeid ON results (nodeid);
+",
+}];
+
+/// The columns of `runs` in the order every query selects them.
+pub(crate) const RUN_COLUMNS: &str = "id, build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
+     command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
+     total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed";
+
+/// The columns of `results` (joined with `tracebacks` as `t`) in query order.
+pub(crate) const RESULT_COLUMNS: &str = "r.run_id, r.nodeid, r.path, r.line, r.outcome, r.phase, r.duration, r.exception_type, \
+     r.crash_path, r.crash_line, r.crash_message, r.message, t.text, r.attempts, r.rerun_outcomes, r.markers";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_one_by_one_up_to_latest() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version as usize, index + 1);
+        }
+        assert_eq!(MIGRATIONS.last().unwrap().version, LATEST);
+    }
+}
