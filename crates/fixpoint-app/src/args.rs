@@ -55,10 +55,7 @@ mod tests {
             split_words(r#"-k "slow and not db""#).unwrap(),
             ["-k", "slow and not db"]
         );
-        assert_eq!(
-            split_words(r"-k 'it''s' a\ b").unwrap(),
-            ["-k", "its", "a b"]
-        );
+        assert_eq!(split_words(r"-k 'it''s' a\ b").unwrap(), ["-k", "its", "a b"]);
         assert_eq!(split_words("  ").unwrap(), Vec::<String>::new());
         assert!(split_words("-k 'open").is_err());
     }

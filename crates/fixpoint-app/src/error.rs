@@ -12,14 +12,17 @@ pub enum AppError {
     #[error("{}: invalid fixpoint settings: {reason}", path.display())]
     Settings { path: PathBuf, reason: String },
     #[error("unknown group `{name}`: {}", describe_groups(available))]
-    UnknownGroup {
-        name: String,
-        available: Vec<String>,
-    },
+    UnknownGroup { name: String, available: Vec<String> },
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
     Pytest(#[from] PytestError),
+    #[error(transparent)]
+    Store(#[from] fixpoint_store::StoreError),
+    #[error("the history is empty: `fixpoint run` (or `fixpoint import`) records the first run")]
+    NoRuns,
+    #[error("no run `{0}` in the history: use a run id from `fixpoint history`, or `latest`")]
+    UnknownRun(String),
 }
 
 fn describe_groups(available: &[String]) -> String {

@@ -14,11 +14,12 @@
 
 mod args;
 mod error;
+pub mod history;
 mod project;
 mod run;
 mod settings;
 
 pub use error::AppError;
 pub use project::Project;
-pub use run::{RunRequest, import_run, run_tests};
+pub use run::{Recording, RunRequest, import_and_record, import_run, run_and_record, run_tests};
 pub use settings::Settings;

@@ -28,8 +28,7 @@ impl Project {
     /// above the current one that holds a project file (`pyproject.toml`,
     /// `pytest.ini`, ...), or else the current directory.
     pub fn open(dir: Option<&Path>) -> Result<Self, AppError> {
-        let cwd = env::current_dir()
-            .map_err(|_| AppError::Usage("the current directory is not readable".into()))?;
+        let cwd = env::current_dir().map_err(|_| AppError::Usage("the current directory is not readable".into()))?;
         let root = match dir {
             Some(dir) => {
                 let dir = cwd.join(dir);
@@ -43,11 +42,7 @@ impl Project {
             }
             None => cwd
                 .ancestors()
-                .find(|candidate| {
-                    ROOT_MARKERS
-                        .iter()
-                        .any(|marker| candidate.join(marker).is_file())
-                })
+                .find(|candidate| ROOT_MARKERS.iter().any(|marker| candidate.join(marker).is_file()))
                 .unwrap_or(&cwd)
                 .to_path_buf(),
         };

@@ -10,7 +10,7 @@ use fixpoint_pytest::runner::{self, Observer, RunOptions};
 use fixpoint_pytest::{Shard, interpreter};
 
 use crate::args::split_words;
-use crate::{AppError, Project};
+use crate::{AppError, Project, history};
 
 /// What `fixpoint run` was asked for; `None` falls back to the project's
 /// settings, then to the defaults.
@@ -40,33 +40,21 @@ pub fn run_tests(
     cancel: &AtomicBool,
 ) -> Result<Run, AppError> {
     let settings = &project.settings;
-    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| {
-        env::var_os(key)
-    })?;
+    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))?;
 
     let mut selection: Vec<String> = Vec::new();
     if let Some(name) = &request.group {
-        let entries = settings
-            .groups
-            .get(name)
-            .ok_or_else(|| AppError::UnknownGroup {
-                name: name.clone(),
-                available: settings.groups.keys().cloned().collect(),
-            })?;
+        let entries = settings.groups.get(name).ok_or_else(|| AppError::UnknownGroup {
+            name: name.clone(),
+            available: settings.groups.keys().cloned().collect(),
+        })?;
         for entry in entries {
-            selection.extend(
-                split_words(entry)
-                    .map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?,
-            );
+            selection
+                .extend(split_words(entry).map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?);
         }
     }
     let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
-    selection.extend(
-        request
-            .paths
-            .iter()
-            .map(|path| resolve_path(path, &cwd, &project.root)),
-    );
+    selection.extend(request.paths.iter().map(|path| resolve_path(path, &cwd, &project.root)));
     if let Some(keyword) = &request.keyword {
         selection.extend(["-k".to_owned(), keyword.clone()]);
     }
@@ -81,11 +69,7 @@ pub fn run_tests(
                 Duration::try_from_secs_f64(secs)
                     .ok()
                     .filter(|d| !d.is_zero())
-                    .ok_or_else(|| {
-                        AppError::Usage(format!(
-                            "{what} must be a positive number of seconds, not {secs}"
-                        ))
-                    })
+                    .ok_or_else(|| AppError::Usage(format!("{what} must be a positive number of seconds, not {secs}")))
             })
             .transpose()
     };
@@ -100,10 +84,7 @@ pub fn run_tests(
         jobs,
         shard: request.shard,
         reruns: request.reruns.or(settings.reruns).unwrap_or(0),
-        test_timeout: seconds(
-            request.test_timeout.or(settings.test_timeout),
-            "--test-timeout",
-        )?,
+        test_timeout: seconds(request.test_timeout.or(settings.test_timeout), "--test-timeout")?,
         timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
     };
     let mut run = runner::run(&options, observer, cancel)?;
@@ -117,6 +98,62 @@ pub fn import_run(project: &Project, file: &Path, format: Option<Format>) -> Res
     Ok(import_file(file, format, Some(&project.root))?)
 }
 
+/// Where and how a run is written to the history.
+#[derive(Debug, Clone, Default)]
+pub struct Recording {
+    /// `--db`: a `postgres://` URL or a SQLite path.
+    pub db: Option<String>,
+    /// The CI build this run is a shard of.
+    pub build_id: Option<String>,
+    /// The command line, as the user typed it.
+    pub command: String,
+}
+
+/// Runs the tests and records the run in the history; the store is opened
+/// first, so an unreachable database stops before any test runs.
+pub fn run_and_record(
+    project: &Project,
+    request: &RunRequest,
+    recording: Option<&Recording>,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<(Run, Option<i64>), AppError> {
+    let mut store = recording
+        .map(|r| history::open_store(project, r.db.as_deref()))
+        .transpose()?;
+    let run = run_tests(project, request, observer, cancel)?;
+    let id = match (store.as_deref_mut(), recording) {
+        (Some(store), Some(recording)) => Some(history::record_run(
+            store,
+            project,
+            &run,
+            recording.build_id.as_deref(),
+            &recording.command,
+        )?),
+        _ => None,
+    };
+    Ok((run, id))
+}
+
+/// Imports a report file and records it in the history.
+pub fn import_and_record(
+    project: &Project,
+    file: &Path,
+    format: Option<Format>,
+    recording: &Recording,
+) -> Result<(Run, i64), AppError> {
+    let mut store = history::open_store(project, recording.db.as_deref())?;
+    let run = import_run(project, file, format)?;
+    let id = history::record_run(
+        store.as_mut(),
+        project,
+        &run,
+        recording.build_id.as_deref(),
+        &recording.command,
+    )?;
+    Ok((run, id))
+}
+
 /// A path the user typed is relative to where they stand; when nothing is
 /// there, it is taken as relative to the project (pytest's own view).
 fn resolve_path(path: &str, cwd: &Path, root: &Path) -> String {
@@ -124,10 +161,9 @@ fn resolve_path(path: &str, cwd: &Path, root: &Path) -> String {
     let here = cwd.join(file);
     if cwd != root && here.exists() {
         let absolute = cwd.join(path);
-        return absolute.strip_prefix(root).map_or_else(
-            |_| absolute.display().to_string(),
-            |rel| rel.display().to_string(),
-        );
+        return absolute
+            .strip_prefix(root)
+            .map_or_else(|_| absolute.display().to_string(), |rel| rel.display().to_string());
     }
     path.to_owned()
 }
@@ -150,10 +186,7 @@ mod tests {
             "tests/test_a.py::t"
         );
         // A path that exists only under the project is left to pytest.
-        assert_eq!(
-            resolve_path("tests/test_a.py", dir.path(), &root),
-            "tests/test_a.py"
-        );
+        assert_eq!(resolve_path("tests/test_a.py", dir.path(), &root), "tests/test_a.py");
         assert_eq!(resolve_path("tests", &root, &root), "tests");
     }
 }

@@ -21,6 +21,9 @@ pub struct Settings {
     pub reruns: Option<u32>,
     /// pytest processes to run at once.
     pub jobs: Option<u32>,
+    /// Where the history lives: a `postgres://` URL or a SQLite file path
+    /// (relative to the project) [default: `.fixpoint/fixpoint.db`].
+    pub db: Option<String>,
     /// Named selections: each entry is a list of pytest arguments
     /// (`models = ["tests/models", "-m db"]`).
     #[serde(default)]
@@ -87,27 +90,17 @@ mod tests {
     #[test]
     fn fixpoint_toml_wins_and_bad_values_are_reported() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(
-            dir.path().join("pyproject.toml"),
-            "[tool.fixpoint]\nreruns = 1\n",
-        )
-        .unwrap();
+        fs::write(dir.path().join("pyproject.toml"), "[tool.fixpoint]\nreruns = 1\n").unwrap();
         fs::write(dir.path().join("fixpoint.toml"), "reruns = 3\n").unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap().0.reruns, Some(3));
         fs::write(dir.path().join("fixpoint.toml"), "reruns = 'many'\n").unwrap();
         let error = Settings::load(dir.path()).unwrap_err().to_string();
-        assert!(
-            error.contains("fixpoint.toml: invalid fixpoint settings"),
-            "{error}"
-        );
+        assert!(error.contains("fixpoint.toml: invalid fixpoint settings"), "{error}");
     }
 
     #[test]
     fn no_file_means_defaults() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            Settings::load(dir.path()).unwrap(),
-            (Settings::default(), None)
-        );
+        assert_eq!(Settings::load(dir.path()).unwrap(), (Settings::default(), None));
     }
 }

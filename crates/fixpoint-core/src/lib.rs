@@ -150,11 +150,7 @@ pub struct Run {
 impl Run {
     pub fn new(info: RunInfo, tests: Vec<TestResult>) -> Self {
         let counts = Counts::of(&tests);
-        Self {
-            info,
-            counts,
-            tests,
-        }
+        Self { info, counts, tests }
     }
 
     /// True when nothing failed: the run's verdict for exit codes.

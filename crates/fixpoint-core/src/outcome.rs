@@ -60,9 +60,7 @@ impl Outcome {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|outcome| outcome.as_str() == text)
+        Self::ALL.into_iter().find(|outcome| outcome.as_str() == text)
     }
 }
 
@@ -93,14 +91,9 @@ impl Phase {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Phase::Collection,
-            Phase::Setup,
-            Phase::Call,
-            Phase::Teardown,
-        ]
-        .into_iter()
-        .find(|phase| phase.as_str() == text)
+        [Phase::Collection, Phase::Setup, Phase::Call, Phase::Teardown]
+            .into_iter()
+            .find(|phase| phase.as_str() == text)
     }
 }
 

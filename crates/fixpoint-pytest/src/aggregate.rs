@@ -40,13 +40,7 @@ impl ResultBuilder {
 
     /// Records that a test started; a test seen again (a restarted worker)
     /// keeps its first entry.
-    pub fn start_test(
-        &mut self,
-        nodeid: &str,
-        path: &str,
-        line: Option<u32>,
-        markers: Vec<String>,
-    ) {
+    pub fn start_test(&mut self, nodeid: &str, path: &str, line: Option<u32>, markers: Vec<String>) {
         let at = self.entry(nodeid, path, line);
         self.tests[at].markers = markers;
     }
@@ -252,23 +246,14 @@ mod tests {
 
     #[test]
     fn setup_failure_is_an_error_and_teardown_after_failed_call_stays_failed() {
-        let setup = fold(vec![
-            report("setup", "failed"),
-            report("teardown", "passed"),
-        ]);
-        assert_eq!(
-            (setup.outcome, setup.phase),
-            (Outcome::Error, Some(Phase::Setup))
-        );
+        let setup = fold(vec![report("setup", "failed"), report("teardown", "passed")]);
+        assert_eq!((setup.outcome, setup.phase), (Outcome::Error, Some(Phase::Setup)));
         let call = fold(vec![
             report("setup", "passed"),
             report("call", "failed"),
             report("teardown", "failed"),
         ]);
-        assert_eq!(
-            (call.outcome, call.phase),
-            (Outcome::Failed, Some(Phase::Call))
-        );
+        assert_eq!((call.outcome, call.phase), (Outcome::Failed, Some(Phase::Call)));
         let teardown = fold(vec![
             report("setup", "passed"),
             report("call", "passed"),
@@ -316,9 +301,6 @@ mod tests {
         assert!(builder.collect_report(broken.clone()).is_some());
         assert!(builder.collect_report(broken).is_none());
         let test = builder.get("tests/test_b.py").unwrap();
-        assert_eq!(
-            (test.outcome, test.phase),
-            (Outcome::Error, Some(Phase::Collection))
-        );
+        assert_eq!((test.outcome, test.phase), (Outcome::Error, Some(Phase::Collection)));
     }
 }

@@ -120,9 +120,6 @@ mod tests {
     fn rejects_garbage_and_skips_blank_lines() {
         assert!(parse_line("   ").is_none());
         assert!(matches!(parse_line("{nope"), Some(Err(_))));
-        assert!(matches!(
-            parse_line(r#"{"event": "unknown"}"#),
-            Some(Err(_))
-        ));
+        assert!(matches!(parse_line(r#"{"event": "unknown"}"#), Some(Err(_))));
     }
 }

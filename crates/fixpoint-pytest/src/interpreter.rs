@@ -45,19 +45,16 @@ pub fn discover(
     project: &Path,
     lookup: &dyn Fn(&str) -> Option<OsString>,
 ) -> Result<Interpreter, PytestError> {
-    let explicit = flag
-        .map(|path| (path.to_path_buf(), Origin::Flag))
-        .or_else(|| {
-            lookup("FIXPOINT_PYTHON")
-                .filter(|v| !v.is_empty())
-                .map(|v| (PathBuf::from(v), Origin::EnvVar))
-        });
+    let explicit = flag.map(|path| (path.to_path_buf(), Origin::Flag)).or_else(|| {
+        lookup("FIXPOINT_PYTHON")
+            .filter(|v| !v.is_empty())
+            .map(|v| (PathBuf::from(v), Origin::EnvVar))
+    });
     if let Some((path, origin)) = explicit {
-        let path =
-            resolve_command(&path, lookup).ok_or_else(|| PytestError::InterpreterNotFound {
-                path: path.clone(),
-                origin: origin.to_string(),
-            })?;
+        let path = resolve_command(&path, lookup).ok_or_else(|| PytestError::InterpreterNotFound {
+            path: path.clone(),
+            origin: origin.to_string(),
+        })?;
         return Ok(Interpreter { path, origin });
     }
     for venv in [".venv", "venv"] {
@@ -138,10 +135,7 @@ mod tests {
         };
         let flag = discover(Some(&active), &project, &env(true)).unwrap();
         assert_eq!((flag.path, flag.origin), (active.clone(), Origin::Flag));
-        assert_eq!(
-            discover(None, &project, &env(true)).unwrap().origin,
-            Origin::EnvVar
-        );
+        assert_eq!(discover(None, &project, &env(true)).unwrap().origin, Origin::EnvVar);
         assert_eq!(
             discover(None, &project, &env(false)).unwrap().origin,
             Origin::VirtualEnv
@@ -153,10 +147,7 @@ mod tests {
         assert_eq!(discover(None, &project, &env(false)).unwrap().path, dotvenv);
         let no_venvs = dir.path().join("bare");
         let only_path = |key: &str| (key == "PATH").then(|| path_bin.clone().into_os_string());
-        assert_eq!(
-            discover(None, &no_venvs, &only_path).unwrap().origin,
-            Origin::Path
-        );
+        assert_eq!(discover(None, &no_venvs, &only_path).unwrap().origin, Origin::Path);
     }
 
     #[test]
@@ -169,9 +160,6 @@ mod tests {
             "Python interpreter `/no/such/python` (from --python) does not exist"
         );
         let err = discover(None, dir.path(), &nothing).unwrap_err();
-        assert!(
-            err.to_string().starts_with("no Python interpreter found"),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with("no Python interpreter found"), "{err}");
     }
 }

@@ -19,8 +19,7 @@ pub const BOOT_SOURCE: &str = include_str!("../plugin/fixpoint_pytest_boot.py");
 pub fn install(dir: &Path) -> Result<PathBuf, PytestError> {
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
-        fs::write(&path, text)
-            .map_err(|e| PytestError::io(format!("could not write {}", path.display()), e))?;
+        fs::write(&path, text).map_err(|e| PytestError::io(format!("could not write {}", path.display()), e))?;
         Ok::<_, PytestError>(path)
     };
     write(&format!("{MODULE}.py"), PLUGIN_SOURCE)?;

@@ -94,11 +94,7 @@ impl Observer for Silent {
 
 /// Runs the suite. `cancel` is polled: set it (from a Ctrl-C handler) to stop
 /// the run; the result then says it was interrupted.
-pub fn run(
-    options: &RunOptions,
-    observer: &mut dyn Observer,
-    cancel: &AtomicBool,
-) -> Result<Run, PytestError> {
+pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBool) -> Result<Run, PytestError> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let workdir = tempfile::Builder::new()
@@ -149,8 +145,7 @@ pub fn run(
             tests: failing.len(),
         });
         let only = context.workdir.join(format!("rerun-{attempt}.txt"));
-        fs::write(&only, failing.join("\n"))
-            .map_err(|e| PytestError::io("could not write the rerun list", e))?;
+        fs::write(&only, failing.join("\n")).map_err(|e| PytestError::io("could not write the rerun list", e))?;
         let workers = jobs.min(u32::try_from(failing.len()).unwrap_or(u32::MAX));
         let envs = (1..=workers)
             .map(|part| {
@@ -197,10 +192,7 @@ pub fn run(
 /// Applies a rerun's outcomes to the tests it reran.
 fn merge_rerun(tests: &mut [TestResult], rerun_ids: &[String], rerun: &ResultBuilder) {
     let rerun_ids: HashSet<&str> = rerun_ids.iter().map(String::as_str).collect();
-    for test in tests
-        .iter_mut()
-        .filter(|test| rerun_ids.contains(test.nodeid.as_str()))
-    {
+    for test in tests.iter_mut().filter(|test| rerun_ids.contains(test.nodeid.as_str())) {
         let Some(again) = rerun.get(&test.nodeid) else {
             continue;
         };
@@ -360,22 +352,18 @@ impl<'a, 'o> Pass<'a, 'o> {
         slot.session_seen = false;
         slot.finished_status = None;
         slot.kill = None;
-        let stem = self.context.workdir.join(format!(
-            "attempt{}-worker{}-{}",
-            self.attempt,
-            index + 1,
-            slot.spawns
-        ));
+        let stem = self
+            .context
+            .workdir
+            .join(format!("attempt{}-worker{}-{}", self.attempt, index + 1, slot.spawns));
         slot.stdout_log = stem.with_extension("out");
         slot.stderr_log = stem.with_extension("err");
         let log = |path: &Path| {
-            File::create(path)
-                .map_err(|e| PytestError::io(format!("could not create {}", path.display()), e))
+            File::create(path).map_err(|e| PytestError::io(format!("could not create {}", path.display()), e))
         };
         let (stdout, stderr) = (log(&slot.stdout_log)?, log(&slot.stderr_log)?);
 
-        let (reader, writer) =
-            std::io::pipe().map_err(|e| PytestError::io("could not create a pipe", e))?;
+        let (reader, writer) = std::io::pipe().map_err(|e| PytestError::io("could not create a pipe", e))?;
         let mut command = Command::new(&options.interpreter.path);
         command
             .arg(&self.context.boot)
@@ -390,8 +378,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         if !slot.done.is_empty() {
             let skip = stem.with_extension("skip");
             let ids: Vec<&str> = slot.done.iter().map(String::as_str).collect();
-            fs::write(&skip, ids.join("\n"))
-                .map_err(|e| PytestError::io("could not write the skip list", e))?;
+            fs::write(&skip, ids.join("\n")).map_err(|e| PytestError::io("could not write the skip list", e))?;
             command.env("FIXPOINT_SKIP_FILE", &skip);
         }
         prepare_child(&mut command, writer.as_raw_fd());
@@ -432,11 +419,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             }
             Event::CollectReport(report) => {
                 // A rerun collects the same broken modules again: not news.
-                if let Some(test) = self
-                    .builder
-                    .collect_report(report)
-                    .filter(|_| self.attempt == 1)
-                {
+                if let Some(test) = self.builder.collect_report(report).filter(|_| self.attempt == 1) {
                     self.observer.progress(Progress::TestFinished {
                         test,
                         attempt: self.attempt,
@@ -460,8 +443,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             } => {
                 slot.tests_since_spawn += 1;
                 self.builder.start_test(&nodeid, &path, line, markers);
-                self.observer
-                    .progress(Progress::TestStarted { nodeid: &nodeid });
+                self.observer.progress(Progress::TestStarted { nodeid: &nodeid });
                 slot.current = Some(Current {
                     nodeid,
                     path,
@@ -502,8 +484,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                 if let Some(current) = current {
                     self.builder.remove(&current.nodeid);
                 }
-                self.interrupted
-                    .get_or_insert_with(|| "interrupted".to_owned());
+                self.interrupted.get_or_insert_with(|| "interrupted".to_owned());
                 return Ok(());
             }
             Some(Kill::RunTimeout) => {
@@ -515,34 +496,21 @@ impl<'a, 'o> Pass<'a, 'o> {
                         "the run timed out (--timeout) while this test ran".to_owned(),
                     );
                 }
-                let limit = self
-                    .context
-                    .options
-                    .timeout
-                    .unwrap_or_default()
-                    .as_secs_f64();
+                let limit = self.context.options.timeout.unwrap_or_default().as_secs_f64();
                 self.interrupted
                     .get_or_insert_with(|| format!("the run timed out after {limit}s (--timeout)"));
                 return Ok(());
             }
             Some(Kill::TestTimeout) => {
                 if let Some(current) = current {
-                    let limit = self
-                        .context
-                        .options
-                        .test_timeout
-                        .unwrap_or_default()
-                        .as_secs_f64();
+                    let limit = self.context.options.test_timeout.unwrap_or_default().as_secs_f64();
                     let message = format!("exceeded the test timeout of {limit}s and was killed");
                     self.record_kill(index, &current, Outcome::Timeout, message);
                 }
             }
             None => {
                 if let Some(current) = current {
-                    let message = format!(
-                        "the pytest process died while this test ran: {}",
-                        describe_exit(status)
-                    );
+                    let message = format!("the pytest process died while this test ran: {}", describe_exit(status));
                     self.record_kill(index, &current, Outcome::Crashed, message);
                 } else if let Some(exitstatus) = slot.finished_status {
                     return self.on_session_end(index, exitstatus);
@@ -551,10 +519,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                 } else if slot.collected.is_none() {
                     return Err(PytestError::PytestFailed {
                         status: describe_exit(status),
-                        detail: format!(
-                            "pytest died during collection: {}",
-                            self.output_excerpt(index)
-                        ),
+                        detail: format!("pytest died during collection: {}", self.output_excerpt(index)),
                     });
                 }
             }
@@ -564,8 +529,7 @@ impl<'a, 'o> Pass<'a, 'o> {
 
     fn on_session_end(&mut self, index: usize, exitstatus: i32) -> Result<(), PytestError> {
         let slot = &self.slots[index];
-        let ran_nothing =
-            slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
+        let ran_nothing = slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
         // 3: internal error, 4: usage error (bad path, bad option).
         if matches!(exitstatus, 3 | 4) && ran_nothing {
             return Err(PytestError::PytestFailed {
@@ -574,10 +538,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             });
         }
         if exitstatus == 2 && self.interrupted.is_none() {
-            self.interrupted = Some(format!(
-                "pytest stopped early: {}",
-                self.output_excerpt(index)
-            ));
+            self.interrupted = Some(format!("pytest stopped early: {}", self.output_excerpt(index)));
         }
         Ok(())
     }
@@ -616,26 +577,19 @@ impl<'a, 'o> Pass<'a, 'o> {
         if !stderr.is_empty() {
             test.longrepr = Some(stderr);
         }
-        self.observer
-            .progress(Progress::TestFinished { test, attempt });
+        self.observer.progress(Progress::TestFinished { test, attempt });
     }
 
     fn respawn_for_remaining(&mut self, index: usize) -> Result<(), PytestError> {
         let slot = &self.slots[index];
         let remaining = slot.collected.as_ref().map_or(0, |items| {
-            items
-                .iter()
-                .filter(|item| !slot.done.contains(&item.nodeid))
-                .count()
+            items.iter().filter(|item| !slot.done.contains(&item.nodeid)).count()
         });
         if remaining == 0 || slot.tests_since_spawn == 0 || self.interrupted.is_some() {
             return Ok(());
         }
         self.observer.progress(Progress::Notice {
-            message: format!(
-                "worker {} restarted for its {remaining} remaining tests",
-                index + 1
-            ),
+            message: format!("worker {} restarted for its {remaining} remaining tests", index + 1),
         });
         self.spawn(index)
     }
@@ -645,11 +599,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             self.kill_all(Kill::Interrupted);
             return;
         }
-        if self
-            .context
-            .deadline
-            .is_some_and(|deadline| Instant::now() >= deadline)
-        {
+        if self.context.deadline.is_some_and(|deadline| Instant::now() >= deadline) {
             self.kill_all(Kill::RunTimeout);
             return;
         }
@@ -661,11 +611,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                 .current
                 .as_ref()
                 .is_some_and(|current| current.started.elapsed() > limit);
-            if let Some(child) = slot
-                .child
-                .as_ref()
-                .filter(|_| overdue && slot.kill.is_none())
-            {
+            if let Some(child) = slot.child.as_ref().filter(|_| overdue && slot.kill.is_none()) {
                 kill_group(child.id());
                 slot.kill = Some(Kill::TestTimeout);
             }
@@ -732,10 +678,9 @@ fn explain_output(text: &str) -> String {
         }
         (Some(first), _) => (*first).to_owned(),
         (None, Some(exception)) => exception.to_owned(),
-        (None, None) => lines.last().map_or_else(
-            || "pytest printed nothing".to_owned(),
-            |line| (*line).to_owned(),
-        ),
+        (None, None) => lines
+            .last()
+            .map_or_else(|| "pytest printed nothing".to_owned(), |line| (*line).to_owned()),
     }
 }
 
@@ -779,14 +724,7 @@ mod tests {
         let mut tests = vec![first, second];
         let mut rerun = ResultBuilder::new();
         rerun.start_test("t.py::a", "t.py", Some(1), Vec::new());
-        rerun.set_outcome(
-            "t.py::b",
-            "t.py",
-            Some(2),
-            Outcome::Failed,
-            "again".into(),
-            0.1,
-        );
+        rerun.set_outcome("t.py::b", "t.py", Some(2), Outcome::Failed, "again".into(), 0.1);
         merge_rerun(&mut tests, &["t.py::a".into(), "t.py::b".into()], &rerun);
         assert_eq!((tests[0].outcome, tests[0].attempts), (Outcome::Flaky, 2));
         assert_eq!(tests[1].outcome, Outcome::Failed);

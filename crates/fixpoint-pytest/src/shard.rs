@@ -31,15 +31,11 @@ impl FromStr for Shard {
             Some(("count", rest)) => (ShardKind::Count, rest),
             Some(("hash", rest)) => (ShardKind::Hash, rest),
             Some((other, _)) => {
-                return Err(format!(
-                    "unknown shard kind `{other}`: use `count:M/N` or `hash:M/N`"
-                ));
+                return Err(format!("unknown shard kind `{other}`: use `count:M/N` or `hash:M/N`"));
             }
             None => (ShardKind::Count, text),
         };
-        let invalid = || {
-            format!("invalid shard `{text}`: expected M/N with 1 <= M <= N, e.g. 2/4 or hash:2/4")
-        };
+        let invalid = || format!("invalid shard `{text}`: expected M/N with 1 <= M <= N, e.g. 2/4 or hash:2/4");
         let (index, total) = fraction.split_once('/').ok_or_else(invalid)?;
         let index: u32 = index.trim().parse().map_err(|_| invalid())?;
         let total: u32 = total.trim().parse().map_err(|_| invalid())?;

@@ -9,9 +9,7 @@ use fixpoint_core::Run;
 use fixpoint_pytest::import::{Format, import_file};
 
 fn data(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
 
 /// One line per test: what a reader of the snapshot needs to judge it.
@@ -79,12 +77,7 @@ fn reportlog() {
 fn junit_and_reportlog_of_one_run_agree_but_for_xpass() {
     let junit = import_file(&data("outcomes.junit.xml"), None, Some(project())).unwrap();
     let log = import_file(&data("outcomes.reportlog.jsonl"), None, Some(project())).unwrap();
-    let ids = |run: &Run| {
-        run.tests
-            .iter()
-            .map(|t| t.nodeid.clone())
-            .collect::<Vec<_>>()
-    };
+    let ids = |run: &Run| run.tests.iter().map(|t| t.nodeid.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&junit), ids(&log));
     for (a, b) in junit.tests.iter().zip(&log.tests) {
         if b.outcome == fixpoint_core::Outcome::XPassed {

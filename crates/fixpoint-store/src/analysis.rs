@@ -89,24 +89,15 @@ pub struct FlakyTest {
 /// Flaky tests in `runs` (any order) from their `outcomes`: a pass and a
 /// failure on the same commit, or a pass on rerun. Most flaky first.
 pub fn flaky(runs: &[RunRow], outcomes: &[OutcomeRow]) -> Vec<FlakyTest> {
-    let commit_of: HashMap<i64, Option<&str>> = runs
-        .iter()
-        .map(|run| (run.id, run.git_commit.as_deref()))
-        .collect();
+    let commit_of: HashMap<i64, Option<&str>> = runs.iter().map(|run| (run.id, run.git_commit.as_deref())).collect();
     let mut by_test: BTreeMap<&str, Vec<(i64, Outcome)>> = BTreeMap::new();
     for row in outcomes {
-        by_test
-            .entry(&row.nodeid)
-            .or_default()
-            .push((row.run_id, row.outcome));
+        by_test.entry(&row.nodeid).or_default().push((row.run_id, row.outcome));
     }
     let mut found = Vec::new();
     for (nodeid, mut seen) in by_test {
         seen.sort_by_key(|(run_id, _)| *run_id);
-        let passed_on_rerun = seen
-            .iter()
-            .filter(|(_, outcome)| *outcome == Outcome::Flaky)
-            .count() as u32;
+        let passed_on_rerun = seen.iter().filter(|(_, outcome)| *outcome == Outcome::Flaky).count() as u32;
         // Only verdicts count: a skip says nothing about flakiness.
         let judged: Vec<(i64, bool)> = seen
             .iter()
@@ -163,17 +154,23 @@ pub struct ProgressPoint {
 }
 
 /// The failing count per run since the baseline (the first of `runs`, which
-/// are oldest first), from the runs' failing outcomes.
-pub fn progress(runs: &[RunRow], failing: &[OutcomeRow]) -> Vec<ProgressPoint> {
+/// are oldest first). `failing` holds the runs' failing outcomes; `tracked`
+/// the outcomes, in every run, of the tests that failed in the baseline (a
+/// test is fixed when it ran and did not fail, not when it was left out).
+pub fn progress(runs: &[RunRow], failing: &[OutcomeRow], tracked: &[OutcomeRow]) -> Vec<ProgressPoint> {
     let mut by_run: HashMap<i64, BTreeSet<&str>> = HashMap::new();
     for row in failing.iter().filter(|row| row.outcome.is_failing()) {
         by_run.entry(row.run_id).or_default().insert(&row.nodeid);
     }
     let empty = BTreeSet::new();
-    let baseline = runs
-        .first()
-        .and_then(|run| by_run.get(&run.id))
-        .unwrap_or(&empty);
+    let baseline_failing = runs.first().and_then(|run| by_run.get(&run.id)).unwrap_or(&empty);
+    let mut fixed_in: HashMap<i64, u32> = HashMap::new();
+    for row in tracked {
+        if baseline_failing.contains(row.nodeid.as_str()) && !row.outcome.is_failing() {
+            *fixed_in.entry(row.run_id).or_default() += 1;
+        }
+    }
+    let baseline = runs.first().and_then(|run| by_run.get(&run.id)).unwrap_or(&empty);
     runs.iter()
         .map(|run| {
             let now = by_run.get(&run.id).unwrap_or(&empty);
@@ -183,7 +180,7 @@ pub fn progress(runs: &[RunRow], failing: &[OutcomeRow]) -> Vec<ProgressPoint> {
                 git_commit: run.git_commit.clone(),
                 failing: run.counts.failing(),
                 total: run.counts.total,
-                fixed: baseline.difference(now).count() as u32,
+                fixed: fixed_in.get(&run.id).copied().unwrap_or(0),
                 newly_broken: now.difference(baseline).count() as u32,
             }
         })
@@ -192,7 +189,7 @@ pub fn progress(runs: &[RunRow], failing: &[OutcomeRow]) -> Vec<ProgressPoint> {
 
 /// The run that began the test's current failing streak (history newest
 /// first), or `None` when its latest result is not a failure.
-pub fn first_failing<'a>(history: &'a [(RunRow, ResultRow)]) -> Option<&'a RunRow> {
+pub fn first_failing(history: &[(RunRow, ResultRow)]) -> Option<&RunRow> {
     history
         .iter()
         .take_while(|(_, result)| result.outcome.is_failing())
@@ -273,10 +270,8 @@ mod tests {
             row(2, "d", Skipped),
             row(2, "new", Failed),
         ];
+        let ids = |changes: &[Change]| changes.iter().map(|c| c.nodeid.clone()).collect::<Vec<_>>();
         let result = compare(1, 2, &before, &after);
-        fn ids(changes: &[Change]) -> Vec<&str> {
-            changes.iter().map(|c| c.nodeid.as_str()).collect()
-        }
         assert_eq!(ids(&result.new_failures), ["a", "new"]);
         assert_eq!(ids(&result.fixed), ["b"]);
         assert_eq!(ids(&result.still_failing), ["c"]);
@@ -287,12 +282,7 @@ mod tests {
     #[test]
     fn flaky_needs_a_flip_on_one_commit_or_a_rerun_pass() {
         use Outcome::{Failed, Flaky, Passed};
-        let runs = [
-            run(1, "c1", 0),
-            run(2, "c1", 0),
-            run(3, "c2", 0),
-            run(4, "c2", 0),
-        ];
+        let runs = [run(1, "c1", 0), run(2, "c1", 0), run(3, "c2", 0), run(4, "c2", 0)];
         let outcomes = [
             // Flips on c1 and again on c2.
             row(1, "coin", Passed),
@@ -315,20 +305,29 @@ mod tests {
 
     #[test]
     fn progress_counts_fixed_and_newly_broken_against_the_baseline() {
-        use Outcome::Failed;
-        let runs = [run(5, "a", 2), run(6, "b", 2), run(7, "c", 0)];
+        use Outcome::{Failed, Passed};
+        let runs = [run(5, "a", 2), run(6, "b", 2), run(7, "c", 0), run(8, "d", 0)];
+        // Run 8 ran a subset without x and y: they are not fixed there.
+        let tracked = [
+            row(5, "x", Failed),
+            row(5, "y", Failed),
+            row(6, "x", Passed),
+            row(6, "y", Failed),
+            row(7, "x", Passed),
+            row(7, "y", Passed),
+        ];
         let failing = [
             row(5, "x", Failed),
             row(5, "y", Failed),
             row(6, "y", Failed),
             row(6, "z", Failed),
         ];
-        let points = progress(&runs, &failing);
+        let points = progress(&runs, &failing, &tracked);
         let summary: Vec<(i64, u32, u32, u32)> = points
             .iter()
             .map(|p| (p.run_id, p.failing, p.fixed, p.newly_broken))
             .collect();
-        assert_eq!(summary, [(5, 2, 0, 0), (6, 2, 1, 1), (7, 0, 2, 0)]);
+        assert_eq!(summary, [(5, 2, 0, 0), (6, 2, 1, 1), (7, 0, 2, 0), (8, 0, 0, 0)]);
     }
 
     #[test]

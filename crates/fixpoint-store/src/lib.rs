@@ -30,6 +30,27 @@ use fixpoint_core::Run;
 pub use rows::{OutcomeRow, Provenance, ResultRow, RunRow};
 use sha2::{Digest, Sha256};
 
+/// Which results [`Store::outcomes`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeFilter<'a> {
+    All,
+    /// Failed, error, timeout and crashed results.
+    Failing,
+    /// The results of these tests only.
+    Tests(&'a [String]),
+}
+
+impl OutcomeFilter<'_> {
+    /// The SQL condition; `ids` is the test for a node id (`IN (?, ?)`, `= ANY($2)`).
+    pub(crate) fn condition(self, ids: &str) -> String {
+        match self {
+            Self::All => String::new(),
+            Self::Failing => " AND outcome IN ('failed', 'error', 'timeout', 'crashed')".to_owned(),
+            Self::Tests(_) => format!(" AND nodeid {ids}"),
+        }
+    }
+}
+
 /// Where the history lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -45,9 +66,7 @@ impl Location {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             Self::Postgres(text.to_owned())
         } else {
-            Self::Sqlite(PathBuf::from(
-                text.strip_prefix("sqlite://").unwrap_or(text),
-            ))
+            Self::Sqlite(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(text)))
         }
     }
 
@@ -74,18 +93,9 @@ pub trait Store {
     /// Every result of a run, in the run's order, with tracebacks.
     fn results(&mut self, run_id: i64) -> Result<Vec<ResultRow>, StoreError>;
     /// One test's results across runs, newest first.
-    fn test_history(
-        &mut self,
-        nodeid: &str,
-        limit: usize,
-    ) -> Result<Vec<(RunRow, ResultRow)>, StoreError>;
-    /// Node ids and outcomes (no text) of the given runs; with
-    /// `failing_only`, only failed, error, timeout and crashed results.
-    fn outcomes(
-        &mut self,
-        run_ids: &[i64],
-        failing_only: bool,
-    ) -> Result<Vec<OutcomeRow>, StoreError>;
+    fn test_history(&mut self, nodeid: &str, limit: usize) -> Result<Vec<(RunRow, ResultRow)>, StoreError>;
+    /// Node ids and outcomes (no text) of the given runs, filtered.
+    fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError>;
     /// The schema version the database is at.
     fn schema_version(&mut self) -> Result<u32, StoreError>;
 }
@@ -100,15 +110,9 @@ pub fn open(location: &Location) -> Result<Box<dyn Store>, StoreError> {
 
 /// As [`open`], with the time a SQLite writer waits for a lock held by another
 /// process (PostgreSQL waits on its own terms).
-pub fn open_with_busy_timeout(
-    location: &Location,
-    busy_timeout: Duration,
-) -> Result<Box<dyn Store>, StoreError> {
+pub fn open_with_busy_timeout(location: &Location, busy_timeout: Duration) -> Result<Box<dyn Store>, StoreError> {
     match location {
-        Location::Sqlite(path) => Ok(Box::new(sqlite_store::SqliteStore::open(
-            path,
-            busy_timeout,
-        )?)),
+        Location::Sqlite(path) => Ok(Box::new(sqlite_store::SqliteStore::open(path, busy_timeout)?)),
         Location::Postgres(url) => Ok(Box::new(postgres_store::PostgresStore::connect(url)?)),
     }
 }
@@ -116,13 +120,11 @@ pub fn open_with_busy_timeout(
 /// The key a traceback is stored under once, however many results share it.
 pub(crate) fn traceback_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
-    digest
-        .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
-            use std::fmt::Write;
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+    digest.iter().fold(String::with_capacity(64), |mut out, byte| {
+        use std::fmt::Write;
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
@@ -157,10 +159,7 @@ mod tests {
             Location::parse("sqlite:///tmp/x.db"),
             Location::Sqlite("/tmp/x.db".into())
         );
-        assert_eq!(
-            Location::parse("history.db"),
-            Location::Sqlite("history.db".into())
-        );
+        assert_eq!(Location::parse("history.db"), Location::Sqlite("history.db".into()));
     }
 
     #[test]
@@ -169,15 +168,8 @@ mod tests {
             redact_url("postgres://fp:s3cret@127.0.0.1:5432/db"),
             "postgres://fp:***@127.0.0.1:5432/db"
         );
-        assert_eq!(
-            redact_url("postgres://fp@127.0.0.1/db"),
-            "postgres://fp@127.0.0.1/db"
-        );
-        assert!(
-            !Location::parse("postgresql://a:b@c/d")
-                .display()
-                .contains(":b@")
-        );
+        assert_eq!(redact_url("postgres://fp@127.0.0.1/db"), "postgres://fp@127.0.0.1/db");
+        assert!(!Location::parse("postgresql://a:b@c/d").display().contains(":b@"));
     }
 
     #[test]

@@ -11,12 +11,10 @@ use postgres::{Client, NoTls, Row};
 use crate::error::postgres_reason;
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
 use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
-use crate::{
-    OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, redact_url, traceback_hash,
-};
+use crate::{OutcomeFilter, OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, redact_url, traceback_hash};
 
 /// Serializes migrations between processes that open a fresh database at once.
-const MIGRATION_LOCK: i64 = 0x0F1C_5_0000;
+const MIGRATION_LOCK: i64 = 0x0F1C_5000;
 
 pub struct PostgresStore {
     client: Client,
@@ -51,10 +49,7 @@ impl PostgresStore {
         }
         let latest = LATEST as i32;
         if found == 0 {
-            tx.execute(
-                "INSERT INTO fixpoint_schema (version) VALUES ($1)",
-                &[&latest],
-            )?;
+            tx.execute("INSERT INTO fixpoint_schema (version) VALUES ($1)", &[&latest])?;
         } else if found < LATEST {
             tx.execute("UPDATE fixpoint_schema SET version = $1", &[&latest])?;
         }
@@ -116,9 +111,7 @@ fn result_row(row: &Row) -> ResultRow {
         path: row.get(2),
         line: opt_u32(row.get(3)),
         outcome: parse_outcome(row.get::<_, &str>(4)),
-        phase: row
-            .get::<_, Option<&str>>(5)
-            .and_then(fixpoint_core::Phase::parse),
+        phase: row.get::<_, Option<&str>>(5).and_then(fixpoint_core::Phase::parse),
         duration: row.get(6),
         exception_type: row.get(7),
         crash_path: row.get(8),
@@ -145,8 +138,7 @@ impl Store for PostgresStore {
         let dirty = provenance.git_dirty.map(i32::from);
         let workers = int(info.workers);
         let counts = [
-            c.total, c.passed, c.failed, c.error, c.skipped, c.xfailed, c.xpassed, c.flaky,
-            c.timeout, c.crashed,
+            c.total, c.passed, c.failed, c.error, c.skipped, c.xfailed, c.xpassed, c.flaky, c.timeout, c.crashed,
         ]
         .map(int);
         let run_id: i64 = tx
@@ -191,33 +183,28 @@ impl Store for PostgresStore {
             .get(0);
 
         // Tracebacks: each distinct text once, then their ids by hash.
-        let mut texts: BTreeMap<String, &str> = BTreeMap::new();
+        let mut distinct_tracebacks: BTreeMap<String, &str> = BTreeMap::new();
         for test in &run.tests {
             if let Some(text) = test.longrepr.as_deref() {
-                texts.entry(traceback_hash(text)).or_insert(text);
+                distinct_tracebacks.entry(traceback_hash(text)).or_insert(text);
             }
         }
         let mut traceback_ids: HashMap<String, i64> = HashMap::new();
-        if !texts.is_empty() {
-            let hashes: Vec<&str> = texts.keys().map(String::as_str).collect();
-            let bodies: Vec<&str> = texts.values().copied().collect();
+        if !distinct_tracebacks.is_empty() {
+            let hashes: Vec<&str> = distinct_tracebacks.keys().map(String::as_str).collect();
+            let bodies: Vec<&str> = distinct_tracebacks.values().copied().collect();
             tx.execute(
                 "INSERT INTO tracebacks (hash, text) SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT (hash) DO NOTHING",
                 &[&hashes, &bodies],
             )?;
-            for row in tx.query(
-                "SELECT id, hash FROM tracebacks WHERE hash = ANY($1)",
-                &[&hashes],
-            )? {
+            for row in tx.query("SELECT id, hash FROM tracebacks WHERE hash = ANY($1)", &[&hashes])? {
                 traceback_ids.insert(row.get(1), row.get(0));
             }
         }
 
         let tests = &run.tests;
         let run_ids = vec![run_id; tests.len()];
-        let positions: Vec<i32> = (0..tests.len())
-            .map(|i| i32::try_from(i).unwrap_or(i32::MAX))
-            .collect();
+        let positions: Vec<i32> = (0..tests.len()).map(|i| i32::try_from(i).unwrap_or(i32::MAX)).collect();
         let nodeids: Vec<&str> = tests.iter().map(|t| t.nodeid.as_str()).collect();
         let paths: Vec<&str> = tests.iter().map(|t| t.path.as_str()).collect();
         let lines: Vec<Option<i32>> = tests.iter().map(|t| t.line.map(int)).collect();
@@ -227,8 +214,7 @@ impl Store for PostgresStore {
             .map(|t| t.phase.map(fixpoint_core::Phase::as_str))
             .collect();
         let durations: Vec<f64> = tests.iter().map(|t| t.duration).collect();
-        let exceptions: Vec<Option<&str>> =
-            tests.iter().map(|t| t.exception_type.as_deref()).collect();
+        let exceptions: Vec<Option<&str>> = tests.iter().map(|t| t.exception_type.as_deref()).collect();
         let crash_paths: Vec<Option<&str>> = tests
             .iter()
             .map(|t| t.crash.as_ref().map(|c| c.path.as_str()))
@@ -251,10 +237,7 @@ impl Store for PostgresStore {
             })
             .collect();
         let attempts: Vec<i32> = tests.iter().map(|t| int(t.attempts)).collect();
-        let reruns: Vec<String> = tests
-            .iter()
-            .map(|t| join_outcomes(&t.rerun_outcomes))
-            .collect();
+        let reruns: Vec<String> = tests.iter().map(|t| join_outcomes(&t.rerun_outcomes)).collect();
         let markers: Vec<String> = tests.iter().map(|t| join_list(&t.markers)).collect();
         tx.execute(
             "INSERT INTO results (run_id, position, nodeid, path, line, outcome, phase, duration, exception_type, \
@@ -289,22 +272,12 @@ impl Store for PostgresStore {
     fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let sql = format!("SELECT {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT $1");
-        Ok(self
-            .client
-            .query(&sql, &[&limit])?
-            .iter()
-            .map(run_row)
-            .collect())
+        Ok(self.client.query(&sql, &[&limit])?.iter().map(run_row).collect())
     }
 
     fn runs_since(&mut self, first: i64) -> Result<Vec<RunRow>, StoreError> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE id >= $1 ORDER BY id");
-        Ok(self
-            .client
-            .query(&sql, &[&first])?
-            .iter()
-            .map(run_row)
-            .collect())
+        Ok(self.client.query(&sql, &[&first])?.iter().map(run_row).collect())
     }
 
     fn run(&mut self, id: i64) -> Result<Option<RunRow>, StoreError> {
@@ -317,19 +290,10 @@ impl Store for PostgresStore {
             "SELECT {RESULT_COLUMNS} FROM results r LEFT JOIN tracebacks t ON t.id = r.traceback_id \
              WHERE r.run_id = $1 ORDER BY r.position"
         );
-        Ok(self
-            .client
-            .query(&sql, &[&run_id])?
-            .iter()
-            .map(result_row)
-            .collect())
+        Ok(self.client.query(&sql, &[&run_id])?.iter().map(result_row).collect())
     }
 
-    fn test_history(
-        &mut self,
-        nodeid: &str,
-        limit: usize,
-    ) -> Result<Vec<(RunRow, ResultRow)>, StoreError> {
+    fn test_history(&mut self, nodeid: &str, limit: usize) -> Result<Vec<(RunRow, ResultRow)>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let sql = format!(
             "SELECT {RESULT_COLUMNS} FROM results r LEFT JOIN tracebacks t ON t.id = r.traceback_id \
@@ -350,21 +314,14 @@ impl Store for PostgresStore {
         Ok(history)
     }
 
-    fn outcomes(
-        &mut self,
-        run_ids: &[i64],
-        failing_only: bool,
-    ) -> Result<Vec<OutcomeRow>, StoreError> {
-        let filter = if failing_only {
-            " AND outcome IN ('failed', 'error', 'timeout', 'crashed')"
-        } else {
-            ""
+    fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError> {
+        let condition = filter.condition("= ANY($2)");
+        let sql = format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id = ANY($1){condition}");
+        let rows = match filter {
+            OutcomeFilter::Tests(nodeids) => self.client.query(&sql, &[&run_ids, &nodeids])?,
+            _ => self.client.query(&sql, &[&run_ids])?,
         };
-        let sql =
-            format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id = ANY($1){filter}");
-        Ok(self
-            .client
-            .query(&sql, &[&run_ids])?
+        Ok(rows
             .iter()
             .map(|row| OutcomeRow {
                 run_id: row.get(0),

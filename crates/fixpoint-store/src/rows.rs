@@ -72,11 +72,7 @@ pub struct OutcomeRow {
 
 /// Outcomes as stored: `failed,passed`.
 pub(crate) fn join_outcomes(outcomes: &[Outcome]) -> String {
-    outcomes
-        .iter()
-        .map(|o| o.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    outcomes.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(",")
 }
 
 pub(crate) fn split_outcomes(text: &str) -> Vec<Outcome> {

@@ -11,7 +11,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavio
 
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
 use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
-use crate::{OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, traceback_hash};
+use crate::{OutcomeFilter, OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, traceback_hash};
 
 pub struct SqliteStore {
     connection: Connection,
@@ -20,10 +20,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub fn open(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
-        if let Some(parent) = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-        {
+        if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| StoreError::Create {
                 path: parent.to_path_buf(),
                 reason: e.to_string(),
@@ -40,9 +37,7 @@ impl SqliteStore {
             .map_err(|e| classify(path, e))?;
         store
             .connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| {
-                row.get::<_, String>(0)
-            })
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))
             .map_err(|e| classify(path, e))?;
         store
             .connection
@@ -91,11 +86,8 @@ impl SqliteStore {
             tx.execute_batch(migration.sqlite).map_err(fail)?;
         }
         if found == 0 {
-            tx.execute(
-                "INSERT INTO fixpoint_schema (version) VALUES (?1)",
-                [LATEST],
-            )
-            .map_err(fail)?;
+            tx.execute("INSERT INTO fixpoint_schema (version) VALUES (?1)", [LATEST])
+                .map_err(fail)?;
         } else if found < LATEST {
             tx.execute("UPDATE fixpoint_schema SET version = ?1", [LATEST])
                 .map_err(fail)?;
@@ -108,6 +100,10 @@ impl SqliteStore {
     }
 }
 
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "called as `map_err(|e| classify(path, e))`"
+)]
 fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(failure, _) = &error {
         match failure.code {
@@ -269,11 +265,7 @@ impl Store for SqliteStore {
                     Some(text) => {
                         let hash = traceback_hash(text);
                         add_traceback.execute(params![hash, text]).map_err(fail)?;
-                        Some(
-                            find_traceback
-                                .query_row([&hash], |row| row.get(0))
-                                .map_err(fail)?,
-                        )
+                        Some(find_traceback.query_row([&hash], |row| row.get(0)).map_err(fail)?)
                     }
                     None => None,
                 };
@@ -355,11 +347,7 @@ impl Store for SqliteStore {
         Ok(rows)
     }
 
-    fn test_history(
-        &mut self,
-        nodeid: &str,
-        limit: usize,
-    ) -> Result<Vec<(RunRow, ResultRow)>, StoreError> {
+    fn test_history(&mut self, nodeid: &str, limit: usize) -> Result<Vec<(RunRow, ResultRow)>, StoreError> {
         let sql = format!(
             "SELECT {RESULT_COLUMNS} FROM results r LEFT JOIN tracebacks t ON t.id = r.traceback_id \
              WHERE r.nodeid = ?1 ORDER BY r.run_id DESC LIMIT ?2"
@@ -370,10 +358,7 @@ impl Store for SqliteStore {
                 .prepare_cached(&sql)
                 .map_err(|e| classify(&self.path, e))?;
             statement
-                .query_map(
-                    params![nodeid, i64::try_from(limit).unwrap_or(i64::MAX)],
-                    result_row,
-                )
+                .query_map(params![nodeid, i64::try_from(limit).unwrap_or(i64::MAX)], result_row)
                 .and_then(Iterator::collect)
                 .map_err(|e| classify(&self.path, e))?
         };
@@ -386,32 +371,22 @@ impl Store for SqliteStore {
         Ok(history)
     }
 
-    fn outcomes(
-        &mut self,
-        run_ids: &[i64],
-        failing_only: bool,
-    ) -> Result<Vec<OutcomeRow>, StoreError> {
+    fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError> {
         if run_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = run_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let filter = if failing_only {
-            " AND outcome IN ('failed', 'error', 'timeout', 'crashed')"
-        } else {
-            ""
+        let ids = run_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let nodeids: &[String] = match filter {
+            OutcomeFilter::Tests([]) => return Ok(Vec::new()),
+            OutcomeFilter::Tests(nodeids) => nodeids,
+            _ => &[],
         };
-        let sql =
-            format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id IN ({ids}){filter}");
-        let mut statement = self
-            .connection
-            .prepare(&sql)
-            .map_err(|e| classify(&self.path, e))?;
+        let placeholders = vec!["?"; nodeids.len()].join(",");
+        let condition = filter.condition(&format!("IN ({placeholders})"));
+        let sql = format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id IN ({ids}){condition}");
+        let mut statement = self.connection.prepare(&sql).map_err(|e| classify(&self.path, e))?;
         let rows = statement
-            .query_map([], |row| {
+            .query_map(rusqlite::params_from_iter(nodeids), |row| {
                 Ok(OutcomeRow {
                     run_id: row.get(0)?,
                     nodeid: row.get(1)?,

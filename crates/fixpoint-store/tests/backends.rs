@@ -6,7 +6,7 @@ use std::thread;
 use std::time::Duration;
 
 use fixpoint_core::{Crash, Outcome, Phase, Run, RunInfo, TestResult};
-use fixpoint_store::{Location, Provenance, Store, StoreError, open, open_with_busy_timeout};
+use fixpoint_store::{Location, OutcomeFilter, Provenance, StoreError, open, open_with_busy_timeout};
 
 fn pg_url() -> String {
     std::env::var("FIXPOINT_TEST_PG_URL")
@@ -23,9 +23,7 @@ fn pg_database(name: &str) -> String {
         NEXT.fetch_add(1, Ordering::SeqCst)
     );
     let mut client = postgres::Client::connect(&base, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("CREATE DATABASE {database}"))
-        .unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {database}")).unwrap();
     let (prefix, _) = base.rsplit_once('/').unwrap();
     format!("{prefix}/{database}")
 }
@@ -91,11 +89,7 @@ fn runs_and_results_round_trip() {
     for (label, location, _keep) in backends("roundtrip") {
         let mut store = open(&location).unwrap();
         assert_eq!(store.backend(), label);
-        let mut flaky = result(
-            "tests/test_a.py::test_flaky",
-            Outcome::Flaky,
-            Some("E boom"),
-        );
+        let mut flaky = result("tests/test_a.py::test_flaky", Outcome::Flaky, Some("E boom"));
         flaky.attempts = 2;
         flaky.rerun_outcomes = vec![Outcome::Passed];
         flaky.markers = vec!["db".into()];
@@ -103,11 +97,7 @@ fn runs_and_results_round_trip() {
             None,
             vec![
                 result("tests/test_a.py::test_ok", Outcome::Passed, None),
-                result(
-                    "tests/test_a.py::test_bad",
-                    Outcome::Failed,
-                    Some("E assert 1 == 2"),
-                ),
+                result("tests/test_a.py::test_bad", Outcome::Failed, Some("E assert 1 == 2")),
                 flaky,
             ],
         );
@@ -122,11 +112,7 @@ fn runs_and_results_round_trip() {
             (Some("abc123"), Some(false)),
             "{label}"
         );
-        assert_eq!(
-            (stored.workers, stored.build_id.as_deref()),
-            (2, Some("b1")),
-            "{label}"
-        );
+        assert_eq!((stored.workers, stored.build_id.as_deref()), (2, Some("b1")), "{label}");
         let results = store.results(id).unwrap();
         let ids: Vec<&str> = results.iter().map(|r| r.nodeid.as_str()).collect();
         assert_eq!(
@@ -167,15 +153,11 @@ fn tracebacks_are_stored_once() {
         let tests = (0..5)
             .map(|i| result(&format!("tests/t.py::test_{i}"), Outcome::Error, Some(same)))
             .collect();
-        store
-            .record(&sample_run(None, tests), &provenance("b"))
-            .unwrap();
+        store.record(&sample_run(None, tests), &provenance("b")).unwrap();
         let again = (0..3)
             .map(|i| result(&format!("tests/u.py::test_{i}"), Outcome::Error, Some(same)))
             .collect();
-        store
-            .record(&sample_run(None, again), &provenance("b"))
-            .unwrap();
+        store.record(&sample_run(None, again), &provenance("b")).unwrap();
         let count: i64 = match &location {
             Location::Sqlite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -206,11 +188,7 @@ fn concurrent_shards_of_one_build_all_land() {
                         .map(|i| {
                             result(
                                 &format!("tests/s{shard}.py::test_{i}"),
-                                if i % 7 == 0 {
-                                    Outcome::Failed
-                                } else {
-                                    Outcome::Passed
-                                },
+                                if i % 7 == 0 { Outcome::Failed } else { Outcome::Passed },
                                 Some("E same everywhere"),
                             )
                         })
@@ -236,11 +214,15 @@ fn concurrent_shards_of_one_build_all_land() {
             "{label}"
         );
         assert!(
-            runs.iter()
-                .all(|r| r.build_id.as_deref() == Some("build-42")),
+            runs.iter().all(|r| r.build_id.as_deref() == Some("build-42")),
             "{label}"
         );
-        let outcomes = store.outcomes(&ids, false).unwrap();
+        let outcomes = store.outcomes(&ids, OutcomeFilter::All).unwrap();
+        let picked = ["tests/s3.py::test_7".to_owned(), "tests/s5.py::test_8".to_owned()];
+        let some = store.outcomes(&ids, OutcomeFilter::Tests(&picked)).unwrap();
+        assert_eq!(some.len(), 2, "{label}");
+        let failing = store.outcomes(&ids, OutcomeFilter::Failing).unwrap();
+        assert_eq!(failing.len(), 6 * 43, "{label}");
         assert_eq!(outcomes.len(), 6 * 300, "{label}: nothing lost");
     }
 }
@@ -263,9 +245,7 @@ fn a_newer_schema_is_refused() {
                     .unwrap();
             }
         }
-        let error = open(&location)
-            .err()
-            .expect("a newer schema must be refused");
+        let error = open(&location).err().expect("a newer schema must be refused");
         assert!(
             matches!(error, StoreError::TooNew { found: 99, .. }),
             "{label}: {error}"
@@ -282,17 +262,8 @@ fn a_corrupt_sqlite_file_is_named_and_left_alone() {
     std::fs::write(&path, &garbage).unwrap();
     let error = open(&Location::Sqlite(path.clone())).err().unwrap();
     assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
-    assert!(
-        error
-            .to_string()
-            .contains("not a fixpoint history database"),
-        "{error}"
-    );
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        garbage,
-        "nothing was written"
-    );
+    assert!(error.to_string().contains("not a fixpoint history database"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "nothing was written");
 }
 
 #[test]
@@ -338,18 +309,10 @@ fn bad_postgres_urls_are_one_clear_error_without_the_password() {
     assert!(error.contains("password authentication failed"), "{error}");
     assert!(!error.contains("wrong-password"), "{error}");
     let unreachable = "postgres://fixpoint:s3cret@127.0.0.1:1/postgres".to_owned();
-    let error = open(&Location::Postgres(unreachable))
-        .err()
-        .unwrap()
-        .to_string();
+    let error = open(&Location::Postgres(unreachable)).err().unwrap().to_string();
     assert!(
-        error.starts_with(
-            "could not connect to PostgreSQL at postgres://fixpoint:***@127.0.0.1:1/postgres: "
-        ),
+        error.starts_with("could not connect to PostgreSQL at postgres://fixpoint:***@127.0.0.1:1/postgres: "),
         "{error}"
     );
-    assert!(
-        !error.contains("s3cret") && !error.contains('\n'),
-        "{error}"
-    );
+    assert!(!error.contains("s3cret") && !error.contains('\n'), "{error}");
 }

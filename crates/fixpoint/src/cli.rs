@@ -36,6 +36,10 @@ pub struct GlobalArgs {
     /// Never draw a progress bar.
     #[arg(long, global = true)]
     pub no_progress: bool,
+    /// Where the history lives: a postgres:// URL or a SQLite file [default: $FIXPOINT_DB_URL,
+    /// then `db` in [tool.fixpoint], then .fixpoint/fixpoint.db in the project].
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,8 +52,79 @@ pub enum Command {
     /// goes on.
     Run(RunArgs),
     /// Read a run produced elsewhere: JUnit XML (`pytest --junitxml`) or
-    /// pytest-reportlog JSON lines (`pytest --report-log`).
+    /// pytest-reportlog JSON lines (`pytest --report-log`), and record it.
     Import(ImportArgs),
+    /// List recorded runs, newest first, with their pass rate and its trend.
+    History(HistoryArgs),
+    /// Show one run's results, failures first.
+    Show(ShowArgs),
+    /// Compare two runs: new failures, fixed tests, still failing, new and removed tests.
+    Compare(CompareArgs),
+    /// Show one test's history: outcome per run, durations, and since when it fails.
+    Test(TestArgs),
+    /// List flaky tests: outcomes that flipped on one commit, or passes on rerun.
+    Flaky(FlakyArgs),
+    /// Show the road to green since a baseline run: failing, fixed and newly broken per run.
+    Progress(ProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// How many runs to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A run id, `latest`, or `latest~N` (N runs before the latest).
+    #[arg(default_value = "latest", value_name = "RUN")]
+    pub run: String,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier run [default: the run before the latest].
+    #[arg(value_name = "A")]
+    pub base: Option<String>,
+    /// The later run [default: the latest].
+    #[arg(value_name = "B")]
+    pub head: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The test's node id, e.g. tests/test_dice.py::test_roll.
+    pub nodeid: String,
+    /// How many runs to look back.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FlakyArgs {
+    /// How many of the newest runs to look at.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub window: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The run to measure from [default: the oldest recorded run].
+    #[arg(long, value_name = "RUN")]
+    pub baseline: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +167,13 @@ pub struct RunArgs {
     pub timeout: Option<f64>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
+    /// The CI build this run belongs to, shared by its shards [default: $FIXPOINT_BUILD_ID,
+    /// $GITHUB_RUN_ID, $CI_PIPELINE_ID, ...].
+    #[arg(long, value_name = "ID")]
+    pub build_id: Option<String>,
+    /// Do not record the run in the history.
+    #[arg(long)]
+    pub no_record: bool,
     /// Extra arguments for pytest, after `--`.
     #[arg(last = true, value_name = "PYTEST_ARGS")]
     pub pytest_args: Vec<String>,
@@ -112,6 +194,9 @@ pub struct ImportArgs {
     /// The file's format.
     #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
     pub format: ImportFormat,
+    /// The CI build this run belongs to.
+    #[arg(long, value_name = "ID")]
+    pub build_id: Option<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
 }

@@ -30,17 +30,19 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             // clap's own --help and --version are successes, every other exit is a usage error.
-            return ExitCode::from(if error.use_stderr() {
-                ExitStatus::Error as u8
-            } else {
-                0
-            });
+            return ExitCode::from(if error.use_stderr() { ExitStatus::Error as u8 } else { 0 });
         }
     };
     let printer = Printer::new(cli.global.quiet, cli.global.verbose, cli.global.no_progress);
     let result = match cli.command {
         Command::Run(args) => commands::run::run(&cli.global, args, printer),
         Command::Import(ref args) => commands::import::import(&cli.global, args, printer),
+        Command::History(ref args) => commands::history::history(&cli.global, args),
+        Command::Show(ref args) => commands::history::show(&cli.global, args),
+        Command::Compare(ref args) => commands::history::compare(&cli.global, args),
+        Command::Test(ref args) => commands::history::test(&cli.global, args),
+        Command::Flaky(ref args) => commands::history::flaky(&cli.global, args),
+        Command::Progress(ref args) => commands::history::progress(&cli.global, args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -50,6 +50,13 @@ impl Printer {
         let _ = writeln!(io::stderr(), "fixpoint: {label} {message}");
     }
 
+    /// A side note on stderr, hidden by `--quiet`.
+    pub fn note(self, message: &str) {
+        if self.verbosity != Verbosity::Quiet {
+            let _ = writeln!(io::stderr(), "{message}");
+        }
+    }
+
     pub fn warn(self, message: &str) {
         let label = paint("warning:", Style::Yellow, self.color_stderr);
         let _ = writeln!(io::stderr(), "fixpoint: {label} {message}");
@@ -66,40 +73,18 @@ impl Printer {
             .filter(|test| test.outcome.is_failing() || test.outcome == Outcome::Flaky)
             .collect();
         if !attention.is_empty() && self.verbosity != Verbosity::Quiet {
-            writeln!(
-                out,
-                "{}",
-                paint("short test summary info", Style::Bold, color)
-            )?;
+            writeln!(out, "{}", paint("short test summary info", Style::Bold, color))?;
             for test in attention {
                 let (label, style) = summary_label(test.outcome);
-                let message = test
-                    .message
-                    .as_deref()
-                    .map(|m| format!(" - {m}"))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{} {}{}",
-                    paint(label, style, color),
-                    test.nodeid,
-                    message
-                )?;
+                let message = test.message.as_deref().map(|m| format!(" - {m}")).unwrap_or_default();
+                writeln!(out, "{} {}{}", paint(label, style, color), test.nodeid, message)?;
             }
         }
         if let Some(reason) = &run.info.interrupted {
-            writeln!(
-                out,
-                "{} {reason}",
-                paint("interrupted:", Style::Yellow, color)
-            )?;
+            writeln!(out, "{} {reason}", paint("interrupted:", Style::Yellow, color))?;
         }
         let summary = run.counts.summary(run.info.duration);
-        let style = if run.is_success() {
-            Style::Green
-        } else {
-            Style::Red
-        };
+        let style = if run.is_success() { Style::Green } else { Style::Red };
         writeln!(out, "{}", paint(&summary, style, color))
     }
 
@@ -108,10 +93,8 @@ impl Printer {
         let bar = if self.progress {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(100));
             Some(bar)
@@ -160,8 +143,7 @@ impl Observer for RunProgress {
                 }
             }
             Progress::TestFinished { test, attempt } => {
-                let counts_toward_bar =
-                    attempt == 1 && test.phase != Some(fixpoint_core::Phase::Collection);
+                let counts_toward_bar = attempt == 1 && test.phase != Some(fixpoint_core::Phase::Collection);
                 if let Some(bar) = self.bar.as_ref().filter(|_| counts_toward_bar) {
                     bar.inc(1);
                 }
@@ -171,10 +153,7 @@ impl Observer for RunProgress {
                     // On a terminal the bar stands for the passes; in a log every test gets a line.
                     Verbosity::Default => {
                         self.bar.is_none()
-                            || !matches!(
-                                test.outcome,
-                                Outcome::Passed | Outcome::Skipped | Outcome::XFailed
-                            )
+                            || !matches!(test.outcome, Outcome::Passed | Outcome::Skipped | Outcome::XFailed)
                     }
                 };
                 if shown {
@@ -214,10 +193,7 @@ impl Observer for RunProgress {
             }
             Progress::Notice { message } => {
                 if self.printer.verbosity != Verbosity::Quiet {
-                    self.line(&format!(
-                        "{} {message}",
-                        paint("  NOTICE", Style::Yellow, color)
-                    ));
+                    self.line(&format!("{} {message}", paint("  NOTICE", Style::Yellow, color)));
                 }
             }
         }

@@ -44,33 +44,24 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
     let mut saw_suite = false;
     let mut depth = 0_usize;
     loop {
-        let event = reader.read_event().map_err(|e| {
-            format!(
-                "not valid JUnit XML: {e} (near byte {})",
-                reader.buffer_position()
-            )
-        })?;
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("not valid JUnit XML: {e} (near byte {})", reader.buffer_position()))?;
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Eof if depth > 0 => {
-                return Err(
-                    "not valid JUnit XML: the file ends inside an element (truncated?)".to_owned(),
-                );
+                return Err("not valid JUnit XML: the file ends inside an element (truncated?)".to_owned());
             }
             _ => {}
         }
         match event {
-            Event::Start(element) | Event::Empty(element)
-                if element.name().as_ref() == b"testsuite" =>
-            {
+            Event::Start(element) | Event::Empty(element) if element.name().as_ref() == b"testsuite" => {
                 if !saw_suite {
                     saw_suite = true;
                     info.started_at = attribute(&element, "timestamp").unwrap_or_default();
                 }
-                info.duration += attribute(&element, "time")
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(0.0);
+                info.duration += attribute(&element, "time").and_then(|t| t.parse().ok()).unwrap_or(0.0);
             }
             Event::Start(element) if element.name().as_ref() == b"testcase" => {
                 current = Some(case_from(&element));
@@ -95,11 +86,7 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
                                 attribute(element, "message").unwrap_or_default(),
                                 attribute(element, "type").unwrap_or_default(),
                             ));
-                            inside = if is_start {
-                                Inside::Verdict
-                            } else {
-                                Inside::Nothing
-                            };
+                            inside = if is_start { Inside::Verdict } else { Inside::Nothing };
                         }
                         "system-out" if is_start => inside = Inside::Stdout,
                         "system-err" if is_start => inside = Inside::Stderr,
@@ -109,9 +96,7 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
             }
             Event::End(_) => inside = Inside::Nothing,
             Event::Text(content) => {
-                let content = content
-                    .unescape()
-                    .map_err(|e| format!("not valid JUnit XML: {e}"))?;
+                let content = content.unescape().map_err(|e| format!("not valid JUnit XML: {e}"))?;
                 push_text(current.as_mut(), inside, &content);
             }
             Event::CData(content) => {
@@ -157,12 +142,7 @@ fn attribute(element: &BytesStart<'_>, key: &str) -> Option<String> {
         .attributes()
         .flatten()
         .find(|attribute| attribute.key.as_ref() == key.as_bytes())
-        .and_then(|attribute| {
-            attribute
-                .unescape_value()
-                .ok()
-                .map(std::borrow::Cow::into_owned)
-        })
+        .and_then(|attribute| attribute.unescape_value().ok().map(std::borrow::Cow::into_owned))
 }
 
 fn case_from(element: &BytesStart<'_>) -> Case {
@@ -186,19 +166,14 @@ fn case_from(element: &BytesStart<'_>) -> Case {
 /// (xunit1), else by looking for the file in the project, else by taking the
 /// leading lower-case segments as the module (test classes are `Test...`).
 fn node_id(case: &Case, project: Option<&Path>) -> (String, String) {
-    let segments: Vec<&str> = case
-        .classname
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .collect();
+    let segments: Vec<&str> = case.classname.split('.').filter(|s| !s.is_empty()).collect();
     let module_len = if let Some(file) = &case.file {
         let module = file.trim_end_matches(".py").replace('/', ".");
         module.split('.').count().min(segments.len())
     } else if let Some(found) = project.and_then(|root| {
-        (1..=segments.len()).rev().find(|&k| {
-            root.join(format!("{}.py", segments[..k].join("/")))
-                .is_file()
-        })
+        (1..=segments.len())
+            .rev()
+            .find(|&k| root.join(format!("{}.py", segments[..k].join("/"))).is_file())
     }) {
         found
     } else {
@@ -268,8 +243,7 @@ fn to_result(case: Case, project: Option<&Path>) -> TestResult {
         }
     }
     test.crash = crash_site(&body, project);
-    test.exception_type =
-        exception_from_text(&body).or_else(|| test.crash.as_ref().and(last_location_type(&body)));
+    test.exception_type = exception_from_text(&body).or_else(|| test.crash.as_ref().and(last_location_type(&body)));
     test.message = if collection_error {
         last_error_line(&body)
     } else {
@@ -303,9 +277,7 @@ fn last_location(text: &str) -> Option<(String, u32, String)> {
         let (location, kind) = line.rsplit_once(": ")?;
         let (path, number) = location.rsplit_once(':')?;
         let number = number.parse().ok()?;
-        let simple = kind
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        let simple = kind.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
         (simple && !path.is_empty()).then(|| (path.to_owned(), number, kind.to_owned()))
     })
 }

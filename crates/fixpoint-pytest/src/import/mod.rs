@@ -25,12 +25,7 @@ pub enum Format {
 impl Format {
     /// Guesses the format from the first non-blank character.
     pub fn detect(text: &str) -> Option<Self> {
-        match text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .chars()
-            .next()?
-        {
+        match text.trim_start_matches('\u{feff}').trim_start().chars().next()? {
             '<' => Some(Self::Junit),
             '{' => Some(Self::Reportlog),
             _ => None,
@@ -40,26 +35,18 @@ impl Format {
 
 /// Reads `path` as `format` (or the detected one). `project`, when given,
 /// resolves JUnit class names to files and makes crash paths relative.
-pub fn import_file(
-    path: &Path,
-    format: Option<Format>,
-    project: Option<&Path>,
-) -> Result<Run, PytestError> {
+pub fn import_file(path: &Path, format: Option<Format>, project: Option<&Path>) -> Result<Run, PytestError> {
     let malformed = |reason: String| PytestError::Malformed {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = fs::read(path)
-        .map_err(|e| PytestError::io(format!("could not read {}", path.display()), e))?;
+    let bytes = fs::read(path).map_err(|e| PytestError::io(format!("could not read {}", path.display()), e))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| malformed("not UTF-8 text, so neither JUnit XML nor reportlog JSON".into()))?;
     let format = match format {
         Some(format) => format,
         None => Format::detect(&text).ok_or_else(|| {
-            malformed(
-                "neither JUnit XML nor pytest-reportlog JSON lines (expected `<` or `{` first)"
-                    .into(),
-            )
+            malformed("neither JUnit XML nor pytest-reportlog JSON lines (expected `<` or `{` first)".into())
         })?,
     };
     let mut run = match format {
@@ -67,9 +54,7 @@ pub fn import_file(
         Format::Reportlog => reportlog::parse(&text, project),
     }
     .map_err(malformed)?;
-    run.info.project = project
-        .map(|dir| dir.display().to_string())
-        .unwrap_or_default();
+    run.info.project = project.map(|dir| dir.display().to_string()).unwrap_or_default();
     Ok(run)
 }
 
@@ -94,9 +79,9 @@ fn exception_from_text(text: &str) -> Option<String> {
         let rest = line.strip_prefix('E')?.trim_start();
         let head = rest.split(':').next()?.trim();
         let is_name = !head.is_empty()
-            && head.split('.').all(|part| {
-                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
+            && head
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_'));
         is_name.then(|| head.to_owned())
     })
 }
@@ -130,29 +115,18 @@ mod tests {
     #[test]
     fn detects_formats() {
         assert_eq!(Format::detect("\u{feff}  <?xml"), Some(Format::Junit));
-        assert_eq!(
-            Format::detect("\n{\"$report_type\""),
-            Some(Format::Reportlog)
-        );
+        assert_eq!(Format::detect("\n{\"$report_type\""), Some(Format::Reportlog));
         assert_eq!(Format::detect("hello"), None);
         assert_eq!(Format::detect(""), None);
     }
 
     #[test]
     fn finds_the_exception_in_a_traceback() {
-        let text =
-            "tests/x.py:1: in <module>\n    import y\nE   ModuleNotFoundError: No module named 'y'";
-        assert_eq!(
-            exception_from_text(text).as_deref(),
-            Some("ModuleNotFoundError")
-        );
-        let syntax =
-            "E     File \"x.py\", line 1\nE       def f(:\nE   SyntaxError: invalid syntax";
+        let text = "tests/x.py:1: in <module>\n    import y\nE   ModuleNotFoundError: No module named 'y'";
+        assert_eq!(exception_from_text(text).as_deref(), Some("ModuleNotFoundError"));
+        let syntax = "E     File \"x.py\", line 1\nE       def f(:\nE   SyntaxError: invalid syntax";
         assert_eq!(exception_from_text(syntax).as_deref(), Some("SyntaxError"));
-        assert_eq!(
-            last_error_line(syntax).as_deref(),
-            Some("SyntaxError: invalid syntax")
-        );
+        assert_eq!(last_error_line(syntax).as_deref(), Some("SyntaxError: invalid syntax"));
         let pydantic = "E   pydantic.errors.PydanticUserError: bad validator\nE   \nE   For further information visit https://errors.pydantic.dev";
         assert_eq!(
             last_error_line(pydantic).as_deref(),

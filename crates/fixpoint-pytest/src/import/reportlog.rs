@@ -25,17 +25,14 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: Value = serde_json::from_str(line)
-            .map_err(|e| format!("line {}: not valid JSON ({e})", number + 1))?;
-        let kind = record
-            .get("$report_type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                format!(
-                    "line {}: not a pytest-reportlog record (no \"$report_type\")",
-                    number + 1
-                )
-            })?;
+        let record: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: not valid JSON ({e})", number + 1))?;
+        let kind = record.get("$report_type").and_then(Value::as_str).ok_or_else(|| {
+            format!(
+                "line {}: not a pytest-reportlog record (no \"$report_type\")",
+                number + 1
+            )
+        })?;
         records += 1;
         match kind {
             "SessionStart" => info.pytest_version = str_field(&record, "pytest_version"),
@@ -52,10 +49,7 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
                     let path = location
                         .and_then(|l| l.first())
                         .and_then(Value::as_str)
-                        .map_or_else(
-                            || fixpoint_core::TestResult::file_of(&nodeid).to_owned(),
-                            str::to_owned,
-                        );
+                        .map_or_else(|| fixpoint_core::TestResult::file_of(&nodeid).to_owned(), str::to_owned);
                     let line = location
                         .and_then(|l| l.get(1))
                         .and_then(Value::as_u64)
@@ -77,9 +71,7 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
         return Err("no records: an empty reportlog file".to_owned());
     }
     if let (Some(start), Some(stop)) = (first_start, last_stop) {
-        let at = |seconds: f64| {
-            std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(seconds.max(0.0))
-        };
+        let at = |seconds: f64| std::time::UNIX_EPOCH + std::time::Duration::from_secs_f64(seconds.max(0.0));
         info.started_at = format_rfc3339(at(start));
         info.finished_at = format_rfc3339(at(stop));
         info.duration = (stop - start).max(0.0);
@@ -101,27 +93,14 @@ fn collect_report(record: &Value) -> Option<CollectReport> {
     let nodeid = str_field(record, "nodeid")
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| ".".to_owned());
-    let longrepr = record
-        .get("longrepr")
-        .map(render_longrepr)
-        .unwrap_or_default();
+    let longrepr = record.get("longrepr").map(render_longrepr).unwrap_or_default();
     let skipped = outcome == "skipped";
     Some(CollectReport {
         path: fixpoint_core::TestResult::file_of(&nodeid).to_owned(),
         nodeid,
-        exception_type: if skipped {
-            None
-        } else {
-            exception_from_text(&longrepr)
-        },
-        message: if skipped {
-            None
-        } else {
-            last_error_line(&longrepr)
-        },
-        skip_reason: skipped
-            .then(|| skip_reason(record.get("longrepr")))
-            .flatten(),
+        exception_type: if skipped { None } else { exception_from_text(&longrepr) },
+        message: if skipped { None } else { last_error_line(&longrepr) },
+        skip_reason: skipped.then(|| skip_reason(record.get("longrepr"))).flatten(),
         longrepr: Some(longrepr),
         outcome,
     })
@@ -129,26 +108,15 @@ fn collect_report(record: &Value) -> Option<CollectReport> {
 
 fn phase_report(record: &Value, nodeid: String, project: Option<&Path>) -> PhaseReport {
     let longrepr = record.get("longrepr").filter(|value| !value.is_null());
-    let crash = longrepr
-        .and_then(|l| l.get("reprcrash"))
-        .map(|crash| CrashSite {
-            path: relative_to(
-                crash
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                project,
-            ),
-            line: crash
-                .get("lineno")
-                .and_then(Value::as_u64)
-                .map(|line| line as u32),
-            message: crash
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-        });
+    let crash = longrepr.and_then(|l| l.get("reprcrash")).map(|crash| CrashSite {
+        path: relative_to(crash.get("path").and_then(Value::as_str).unwrap_or_default(), project),
+        line: crash.get("lineno").and_then(Value::as_u64).map(|line| line as u32),
+        message: crash
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    });
     // pytest puts the exception's type name in the last entry's file location.
     let exception_type = longrepr
         .and_then(|l| l.pointer("/reprtraceback/reprentries"))
@@ -175,18 +143,11 @@ fn phase_report(record: &Value, nodeid: String, project: Option<&Path>) -> Phase
     PhaseReport {
         nodeid,
         when: str_field(record, "when").unwrap_or_else(|| "call".to_owned()),
-        duration: record
-            .get("duration")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0),
+        duration: record.get("duration").and_then(Value::as_f64).unwrap_or(0.0),
         longrepr: longrepr
             .map(render_longrepr)
             .filter(|text| !text.is_empty() && outcome != "passed"),
-        exception_type: if outcome == "passed" {
-            None
-        } else {
-            exception_type
-        },
+        exception_type: if outcome == "passed" { None } else { exception_type },
         crash,
         skip_reason: if outcome == "skipped" {
             skip_reason(longrepr)
@@ -204,12 +165,7 @@ fn phase_report(record: &Value, nodeid: String, project: Option<&Path>) -> Phase
 /// A skip's longrepr is `[path, line, "Skipped: reason"]`.
 fn skip_reason(longrepr: Option<&Value>) -> Option<String> {
     let reason = longrepr?.as_array()?.get(2)?.as_str()?;
-    Some(
-        reason
-            .strip_prefix("Skipped: ")
-            .unwrap_or(reason)
-            .to_owned(),
-    )
+    Some(reason.strip_prefix("Skipped: ").unwrap_or(reason).to_owned())
 }
 
 /// Renders a serialized longrepr back into the text pytest prints.
@@ -255,27 +211,16 @@ fn render_traceback(traceback: &Value, out: &mut Vec<String>) {
         .flatten();
     for entry in entries {
         let data = entry.get("data").unwrap_or(&Value::Null);
-        for line in data
-            .get("lines")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for line in data.get("lines").and_then(Value::as_array).into_iter().flatten() {
             out.push(line.as_str().unwrap_or_default().to_owned());
         }
         if let Some(location) = data.get("reprfileloc") {
             out.push(String::new());
             out.push(format!(
                 "{}:{}: {}",
-                location
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
+                location.get("path").and_then(Value::as_str).unwrap_or_default(),
                 location.get("lineno").and_then(Value::as_u64).unwrap_or(0),
-                location
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
+                location.get("message").and_then(Value::as_str).unwrap_or_default()
             ));
         }
     }

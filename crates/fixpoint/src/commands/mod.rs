@@ -1,3 +1,4 @@
+pub mod history;
 pub mod import;
 pub mod run;
 
@@ -18,5 +19,17 @@ pub fn print_run_json(run: &Run) -> io::Result<()> {
     });
     let mut out = io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &document)?;
+    writeln!(out)
+}
+
+/// The command line as typed, for the history.
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// Prints any serializable value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)
 }

@@ -1,4 +1,4 @@
-use fixpoint_app::{Project, RunRequest, run_tests};
+use fixpoint_app::{Project, Recording, RunRequest, run_and_record};
 
 use crate::cli::{GlobalArgs, OutputFormat, RunArgs};
 use crate::printer::Printer;
@@ -19,10 +19,16 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
         timeout: args.timeout,
         pytest_args: args.pytest_args,
     };
+    let recording = Recording {
+        db: global.db.clone(),
+        build_id: args.build_id,
+        command: super::command_line(),
+    };
+    let recording = (!args.no_record).then_some(&recording);
     let mut progress = printer.run_progress();
-    let outcome = run_tests(&project, &request, &mut progress, interrupt::flag());
+    let outcome = run_and_record(&project, &request, recording, &mut progress, interrupt::flag());
     progress.finish();
-    let run = outcome?;
+    let (run, id) = outcome?;
     match args.output_format {
         OutputFormat::Json => super::print_run_json(&run)?,
         OutputFormat::Text => {
@@ -30,6 +36,9 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
                 printer.warn("no tests ran: check the paths, -k and -m");
             }
             printer.run_summary(&run)?;
+            if let Some(id) = id {
+                printer.note(&format!("recorded as run {id}"));
+            }
         }
     }
     Ok(if run.is_success() {

@@ -21,11 +21,7 @@ fn planted() -> BTreeMap<String, String> {
 #[test]
 fn every_planted_failure_is_recorded_and_the_rest_pass() {
     let planted = planted();
-    assert!(
-        planted.len() >= 24,
-        "FAILURES.md lists {} failures",
-        planted.len()
-    );
+    assert!(planted.len() >= 24, "FAILURES.md lists {} failures", planted.len());
     let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
     let (code, document) = run_json(&dir, &["--test-timeout", "3", "-j", "2"]);
     assert_eq!(code, 1);
@@ -34,10 +30,7 @@ fn every_planted_failure_is_recorded_and_the_rest_pass() {
         let result = test(&document, nodeid);
         let outcome = result["outcome"].as_str().unwrap();
         match category.as_str() {
-            "flaky" => assert!(
-                matches!(outcome, "passed" | "failed"),
-                "{nodeid}: {outcome}"
-            ),
+            "flaky" => assert!(matches!(outcome, "passed" | "failed"), "{nodeid}: {outcome}"),
             "timeout" => assert_eq!(outcome, "timeout", "{nodeid}"),
             _ if !nodeid.contains("::") => {
                 assert_eq!(
@@ -52,10 +45,7 @@ fn every_planted_failure_is_recorded_and_the_rest_pass() {
     for result in document["tests"].as_array().unwrap() {
         let nodeid = result["nodeid"].as_str().unwrap();
         if !planted.contains_key(nodeid) {
-            assert_eq!(
-                result["outcome"], "passed",
-                "{nodeid} is not a planted failure"
-            );
+            assert_eq!(result["outcome"], "passed", "{nodeid} is not a planted failure");
         }
     }
     assert!(document["counts"]["total"].as_u64().unwrap() >= 60 + 6);

@@ -9,10 +9,7 @@ fn one_error_line(output: &std::process::Output) -> String {
     let text = stderr(output);
     assert_eq!(output.status.code(), Some(2), "stderr: {text}");
     assert!(!text.contains("panicked"), "{text}");
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "{text}");
     assert!(lines[0].starts_with("fixpoint: error: "), "{text}");
     lines[0].to_owned()
@@ -67,29 +64,17 @@ fn a_conftest_that_fails_to_import_is_one_line() {
         &["run", "--python", python.to_str().unwrap()],
     );
     let line = one_error_line(&output);
-    assert!(
-        line.contains("ImportError while loading conftest"),
-        "{line}"
-    );
-    assert!(
-        line.contains("No module named 'dreamforge_settings'"),
-        "{line}"
-    );
+    assert!(line.contains("ImportError while loading conftest"), "{line}");
+    assert!(line.contains("No module named 'dreamforge_settings'"), "{line}");
 }
 
 #[test]
 fn a_path_that_does_not_exist_is_pytests_usage_error() {
     let (_keep, dir) = project("outcomes");
     let python = python();
-    let output = fixpoint(
-        &dir,
-        &["run", "--python", python.to_str().unwrap(), "tests/nope.py"],
-    );
+    let output = fixpoint(&dir, &["run", "--python", python.to_str().unwrap(), "tests/nope.py"]);
     let line = one_error_line(&output);
-    assert!(
-        line.contains("file or directory not found: tests/nope.py"),
-        "{line}"
-    );
+    assert!(line.contains("file or directory not found: tests/nope.py"), "{line}");
 }
 
 #[test]
@@ -99,20 +84,14 @@ fn bad_flags_and_unknown_groups_are_usage_errors() {
     let python = python.to_str().unwrap();
     let output = fixpoint(&dir, &["run", "--python", python, "--shard", "4/3"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("invalid shard `4/3`"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("invalid shard `4/3`"), "{}", stderr(&output));
     let output = fixpoint(&dir, &["run", "--python", python, "--group", "nope"]);
     assert_eq!(
         one_error_line(&output),
         "fixpoint: error: unknown group `nope`: the project defines db, unit"
     );
     let output = fixpoint(&dir, &["run", "--python", python, "--test-timeout=0"]);
-    assert!(
-        one_error_line(&output).contains("--test-timeout must be a positive number of seconds")
-    );
+    assert!(one_error_line(&output).contains("--test-timeout must be a positive number of seconds"));
 }
 
 #[test]
@@ -120,45 +99,27 @@ fn malformed_settings_are_reported_with_their_file() {
     let (_keep, dir) = project("outcomes");
     fs::write(dir.join("fixpoint.toml"), "reruns = \"twice\"\n").unwrap();
     let python = python();
-    let line = one_error_line(&fixpoint(
-        &dir,
-        &["run", "--python", python.to_str().unwrap()],
-    ));
-    assert!(
-        line.contains("fixpoint.toml: invalid fixpoint settings"),
-        "{line}"
-    );
+    let line = one_error_line(&fixpoint(&dir, &["run", "--python", python.to_str().unwrap()]));
+    assert!(line.contains("fixpoint.toml: invalid fixpoint settings"), "{line}");
 }
 
 #[test]
 fn malformed_import_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        (
-            "garbage.txt",
-            "hello\n",
-            "neither JUnit XML nor pytest-reportlog",
-        ),
+        ("garbage.txt", "hello\n", "neither JUnit XML nor pytest-reportlog"),
         (
             "cut.xml",
             "<testsuites><testsuite name=\"pytest\"><testcase name=\"a\"",
             "not valid JUnit XML",
         ),
-        (
-            "other.xml",
-            "<html><body/></html>",
-            "no <testsuite> element",
-        ),
+        ("other.xml", "<html><body/></html>", "no <testsuite> element"),
         (
             "bad.jsonl",
             "{\"$report_type\": \"SessionStart\"}\n{oops\n",
             "line 2: not valid JSON",
         ),
-        (
-            "notlog.jsonl",
-            "{\"a\": 1}\n",
-            "line 1: not a pytest-reportlog record",
-        ),
+        ("notlog.jsonl", "{\"a\": 1}\n", "line 1: not a pytest-reportlog record"),
     ];
     for (name, content, expected) in cases {
         let path = dir.path().join(name);
@@ -177,10 +138,7 @@ fn malformed_import_files_are_refused() {
 fn an_empty_suite_warns_and_succeeds() {
     let (_keep, dir) = project("startup");
     let python = python();
-    let output = fixpoint(
-        &dir.join("empty"),
-        &["run", "--python", python.to_str().unwrap()],
-    );
+    let output = fixpoint(&dir.join("empty"), &["run", "--python", python.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("no tests ran"));
 }

@@ -17,12 +17,7 @@ fn expected() -> Vec<(String, String)> {
         ("test_last", "passed"),
     ]
     .iter()
-    .map(|(name, outcome)| {
-        (
-            format!("tests/test_hazards.py::{name}"),
-            (*outcome).to_owned(),
-        )
-    })
+    .map(|(name, outcome)| (format!("tests/test_hazards.py::{name}"), (*outcome).to_owned()))
     .collect()
 }
 
@@ -54,34 +49,19 @@ fn check(dir: &Path, extra: &[&str]) {
     let hang = test(&document, "tests/test_hazards.py::test_hangs");
     assert!(hang["duration"].as_f64().unwrap() >= 3.0, "{hang}");
     assert!(
-        hang["message"]
-            .as_str()
-            .unwrap()
-            .contains("test timeout of 3s"),
+        hang["message"].as_str().unwrap().contains("test timeout of 3s"),
         "{hang}"
     );
     let segfault = test(&document, "tests/test_hazards.py::test_segfaults");
-    assert!(
-        segfault["message"].as_str().unwrap().contains("SIGSEGV"),
-        "{segfault}"
-    );
+    assert!(segfault["message"].as_str().unwrap().contains("SIGSEGV"), "{segfault}");
     // pytest's faulthandler wrote the Python stack to stderr; it is kept.
     assert!(
-        segfault["longrepr"]
-            .as_str()
-            .unwrap()
-            .contains("Segmentation fault"),
+        segfault["longrepr"].as_str().unwrap().contains("Segmentation fault"),
         "{segfault}"
     );
-    let exited = test(
-        &document,
-        "tests/test_hazards.py::test_exits_the_interpreter",
-    );
+    let exited = test(&document, "tests/test_hazards.py::test_exits_the_interpreter");
     assert!(
-        exited["message"]
-            .as_str()
-            .unwrap()
-            .ends_with("exit status 3"),
+        exited["message"].as_str().unwrap().ends_with("exit status 3"),
         "{exited}"
     );
 
@@ -91,10 +71,7 @@ fn check(dir: &Path, extra: &[&str]) {
     while !is_gone(pid.trim()) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(
-        is_gone(pid.trim()),
-        "the hanging test's child {pid} survived"
-    );
+    assert!(is_gone(pid.trim()), "the hanging test's child {pid} survived");
 }
 
 #[test]
@@ -125,9 +102,5 @@ fn the_whole_run_timeout_stops_everything_and_keeps_what_ran() {
     let results = outcomes(&document);
     assert_eq!(results["tests/test_hazards.py::test_before"], "passed");
     assert_eq!(results["tests/test_hazards.py::test_hangs"], "timeout");
-    assert_eq!(
-        results.len(),
-        2,
-        "nothing after the cut is invented: {results:?}"
-    );
+    assert_eq!(results.len(), 2, "nothing after the cut is invented: {results:?}");
 }

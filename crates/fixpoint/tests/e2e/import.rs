@@ -7,12 +7,7 @@ fn imported_junit_and_reportlog_agree_with_a_live_run() {
     let (_keep, written) = project("outcomes");
     let output = pytest(
         &written,
-        &[
-            "--junitxml=report.xml",
-            "--report-log=report.jsonl",
-            "-p",
-            "no:xdist",
-        ],
+        &["--junitxml=report.xml", "--report-log=report.jsonl", "-p", "no:xdist"],
     );
     assert_eq!(
         output.status.code(),
@@ -25,10 +20,7 @@ fn imported_junit_and_reportlog_agree_with_a_live_run() {
     let (_, live) = run_json(&live_dir, &[]);
     let live = outcomes(&live);
 
-    for (file, source) in [
-        ("report.jsonl", "import:reportlog"),
-        ("report.xml", "import:junit"),
-    ] {
+    for (file, source) in [("report.jsonl", "import:reportlog"), ("report.xml", "import:junit")] {
         let output = fixpoint(&written, &["import", file, "--output-format", "json"]);
         assert_eq!(
             output.status.code(),
@@ -41,10 +33,7 @@ fn imported_junit_and_reportlog_agree_with_a_live_run() {
         let mut expected = live.clone();
         if source == "import:junit" {
             // JUnit XML has no word for an unexpected pass: pytest writes it as a pass.
-            expected.insert(
-                "tests/test_basic.py::test_unexpected_pass".into(),
-                "passed".into(),
-            );
+            expected.insert("tests/test_basic.py::test_unexpected_pass".into(), "passed".into());
         }
         assert_eq!(outcomes(&document), expected, "{file}");
         let broken = document["tests"]
@@ -53,10 +42,7 @@ fn imported_junit_and_reportlog_agree_with_a_live_run() {
             .iter()
             .find(|t| t["nodeid"] == "tests/test_broken_import.py")
             .unwrap();
-        assert_eq!(
-            broken["phase"], "collection",
-            "{file}: collection errors never vanish"
-        );
+        assert_eq!(broken["phase"], "collection", "{file}: collection errors never vanish");
         assert_eq!(broken["exception_type"], "ModuleNotFoundError", "{file}");
     }
 }

@@ -7,6 +7,7 @@
 mod dreamforge;
 mod errors;
 mod hazards;
+mod history;
 mod import;
 mod outcomes;
 mod support;

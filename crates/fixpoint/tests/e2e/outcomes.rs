@@ -146,10 +146,7 @@ fn results_carry_what_a_developer_needs() {
         (Some("error"), Some("collection"))
     );
     assert_eq!(broken["exception_type"], "ModuleNotFoundError");
-    assert_eq!(
-        broken["message"],
-        "ModuleNotFoundError: No module named 'dreamforge'"
-    );
+    assert_eq!(broken["message"], "ModuleNotFoundError: No module named 'dreamforge'");
     assert_eq!(
         test(&document, "tests/test_syntax_error.py")["exception_type"],
         "SyntaxError"
@@ -202,8 +199,7 @@ fn text_output_ends_with_a_pytest_style_summary() {
     let text = stdout(&output);
     let last = text.lines().last().unwrap();
     assert!(
-        last.starts_with("8 failed, 10 passed, 3 skipped, 1 xfailed, 1 xpassed, 4 errors in ")
-            && last.ends_with('s'),
+        last.starts_with("8 failed, 10 passed, 3 skipped, 1 xfailed, 1 xpassed, 4 errors in ") && last.ends_with('s'),
         "{last}"
     );
     assert!(
@@ -244,11 +240,7 @@ fn parallel_and_sharded_runs_equal_the_single_process_run() {
         let (code, parallel) = run_json(&dir, &["-j", jobs]);
         assert_eq!(code, 1);
         assert_eq!(outcomes(&parallel), outcomes(&single), "-j {jobs}");
-        assert_eq!(
-            nodeids(&parallel),
-            nodeids(&single),
-            "-j {jobs} keeps collection order"
-        );
+        assert_eq!(nodeids(&parallel), nodeids(&single), "-j {jobs} keeps collection order");
         assert_eq!(parallel["info"]["workers"], jobs.parse::<u32>().unwrap());
     }
     for kind in ["count", "hash"] {
@@ -312,19 +304,13 @@ fn reruns_turn_a_test_that_passes_again_into_flaky() {
 fn groups_keywords_markers_and_node_ids_select_tests() {
     let (_keep, dir) = project("outcomes");
     let tests_only = |document: &Value| -> BTreeSet<String> {
-        outcomes(document)
-            .into_keys()
-            .filter(|id| id.contains("::"))
-            .collect()
+        outcomes(document).into_keys().filter(|id| id.contains("::")).collect()
     };
 
     let (_, unit) = run_json(&dir, &["--group", "unit"]);
     let unit = tests_only(&unit);
     assert_eq!(unit.len(), 5);
-    assert!(
-        unit.iter().all(|id| id.starts_with("tests/unit/")),
-        "{unit:?}"
-    );
+    assert!(unit.iter().all(|id| id.starts_with("tests/unit/")), "{unit:?}");
 
     let (_, db) = run_json(&dir, &["--group", "db"]);
     let expected: BTreeSet<String> = [
@@ -336,10 +322,7 @@ fn groups_keywords_markers_and_node_ids_select_tests() {
     .into();
     assert_eq!(tests_only(&db), expected);
     assert_eq!(db["info"]["group"], "db");
-    assert_eq!(
-        db["info"]["selection"],
-        serde_json::json!(["tests", "-m", "db"])
-    );
+    assert_eq!(db["info"]["selection"], serde_json::json!(["tests", "-m", "db"]));
 
     let (_, keyword) = run_json(&dir, &["-k", "parametrized"]);
     assert_eq!(tests_only(&keyword).len(), 3);
@@ -354,9 +337,6 @@ fn groups_keywords_markers_and_node_ids_select_tests() {
     assert_eq!(code, 0);
     assert_eq!(
         outcomes(&one).into_iter().collect::<Vec<_>>(),
-        [(
-            "tests/unit/test_math.py::test_add".to_owned(),
-            "passed".to_owned()
-        )]
+        [("tests/unit/test_math.py::test_add".to_owned(), "passed".to_owned())]
     );
 }

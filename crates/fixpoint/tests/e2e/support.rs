@@ -75,13 +75,7 @@ pub fn fixpoint(dir: &Path, args: &[&str]) -> Output {
 /// `fixpoint run --output-format json` with the test Python; returns the exit code and document.
 pub fn run_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
     let python = python();
-    let mut args = vec![
-        "run",
-        "--python",
-        python.to_str().unwrap(),
-        "--output-format",
-        "json",
-    ];
+    let mut args = vec!["run", "--python", python.to_str().unwrap(), "--output-format", "json"];
     args.extend_from_slice(extra);
     let output = fixpoint(dir, &args);
     let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
