@@ -1,6 +1,7 @@
 //! The history use cases: recording runs, and everything `history`, `show`,
 //! `compare`, `test`, `flaky` and `progress` show.
 
+use std::collections::HashMap;
 use std::env;
 use std::fs;
 use std::path::Path;
@@ -111,6 +112,19 @@ pub fn record_run(
     command: &str,
 ) -> Result<i64, AppError> {
     Ok(store.record(run, &provenance(project, build_id, command))?)
+}
+
+/// Each test's duration in the newest run that was not a shard (empty when
+/// there is none): what `-j` balancing needs.
+pub fn latest_durations(store: &mut dyn Store) -> Result<HashMap<String, f64>, AppError> {
+    let Some(run) = store.runs(20)?.into_iter().find(|run| run.shard.is_none()) else {
+        return Ok(HashMap::new());
+    };
+    Ok(store
+        .results(run.id)?
+        .into_iter()
+        .map(|result| (result.nodeid, result.duration))
+        .collect())
 }
 
 /// `latest`, `latest~N` (N runs before the latest) or a run id.

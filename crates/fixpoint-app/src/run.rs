@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ pub struct RunRequest {
     pub timeout: Option<f64>,
     /// Arguments passed to pytest as they are (after `--`).
     pub pytest_args: Vec<String>,
+    /// Seconds per test from the history, to balance `-j` workers.
+    pub durations: HashMap<String, f64>,
 }
 
 /// Runs the project's tests as requested.
@@ -86,6 +89,7 @@ pub fn run_tests(
         reruns: request.reruns.or(settings.reruns).unwrap_or(0),
         test_timeout: seconds(request.test_timeout.or(settings.test_timeout), "--test-timeout")?,
         timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
+        durations: request.durations.clone(),
     };
     let mut run = runner::run(&options, observer, cancel)?;
     run.info.selection = selection;
@@ -121,7 +125,17 @@ pub fn run_and_record(
     let mut store = recording
         .map(|r| history::open_store(project, r.db.as_deref()))
         .transpose()?;
-    let run = run_tests(project, request, observer, cancel)?;
+    let jobs = request.jobs.or(project.settings.jobs).unwrap_or(1);
+    let run = match store.as_deref_mut() {
+        Some(store) if jobs > 1 && request.durations.is_empty() => {
+            let balanced = RunRequest {
+                durations: history::latest_durations(store)?,
+                ..request.clone()
+            };
+            run_tests(project, &balanced, observer, cancel)?
+        }
+        _ => run_tests(project, request, observer, cancel)?,
+    };
     let id = match (store.as_deref_mut(), recording) {
         (Some(store), Some(recording)) => Some(history::record_run(
             store,

@@ -71,6 +71,9 @@ pub struct TestResult {
     /// Outcomes of the reruns, in order (empty when it was not rerun).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub rerun_outcomes: Vec<Outcome>,
+    /// The `-j` worker (1-based) that ran the test's first attempt.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub worker: Option<u32>,
 }
 
 impl TestResult {
@@ -93,6 +96,7 @@ impl TestResult {
             markers: Vec::new(),
             attempts: 1,
             rerun_outcomes: Vec::new(),
+            worker: None,
         }
     }
 

@@ -17,6 +17,8 @@ Selection variables, applied after pytest's own ``-k``/``-m`` deselection:
 (``I/N``: round robin over the selected items, for ``-j``),
 ``FIXPOINT_ONLY_FILE`` (node ids to keep) and ``FIXPOINT_SKIP_FILE`` (node ids
 already done, to drop when fixpoint restarts a worker after a crash).
+``FIXPOINT_DURATIONS_FILE`` (``seconds<TAB>node id`` lines from the history)
+turns the ``-j`` partition from round robin into longest-first balancing.
 """
 
 from __future__ import annotations
@@ -66,6 +68,37 @@ def _bucket(nodeid: str, total: int) -> int:
     return zlib.crc32(nodeid.encode("utf-8")) % total + 1
 
 
+def _read_durations(path: str | None) -> dict[str, float]:
+    durations: dict[str, float] = {}
+    if not path:
+        return durations
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            seconds, _, nodeid = line.rstrip("\n").partition("\t")
+            if nodeid:
+                durations[nodeid] = float(seconds)
+    return durations
+
+
+def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> list[int]:
+    """Longest test first onto the least-loaded worker (1-based owners).
+
+    Every worker computes this from the same collection and the same
+    durations, so they agree on the split without talking to each other.
+    Tests the history does not know count as the median known duration.
+    """
+    known = sorted(durations.get(nodeid) for nodeid in nodeids if nodeid in durations)
+    default = known[len(known) // 2] if known else 0.0
+    cost = [durations.get(nodeid, default) for nodeid in nodeids]
+    loads = [0.0] * workers
+    owners = [0] * len(nodeids)
+    for index in sorted(range(len(nodeids)), key=lambda i: (-cost[i], i)):
+        worker = min(range(workers), key=lambda w: (loads[w], w))
+        owners[index] = worker + 1
+        loads[worker] += cost[index]
+    return owners
+
+
 def _exception_name(exc_type) -> str:
     module = getattr(exc_type, "__module__", "") or ""
     name = getattr(exc_type, "__qualname__", None) or exc_type.__name__
@@ -95,6 +128,9 @@ class FixpointPlugin:
         self.partition = _parse_shard("count:" + partition) if partition else None
         self.only = _read_ids(os.environ.get("FIXPOINT_ONLY_FILE"))
         self.skip = _read_ids(os.environ.get("FIXPOINT_SKIP_FILE")) or set()
+        self.durations = _read_durations(os.environ.get("FIXPOINT_DURATIONS_FILE"))
+        # Each item's place in the whole selection, before the -j partition.
+        self.positions: dict[str, int] = {}
 
     # -- output ---------------------------------------------------------
     def emit(self, event: str, flush: bool = True, **fields) -> None:
@@ -173,11 +209,16 @@ class FixpointPlugin:
             if selected and self.only is not None:
                 selected = nodeid in self.only
             (keep if selected else drop).append(item)
+        self.positions = {item.nodeid: index for index, item in enumerate(keep)}
         if self.partition is not None:
             _, part, total = self.partition
             kept, keep = keep, []
-            for index, item in enumerate(kept):
-                (keep if index % total + 1 == part else drop).append(item)
+            if self.durations:
+                owners = _balance([item.nodeid for item in kept], total, self.durations)
+            else:
+                owners = [index % total + 1 for index in range(len(kept))]
+            for item, owner in zip(kept, owners):
+                (keep if owner == part else drop).append(item)
         if self.skip:
             kept, keep = keep, []
             for item in kept:
@@ -191,7 +232,14 @@ class FixpointPlugin:
         for item in session.items:
             self.items[item.nodeid] = item
             path, line, _domain = item.location
-            listed.append({"nodeid": item.nodeid, "path": path, "line": None if line is None else line + 1})
+            listed.append(
+                {
+                    "nodeid": item.nodeid,
+                    "path": path,
+                    "line": None if line is None else line + 1,
+                    "index": self.positions.get(item.nodeid),
+                }
+            )
         self.emit("collection_finish", items=listed)
 
     def pytest_runtest_logstart(self, nodeid: str, location) -> None:

@@ -94,6 +94,13 @@ impl ResultBuilder {
         test
     }
 
+    /// Notes which `-j` worker ran the test.
+    pub fn set_worker(&mut self, nodeid: &str, worker: u32) {
+        if let Some(&at) = self.index.get(nodeid) {
+            self.tests[at].worker = Some(worker);
+        }
+    }
+
     /// Forgets a test that was started but never finished (an interrupted run).
     pub fn remove(&mut self, nodeid: &str) {
         if let Some(at) = self.index.remove(nodeid) {

@@ -63,6 +63,9 @@ pub struct CollectedItem {
     pub nodeid: String,
     pub path: String,
     pub line: Option<u32>,
+    /// The item's place in the whole selection (before the `-j` partition).
+    #[serde(default)]
+    pub index: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

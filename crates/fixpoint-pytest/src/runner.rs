@@ -53,6 +53,9 @@ pub struct RunOptions {
     pub test_timeout: Option<Duration>,
     /// A limit on the whole run.
     pub timeout: Option<Duration>,
+    /// Seconds per node id from an earlier run: with them, `-j` balances
+    /// workers longest test first instead of round robin.
+    pub durations: HashMap<String, f64>,
 }
 
 /// What the runner reports while it works; the binary draws it.
@@ -111,6 +114,9 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
     };
 
     let jobs = options.jobs.max(1);
+    let durations_file = (jobs > 1 && !options.durations.is_empty())
+        .then(|| write_durations(&context.workdir, &options.durations))
+        .transpose()?;
     let mut slot_envs = Vec::new();
     for part in 1..=jobs {
         let mut env = Vec::new();
@@ -119,6 +125,9 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         }
         if jobs > 1 {
             env.push(("FIXPOINT_PARTITION", format!("{part}/{jobs}")));
+        }
+        if let Some(file) = &durations_file {
+            env.push(("FIXPOINT_DURATIONS_FILE", file.display().to_string()));
         }
         slot_envs.push(env);
     }
@@ -187,6 +196,17 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         interrupted,
     };
     Ok(Run::new(info, tests))
+}
+
+fn write_durations(dir: &Path, durations: &HashMap<String, f64>) -> Result<PathBuf, PytestError> {
+    let path = dir.join("durations.tsv");
+    let lines: String = durations
+        .iter()
+        .filter(|(nodeid, _)| !nodeid.contains(['\n', '\t']))
+        .map(|(nodeid, seconds)| format!("{seconds}\t{nodeid}\n"))
+        .collect();
+    fs::write(&path, lines).map_err(|e| PytestError::io("could not write the durations file", e))?;
+    Ok(path)
 }
 
 /// Applies a rerun's outcomes to the tests it reran.
@@ -443,6 +463,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             } => {
                 slot.tests_since_spawn += 1;
                 self.builder.start_test(&nodeid, &path, line, markers);
+                self.builder.set_worker(&nodeid, index as u32 + 1);
                 self.observer.progress(Progress::TestStarted { nodeid: &nodeid });
                 slot.current = Some(Current {
                     nodeid,
@@ -639,14 +660,13 @@ impl<'a, 'o> Pass<'a, 'o> {
         explain_output(&text)
     }
 
-    /// Tests in collection order across the partition: item `k` of worker
-    /// `s` (of `n`) was item `k * n + s` of the selection.
+    /// Tests in collection order across the partition: the plugin tells each
+    /// item's place in the whole selection.
     fn collection_order(&self) -> HashMap<String, usize> {
-        let workers = self.slots.len();
         let mut order = HashMap::new();
-        for (slot_index, slot) in self.slots.iter().enumerate() {
+        for slot in &self.slots {
             for (k, item) in slot.collected.iter().flatten().enumerate() {
-                order.insert(item.nodeid.clone(), k * workers + slot_index);
+                order.insert(item.nodeid.clone(), item.index.unwrap_or(k));
             }
         }
         order

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use fixpoint_app::{Project, Recording, RunRequest, run_and_record};
 
 use crate::cli::{GlobalArgs, OutputFormat, RunArgs};
@@ -18,6 +20,7 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
         test_timeout: args.test_timeout,
         timeout: args.timeout,
         pytest_args: args.pytest_args,
+        durations: HashMap::new(),
     };
     let recording = Recording {
         db: global.db.clone(),

@@ -340,3 +340,19 @@ fn groups_keywords_markers_and_node_ids_select_tests() {
         [("tests/unit/test_math.py::test_add".to_owned(), "passed".to_owned())]
     );
 }
+
+#[test]
+fn durations_from_the_history_balance_the_workers() {
+    let (_keep, dir) = project("balance");
+    let worker =
+        |document: &Value, name: &str| test(document, &format!("tests/test_timing.py::{name}"))["worker"].clone();
+    // No history yet: round robin puts tests 1 and 3, the two slow ones, on worker 1.
+    let (_, first) = run_json(&dir, &["-j", "2"]);
+    assert_eq!(worker(&first, "test_slow_a"), worker(&first, "test_slow_b"));
+    // With their durations recorded, the slow tests go to different workers.
+    let (code, second) = run_json(&dir, &["-j", "2"]);
+    assert_eq!(code, 0);
+    assert_ne!(worker(&second, "test_slow_a"), worker(&second, "test_slow_b"));
+    assert_eq!(outcomes(&second), outcomes(&first));
+    assert_eq!(nodeids(&second), nodeids(&first), "collection order is kept");
+}
