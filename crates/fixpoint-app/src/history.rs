@@ -103,7 +103,7 @@ pub fn provenance(project: &Project, build_id: Option<&str>, command: &str) -> P
     }
 }
 
-/// Records a run; returns its id in the history.
+/// Records a run with its triage; returns its id in the history.
 pub fn record_run(
     store: &mut dyn Store,
     project: &Project,
@@ -111,7 +111,8 @@ pub fn record_run(
     build_id: Option<&str>,
     command: &str,
 ) -> Result<i64, AppError> {
-    Ok(store.record(run, &provenance(project, build_id, command))?)
+    let triage = crate::triage::rows_of(&crate::triage::triage_fresh(project, run));
+    Ok(store.record(run, &provenance(project, build_id, command), &triage)?)
 }
 
 /// Each test's duration in the newest run that was not a shard (empty when

@@ -18,6 +18,7 @@ pub mod history;
 mod project;
 mod run;
 mod settings;
+pub mod triage;
 
 pub use error::AppError;
 pub use project::Project;

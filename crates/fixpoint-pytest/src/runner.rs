@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::fd::AsRawFd;
@@ -200,11 +201,10 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
 
 fn write_durations(dir: &Path, durations: &HashMap<String, f64>) -> Result<PathBuf, PytestError> {
     let path = dir.join("durations.tsv");
-    let lines: String = durations
-        .iter()
-        .filter(|(nodeid, _)| !nodeid.contains(['\n', '\t']))
-        .map(|(nodeid, seconds)| format!("{seconds}\t{nodeid}\n"))
-        .collect();
+    let mut lines = String::new();
+    for (nodeid, seconds) in durations.iter().filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
+        let _ = writeln!(lines, "{seconds}\t{nodeid}");
+    }
     fs::write(&path, lines).map_err(|e| PytestError::io("could not write the durations file", e))?;
     Ok(path)
 }

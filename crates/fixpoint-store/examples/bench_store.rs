@@ -8,14 +8,17 @@ use std::time::Instant;
 
 use fixpoint_core::{Crash, Outcome, Phase, Run, RunInfo, TestResult};
 use fixpoint_store::analysis;
-use fixpoint_store::{Location, OutcomeFilter, Provenance, open};
+use fixpoint_store::{Location, OutcomeFilter, Provenance, TriageRows, open};
 
 /// A small deterministic generator (no dependency needed for noise).
 struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 }
@@ -27,7 +30,7 @@ fn synthetic_run(index: usize, tests: usize, random: &mut Lcg) -> Run {
             let mut result = TestResult::new(nodeid, format!("tests/test_module_{:03}.py", t / 50), Some(10));
             result.duration = f64::from((random.next() % 50) as u32) / 1000.0;
             // 4% fail for good, 1% flip at random: a realistic red suite.
-            let failing = t % 25 == 0 || (t % 100 == 1 && random.next() % 2 == 0);
+            let failing = t.is_multiple_of(25) || (t % 100 == 1 && random.next().is_multiple_of(2));
             if failing {
                 result.outcome = Outcome::Failed;
                 result.phase = Some(Phase::Call);
@@ -38,7 +41,11 @@ fn synthetic_run(index: usize, tests: usize, random: &mut Lcg) -> Run {
                     line: Some(12),
                     message: "AssertionError".into(),
                 });
-                result.longrepr = Some(format!("    def test():\n>       assert x == y\nE       assert {} == {}\n", t % 7, t % 7 + 1));
+                result.longrepr = Some(format!(
+                    "    def test():\n>       assert x == y\nE       assert {} == {}\n",
+                    t % 7,
+                    t % 7 + 1
+                ));
             }
             result
         })
@@ -77,7 +84,9 @@ fn main() {
     let start = Instant::now();
     for index in 0..runs {
         let run = synthetic_run(index, tests, &mut random);
-        store.record(&run, &provenance).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .record(&run, &provenance, &TriageRows::default())
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let insert_seconds = start.elapsed().as_secs_f64();
 

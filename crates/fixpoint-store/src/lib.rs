@@ -27,7 +27,7 @@ use std::time::Duration;
 
 pub use error::StoreError;
 use fixpoint_core::Run;
-pub use rows::{OutcomeRow, Provenance, ResultRow, RunRow};
+pub use rows::{OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, TriageRows, VerdictRow};
 use sha2::{Digest, Sha256};
 
 /// Which results [`Store::outcomes`] returns.
@@ -83,8 +83,11 @@ impl Location {
 pub trait Store {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
-    /// Records a run and all its results in one transaction; returns its id.
-    fn record(&mut self, run: &Run, provenance: &Provenance) -> Result<i64, StoreError>;
+    /// Records a run, all its results and its triage in one transaction;
+    /// returns the run's id.
+    fn record(&mut self, run: &Run, provenance: &Provenance, triage: &TriageRows) -> Result<i64, StoreError>;
+    /// The triage patterns stored with the given runs.
+    fn patterns(&mut self, run_ids: &[i64]) -> Result<Vec<PatternRow>, StoreError>;
     /// The newest runs, newest first.
     fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError>;
     /// Runs with an id at or above `first`, oldest first.

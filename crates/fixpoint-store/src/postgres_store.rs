@@ -11,7 +11,10 @@ use postgres::{Client, NoTls, Row};
 use crate::error::postgres_reason;
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
 use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
-use crate::{OutcomeFilter, OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, redact_url, traceback_hash};
+use crate::{
+    OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, redact_url,
+    traceback_hash,
+};
 
 /// Serializes migrations between processes that open a fresh database at once.
 const MIGRATION_LOCK: i64 = 0x0F1C_5000;
@@ -130,7 +133,7 @@ impl Store for PostgresStore {
         "postgres"
     }
 
-    fn record(&mut self, run: &Run, provenance: &Provenance) -> Result<i64, StoreError> {
+    fn record(&mut self, run: &Run, provenance: &Provenance, triage: &TriageRows) -> Result<i64, StoreError> {
         let info = &run.info;
         let c = &run.counts;
         let mut tx = self.client.transaction()?;
@@ -265,8 +268,53 @@ impl Store for PostgresStore {
                 &markers,
             ],
         )?;
+        for p in &triage.patterns {
+            tx.execute(
+                "INSERT INTO patterns (run_id, pattern, category, title, message, failures, blast_radius) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    &run_id,
+                    &p.pattern,
+                    &p.category,
+                    &p.title,
+                    &p.message,
+                    &int(p.failures),
+                    &int(p.blast_radius),
+                ],
+            )?;
+        }
+        if !triage.verdicts.is_empty() {
+            let nodeids: Vec<&str> = triage.verdicts.iter().map(|v| v.nodeid.as_str()).collect();
+            let categories: Vec<&str> = triage.verdicts.iter().map(|v| v.category.as_str()).collect();
+            let patterns: Vec<&str> = triage.verdicts.iter().map(|v| v.pattern.as_str()).collect();
+            tx.execute(
+                "INSERT INTO verdicts (run_id, nodeid, category, pattern) \
+                 SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[])",
+                &[&run_id, &nodeids, &categories, &patterns],
+            )?;
+        }
         tx.commit()?;
         Ok(run_id)
+    }
+
+    fn patterns(&mut self, run_ids: &[i64]) -> Result<Vec<PatternRow>, StoreError> {
+        let rows = self.client.query(
+            "SELECT run_id, pattern, category, title, message, failures, blast_radius FROM patterns \
+             WHERE run_id = ANY($1) ORDER BY run_id, blast_radius DESC, pattern",
+            &[&run_ids],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| PatternRow {
+                run_id: row.get(0),
+                pattern: row.get(1),
+                category: row.get(2),
+                title: row.get(3),
+                message: row.get(4),
+                failures: row.get::<_, i32>(5).unsigned_abs(),
+                blast_radius: row.get::<_, i32>(6).unsigned_abs(),
+            })
+            .collect())
     }
 
     fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError> {

@@ -90,3 +90,56 @@ pub(crate) fn join_list(items: &[String]) -> String {
 pub(crate) fn parse_outcome(text: &str) -> Outcome {
     Outcome::parse(text).unwrap_or(Outcome::Error)
 }
+
+/// A pattern of a run, as triage found it when the run was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatternRow {
+    pub run_id: i64,
+    pub pattern: String,
+    pub category: String,
+    pub title: String,
+    pub message: String,
+    /// Failing results in the pattern.
+    pub failures: u32,
+    /// Tests it takes down (modules that failed to collect count their tests).
+    pub blast_radius: u32,
+}
+
+/// Which category and pattern one failing result fell into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerdictRow {
+    pub nodeid: String,
+    pub category: String,
+    pub pattern: String,
+}
+
+/// A run's triage as it is stored with the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TriageRows {
+    /// `run_id` is ignored on the way in: the run's own id is used.
+    pub patterns: Vec<PatternRow>,
+    pub verdicts: Vec<VerdictRow>,
+}
+
+impl From<ResultRow> for fixpoint_core::TestResult {
+    /// Back to the runner's shape, for the analyses that take results.
+    fn from(row: ResultRow) -> Self {
+        let crash = row.crash_path.map(|path| fixpoint_core::Crash {
+            path,
+            line: row.crash_line,
+            message: row.crash_message.unwrap_or_default(),
+        });
+        let mut test = Self::new(row.nodeid, row.path, row.line);
+        test.outcome = row.outcome;
+        test.phase = row.phase;
+        test.duration = row.duration;
+        test.exception_type = row.exception_type;
+        test.crash = crash;
+        test.message = row.message;
+        test.longrepr = row.traceback;
+        test.attempts = row.attempts;
+        test.rerun_outcomes = row.rerun_outcomes;
+        test.markers = row.markers;
+        test
+    }
+}

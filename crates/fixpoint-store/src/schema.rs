@@ -2,7 +2,7 @@
 //! (each step is written once per SQL dialect).
 
 /// The schema version this fixpoint writes and understands.
-pub const LATEST: u32 = 1;
+pub const LATEST: u32 = 2;
 
 /// One step: its version, then the SQLite and PostgreSQL statements.
 pub struct Migration {
@@ -11,9 +11,10 @@ pub struct Migration {
     pub postgres: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sqlite: r"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sqlite: r"
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     build_id TEXT, shard TEXT, source TEXT NOT NULL,
@@ -44,7 +45,7 @@ CREATE TABLE results (
 );
 CREATE INDEX results_nodeid ON results (nodeid);
 ",
-    postgres: r"
+        postgres: r"
 CREATE TABLE runs (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     build_id TEXT, shard TEXT, source TEXT NOT NULL,
@@ -75,7 +76,37 @@ CREATE TABLE results (
 );
 CREATE INDEX results_nodeid ON results (nodeid);
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        sqlite: r"
+CREATE TABLE patterns (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    pattern TEXT NOT NULL, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
+    failures INTEGER NOT NULL, blast_radius INTEGER NOT NULL,
+    PRIMARY KEY (run_id, pattern)
+);
+CREATE TABLE verdicts (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    nodeid TEXT NOT NULL, category TEXT NOT NULL, pattern TEXT NOT NULL,
+    PRIMARY KEY (run_id, nodeid)
+);
+",
+        postgres: r"
+CREATE TABLE patterns (
+    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    pattern TEXT NOT NULL, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
+    failures INTEGER NOT NULL, blast_radius INTEGER NOT NULL,
+    PRIMARY KEY (run_id, pattern)
+);
+CREATE TABLE verdicts (
+    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    nodeid TEXT NOT NULL, category TEXT NOT NULL, pattern TEXT NOT NULL,
+    PRIMARY KEY (run_id, nodeid)
+);
+",
+    },
+];
 
 /// The columns of `runs` in the order every query selects them.
 pub(crate) const RUN_COLUMNS: &str = "id, build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \

@@ -11,7 +11,9 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavio
 
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
 use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
-use crate::{OutcomeFilter, OutcomeRow, Provenance, ResultRow, RunRow, Store, StoreError, traceback_hash};
+use crate::{
+    OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, traceback_hash,
+};
 
 pub struct SqliteStore {
     connection: Connection,
@@ -197,7 +199,7 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
-    fn record(&mut self, run: &Run, provenance: &Provenance) -> Result<i64, StoreError> {
+    fn record(&mut self, run: &Run, provenance: &Provenance, triage: &TriageRows) -> Result<i64, StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self
@@ -293,8 +295,64 @@ impl Store for SqliteStore {
                     .map_err(fail)?;
             }
         }
+        {
+            let mut add_pattern = tx
+                .prepare_cached(
+                    "INSERT INTO patterns (run_id, pattern, category, title, message, failures, blast_radius) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(fail)?;
+            for p in &triage.patterns {
+                add_pattern
+                    .execute(params![
+                        run_id,
+                        p.pattern,
+                        p.category,
+                        p.title,
+                        p.message,
+                        p.failures,
+                        p.blast_radius
+                    ])
+                    .map_err(fail)?;
+            }
+            let mut add_verdict = tx
+                .prepare_cached("INSERT INTO verdicts (run_id, nodeid, category, pattern) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(fail)?;
+            for v in &triage.verdicts {
+                add_verdict
+                    .execute(params![run_id, v.nodeid, v.category, v.pattern])
+                    .map_err(fail)?;
+            }
+        }
         tx.commit().map_err(fail)?;
         Ok(run_id)
+    }
+
+    fn patterns(&mut self, run_ids: &[i64]) -> Result<Vec<PatternRow>, StoreError> {
+        if run_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = run_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT run_id, pattern, category, title, message, failures, blast_radius FROM patterns \
+             WHERE run_id IN ({ids}) ORDER BY run_id, blast_radius DESC, pattern"
+        );
+        let mut statement = self.connection.prepare(&sql).map_err(|e| classify(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(PatternRow {
+                    run_id: row.get(0)?,
+                    pattern: row.get(1)?,
+                    category: row.get(2)?,
+                    title: row.get(3)?,
+                    message: row.get(4)?,
+                    failures: row.get(5)?,
+                    blast_radius: row.get(6)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| classify(&self.path, e))?;
+        Ok(rows)
     }
 
     fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError> {

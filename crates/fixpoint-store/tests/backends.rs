@@ -6,7 +6,9 @@ use std::thread;
 use std::time::Duration;
 
 use fixpoint_core::{Crash, Outcome, Phase, Run, RunInfo, TestResult};
-use fixpoint_store::{Location, OutcomeFilter, Provenance, StoreError, open, open_with_busy_timeout};
+use fixpoint_store::{
+    Location, OutcomeFilter, PatternRow, Provenance, StoreError, TriageRows, VerdictRow, open, open_with_busy_timeout,
+};
 
 fn pg_url() -> String {
     std::env::var("FIXPOINT_TEST_PG_URL")
@@ -101,7 +103,7 @@ fn runs_and_results_round_trip() {
                 flaky,
             ],
         );
-        let id = store.record(&run, &provenance("b1")).unwrap();
+        let id = store.record(&run, &provenance("b1"), &TriageRows::default()).unwrap();
         let runs = store.runs(10).unwrap();
         assert_eq!(runs.len(), 1, "{label}");
         let stored = &runs[0];
@@ -153,11 +155,15 @@ fn tracebacks_are_stored_once() {
         let tests = (0..5)
             .map(|i| result(&format!("tests/t.py::test_{i}"), Outcome::Error, Some(same)))
             .collect();
-        store.record(&sample_run(None, tests), &provenance("b")).unwrap();
+        store
+            .record(&sample_run(None, tests), &provenance("b"), &TriageRows::default())
+            .unwrap();
         let again = (0..3)
             .map(|i| result(&format!("tests/u.py::test_{i}"), Outcome::Error, Some(same)))
             .collect();
-        store.record(&sample_run(None, again), &provenance("b")).unwrap();
+        store
+            .record(&sample_run(None, again), &provenance("b"), &TriageRows::default())
+            .unwrap();
         let count: i64 = match &location {
             Location::Sqlite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -197,6 +203,7 @@ fn concurrent_shards_of_one_build_all_land() {
                         .record(
                             &sample_run(Some(&format!("count:{shard}/6")), tests),
                             &provenance("build-42"),
+                            &TriageRows::default(),
                         )
                         .unwrap()
                 })
@@ -283,6 +290,7 @@ fn a_locked_sqlite_file_is_reported_and_the_writer_waits_otherwise() {
         .record(
             &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
             &provenance("b"),
+            &TriageRows::default(),
         )
         .unwrap_err();
     assert!(matches!(error, StoreError::Locked { .. }), "{error}");
@@ -291,6 +299,7 @@ fn a_locked_sqlite_file_is_reported_and_the_writer_waits_otherwise() {
         .record(
             &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
             &provenance("b"),
+            &TriageRows::default(),
         )
         .unwrap();
     assert_eq!(
@@ -315,4 +324,71 @@ fn bad_postgres_urls_are_one_clear_error_without_the_password() {
         "{error}"
     );
     assert!(!error.contains("s3cret") && !error.contains('\n'), "{error}");
+}
+
+#[test]
+fn triage_is_stored_with_its_run() {
+    for (label, location, _keep) in backends("triage") {
+        let mut store = open(&location).unwrap();
+        let triage = TriageRows {
+            patterns: vec![PatternRow {
+                run_id: 0,
+                pattern: "P1a2b3c".into(),
+                category: "name-error".into(),
+                title: "Name not defined".into(),
+                message: "NameError: name 'Decimal' is not defined".into(),
+                failures: 2,
+                blast_radius: 5,
+            }],
+            verdicts: vec![VerdictRow {
+                nodeid: "t.py::a".into(),
+                category: "name-error".into(),
+                pattern: "P1a2b3c".into(),
+            }],
+        };
+        let run = sample_run(None, vec![result("t.py::a", Outcome::Failed, Some("E NameError"))]);
+        let id = store.record(&run, &provenance("b"), &triage).unwrap();
+        let patterns = store.patterns(&[id]).unwrap();
+        assert_eq!(patterns.len(), 1, "{label}");
+        assert_eq!((patterns[0].run_id, patterns[0].blast_radius), (id, 5), "{label}");
+        assert_eq!(patterns[0].pattern, "P1a2b3c", "{label}");
+    }
+}
+
+#[test]
+fn an_older_schema_is_migrated_in_place() {
+    for (label, location, _keep) in backends("migrate") {
+        let mut store = open(&location).unwrap();
+        let id = store
+            .record(
+                &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
+                &provenance("b"),
+                &TriageRows::default(),
+            )
+            .unwrap();
+        drop(store);
+        // Roll the database back to schema 1, as an older fixpoint left it.
+        let downgrade = "DROP TABLE patterns; DROP TABLE verdicts; UPDATE fixpoint_schema SET version = 1;";
+        match &location {
+            Location::Sqlite(path) => rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(downgrade)
+                .unwrap(),
+            Location::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(downgrade)
+                .unwrap(),
+        }
+        let mut store = open(&location).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            fixpoint_store::schema::LATEST,
+            "{label}"
+        );
+        assert!(
+            store.patterns(&[id]).unwrap().is_empty(),
+            "{label}: the new tables exist"
+        );
+        assert_eq!(store.results(id).unwrap().len(), 1, "{label}: old data kept");
+    }
 }

@@ -66,6 +66,38 @@ pub enum Command {
     Flaky(FlakyArgs),
     /// Show the road to green since a baseline run: failing, fixed and newly broken per run.
     Progress(ProgressArgs),
+    /// Sort a run's failures into root-cause patterns, ranked by how many tests each
+    /// one breaks, with the fix that applies to each.
+    Triage(TriageArgs),
+    /// Explain one failure: its category, pattern, trimmed traceback, related tests and fix.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TriageFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    /// A run id, `latest`, or `latest~N`.
+    #[arg(default_value = "latest", value_name = "RUN")]
+    pub run: String,
+    #[arg(long, value_enum, default_value_t = TriageFormat::Text)]
+    pub output_format: TriageFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The failing test's node id (or the path of a module that failed to collect).
+    pub nodeid: String,
+    /// The run to look in.
+    #[arg(long, default_value = "latest", value_name = "RUN")]
+    pub run: String,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +105,9 @@ pub struct HistoryArgs {
     /// How many runs to list.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
+    /// Show each failure pattern's blast radius per run instead of the runs' totals.
+    #[arg(long)]
+    pub patterns: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
 }

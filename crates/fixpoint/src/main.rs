@@ -43,6 +43,8 @@ fn main() -> ExitCode {
         Command::Test(ref args) => commands::history::test(&cli.global, args),
         Command::Flaky(ref args) => commands::history::flaky(&cli.global, args),
         Command::Progress(ref args) => commands::history::progress(&cli.global, args),
+        Command::Triage(ref args) => commands::triage::triage(&cli.global, args),
+        Command::Explain(ref args) => commands::triage::explain(&cli.global, args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -13,12 +13,12 @@ use super::print_json;
 use crate::ExitStatus;
 use crate::cli::{CompareArgs, FlakyArgs, GlobalArgs, HistoryArgs, OutputFormat, ProgressArgs, ShowArgs, TestArgs};
 
-fn store(global: &GlobalArgs) -> anyhow::Result<Box<dyn Store>> {
+pub(super) fn store(global: &GlobalArgs) -> anyhow::Result<Box<dyn Store>> {
     let project = Project::open(global.project.as_deref())?;
     Ok(history::open_store(&project, global.db.as_deref())?)
 }
 
-fn short(commit: Option<&str>) -> &str {
+pub(super) fn short(commit: Option<&str>) -> &str {
     commit.map_or("-", |c| &c[..c.len().min(8)])
 }
 
@@ -32,6 +32,9 @@ fn rate(rate: Option<f64>) -> String {
 
 pub fn history(global: &GlobalArgs, args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
     let mut store = store(global)?;
+    if args.patterns {
+        return super::triage::pattern_history(store.as_mut(), args);
+    }
     let (entries, trend) = history::history(store.as_mut(), args.limit)?;
     if args.output_format == OutputFormat::Json {
         print_json(&json!({ "runs": entries, "trend": trend }))?;

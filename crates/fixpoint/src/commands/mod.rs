@@ -1,6 +1,7 @@
 pub mod history;
 pub mod import;
 pub mod run;
+pub mod triage;
 
 use std::io::{self, Write};
 

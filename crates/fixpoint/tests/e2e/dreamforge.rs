@@ -50,3 +50,94 @@ fn every_planted_failure_is_recorded_and_the_rest_pass() {
     }
     assert!(document["counts"]["total"].as_u64().unwrap() >= 60 + 6);
 }
+
+/// FAILURES.md's categories as triage names them.
+fn triage_category(planted: &str) -> &str {
+    match planted {
+        "logic-bug" => "assertion",
+        other => other,
+    }
+}
+
+#[test]
+fn triage_puts_every_planted_failure_in_its_documented_category() {
+    let planted = planted();
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    run_json(&dir, &["--test-timeout", "3"]);
+    let output = crate::support::fixpoint(&dir, &["triage", "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", crate::support::stderr(&output));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let triage = &document["triage"];
+    let verdicts = triage["verdicts"].as_array().unwrap();
+    let verdict = |nodeid: &str| verdicts.iter().find(|v| v["nodeid"] == nodeid);
+    for (nodeid, category) in &planted {
+        match (category.as_str(), verdict(nodeid)) {
+            // The flaky test either passed this time or failed its assertion.
+            ("flaky", None) => {}
+            ("flaky", Some(v)) => assert!(
+                ["assertion", "flaky"].contains(&v["category"].as_str().unwrap()),
+                "{nodeid}: {v}"
+            ),
+            (_, Some(v)) => assert_eq!(v["category"], triage_category(category), "{nodeid}"),
+            (_, None) => panic!("{nodeid} is planted but triage did not see it fail"),
+        }
+    }
+    // Nothing beyond the planted failures, and every verdict points at a listed pattern.
+    let patterns = triage["patterns"].as_array().unwrap();
+    for v in verdicts {
+        assert!(planted.contains_key(v["nodeid"].as_str().unwrap()), "{v}");
+        assert!(patterns.iter().any(|p| p["id"] == v["pattern"]), "{v}");
+    }
+    // A module that cannot be imported takes down every test in it.
+    let table = patterns
+        .iter()
+        .find(|p| p["failures"] == serde_json::json!(["tests/models/test_roll_log.py"]))
+        .unwrap();
+    assert_eq!(
+        (table["category"].as_str(), table["blast_radius"].as_u64()),
+        (Some("sqlalchemy-table-redefined"), Some(2))
+    );
+    assert_eq!(table["location"]["path"], "dreamforge/models/roll_log.py");
+    assert_eq!(table["fix"]["code"], "FP001");
+    // Ranked by tests affected.
+    let radii: Vec<u64> = patterns.iter().map(|p| p["blast_radius"].as_u64().unwrap()).collect();
+    assert!(radii.windows(2).all(|w| w[0] >= w[1]), "{radii:?}");
+    // The same model's ignored class Config is one pattern wherever it fails.
+    let character = patterns
+        .iter()
+        .find(|p| {
+            p["message"]
+                .as_str()
+                .unwrap()
+                .contains("validation error for CharacterRead")
+        })
+        .unwrap();
+    assert_eq!(character["failures"].as_array().unwrap().len(), 2, "{character}");
+
+    let text = crate::support::stdout(&crate::support::fixpoint(
+        &dir,
+        &["explain", "tests/services/test_loot.py::test_inventory_value_in_gold"],
+    ));
+    assert!(text.contains("category: name-error"), "{text}");
+    assert!(text.contains("NameError: name 'Decimal' is not defined"), "{text}");
+    assert!(text.contains("dreamforge/services/loot.py:"), "{text}");
+    let markdown = crate::support::stdout(&crate::support::fixpoint(
+        &dir,
+        &["triage", "--output-format", "markdown"],
+    ));
+    assert!(
+        markdown.starts_with("# Triage of run ") && markdown.contains("| `sqlalchemy-table-redefined` |"),
+        "{markdown}"
+    );
+
+    // Stored with the run: history follows each pattern.
+    let output = crate::support::fixpoint(&dir, &["history", "--patterns", "--output-format", "json"]);
+    let history: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let trends = history["patterns"].as_array().unwrap();
+    assert_eq!(trends.len(), patterns.len());
+    assert!(
+        trends
+            .iter()
+            .any(|t| t["pattern"] == table["id"] && t["blast_radius"] == serde_json::json!([2]))
+    );
+}

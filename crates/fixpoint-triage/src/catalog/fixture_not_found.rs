@@ -1,0 +1,18 @@
+//! The `fixture-not-found` category: missing fixture. Its explanation and
+//! fix are user documentation: `docs/categories.md` is generated from them.
+
+use super::{Category, Failure, Fix, ProjectIndex};
+
+pub static CATEGORY: Category = Category {
+    id: "fixture-not-found",
+    title: "Missing fixture",
+    explanation: "The test asks for a fixture that no conftest.py or plugin defines: a typo, a fixture that was renamed, or test data that was never written.",
+    fix: Fix::Manual(
+        "define the fixture in the nearest conftest.py (or fix its name: pytest lists the available ones in the traceback)",
+    ),
+    matches,
+};
+
+fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    failure.says("fixture '") && failure.says("' not found")
+}

@@ -1,0 +1,20 @@
+//! The `import-missing-name` category: name missing from a module. Its explanation and
+//! fix are user documentation: `docs/categories.md` is generated from them.
+
+use super::{Category, Failure, Fix, ProjectIndex};
+
+pub static CATEGORY: Category = Category {
+    id: "import-missing-name",
+    title: "Name missing from a module",
+    explanation: "`from M import X` fails because M has no X: the function or class was never written, was renamed, or lives elsewhere.",
+    fix: Fix::Fixer {
+        code: "FP004",
+        name: "stub-missing",
+        manual: "write X in M (or import it from where it lives now)",
+    },
+    matches,
+};
+
+fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    failure.exception_is("ImportError") && failure.says("cannot import name")
+}

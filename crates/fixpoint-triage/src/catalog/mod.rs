@@ -1,0 +1,175 @@
+//! The catalog of failure categories, one per file. Order is precedence: the
+//! first category whose matcher accepts a failure is its category, so the
+//! specific ones (a fixture that is missing, a table defined twice) come
+//! before the general ones (an error in a fixture, an assertion) and
+//! `unknown` is last.
+
+mod assertion;
+mod circular_import;
+mod crashed;
+mod fixture_error;
+mod fixture_not_found;
+mod flaky;
+mod import_missing_name;
+mod missing_test_data;
+mod module_attribute_missing;
+mod module_not_found;
+mod name_error;
+mod not_implemented;
+mod object_attribute_missing;
+mod pydantic_non_annotated;
+mod pydantic_not_fully_defined;
+mod pydantic_removed_keyword;
+mod pydantic_root_model;
+mod pydantic_settings_moved;
+mod pydantic_v1_config;
+mod pydantic_v1_method;
+mod pydantic_v1_validator;
+mod pydantic_validation_error;
+mod signature_missing_argument;
+mod signature_unexpected_keyword;
+mod sqlalchemy_duplicate_class;
+mod sqlalchemy_mapper_init;
+mod sqlalchemy_mapper_redefined;
+mod sqlalchemy_no_such_table;
+mod sqlalchemy_table_redefined;
+mod timeout;
+mod unknown;
+
+use serde::Serialize;
+
+pub use crate::failure::Failure;
+pub use crate::project::{ProjectIndex, v1_config_model};
+
+/// A kind of failure with a known cause and a known way out.
+pub struct Category {
+    /// Stable id, e.g. `sqlalchemy-table-redefined`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The cause, in the words a developer would use.
+    pub explanation: &'static str,
+    pub fix: Fix,
+    pub matches: fn(&Failure<'_>, &ProjectIndex) -> bool,
+}
+
+/// What makes a category's failures go away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fix {
+    /// A batch fix (codemod) with a stable code, and the manual step it automates.
+    Fixer {
+        code: &'static str,
+        name: &'static str,
+        manual: &'static str,
+    },
+    /// Needs a real code change: the LLM repair loop, or a person.
+    Repair { manual: &'static str },
+    /// A step only a person can take.
+    Manual(&'static str),
+}
+
+/// Every category, in precedence order; `unknown` is last and takes the rest.
+pub static CATALOG: &[&Category] = &[
+    &timeout::CATEGORY,
+    &crashed::CATEGORY,
+    &flaky::CATEGORY,
+    &fixture_not_found::CATEGORY,
+    &circular_import::CATEGORY,
+    &module_not_found::CATEGORY,
+    &import_missing_name::CATEGORY,
+    &sqlalchemy_table_redefined::CATEGORY,
+    &sqlalchemy_duplicate_class::CATEGORY,
+    &sqlalchemy_mapper_redefined::CATEGORY,
+    &sqlalchemy_mapper_init::CATEGORY,
+    &sqlalchemy_no_such_table::CATEGORY,
+    &pydantic_settings_moved::CATEGORY,
+    &pydantic_root_model::CATEGORY,
+    &pydantic_non_annotated::CATEGORY,
+    &pydantic_not_fully_defined::CATEGORY,
+    &pydantic_removed_keyword::CATEGORY,
+    &pydantic_v1_validator::CATEGORY,
+    &pydantic_v1_config::CATEGORY,
+    &pydantic_v1_method::CATEGORY,
+    &pydantic_validation_error::CATEGORY,
+    &not_implemented::CATEGORY,
+    &module_attribute_missing::CATEGORY,
+    &object_attribute_missing::CATEGORY,
+    &name_error::CATEGORY,
+    &signature_missing_argument::CATEGORY,
+    &signature_unexpected_keyword::CATEGORY,
+    &missing_test_data::CATEGORY,
+    &fixture_error::CATEGORY,
+    &assertion::CATEGORY,
+    &unknown::CATEGORY,
+];
+
+/// The first category that accepts the failure.
+pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Category {
+    CATALOG
+        .iter()
+        .find(|category| (category.matches)(failure, project))
+        .copied()
+        .unwrap_or(&unknown::CATEGORY)
+}
+
+/// The catalog as Markdown: `docs/categories.md` is this text, checked by a
+/// test so that the documentation never drifts from the code.
+pub fn markdown() -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "# Failure categories\n\n\
+         Generated from `crates/fixpoint-triage/src/catalog/` (one file per category) by\n\
+         `FIXPOINT_UPDATE_DOCS=1 cargo test -p fixpoint-triage --test catalog_doc`. A failure gets the\n\
+         first category, in this order, whose matcher accepts it.\n\n\
+         | category | title | fix |\n| --- | --- | --- |\n",
+    );
+    let fix = |category: &Category| match category.fix {
+        Fix::Fixer { code, name, .. } => format!("batch fix `{code}` ({name})"),
+        Fix::Repair { .. } => "code change (repair loop)".to_owned(),
+        Fix::Manual(_) => "manual".to_owned(),
+    };
+    for category in CATALOG {
+        let _ = writeln!(
+            out,
+            "| [`{0}`](#{0}) | {1} | {2} |",
+            category.id,
+            category.title,
+            fix(category)
+        );
+    }
+    for category in CATALOG {
+        let manual = match category.fix {
+            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) => manual,
+        };
+        let _ = write!(
+            out,
+            "\n## {}\n\n**{}.** {}\n\nFix: {}. By hand: {}.\n",
+            category.id,
+            category.title,
+            category.explanation,
+            fix(category),
+            manual.trim_end_matches('.')
+        );
+    }
+    out
+}
+
+/// A category by id.
+pub fn category(id: &str) -> Option<&'static Category> {
+    CATALOG.iter().find(|category| category.id == id).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_unknown_is_last() {
+        let ids: HashSet<&str> = CATALOG.iter().map(|c| c.id).collect();
+        assert_eq!(ids.len(), CATALOG.len());
+        assert_eq!(CATALOG.last().unwrap().id, "unknown");
+        assert!(CATALOG.len() >= 30);
+    }
+}

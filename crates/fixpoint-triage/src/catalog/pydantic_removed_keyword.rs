@@ -1,0 +1,29 @@
+//! The `pydantic-removed-keyword` category: pydantic Field keyword removed in v2. Its explanation and
+//! fix are user documentation: `docs/categories.md` is generated from them.
+
+use super::{Category, Failure, Fix, ProjectIndex};
+
+pub static CATEGORY: Category = Category {
+    id: "pydantic-removed-keyword",
+    title: "Pydantic Field keyword removed in v2",
+    explanation: "`Field(regex=...)`, `const=`, `min_items=`/`max_items=` and similar keywords were removed or renamed in Pydantic 2.",
+    fix: Fix::Fixer {
+        code: "FP003",
+        name: "pydantic-v2",
+        manual: "regex -> pattern, min_items/max_items -> min_length/max_length, const -> Literal",
+    },
+    matches,
+};
+
+fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    [
+        "`regex` is removed",
+        "`const` is removed",
+        "`min_items` is",
+        "`max_items` is",
+        "`unique_items` is removed",
+        "`allow_mutation` is",
+    ]
+    .iter()
+    .any(|needle| failure.says(needle))
+}

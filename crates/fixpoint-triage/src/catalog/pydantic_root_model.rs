@@ -1,0 +1,20 @@
+//! The `pydantic-root-model` category: pydantic __root__ model. Its explanation and
+//! fix are user documentation: `docs/categories.md` is generated from them.
+
+use super::{Category, Failure, Fix, ProjectIndex};
+
+pub static CATEGORY: Category = Category {
+    id: "pydantic-root-model",
+    title: "Pydantic __root__ model",
+    explanation: "Pydantic 2 dropped custom root types declared with `__root__`; they are `RootModel` now.",
+    fix: Fix::Fixer {
+        code: "FP003",
+        name: "pydantic-v2",
+        manual: "subclass RootModel[T] and use .root instead of __root__",
+    },
+    matches,
+};
+
+fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    failure.says("__root__")
+}

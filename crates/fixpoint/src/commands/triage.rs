@@ -1,0 +1,216 @@
+//! `triage`, `explain` and `history --patterns`.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use fixpoint_app::Project;
+use fixpoint_app::triage::{self, Explanation};
+use fixpoint_store::{RunRow, Store};
+use fixpoint_triage::{Pattern, Suggestion, Triage};
+
+use super::print_json;
+use crate::ExitStatus;
+use crate::cli::{ExplainArgs, GlobalArgs, HistoryArgs, OutputFormat, TriageArgs, TriageFormat};
+
+/// One line that says how to fix a pattern, honest about what is built.
+fn fix_line(fix: &Suggestion) -> String {
+    match (&fix.command, fix.code) {
+        (Some(command), Some(code)) => format!(
+            "{} (batch fix {code} {}: `{command}`{})",
+            fix.manual,
+            fix.fixer.unwrap_or_default(),
+            if fix.available { "" } else { ", not built yet" }
+        ),
+        (Some(command), None) => format!(
+            "{} (or the repair loop: `{command}`{})",
+            fix.manual,
+            if fix.available { "" } else { ", not built yet" }
+        ),
+        _ => fix.manual.to_owned(),
+    }
+}
+
+fn place(pattern: &Pattern) -> String {
+    let mut places = pattern.locations.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if pattern.locations.len() > 3 {
+        let _ = write!(places, " and {} more", pattern.locations.len() - 3);
+    }
+    places
+}
+
+fn text(run: &RunRow, result: &Triage) -> String {
+    let mut out = format!(
+        "Run {}: {} failing, {} tests affected, {} pattern{}\n",
+        run.id,
+        result.failures,
+        result.tests_affected,
+        result.patterns.len(),
+        if result.patterns.len() == 1 { "" } else { "s" }
+    );
+    if result.patterns.is_empty() {
+        out.push_str("Nothing to triage: every test passed.\n");
+    }
+    for (rank, pattern) in result.patterns.iter().enumerate() {
+        let tests = if pattern.blast_radius == 1 {
+            "1 test".to_owned()
+        } else {
+            format!("{} tests", pattern.blast_radius)
+        };
+        let _ = writeln!(
+            out,
+            "\n{:>2}. {tests:<9} {}  {}  ({})",
+            rank + 1,
+            pattern.category,
+            pattern.id,
+            pattern.title
+        );
+        let _ = writeln!(out, "    {}", pattern.message);
+        if !pattern.locations.is_empty() {
+            let _ = writeln!(out, "    at {}", place(pattern));
+        }
+        let failures = &pattern.failures;
+        let shown: Vec<&str> = failures.iter().take(3).map(String::as_str).collect();
+        let more = failures.len().saturating_sub(3);
+        let _ = writeln!(
+            out,
+            "    in {}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(out, "    fix: {}", fix_line(&pattern.fix));
+    }
+    out
+}
+
+fn markdown(run: &RunRow, result: &Triage) -> String {
+    let mut out = format!(
+        "# Triage of run {}\n\n{} failing results, {} tests affected, {} patterns.\n\n",
+        run.id,
+        result.failures,
+        result.tests_affected,
+        result.patterns.len()
+    );
+    out.push_str(
+        "| # | Tests | Category | Pattern | Cause | Where | Fix |\n| ---: | ---: | --- | --- | --- | --- | --- |\n",
+    );
+    let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
+    for (rank, pattern) in result.patterns.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | `{}` | `{}` | {} | {} | {} |",
+            rank + 1,
+            pattern.blast_radius,
+            pattern.category,
+            pattern.id,
+            cell(&pattern.message),
+            cell(&place(pattern)),
+            cell(&fix_line(&pattern.fix))
+        );
+    }
+    for pattern in &result.patterns {
+        let _ = write!(
+            out,
+            "\n## `{}` {}: {}\n\n{}\n\nFailures: {}\n\n```\n{}\n```\n",
+            pattern.id,
+            pattern.category,
+            pattern.title,
+            pattern.explanation,
+            pattern
+                .failures
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            pattern.traceback.trim_end()
+        );
+    }
+    out
+}
+
+pub fn triage(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let (run, result) = triage::triage_run(store.as_mut(), &project, &args.run)?;
+    match args.output_format {
+        TriageFormat::Json => print_json(&serde_json::json!({ "run_id": run.id, "triage": result }))?,
+        TriageFormat::Markdown => io::stdout().lock().write_all(markdown(&run, &result).as_bytes())?,
+        TriageFormat::Text => io::stdout().lock().write_all(text(&run, &result).as_bytes())?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn explain(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let explanation = triage::explain(store.as_mut(), &project, &args.nodeid, &args.run)?;
+    if args.output_format == OutputFormat::Json {
+        print_json(&explanation)?;
+        return Ok(ExitStatus::Success);
+    }
+    let Explanation {
+        nodeid,
+        run_id,
+        outcome,
+        category,
+        pattern,
+        related,
+    } = &explanation;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{nodeid}: {outcome} in run {run_id}")?;
+    writeln!(out, "category: {category} ({})", pattern.title)?;
+    writeln!(out, "  {}", pattern.explanation)?;
+    writeln!(
+        out,
+        "pattern {}: {} failing, {} tests affected",
+        pattern.id,
+        pattern.failures.len(),
+        pattern.blast_radius
+    )?;
+    writeln!(out, "  {}", pattern.message)?;
+    if !pattern.locations.is_empty() {
+        writeln!(out, "  at {}", place(pattern))?;
+    }
+    writeln!(out, "fix: {}", fix_line(&pattern.fix))?;
+    if !related.is_empty() {
+        writeln!(out, "related ({}):", related.len())?;
+        for other in related {
+            writeln!(out, "  {other}")?;
+        }
+    }
+    writeln!(out, "traceback (project frames):")?;
+    for line in pattern.traceback.lines() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn pattern_history(store: &mut dyn Store, args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
+    let history = triage::pattern_history(store, args.limit)?;
+    if args.output_format == OutputFormat::Json {
+        print_json(&history)?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut out = io::stdout().lock();
+    if history.runs.is_empty() {
+        writeln!(out, "No runs recorded yet: `fixpoint run` records one.")?;
+        return Ok(ExitStatus::Success);
+    }
+    let columns = |values: &mut dyn Iterator<Item = String>| {
+        values.fold(String::new(), |mut row, value| {
+            let _ = write!(row, "{value:>5}");
+            row
+        })
+    };
+    let runs = columns(&mut history.runs.iter().map(i64::to_string));
+    writeln!(out, "{:<8}  {:<28}{runs}  CAUSE", "PATTERN", "CATEGORY")?;
+    for trend in &history.patterns {
+        let counts = columns(&mut trend.blast_radius.iter().map(u32::to_string));
+        let cause: String = trend.message.chars().take(60).collect();
+        writeln!(out, "{:<8}  {:<28}{counts}  {cause}", trend.pattern, trend.category)?;
+    }
+    Ok(ExitStatus::Success)
+}
