@@ -131,6 +131,7 @@ class FixpointPlugin:
         self.durations = _read_durations(os.environ.get("FIXPOINT_DURATIONS_FILE"))
         # Each item's place in the whole selection, before the -j partition.
         self.positions: dict[str, int] = {}
+        self.passed_duration = 0.0
 
     # -- output ---------------------------------------------------------
     def emit(self, event: str, flush: bool = True, **fields) -> None:
@@ -246,7 +247,17 @@ class FixpointPlugin:
         item = self.items.get(nodeid)
         markers = sorted({mark.name for mark in item.iter_markers()}) if item is not None else []
         path, line, _domain = location
-        self.emit("test_start", nodeid=nodeid, path=path, line=None if line is None else line + 1, markers=markers)
+        # Written with the test's finish: fixpoint knows which test runs from
+        # the collection order, so a test costs one write, not two.
+        self.emit(
+            "test_start",
+            flush=False,
+            nodeid=nodeid,
+            path=path,
+            line=None if line is None else line + 1,
+            markers=markers,
+        )
+        self.passed_duration = 0.0
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -256,6 +267,10 @@ class FixpointPlugin:
             report._fixpoint_exception = _exception_name(call.excinfo.type)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.passed and getattr(report, "wasxfail", None) is None:
+            # A phase that passed has nothing to say but its duration.
+            self.passed_duration += report.duration
+            return
         crash = None
         reprcrash = getattr(report.longrepr, "reprcrash", None)
         if reprcrash is not None:
@@ -267,7 +282,6 @@ class FixpointPlugin:
         exception = getattr(report, "_fixpoint_exception", None)
         if not report.failed and wasxfail is None:
             exception = None
-        # Phase reports ride with the test_finish that follows them: one write per test.
         self.emit(
             "test_report",
             flush=False,
@@ -286,7 +300,7 @@ class FixpointPlugin:
         )
 
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
-        self.emit("test_finish", nodeid=nodeid)
+        self.emit("test_finish", nodeid=nodeid, duration=self.passed_duration)
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         self.emit("session_finish", exitstatus=int(exitstatus))
@@ -310,6 +324,7 @@ def _last_error_line(text: str) -> str | None:
     return lines[-1].strip() if lines else None
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     fd = os.environ.get("FIXPOINT_EVENT_FD")
     if not fd or hasattr(config, "workerinput"):
@@ -318,3 +333,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests' own subprocesses must not hold the pipe open after pytest exits.
     os.set_inheritable(int(fd), False)
     config.pluginmanager.register(FixpointPlugin(config, stream), "fixpoint-events")
+    # fixpoint prints from the events: pytest's own progress output is a
+    # quarter of a quick suite's time, written to a log nobody reads. It stays
+    # when asked for, and under pytest-xdist, whose controller writes to it.
+    distributed = (getattr(config.option, "numprocesses", None) or 0) != 0 or getattr(config.option, "dist", "no") != "no"
+    if os.environ.get("FIXPOINT_PYTEST_OUTPUT") != "1" and not distributed:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            config.pluginmanager.unregister(reporter)

@@ -94,6 +94,14 @@ impl ResultBuilder {
         test
     }
 
+    /// Closes a test: adds the time of its phases that passed, which the
+    /// plugin does not report one by one.
+    pub fn finish(&mut self, nodeid: &str, passed_duration: f64) -> Option<&TestResult> {
+        let at = *self.index.get(nodeid)?;
+        self.tests[at].duration += passed_duration;
+        Some(&self.tests[at])
+    }
+
     /// Notes which `-j` worker ran the test.
     pub fn set_worker(&mut self, nodeid: &str, worker: u32) {
         if let Some(&at) = self.index.get(nodeid) {

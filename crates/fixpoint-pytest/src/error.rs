@@ -13,7 +13,7 @@ pub enum PytestError {
     PytestMissing { python: PathBuf, origin: String },
     #[error("could not start {}: {source}", python.display())]
     Spawn { python: PathBuf, source: io::Error },
-    #[error("pytest stopped before running tests (exit status {status}): {detail}")]
+    #[error("pytest stopped before running tests ({status}): {detail}")]
     PytestFailed { status: String, detail: String },
     #[error("{}: {reason}", path.display())]
     Malformed { path: PathBuf, reason: String },

@@ -26,8 +26,12 @@ pub enum Event {
     },
     /// One phase (setup, call, teardown) of one test.
     TestReport(PhaseReport),
+    /// The test is done; `duration` is the time of its phases that passed
+    /// (phases that did not pass come as `test_report`s with their own).
     TestFinish {
         nodeid: String,
+        #[serde(default)]
+        duration: f64,
     },
     SessionFinish {
         exitstatus: i32,

@@ -239,9 +239,10 @@ struct Context<'a> {
     cancel: &'a AtomicBool,
 }
 
+/// What a worker's reader thread sends: the lines of one read from the
+/// pipe (parsed, or as text when unreadable), then the end of the stream.
 enum Message {
-    Event(usize, Box<Event>),
-    Garbled(usize, String),
+    Lines(usize, Vec<Result<Event, String>>),
     Closed(usize),
 }
 
@@ -253,6 +254,7 @@ enum Kill {
     Interrupted,
 }
 
+/// The test a worker is running now.
 struct Current {
     nodeid: String,
     path: String,
@@ -270,11 +272,38 @@ struct Slot {
     finished_status: Option<i32>,
     /// The first collection of this slot: the tests it owes.
     collected: Option<Vec<CollectedItem>>,
-    current: Option<Current>,
+    /// This process's collection, in the order pytest runs it.
+    order: Vec<CollectedItem>,
+    /// Where in `order` the first test that is not done may be.
+    cursor: usize,
+    /// When this process last made progress (collected, or finished a test):
+    /// the start of its current test.
+    since: Instant,
     done: HashSet<String>,
     kill: Option<Kill>,
     stdout_log: PathBuf,
     stderr_log: PathBuf,
+}
+
+impl Slot {
+    /// The test this worker runs now: the first of its collection that is
+    /// not done (pytest runs its items in collection order), started when
+    /// the worker last made progress.
+    fn current(&mut self) -> Option<Current> {
+        while self
+            .order
+            .get(self.cursor)
+            .is_some_and(|item| self.done.contains(&item.nodeid))
+        {
+            self.cursor += 1;
+        }
+        self.order.get(self.cursor).map(|item| Current {
+            nodeid: item.nodeid.clone(),
+            path: item.path.clone(),
+            line: item.line,
+            started: self.since,
+        })
+    }
 }
 
 /// One round of pytest processes: the main run, or one rerun.
@@ -309,7 +338,9 @@ impl<'a, 'o> Pass<'a, 'o> {
                 session_seen: false,
                 finished_status: None,
                 collected: None,
-                current: None,
+                order: Vec::new(),
+                cursor: 0,
+                since: Instant::now(),
                 done: HashSet::new(),
                 kill: None,
                 stdout_log: PathBuf::new(),
@@ -352,10 +383,16 @@ impl<'a, 'o> Pass<'a, 'o> {
     fn supervise(&mut self) -> Result<(), PytestError> {
         while self.slots.iter().any(|slot| slot.child.is_some()) {
             match self.receiver.recv_timeout(TICK) {
-                Ok(Message::Event(index, event)) => self.on_event(index, *event),
-                Ok(Message::Garbled(index, line)) => self.observer.progress(Progress::Notice {
-                    message: format!("worker {} sent an unreadable event: {line}", index + 1),
-                }),
+                Ok(Message::Lines(index, lines)) => {
+                    for line in lines {
+                        match line {
+                            Ok(event) => self.on_event(index, event),
+                            Err(text) => self.observer.progress(Progress::Notice {
+                                message: format!("worker {} sent an unreadable event: {text}", index + 1),
+                            }),
+                        }
+                    }
+                }
                 Ok(Message::Closed(index)) => self.on_exit(index)?,
                 Err(_) => {}
             }
@@ -369,6 +406,9 @@ impl<'a, 'o> Pass<'a, 'o> {
         let slot = &mut self.slots[index];
         slot.spawns += 1;
         slot.tests_since_spawn = 0;
+        slot.order.clear();
+        slot.cursor = 0;
+        slot.since = Instant::now();
         slot.session_seen = false;
         slot.finished_status = None;
         slot.kill = None;
@@ -412,16 +452,27 @@ impl<'a, 'o> Pass<'a, 'o> {
 
         let sender = self.sender.clone();
         thread::spawn(move || {
-            for line in BufReader::with_capacity(1 << 16, reader).lines() {
-                let Ok(line) = line else { break };
-                let message = match parse_line(&line) {
-                    None => continue,
-                    Some(Ok(event)) => Message::Event(index, Box::new(event)),
-                    Some(Err(_)) => Message::Garbled(index, line),
-                };
-                if sender.send(message).is_err() {
+            let mut reader = BufReader::with_capacity(1 << 16, reader);
+            let mut batch = Vec::new();
+            let mut line = String::new();
+            // One message per read from the pipe, not per line: the
+            // supervisor wakes once for everything pytest flushed at once.
+            while matches!(reader.read_line(&mut line), Ok(n) if n > 0) {
+                match parse_line(&line) {
+                    None => {}
+                    Some(Ok(event)) => batch.push(Ok(event)),
+                    Some(Err(_)) => batch.push(Err(line.trim_end().to_owned())),
+                }
+                line.clear();
+                if reader.buffer().is_empty()
+                    && !batch.is_empty()
+                    && sender.send(Message::Lines(index, std::mem::take(&mut batch))).is_err()
+                {
                     return;
                 }
+            }
+            if !batch.is_empty() {
+                let _ = sender.send(Message::Lines(index, batch));
             }
             let _ = sender.send(Message::Closed(index));
         });
@@ -447,12 +498,18 @@ impl<'a, 'o> Pass<'a, 'o> {
                 }
             }
             Event::CollectionFinish { items } => {
+                slot.order.clone_from(&items);
+                slot.cursor = 0;
+                slot.since = Instant::now();
                 if slot.collected.is_none() {
                     self.collected_total += items.len();
                     slot.collected = Some(items);
                     self.observer.progress(Progress::Collected {
                         total: self.collected_total,
                     });
+                }
+                if let Some(next) = slot.current() {
+                    self.observer.progress(Progress::TestStarted { nodeid: &next.nodeid });
                 }
             }
             Event::TestStart {
@@ -461,29 +518,25 @@ impl<'a, 'o> Pass<'a, 'o> {
                 line,
                 markers,
             } => {
-                slot.tests_since_spawn += 1;
                 self.builder.start_test(&nodeid, &path, line, markers);
                 self.builder.set_worker(&nodeid, index as u32 + 1);
-                self.observer.progress(Progress::TestStarted { nodeid: &nodeid });
-                slot.current = Some(Current {
-                    nodeid,
-                    path,
-                    line,
-                    started: Instant::now(),
-                });
             }
             Event::TestReport(report) => {
                 self.builder.phase(&report);
             }
-            Event::TestFinish { nodeid } => {
-                slot.current = None;
-                if let Some(test) = self.builder.get(&nodeid) {
+            Event::TestFinish { nodeid, duration } => {
+                slot.since = Instant::now();
+                slot.tests_since_spawn += 1;
+                if let Some(test) = self.builder.finish(&nodeid, duration) {
                     self.observer.progress(Progress::TestFinished {
                         test,
                         attempt: self.attempt,
                     });
                 }
                 slot.done.insert(nodeid);
+                if let Some(next) = slot.current() {
+                    self.observer.progress(Progress::TestStarted { nodeid: &next.nodeid });
+                }
             }
             Event::SessionFinish { exitstatus } => slot.finished_status = Some(exitstatus),
         }
@@ -499,7 +552,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             .wait()
             .map_err(|e| PytestError::io("could not wait for pytest", e))?;
         let slot = &mut self.slots[index];
-        let current = slot.current.take();
+        let current = slot.current();
         match slot.kill.take() {
             Some(Kill::Interrupted) => {
                 if let Some(current) = current {
@@ -530,11 +583,11 @@ impl<'a, 'o> Pass<'a, 'o> {
                 }
             }
             None => {
-                if let Some(current) = current {
+                if let Some(exitstatus) = slot.finished_status {
+                    return self.on_session_end(index, exitstatus);
+                } else if let Some(current) = current {
                     let message = format!("the pytest process died while this test ran: {}", describe_exit(status));
                     self.record_kill(index, &current, Outcome::Crashed, message);
-                } else if let Some(exitstatus) = slot.finished_status {
-                    return self.on_session_end(index, exitstatus);
                 } else if !slot.session_seen {
                     return Err(self.startup_failure(index, status));
                 } else if slot.collected.is_none() {
@@ -582,6 +635,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         let attempt = self.attempt;
         let slot = &mut self.slots[index];
         slot.done.insert(current.nodeid.clone());
+        slot.tests_since_spawn += 1;
         let stderr = if outcome == Outcome::Crashed {
             read_tail(&slot.stderr_log, 8192)
         } else {
@@ -628,11 +682,8 @@ impl<'a, 'o> Pass<'a, 'o> {
             return;
         };
         for slot in &mut self.slots {
-            let overdue = slot
-                .current
-                .as_ref()
-                .is_some_and(|current| current.started.elapsed() > limit);
-            if let Some(child) = slot.child.as_ref().filter(|_| overdue && slot.kill.is_none()) {
+            let overdue = slot.kill.is_none() && slot.since.elapsed() > limit && slot.current().is_some();
+            if let Some(child) = slot.child.as_ref().filter(|_| overdue) {
                 kill_group(child.id());
                 slot.kill = Some(Kill::TestTimeout);
             }

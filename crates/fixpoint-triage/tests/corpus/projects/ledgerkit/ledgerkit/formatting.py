@@ -1,0 +1,2 @@
+def pad(text: str, width: int) -> str:
+    return text.ljust(width)

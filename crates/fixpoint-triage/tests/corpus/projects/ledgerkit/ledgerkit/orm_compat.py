@@ -1,0 +1,4 @@
+def relationship_factory():
+    from sqlalchemy.orm import relation
+
+    return relation

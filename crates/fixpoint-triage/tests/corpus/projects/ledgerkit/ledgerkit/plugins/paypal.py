@@ -1,0 +1,5 @@
+NAME = "paypal"
+
+
+def fetch(since: str) -> list[dict]:
+    return []

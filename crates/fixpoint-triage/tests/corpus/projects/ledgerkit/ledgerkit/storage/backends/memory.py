@@ -1,0 +1,6 @@
+class Backend:
+    def __init__(self):
+        self.rows = []
+
+    def save(self, row):
+        self.rows.append(row)

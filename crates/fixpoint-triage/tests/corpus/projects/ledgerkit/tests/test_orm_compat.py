@@ -1,0 +1,5 @@
+from ledgerkit.orm_compat import relationship_factory
+
+
+def test_relationship_factory_is_callable():
+    assert callable(relationship_factory())

@@ -1,0 +1,5 @@
+from profiles.mailer import welcome_email
+
+
+def test_welcome_subject():
+    assert "ada" in welcome_email("ada")["subject"]
