@@ -10,7 +10,7 @@ use postgres::{Client, NoTls, Row};
 
 use crate::error::postgres_reason;
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
-use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
+use crate::schema::{Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, redact_url,
     traceback_hash,
@@ -48,7 +48,7 @@ impl PostgresStore {
             });
         }
         for migration in MIGRATIONS.iter().filter(|m| m.version > found) {
-            tx.batch_execute(migration.postgres)?;
+            tx.batch_execute(&migration.sql(Dialect::Postgres))?;
         }
         let latest = LATEST as i32;
         if found == 0 {

@@ -4,19 +4,38 @@
 /// The schema version this fixpoint writes and understands.
 pub const LATEST: u32 = 2;
 
-/// One step: its version, then the SQLite and PostgreSQL statements.
+/// One step: its version and its statements, written once for both
+/// dialects: `{id}` is an auto-numbered primary key, `{ref}` a column that
+/// refers to one.
 pub struct Migration {
     pub version: u32,
-    pub sqlite: &'static str,
-    pub postgres: &'static str,
+    pub sql: &'static str,
+}
+
+/// The SQL dialects the history speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Migration {
+    /// The statements in `dialect`.
+    pub fn sql(&self, dialect: Dialect) -> String {
+        let (id, reference) = match dialect {
+            Dialect::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER"),
+            Dialect::Postgres => ("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT"),
+        };
+        self.sql.replace("{id}", id).replace("{ref}", reference)
+    }
 }
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
-        sqlite: r"
+        sql: r"
 CREATE TABLE runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     build_id TEXT, shard TEXT, source TEXT NOT NULL,
     started_at TEXT NOT NULL, finished_at TEXT NOT NULL, duration DOUBLE PRECISION NOT NULL,
     git_commit TEXT, git_branch TEXT, git_dirty INTEGER,
@@ -29,48 +48,17 @@ CREATE TABLE runs (
 );
 CREATE INDEX runs_build ON runs (build_id);
 CREATE TABLE tracebacks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     hash TEXT NOT NULL UNIQUE,
     text TEXT NOT NULL
 );
 CREATE TABLE results (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    run_id {ref} NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     nodeid TEXT NOT NULL, path TEXT NOT NULL, line INTEGER,
     outcome TEXT NOT NULL, phase TEXT, duration DOUBLE PRECISION NOT NULL,
     exception_type TEXT, crash_path TEXT, crash_line INTEGER, crash_message TEXT, message TEXT,
-    traceback_id INTEGER REFERENCES tracebacks (id),
-    attempts INTEGER NOT NULL, rerun_outcomes TEXT NOT NULL, markers TEXT NOT NULL,
-    PRIMARY KEY (run_id, nodeid)
-);
-CREATE INDEX results_nodeid ON results (nodeid);
-",
-        postgres: r"
-CREATE TABLE runs (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    build_id TEXT, shard TEXT, source TEXT NOT NULL,
-    started_at TEXT NOT NULL, finished_at TEXT NOT NULL, duration DOUBLE PRECISION NOT NULL,
-    git_commit TEXT, git_branch TEXT, git_dirty INTEGER,
-    command TEXT NOT NULL, selection TEXT NOT NULL, group_name TEXT, project TEXT NOT NULL,
-    python TEXT, python_version TEXT, pytest_version TEXT, host TEXT,
-    workers INTEGER NOT NULL, interrupted TEXT,
-    total INTEGER NOT NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL, error INTEGER NOT NULL,
-    skipped INTEGER NOT NULL, xfailed INTEGER NOT NULL, xpassed INTEGER NOT NULL, flaky INTEGER NOT NULL,
-    timeout INTEGER NOT NULL, crashed INTEGER NOT NULL
-);
-CREATE INDEX runs_build ON runs (build_id);
-CREATE TABLE tracebacks (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    hash TEXT NOT NULL UNIQUE,
-    text TEXT NOT NULL
-);
-CREATE TABLE results (
-    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    nodeid TEXT NOT NULL, path TEXT NOT NULL, line INTEGER,
-    outcome TEXT NOT NULL, phase TEXT, duration DOUBLE PRECISION NOT NULL,
-    exception_type TEXT, crash_path TEXT, crash_line INTEGER, crash_message TEXT, message TEXT,
-    traceback_id BIGINT REFERENCES tracebacks (id),
+    traceback_id {ref} REFERENCES tracebacks (id),
     attempts INTEGER NOT NULL, rerun_outcomes TEXT NOT NULL, markers TEXT NOT NULL,
     PRIMARY KEY (run_id, nodeid)
 );
@@ -79,28 +67,15 @@ CREATE INDEX results_nodeid ON results (nodeid);
     },
     Migration {
         version: 2,
-        sqlite: r"
+        sql: r"
 CREATE TABLE patterns (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    run_id {ref} NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     pattern TEXT NOT NULL, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
     failures INTEGER NOT NULL, blast_radius INTEGER NOT NULL,
     PRIMARY KEY (run_id, pattern)
 );
 CREATE TABLE verdicts (
-    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    nodeid TEXT NOT NULL, category TEXT NOT NULL, pattern TEXT NOT NULL,
-    PRIMARY KEY (run_id, nodeid)
-);
-",
-        postgres: r"
-CREATE TABLE patterns (
-    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    pattern TEXT NOT NULL, category TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
-    failures INTEGER NOT NULL, blast_radius INTEGER NOT NULL,
-    PRIMARY KEY (run_id, pattern)
-);
-CREATE TABLE verdicts (
-    run_id BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    run_id {ref} NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     nodeid TEXT NOT NULL, category TEXT NOT NULL, pattern TEXT NOT NULL,
     PRIMARY KEY (run_id, nodeid)
 );
@@ -127,5 +102,11 @@ mod tests {
             assert_eq!(migration.version as usize, index + 1);
         }
         assert_eq!(MIGRATIONS.last().unwrap().version, LATEST);
+        for migration in MIGRATIONS {
+            for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+                let sql = migration.sql(dialect);
+                assert!(!sql.contains('{') && !sql.contains('}'), "{sql}");
+            }
+        }
     }
 }

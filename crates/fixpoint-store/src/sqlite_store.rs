@@ -10,7 +10,7 @@ use fixpoint_core::{Counts, Run};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
-use crate::schema::{LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
+use crate::schema::{Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, traceback_hash,
 };
@@ -85,7 +85,7 @@ impl SqliteStore {
             });
         }
         for migration in MIGRATIONS.iter().filter(|m| m.version > found) {
-            tx.execute_batch(migration.sqlite).map_err(fail)?;
+            tx.execute_batch(&migration.sql(Dialect::Sqlite)).map_err(fail)?;
         }
         if found == 0 {
             tx.execute("INSERT INTO fixpoint_schema (version) VALUES (?1)", [LATEST])

@@ -3,17 +3,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::support::{fixpoint, project, python, stderr};
-
-fn one_error_line(output: &std::process::Output) -> String {
-    let text = stderr(output);
-    assert_eq!(output.status.code(), Some(2), "stderr: {text}");
-    assert!(!text.contains("panicked"), "{text}");
-    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "{text}");
-    assert!(lines[0].starts_with("fixpoint: error: "), "{text}");
-    lines[0].to_owned()
-}
+use crate::support::{fixpoint, one_error_line, project, python, stderr};
 
 #[test]
 fn a_missing_interpreter_is_named() {

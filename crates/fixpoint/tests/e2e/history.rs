@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, project, python, run_json, stderr, stdout};
+use crate::support::{fixpoint, one_error_line, project, python, run_json, stderr, stdout};
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = args.to_vec();
@@ -220,14 +220,6 @@ fn postgres_admin(url: &str) -> impl Fn(&str) + '_ {
         let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
         client.batch_execute(sql).unwrap();
     }
-}
-
-fn one_error_line(output: &std::process::Output) -> String {
-    let text = stderr(output);
-    assert_eq!(output.status.code(), Some(2), "{text}");
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "{text}");
-    lines[0].to_owned()
 }
 
 #[test]

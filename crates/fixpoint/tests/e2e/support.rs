@@ -134,3 +134,15 @@ pub fn pytest(dir: &Path, args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// The single `fixpoint: error: ...` line of a run that ended with exit 2,
+/// after checking that there is exactly one and no panic.
+pub fn one_error_line(output: &Output) -> String {
+    let text = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "stderr: {text}");
+    assert!(!text.contains("panicked"), "{text}");
+    let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with("fixpoint: error: "), "{text}");
+    lines[0].to_owned()
+}
