@@ -16,5 +16,5 @@ pub static CATEGORY: Category = Category {
 };
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    failure.says("partially initialized module")
+    failure.says("partially initialized module") || failure.says("(most likely due to a circular import)")
 }

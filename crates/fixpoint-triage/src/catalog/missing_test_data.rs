@@ -13,8 +13,34 @@ pub static CATEGORY: Category = Category {
     matches,
 };
 
+/// A missing file is test data when it looks like data: a data format, or a
+/// data directory. A missing program (`FileNotFoundError: 'mailhog'`) or a
+/// directory a fixture cleans up is not.
+fn missing_data_file(failure: &Failure<'_>) -> bool {
+    if failure.test.phase == Some(fixpoint_core::Phase::Teardown) {
+        return false;
+    }
+    let path = failure
+        .headline()
+        .rsplit(": ")
+        .next()
+        .unwrap_or_default()
+        .trim_matches(['\'', '"']);
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    const DATA: [&str; 14] = [
+        "json", "csv", "tsv", "yaml", "yml", "toml", "xml", "txt", "sql", "db", "sqlite", "parquet", "xlsx", "jsonl",
+    ];
+    DATA.contains(&extension.as_str())
+        || ["/data/", "/fixtures/", "/testdata/"]
+            .iter()
+            .any(|dir| path.contains(dir))
+}
+
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    failure.exception_is("FileNotFoundError")
+    (failure.exception_is("FileNotFoundError") && missing_data_file(failure))
         || failure.exception_is("NoResultFound")
         || failure.says("No row was found")
         || failure.short_exception().ends_with("NotFound")

@@ -12,5 +12,5 @@ pub static CATEGORY: Category = Category {
 };
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    failure.says("non-annotated attribute was detected")
+    failure.says("non-annotated attribute was detected") || failure.says("requires a type annotation")
 }

@@ -15,7 +15,21 @@ pub static CATEGORY: Category = Category {
     matches,
 };
 
+/// Keywords Pydantic 2 dropped: as a `TypeError` from `conlist(min_items=)` and friends.
+const REMOVED: [&str; 6] = [
+    "min_items",
+    "max_items",
+    "unique_items",
+    "regex",
+    "const",
+    "allow_mutation",
+];
+
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    let dropped_keyword = failure.says("got an unexpected keyword argument")
+        && REMOVED
+            .iter()
+            .any(|keyword| failure.says(&format!("argument '{keyword}'")));
     [
         "`regex` is removed",
         "`const` is removed",
@@ -26,4 +40,5 @@ fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
     ]
     .iter()
     .any(|needle| failure.says(needle))
+        || dropped_keyword
 }

@@ -16,6 +16,7 @@ pub static CATEGORY: Category = Category {
 };
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    (failure.says("PydanticDeprecatedSince20") && failure.says("method is deprecated"))
+    (failure.says("PydanticDeprecatedSince20")
+        && (failure.says("method is deprecated") || failure.says("`__fields__` attribute is deprecated")))
         || failure.says("`dumps_kwargs` keyword arguments are no longer supported")
 }

@@ -17,9 +17,9 @@ def test_payslip_for_known_employee(staff):
     assert slip["gross"] == Decimal("2583.33")
 
 
-def test_payslip_for_contractor(staff):
-    slip = payslip.payslip_for(staff, 9, date(2024, 3, 31))
-    assert slip["name"] == "contractor"
+def test_bonus_payslip(staff):
+    slip = payslip.bonus_payslip(staff[1], Decimal("100"))
+    assert slip["gross"] == Decimal("2683.33")
 
 
 def test_payslip_period_from_form(staff):

@@ -39,3 +39,9 @@ def test_lead_from_campaign():
 def test_app_without_database():
     app = LeadApp()
     assert app.session_factory is None
+
+
+def test_capture_keeps_source():
+    app = create_app()
+    lead = app.capture(Lead(email="d@example.com", source="referral"))
+    assert lead.source == "referral"

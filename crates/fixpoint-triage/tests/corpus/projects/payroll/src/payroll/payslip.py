@@ -33,3 +33,12 @@ def hourly_payslip(employee: Employee, hours: Decimal) -> dict:
 def salaried_payslip(employee: Employee) -> dict:
     gross = (employee.salary / 12).quantize(Decimal("0.01"))
     return {"name": employee.name, "gross": gross, "net": net_pay(gross, code="1257L")}
+
+
+def with_bonus(employee: Employee, bonus: Decimal) -> Employee:
+    employee.salary = employee.salary + bonus * 12
+
+
+def bonus_payslip(employee: Employee, monthly_bonus: Decimal) -> dict:
+    boosted = with_bonus(employee, monthly_bonus)
+    return {"name": boosted.name, "gross": (boosted.salary / 12).quantize(Decimal("0.01"))}
