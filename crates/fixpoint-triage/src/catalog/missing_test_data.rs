@@ -13,6 +13,11 @@ pub static CATEGORY: Category = Category {
     matches,
 };
 
+/// File extensions of data a test would load.
+const DATA: [&str; 14] = [
+    "json", "csv", "tsv", "yaml", "yml", "toml", "xml", "txt", "sql", "db", "sqlite", "parquet", "xlsx", "jsonl",
+];
+
 /// A missing file is test data when it looks like data: a data format, or a
 /// data directory. A missing program (`FileNotFoundError: 'mailhog'`) or a
 /// directory a fixture cleans up is not.
@@ -30,9 +35,6 @@ fn missing_data_file(failure: &Failure<'_>) -> bool {
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default();
-    const DATA: [&str; 14] = [
-        "json", "csv", "tsv", "yaml", "yml", "toml", "xml", "txt", "sql", "db", "sqlite", "parquet", "xlsx", "jsonl",
-    ];
     DATA.contains(&extension.as_str())
         || ["/data/", "/fixtures/", "/testdata/"]
             .iter()
