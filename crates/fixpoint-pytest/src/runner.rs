@@ -558,7 +558,8 @@ impl<'a, 'o> Pass<'a, 'o> {
                 if let Some(current) = current {
                     self.builder.remove(&current.nodeid);
                 }
-                self.interrupted.get_or_insert_with(|| "interrupted".to_owned());
+                self.interrupted
+                    .get_or_insert_with(|| "stopped by Ctrl-C (or SIGTERM)".to_owned());
                 return Ok(());
             }
             Some(Kill::RunTimeout) => {

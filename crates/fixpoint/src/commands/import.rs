@@ -19,7 +19,7 @@ pub fn import(global: &GlobalArgs, args: &ImportArgs, printer: Printer) -> anyho
     };
     let (run, id) = import_and_record(&project, &args.file, format, &recording)?;
     match args.output_format {
-        OutputFormat::Json => super::print_run_json(&run)?,
+        OutputFormat::Json => super::print_run_json(&run, Some(id))?,
         OutputFormat::Text => {
             printer.note(&format!(
                 "Imported {} results from {} ({}) as run {id}",

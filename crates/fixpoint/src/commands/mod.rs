@@ -11,9 +11,11 @@ use serde_json::json;
 /// The JSON document `--output-format json` prints (docs/json.md).
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
-pub fn print_run_json(run: &Run) -> io::Result<()> {
+/// The run as one JSON document, with its id in the history when it was recorded.
+pub fn print_run_json(run: &Run, run_id: Option<i64>) -> io::Result<()> {
     let document = json!({
         "schema_version": JSON_SCHEMA_VERSION,
+        "run_id": run_id,
         "info": run.info,
         "counts": run.counts,
         "tests": run.tests,

@@ -33,7 +33,7 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
     progress.finish();
     let (run, id) = outcome?;
     match args.output_format {
-        OutputFormat::Json => super::print_run_json(&run)?,
+        OutputFormat::Json => super::print_run_json(&run, id)?,
         OutputFormat::Text => {
             if run.counts.total == 0 {
                 printer.warn("no tests ran: check the paths, -k and -m");

@@ -115,6 +115,12 @@ fn results_carry_what_a_developer_needs() {
     let (_, document) = run_json(&dir, &[]);
     let info = &document["info"];
     assert_eq!(document["schema_version"], 1);
+    assert_eq!(
+        document["run_id"], 1,
+        "the first run of a fresh project is run 1 of its history"
+    );
+    let (_, unrecorded) = run_json(&dir, &["--no-record", "tests/unit/test_math.py::test_add"]);
+    assert!(unrecorded["run_id"].is_null());
     assert!(
         info["pytest_version"]
             .as_str()
