@@ -14,6 +14,7 @@
 
 mod args;
 mod error;
+pub mod fix;
 pub mod history;
 mod project;
 mod run;

@@ -50,6 +50,8 @@ pub struct Fix {
     pub code: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
+    /// What the fix does, for the log: ``add `from decimal import Decimal` ``.
+    pub message: String,
 }
 
 impl Fix {
@@ -58,7 +60,14 @@ impl Fix {
             code: code.into(),
             applicability,
             edits,
+            message: String::new(),
         }
+    }
+
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
     }
 }
 

@@ -6,8 +6,9 @@
 //! before a file is written, writes atomically, and undoes a whole change
 //! byte for byte, refusing a file that changed since.
 //!
-//! The batch fixers (codemods) and `fixpoint fix` / `fixpoint undo` are built
-//! on this; the fixers are not written yet.
+//! The batch fixers ([`fixers`], one per file) run through the [`engine`]
+//! in passes until nothing changes; `fixpoint fix` and `fixpoint undo` are
+//! built on these.
 //!
 //! ```
 //! use fixpoint_fix::{Applicability, Edit, Fix, apply};
@@ -18,6 +19,8 @@
 //! ```
 
 mod edit;
+pub mod engine;
+pub mod fixers;
 pub mod journal;
 
 pub use edit::{Applicability, Applied, Edit, Fix, apply};

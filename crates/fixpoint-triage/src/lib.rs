@@ -36,6 +36,9 @@ pub use project::ProjectIndex;
 use serde::Serialize;
 use traceback::{Frame, innermost_project_frame, trim_to_project};
 
+/// The batch fixers this fixpoint has (the others are planned).
+const BUILT_FIXERS: [&str; 1] = ["FP002"];
+
 /// The fix suggested for a pattern, with the command that applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
@@ -63,7 +66,7 @@ impl Suggestion {
                 code: Some(code),
                 fixer: Some(name),
                 command: Some(format!("fixpoint fix --select {code}")),
-                available: false,
+                available: BUILT_FIXERS.contains(&code),
                 manual,
             },
             Fix::Repair { manual } => Self {

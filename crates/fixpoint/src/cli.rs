@@ -71,6 +71,55 @@ pub enum Command {
     Triage(TriageArgs),
     /// Explain one failure: its category, pattern, trimmed traceback, related tests and fix.
     Explain(ExplainArgs),
+    /// Apply the batch fixes the latest run's failures call for, through the journal.
+    ///
+    /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
+    /// restores the originals. Built so far: FP002 missing-import.
+    Fix(FixArgs),
+    /// Restore the files a fix changed, byte for byte (default: the newest change).
+    Undo(UndoArgs),
+    /// List the changes fixpoint wrote: when, by which fixers, to which files.
+    Journal(JournalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Only fix files under these paths.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// Only these fixers (codes or names, comma-separated), e.g. FP002 or missing-import.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Skip these fixers.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Also apply fixes marked unsafe.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of every change and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Log what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The run whose failures to fix [default: latest].
+    #[arg(long, value_name = "RUN")]
+    pub run: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The journal entry to undo [default: the newest change not undone].
+    pub id: Option<String>,
+    /// Restore even files that changed since fixpoint wrote them.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -45,6 +45,9 @@ fn main() -> ExitCode {
         Command::Progress(ref args) => commands::history::progress(&cli.global, args),
         Command::Triage(ref args) => commands::triage::triage(&cli.global, args),
         Command::Explain(ref args) => commands::triage::explain(&cli.global, args),
+        Command::Fix(ref args) => commands::fix::fix(&cli.global, args, printer),
+        Command::Undo(ref args) => commands::fix::undo(&cli.global, args, printer),
+        Command::Journal(ref args) => commands::fix::journal(&cli.global, args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

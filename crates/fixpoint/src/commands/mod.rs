@@ -1,3 +1,4 @@
+pub mod fix;
 pub mod history;
 pub mod import;
 pub mod run;

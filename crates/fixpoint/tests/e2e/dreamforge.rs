@@ -141,3 +141,77 @@ fn triage_puts_every_planted_failure_in_its_documented_category() {
             .any(|t| t["pattern"] == table["id"] && t["blast_radius"] == serde_json::json!([2]))
     );
 }
+
+#[test]
+fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
+    use crate::support::{fixpoint, stdout};
+    let planted = planted();
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    run_json(&dir, &["--test-timeout", "2"]);
+    let before: Vec<(String, Vec<u8>)> = ["dreamforge/services/loot.py", "dreamforge/services/campaigns.py"]
+        .iter()
+        .map(|path| ((*path).to_owned(), fs::read(dir.join(path)).unwrap()))
+        .collect();
+
+    let diff = stdout(&fixpoint(&dir, &["fix", "--diff"]));
+    assert!(diff.contains("+from decimal import Decimal"), "{diff}");
+    assert_eq!(
+        fs::read(dir.join(&before[0].0)).unwrap(),
+        before[0].1,
+        "--diff writes nothing"
+    );
+
+    let output = fixpoint(&dir, &["fix"]);
+    let log = stdout(&output);
+    assert!(
+        log.contains("dreamforge/services/loot.py:") && log.contains("FP002 add `from decimal import Decimal`"),
+        "{log}"
+    );
+    assert!(
+        log.contains("from datetime import datetime") && log.contains("from datetime import timezone"),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .last()
+            .unwrap()
+            .starts_with("5 fixes applied (FP002: 5), 0 left"),
+        "{log}"
+    );
+
+    // Every planted name-error is gone; nothing that passed broke.
+    let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
+    for (nodeid, category) in &planted {
+        if category == "name-error" {
+            assert_eq!(test(&after, nodeid)["outcome"], "passed", "{nodeid}");
+        }
+    }
+    for result in after["tests"].as_array().unwrap() {
+        let nodeid = result["nodeid"].as_str().unwrap();
+        if !planted.contains_key(nodeid) {
+            assert_eq!(result["outcome"], "passed", "{nodeid} broke");
+        }
+    }
+
+    // Idempotent: the fixed files give the fixer nothing more to do.
+    let again = stdout(&fixpoint(&dir, &["fix", "--run", "latest~1"]));
+    assert!(
+        again.lines().last().unwrap().starts_with("0 fixes applied, 0 left"),
+        "{again}"
+    );
+
+    let undone = fixpoint(&dir, &["undo"]);
+    assert_eq!(undone.status.code(), Some(0), "{}", crate::support::stderr(&undone));
+    for (path, bytes) in &before {
+        assert_eq!(
+            &fs::read(dir.join(path)).unwrap(),
+            bytes,
+            "{path} is restored byte for byte"
+        );
+    }
+    let journal = stdout(&fixpoint(&dir, &["journal"]));
+    assert!(
+        journal.contains("undone") && journal.contains("dreamforge/services/loot.py"),
+        "{journal}"
+    );
+}

@@ -1,0 +1,166 @@
+//! The batch-fix use cases: plan the fixes the latest triage calls for,
+//! write them through the journal, undo them.
+
+use fixpoint_core::TestResult;
+use fixpoint_fix::engine::{FileOutcome, fix_files};
+use fixpoint_fix::fixers::{FixContext, Target, selected};
+use fixpoint_fix::journal::{Journal, Manifest};
+use fixpoint_python::SymbolIndex;
+use fixpoint_store::Store;
+use fixpoint_triage::traceback::{frames, innermost_project_frame, is_project_path};
+
+use crate::history::resolve_run;
+use crate::{AppError, Project};
+
+/// What `fixpoint fix` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct FixRequest {
+    /// Only files under these paths (relative to the project root).
+    pub paths: Vec<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub unsafe_fixes: bool,
+}
+
+/// The fixes planned for the latest run, file by file.
+#[derive(Debug, Clone)]
+pub struct FixPlan {
+    pub run_id: i64,
+    pub files: Vec<FileOutcome>,
+    /// Journal entries of earlier fix runs that never finished.
+    pub unfinished: Vec<Manifest>,
+}
+
+impl FixPlan {
+    pub fn changed(&self) -> impl Iterator<Item = &FileOutcome> {
+        self.files.iter().filter(|file| file.changed())
+    }
+}
+
+/// `NameError: name 'Decimal' is not defined` → `Decimal`.
+fn undefined_name(text: &str) -> Option<&str> {
+    let rest = &text[text.find("name '")? + 6..];
+    let name = &rest[..rest.find('\'')?];
+    rest[name.len()..].starts_with("' is not defined").then_some(name)
+}
+
+/// The file a failure was raised in, if it is the project's.
+fn raised_in(test: &TestResult) -> Option<String> {
+    if let Some(crash) = test.crash.as_ref().filter(|crash| is_project_path(&crash.path)) {
+        return Some(crash.path.clone());
+    }
+    innermost_project_frame(&frames(test.longrepr.as_deref().unwrap_or_default())).map(|frame| frame.path.clone())
+}
+
+/// What the failures of a run point the fixers at.
+fn targets(tests: &[TestResult]) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for test in tests.iter().filter(|t| t.outcome.is_failing()) {
+        let text = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())];
+        let name = text.into_iter().flatten().find_map(undefined_name);
+        if let (Some(name), Some(path)) = (name, raised_in(test)) {
+            let target = Target {
+                code: "FP002",
+                path,
+                name: name.to_owned(),
+            };
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+    }
+    targets
+}
+
+/// Plans the fixes for a recorded run (default: the latest).
+pub fn plan(
+    store: &mut dyn Store,
+    project: &Project,
+    request: &FixRequest,
+    run: Option<&str>,
+) -> Result<FixPlan, AppError> {
+    let run = resolve_run(store, run.unwrap_or("latest"))?;
+    let tests: Vec<TestResult> = store.results(run.id)?.into_iter().map(TestResult::from).collect();
+    let targets = targets(&tests);
+    let mut files: Vec<String> = targets
+        .iter()
+        .map(|t| t.path.clone())
+        .filter(|path| {
+            request.paths.is_empty() || request.paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    let fixers = selected(&request.select, &request.ignore);
+    if fixers.is_empty() {
+        return Err(AppError::Usage(format!(
+            "no fixer matches --select {} (known: {})",
+            request.select.join(","),
+            fixpoint_fix::fixers::FIXERS
+                .iter()
+                .map(|f| format!("{} {}", f.code(), f.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let symbols = SymbolIndex::build(&project.root);
+    let context = FixContext {
+        root: &project.root,
+        symbols: &symbols,
+        targets: &targets,
+    };
+    let journal = Journal::new(&project.root);
+    Ok(FixPlan {
+        run_id: run.id,
+        files: fix_files(&files, &fixers, &context, request.unsafe_fixes),
+        unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
+    })
+}
+
+/// Writes a plan's changes through the journal; returns the entry (none
+/// when nothing changed).
+pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<Manifest>, AppError> {
+    if plan.changed().next().is_none() {
+        return Ok(None);
+    }
+    let journal = Journal::new(&project.root);
+    let mut change = journal.begin(command).map_err(|e| AppError::Usage(e.to_string()))?;
+    for file in plan.changed() {
+        let mut codes: Vec<String> = file.applied.iter().map(|note| note.code.clone()).collect();
+        codes.dedup();
+        change
+            .write(&file.path, file.fixed.as_bytes(), &codes)
+            .map_err(|e| AppError::Usage(e.to_string()))?;
+    }
+    Ok(Some(change.finish().map_err(|e| AppError::Usage(e.to_string()))?))
+}
+
+pub fn undo(project: &Project, id: Option<&str>, force: bool) -> Result<Manifest, AppError> {
+    Journal::new(&project.root)
+        .undo(id, force)
+        .map_err(|e| AppError::Usage(e.to_string()))
+}
+
+pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
+    Journal::new(&project.root)
+        .entries()
+        .map_err(|e| AppError::Usage(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::undefined_name;
+
+    #[test]
+    fn reads_the_name_of_a_name_error() {
+        assert_eq!(
+            undefined_name("NameError: name 'Decimal' is not defined"),
+            Some("Decimal")
+        );
+        assert_eq!(
+            undefined_name("NameError: name 'x' is not defined. Did you mean: 'y'?"),
+            Some("x")
+        );
+        assert_eq!(undefined_name("KeyError: 'name'"), None);
+    }
+}

@@ -1,0 +1,147 @@
+//! Applies fixers to files in passes until nothing changes (a fixpoint,
+//! capped), checking after every pass that each changed file still parses.
+
+use std::fs;
+
+use fixpoint_python::{parses, summarize};
+
+use crate::fixers::{FixContext, Fixer};
+use crate::{Applicability, apply};
+
+/// At most this many passes over one file.
+pub const MAX_PASSES: usize = 10;
+
+/// One fix, as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub code: String,
+    /// 1-based line in the file as it was before the pass.
+    pub line: usize,
+    pub message: String,
+}
+
+/// What the fixers did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOutcome {
+    /// Relative to the project root.
+    pub path: String,
+    pub original: String,
+    pub fixed: String,
+    pub applied: Vec<Note>,
+    /// Fixes not applied: display-only, unsafe without `--unsafe-fixes`, or
+    /// dropped because the result would not parse.
+    pub left: Vec<Note>,
+    /// Why the file was not touched at all (it does not parse, cannot be read).
+    pub skipped: Option<String>,
+}
+
+impl FileOutcome {
+    pub fn changed(&self) -> bool {
+        self.original != self.fixed
+    }
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
+}
+
+/// Runs `fixers` over each file (paths relative to the root).
+pub fn fix_files(
+    files: &[String],
+    fixers: &[&dyn Fixer],
+    context: &FixContext<'_>,
+    unsafe_fixes: bool,
+) -> Vec<FileOutcome> {
+    files
+        .iter()
+        .map(|path| {
+            let mut outcome = FileOutcome {
+                path: path.clone(),
+                original: String::new(),
+                fixed: String::new(),
+                applied: Vec::new(),
+                left: Vec::new(),
+                skipped: None,
+            };
+            match fs::read_to_string(context.root.join(path)) {
+                Ok(source) => {
+                    outcome.original.clone_from(&source);
+                    outcome.fixed = source;
+                    fix_source(&mut outcome, fixers, context, unsafe_fixes);
+                }
+                Err(error) => outcome.skipped = Some(format!("could not read it as UTF-8 text: {error}")),
+            }
+            outcome
+        })
+        .collect()
+}
+
+fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixContext<'_>, unsafe_fixes: bool) {
+    for pass in 0..MAX_PASSES {
+        let source = outcome.fixed.clone();
+        let module = match summarize(&source) {
+            Ok(module) => module,
+            Err(error) => {
+                outcome.skipped = Some(format!("it does not parse ({error}); fix the syntax first"));
+                return;
+            }
+        };
+        let mut pending = Vec::new();
+        for fixer in fixers {
+            for fix in fixer.fixes(&outcome.path, &source, &module, context) {
+                let allowed = fix.applicability == Applicability::Safe
+                    || (unsafe_fixes && fix.applicability == Applicability::Unsafe);
+                if allowed && !fix.edits.is_empty() {
+                    pending.push(fix);
+                } else if pass == 0 || allowed {
+                    let note = |fix: &crate::Fix| Note {
+                        code: fix.code.clone(),
+                        line: fix.edits.first().map_or(1, |e| line_of(&source, e.start)),
+                        message: if fix.applicability == Applicability::Unsafe {
+                            format!("{} (unsafe: pass --unsafe-fixes)", fix.message)
+                        } else {
+                            fix.message.clone()
+                        },
+                    };
+                    if !outcome.left.iter().any(|left| left.message == note(&fix).message) {
+                        outcome.left.push(note(&fix));
+                    }
+                }
+            }
+        }
+        let result = apply(&source, &pending);
+        if result.applied.is_empty() || result.output == source {
+            return;
+        }
+        if let Err(error) = parses(&result.output) {
+            for index in result.applied {
+                outcome.left.push(Note {
+                    code: pending[index].code.clone(),
+                    line: pending[index].edits.first().map_or(1, |e| line_of(&source, e.start)),
+                    message: format!(
+                        "{} (dropped: the result would not parse: {error})",
+                        pending[index].message
+                    ),
+                });
+            }
+            return;
+        }
+        for index in result.applied {
+            outcome.applied.push(Note {
+                code: pending[index].code.clone(),
+                line: pending[index].edits.first().map_or(1, |e| line_of(&source, e.start)),
+                message: pending[index].message.clone(),
+            });
+        }
+        outcome.fixed = result.output;
+    }
+}
+
+/// A unified diff of one file's change, as `git diff` shows it.
+pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

@@ -1,0 +1,242 @@
+//! `FP002` missing-import.
+//!
+//! ## What it does
+//! Adds the import for a name that a module uses but never imports: the
+//! names of the `NameError`s in the latest run, in the file where each was
+//! raised, and in those same files every other well-known name that is used
+//! but bound nowhere (so `datetime.now(timezone.utc)` gets both imports at
+//! once, not one per run). The import comes from the project's own modules (a symbol index of
+//! every top-level definition), or from a table of well-known names
+//! (`Decimal` from `decimal`, `datetime` from `datetime`, `Path` from
+//! `pathlib`, `select` from `sqlalchemy`, `BaseModel` from `pydantic`,
+//! `pytest`, ...). A new name joins an existing `from module import ...`
+//! statement; otherwise a new import goes at the end of the module's import
+//! block.
+//!
+//! ## Why
+//! A missing import fails every test that reaches the line, often far from
+//! the file the test is about.
+//!
+//! ## Example
+//! ```python
+//! def inventory_value(character):
+//!     total = Decimal(0)
+//! ```
+//! becomes
+//! ```python
+//! from decimal import Decimal
+//!
+//! def inventory_value(character):
+//!     total = Decimal(0)
+//! ```
+//!
+//! ## Fix safety
+//! Safe when exactly one import fits. When the project defines the name in
+//! several modules the fix is display-only and lists the candidates: picking
+//! one is a person's call. A name the module already binds is left alone, so
+//! a second run changes nothing.
+
+use fixpoint_python::ModuleSummary;
+
+use super::{FixContext, Fixer};
+use crate::{Applicability, Edit, Fix};
+
+/// Where well-known names come from. `module` for `import module` entries.
+const WELL_KNOWN: &[(&str, &str)] = &[
+    ("Decimal", "decimal"),
+    ("ROUND_HALF_UP", "decimal"),
+    ("datetime", "datetime"),
+    ("date", "datetime"),
+    ("timedelta", "datetime"),
+    ("timezone", "datetime"),
+    ("Path", "pathlib"),
+    ("Enum", "enum"),
+    ("IntEnum", "enum"),
+    ("StrEnum", "enum"),
+    ("auto", "enum"),
+    ("dataclass", "dataclasses"),
+    ("field", "dataclasses"),
+    ("asdict", "dataclasses"),
+    ("Any", "typing"),
+    ("Optional", "typing"),
+    ("Union", "typing"),
+    ("List", "typing"),
+    ("Dict", "typing"),
+    ("Tuple", "typing"),
+    ("Callable", "typing"),
+    ("Iterable", "typing"),
+    ("Iterator", "typing"),
+    ("Sequence", "typing"),
+    ("TYPE_CHECKING", "typing"),
+    ("Literal", "typing"),
+    ("defaultdict", "collections"),
+    ("Counter", "collections"),
+    ("namedtuple", "collections"),
+    ("partial", "functools"),
+    ("lru_cache", "functools"),
+    ("uuid4", "uuid"),
+    ("UUID", "uuid"),
+    ("select", "sqlalchemy"),
+    ("insert", "sqlalchemy"),
+    ("update", "sqlalchemy"),
+    ("delete", "sqlalchemy"),
+    ("func", "sqlalchemy"),
+    ("create_engine", "sqlalchemy"),
+    ("Column", "sqlalchemy"),
+    ("ForeignKey", "sqlalchemy"),
+    ("Integer", "sqlalchemy"),
+    ("String", "sqlalchemy"),
+    ("Session", "sqlalchemy.orm"),
+    ("sessionmaker", "sqlalchemy.orm"),
+    ("relationship", "sqlalchemy.orm"),
+    ("Mapped", "sqlalchemy.orm"),
+    ("mapped_column", "sqlalchemy.orm"),
+    ("DeclarativeBase", "sqlalchemy.orm"),
+    ("BaseModel", "pydantic"),
+    ("Field", "pydantic"),
+    ("ConfigDict", "pydantic"),
+    ("ValidationError", "pydantic"),
+    ("field_validator", "pydantic"),
+    ("model_validator", "pydantic"),
+];
+
+/// Names that are modules themselves: `import name`.
+const MODULES: &[&str] = &[
+    "pytest",
+    "os",
+    "sys",
+    "re",
+    "json",
+    "math",
+    "random",
+    "logging",
+    "itertools",
+    "functools",
+    "collections",
+    "typing",
+    "uuid",
+    "decimal",
+    "pathlib",
+    "shutil",
+    "subprocess",
+    "tempfile",
+    "textwrap",
+    "string",
+    "copy",
+    "enum",
+    "inspect",
+    "asyncio",
+    "contextlib",
+    "csv",
+    "hashlib",
+    "base64",
+    "operator",
+    "statistics",
+    "warnings",
+    "sqlalchemy",
+    "pydantic",
+];
+
+/// Adds the import a `NameError` says is missing.
+pub struct MissingImport;
+
+enum Origin {
+    From(String),
+    Module,
+    Ambiguous(Vec<String>),
+}
+
+fn origin(name: &str, own_module: Option<&str>, context: &FixContext<'_>) -> Option<Origin> {
+    if MODULES.contains(&name) {
+        return Some(Origin::Module);
+    }
+    if let Some((_, module)) = WELL_KNOWN.iter().find(|(known, _)| *known == name) {
+        return Some(Origin::From((*module).to_owned()));
+    }
+    let candidates: Vec<String> = context
+        .symbols
+        .defining(name)
+        .iter()
+        .filter(|module| Some(module.as_str()) != own_module)
+        .cloned()
+        .collect();
+    match candidates.len() {
+        0 => None,
+        1 => candidates.into_iter().next().map(Origin::From),
+        _ => Some(Origin::Ambiguous(candidates)),
+    }
+}
+
+/// The edit that adds `line` as a new import statement.
+fn new_import(source: &str, module: &ModuleSummary, line: &str) -> Edit {
+    let at = module.insert_at;
+    let needs_newline = at == source.len() && !source.is_empty() && !source.ends_with('\n');
+    Edit::insertion(
+        at,
+        if needs_newline {
+            format!("\n{line}\n")
+        } else {
+            format!("{line}\n")
+        },
+    )
+}
+
+impl Fixer for MissingImport {
+    fn code(&self) -> &'static str {
+        "FP002"
+    }
+
+    fn name(&self) -> &'static str {
+        "missing-import"
+    }
+
+    fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
+        let own_module = fixpoint_python::module_name(context.root, &context.root.join(path));
+        let mut names: Vec<String> = context
+            .targets
+            .iter()
+            .filter(|t| t.code == self.code() && t.path == path)
+            .map(|t| t.name.clone())
+            .collect();
+        if !names.is_empty() {
+            // The file is implicated: its other unbound well-known names go too.
+            let known = |name: &str| MODULES.contains(&name) || WELL_KNOWN.iter().any(|(known, _)| *known == name);
+            let unbound = fixpoint_python::unbound_names(source).unwrap_or_default();
+            names.extend(unbound.into_iter().map(|(name, _)| name).filter(|name| known(name)));
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut fixes = Vec::new();
+        for name in names.iter().map(String::as_str).filter(|name| !module.binds(name)) {
+            let fix = match origin(name, own_module.as_deref(), context) {
+                Some(Origin::Module) => Fix::new(
+                    self.code(),
+                    Applicability::Safe,
+                    vec![new_import(source, module, &format!("import {name}"))],
+                )
+                .with_message(format!("add `import {name}`")),
+                Some(Origin::From(from)) => {
+                    let edit = match module.from_import(&from) {
+                        Some(existing) => Edit::insertion(
+                            existing.names.last().map_or(existing.end, |n| n.end),
+                            format!(", {name}"),
+                        ),
+                        None => new_import(source, module, &format!("from {from} import {name}")),
+                    };
+                    Fix::new(self.code(), Applicability::Safe, vec![edit])
+                        .with_message(format!("add `from {from} import {name}`"))
+                }
+                Some(Origin::Ambiguous(candidates)) => Fix::new(self.code(), Applicability::DisplayOnly, Vec::new())
+                    .with_message(format!(
+                        "`{name}` is defined in {}: import it from the right one",
+                        candidates.join(", ")
+                    )),
+                None => Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                    "`{name}` is not defined in the project nor a well-known name: import or define it"
+                )),
+            };
+            fixes.push(fix);
+        }
+        fixes
+    }
+}

@@ -1,0 +1,55 @@
+//! The batch fixers, one per file; each file's doc comment is the fixer's
+//! user documentation (what it does, why, an example, fix safety).
+
+mod missing_import;
+
+use std::path::Path;
+
+use fixpoint_python::{ModuleSummary, SymbolIndex};
+
+use crate::Fix;
+
+pub use missing_import::MissingImport;
+
+/// What the latest triage points a fixer at: a name in a file (the name a
+/// `NameError` says is not defined, the table a model defines twice, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The fixer code this target is for.
+    pub code: &'static str,
+    /// The file, relative to the project root.
+    pub path: String,
+    pub name: String,
+}
+
+/// What every fixer can look at.
+pub struct FixContext<'a> {
+    pub root: &'a Path,
+    pub symbols: &'a SymbolIndex,
+    pub targets: &'a [Target],
+}
+
+/// A batch fix: finds the places it applies to in one file and says how to
+/// change them. It must be idempotent: on its own output it finds nothing.
+pub trait Fixer: Sync {
+    /// Stable code, e.g. `FP002`.
+    fn code(&self) -> &'static str;
+    /// Stable name, e.g. `missing-import`.
+    fn name(&self) -> &'static str;
+    fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix>;
+}
+
+/// Every fixer, in code order.
+pub static FIXERS: &[&dyn Fixer] = &[&MissingImport];
+
+/// The fixers a `--select`/`--ignore` pair picks (codes or names; empty select = all).
+pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {
+    let named =
+        |fixer: &&dyn Fixer, list: &[String]| list.iter().any(|item| item == fixer.code() || item == fixer.name());
+    FIXERS
+        .iter()
+        .filter(|fixer| select.is_empty() || named(fixer, select))
+        .filter(|fixer| !named(fixer, ignore))
+        .copied()
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! Each fixer on its fixture: a snapshot of its diff and log, a second run
+//! that changes nothing, and an undo that restores the original bytes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use fixpoint_fix::engine::{fix_files, unified_diff};
+use fixpoint_fix::fixers::{FixContext, Target, selected};
+use fixpoint_fix::journal::Journal;
+use fixpoint_python::SymbolIndex;
+
+fn copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn missing_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/missing_import"),
+        root,
+    );
+    let targets: Vec<Target> = ["Decimal", "datetime", "roll", "Shared", "Mystery", "json"]
+        .iter()
+        .map(|name| Target {
+            code: "FP002",
+            path: "app/loot.py".into(),
+            name: (*name).into(),
+        })
+        .collect();
+    let symbols = SymbolIndex::build(root);
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+    };
+    let fixers = selected(&["FP002".into()], &[]);
+    let files = vec!["app/loot.py".to_owned()];
+    let outcome = &fix_files(&files, &fixers, &context, false)[0];
+    let mut log = String::new();
+    for note in &outcome.applied {
+        let _ = writeln!(
+            log,
+            "applied {}:{} {} {}",
+            outcome.path, note.line, note.code, note.message
+        );
+    }
+    for note in &outcome.left {
+        let _ = writeln!(
+            log,
+            "left    {}:{} {} {}",
+            outcome.path, note.line, note.code, note.message
+        );
+    }
+    insta::assert_snapshot!(format!(
+        "{log}\n{}",
+        unified_diff(&outcome.path, &outcome.original, &outcome.fixed)
+    ));
+    fixpoint_python::parses(&outcome.fixed).unwrap();
+
+    // Write through the journal, then: idempotent, and undo restores the bytes.
+    let journal = Journal::new(root);
+    let mut change = journal.begin("test").unwrap();
+    change
+        .write(&outcome.path, outcome.fixed.as_bytes(), &["FP002".into()])
+        .unwrap();
+    change.finish().unwrap();
+    let again = &fix_files(&files, &fixers, &context, false)[0];
+    assert!(
+        !again.changed(),
+        "a second run changed:\n{}",
+        unified_diff(&again.path, &again.original, &again.fixed)
+    );
+    assert!(again.applied.is_empty());
+    journal.undo(None, false).unwrap();
+    assert_eq!(fs::read_to_string(root.join("app/loot.py")).unwrap(), outcome.original);
+}

@@ -1,0 +1,297 @@
+//! Python source as fixpoint's fixers need it, read with Ruff's own parser
+//! (`ruff_python_parser`): does it parse, what does a module import and
+//! define at its top level, where does a new import go, and what is the
+//! dotted name of a file.
+//!
+//! ```
+//! let module = fixpoint_python::summarize("'''Loot.'''\nimport os\nfrom typing import Any\n\nx = 1\n").unwrap();
+//! assert!(module.binds("os") && module.binds("Any") && module.binds("x"));
+//! assert_eq!(module.insert_at, 45);
+//! ```
+
+mod names;
+mod symbols;
+
+use std::path::Path;
+
+pub use names::unbound_names;
+use ruff_python_ast::{Expr, Stmt};
+use ruff_python_parser::parse_module;
+use ruff_text_size::Ranged;
+pub use symbols::SymbolIndex;
+
+/// Where a source stops being Python.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    /// Byte offset of the error.
+    pub offset: usize,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+/// One name of an import statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedName {
+    pub name: String,
+    pub asname: Option<String>,
+    /// Byte offset just after this name (and its `as` part).
+    pub end: usize,
+}
+
+impl ImportedName {
+    /// The name the import binds in the module.
+    pub fn bound(&self) -> &str {
+        self.asname
+            .as_deref()
+            .unwrap_or_else(|| self.name.split('.').next().unwrap_or(&self.name))
+    }
+}
+
+/// A top-level `import` or `from ... import` statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// `Some(module)` for `from module import ...` (without the leading dots).
+    pub from: Option<String>,
+    /// Leading dots of a relative import.
+    pub level: u32,
+    pub names: Vec<ImportedName>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What a module holds at its top level.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModuleSummary {
+    pub imports: Vec<Import>,
+    /// Names bound at the top level: imports, functions, classes, assignments.
+    pub defined: Vec<String>,
+    /// Where a new import belongs: after the docstring, `from __future__` and
+    /// the leading block of imports.
+    pub insert_at: usize,
+}
+
+impl ModuleSummary {
+    pub fn binds(&self, name: &str) -> bool {
+        self.defined.iter().any(|defined| defined == name)
+    }
+
+    /// The top-level `from module import ...` statement, if any.
+    pub fn from_import(&self, module: &str) -> Option<&Import> {
+        self.imports.iter().find(|import| {
+            import.level == 0 && import.from.as_deref() == Some(module) && import.names.iter().all(|n| n.name != "*")
+        })
+    }
+}
+
+/// Whether `source` is valid Python.
+pub fn parses(source: &str) -> Result<(), SyntaxError> {
+    parse_module(source).map(|_| ()).map_err(|error| SyntaxError {
+        message: error.error.to_string(),
+        offset: error.location.start().to_usize(),
+    })
+}
+
+/// Reads a module's top level.
+pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
+    let parsed = parse_module(source).map_err(|error| SyntaxError {
+        message: error.error.to_string(),
+        offset: error.location.start().to_usize(),
+    })?;
+    let mut summary = ModuleSummary::default();
+    let mut leading = true;
+    for (index, statement) in parsed.suite().iter().enumerate() {
+        match statement {
+            Stmt::Import(import) => {
+                let names: Vec<ImportedName> = import
+                    .names
+                    .iter()
+                    .map(|alias| ImportedName {
+                        name: alias.name.as_str().to_owned(),
+                        asname: alias.asname.as_ref().map(|a| a.as_str().to_owned()),
+                        end: alias.range().end().to_usize(),
+                    })
+                    .collect();
+                summary.defined.extend(names.iter().map(|n| n.bound().to_owned()));
+                summary.imports.push(Import {
+                    from: None,
+                    level: 0,
+                    names,
+                    start: import.range.start().to_usize(),
+                    end: import.range.end().to_usize(),
+                });
+            }
+            Stmt::ImportFrom(import) => {
+                let names: Vec<ImportedName> = import
+                    .names
+                    .iter()
+                    .map(|alias| ImportedName {
+                        name: alias.name.as_str().to_owned(),
+                        asname: alias.asname.as_ref().map(|a| a.as_str().to_owned()),
+                        end: alias.range().end().to_usize(),
+                    })
+                    .collect();
+                summary.defined.extend(
+                    names
+                        .iter()
+                        .filter(|n| n.name != "*")
+                        .map(|n| n.asname.clone().unwrap_or_else(|| n.name.clone())),
+                );
+                summary.imports.push(Import {
+                    from: import.module.as_ref().map(|m| m.as_str().to_owned()),
+                    level: import.level,
+                    names,
+                    start: import.range.start().to_usize(),
+                    end: import.range.end().to_usize(),
+                });
+            }
+            Stmt::FunctionDef(function) => summary.defined.push(function.name.as_str().to_owned()),
+            Stmt::ClassDef(class) => summary.defined.push(class.name.as_str().to_owned()),
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    names_in_target(target, &mut summary.defined);
+                }
+            }
+            Stmt::AnnAssign(assign) => names_in_target(&assign.target, &mut summary.defined),
+            _ => {}
+        }
+        let is_docstring =
+            index == 0 && matches!(statement, Stmt::Expr(expr) if matches!(*expr.value, Expr::StringLiteral(_)));
+        let in_block = is_docstring || matches!(statement, Stmt::Import(_) | Stmt::ImportFrom(_));
+        if leading && in_block {
+            summary.insert_at = line_end(source, statement.range().end().to_usize());
+        } else {
+            leading = false;
+        }
+    }
+    if summary.insert_at == 0 {
+        summary.insert_at = after_header_comments(source);
+    }
+    Ok(summary)
+}
+
+fn names_in_target(target: &Expr, out: &mut Vec<String>) {
+    match target {
+        Expr::Name(name) => out.push(name.id.as_str().to_owned()),
+        Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| names_in_target(e, out)),
+        Expr::List(list) => list.elts.iter().for_each(|e| names_in_target(e, out)),
+        _ => {}
+    }
+}
+
+/// The offset just past the end of the line holding `offset`.
+fn line_end(source: &str, offset: usize) -> usize {
+    source[offset..].find('\n').map_or(source.len(), |at| offset + at + 1)
+}
+
+/// A shebang and an encoding declaration must stay on the first lines.
+fn after_header_comments(source: &str) -> usize {
+    let mut at = 0;
+    for line in source.split_inclusive('\n').take(2) {
+        if line.starts_with("#!") || (line.starts_with('#') && line.contains("coding")) {
+            at += line.len();
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// The dotted module name of a Python file, from the project root: leading
+/// directories without `__init__.py` (a `src/` layout, `tests/`) are dropped.
+pub fn module_name(root: &Path, file: &Path) -> Option<String> {
+    let relative = file.strip_prefix(root).ok()?;
+    let stem = relative.with_extension("");
+    let parts: Vec<String> = stem
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let (last, dirs) = parts.split_last()?;
+    // Keep the innermost run of directories that are packages.
+    let mut start = dirs.len();
+    while start > 0 && root.join(dirs[..start].join("/")).join("__init__.py").is_file() {
+        start -= 1;
+    }
+    let mut name: Vec<&str> = dirs[start..].iter().map(String::as_str).collect();
+    if last != "__init__" {
+        name.push(last);
+    }
+    (!name.is_empty()).then(|| name.join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    #[test]
+    fn reads_imports_definitions_and_the_insertion_point() {
+        let source = "#!/usr/bin/env python\n\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os.path\nfrom typing import (\n    Any,\n    Optional as Opt,\n)\n\nTOTAL, (a, b) = 1, (2, 3)\nlimit: int = 3\n\ndef roll(): ...\nclass Dice: ...\nimport late\n";
+        let module = summarize(source).unwrap();
+        for name in [
+            "annotations",
+            "os",
+            "Any",
+            "Opt",
+            "TOTAL",
+            "a",
+            "b",
+            "limit",
+            "roll",
+            "Dice",
+            "late",
+        ] {
+            assert!(module.binds(name), "{name}");
+        }
+        assert!(!module.binds("Optional"));
+        assert_eq!(
+            &source[module.insert_at..=module.insert_at],
+            "\n",
+            "after the import block, before the blank line"
+        );
+        assert_eq!(
+            module.from_import("typing").unwrap().names[1].asname.as_deref(),
+            Some("Opt")
+        );
+    }
+
+    #[test]
+    fn a_module_without_imports_takes_them_after_its_header() {
+        let source = "# -*- coding: utf-8 -*-\nx = Decimal(1)\n";
+        assert_eq!(summarize(source).unwrap().insert_at, 24);
+        assert_eq!(summarize("x = 1\n").unwrap().insert_at, 0);
+    }
+
+    #[test]
+    fn reports_syntax_errors() {
+        assert!(parses("def f(:\n    pass\n").is_err());
+        assert!(parses("def f():\n    pass\n").is_ok());
+        assert!(summarize("x = (").is_err());
+    }
+
+    #[test]
+    fn dotted_names_follow_packages() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("src/app/services")).unwrap();
+        fs::write(root.join("src/app/__init__.py"), "").unwrap();
+        fs::write(root.join("src/app/services/__init__.py"), "").unwrap();
+        assert_eq!(
+            module_name(root, &root.join("src/app/services/loot.py")).as_deref(),
+            Some("app.services.loot")
+        );
+        assert_eq!(
+            module_name(root, &root.join("src/app/__init__.py")).as_deref(),
+            Some("app")
+        );
+        assert_eq!(
+            module_name(root, &root.join("tests/test_x.py")).as_deref(),
+            Some("test_x")
+        );
+    }
+}

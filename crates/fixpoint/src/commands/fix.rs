@@ -1,0 +1,129 @@
+//! `fix`, `undo` and `journal`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use fixpoint_app::Project;
+use fixpoint_app::fix::{self, FixRequest};
+use fixpoint_fix::engine::unified_diff;
+
+use super::{command_line, print_json};
+use crate::ExitStatus;
+use crate::cli::{FixArgs, GlobalArgs, JournalArgs, OutputFormat, UndoArgs};
+use crate::printer::Printer;
+
+pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let request = FixRequest {
+        paths: args.paths.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let plan = fix::plan(store.as_mut(), &project, &request, args.run.as_deref())?;
+    for open in &plan.unfinished {
+        printer.warn(&format!(
+            "the fix run of {} ({}) did not finish: `fixpoint undo {}` rolls it back",
+            open.created_at, open.command, open.id
+        ));
+    }
+    let mut out = io::stdout().lock();
+    if args.diff {
+        for file in plan.changed() {
+            write!(out, "{}", unified_diff(&file.path, &file.original, &file.fixed))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left = 0;
+    for file in &plan.files {
+        if let Some(reason) = &file.skipped {
+            printer.warn(&format!("{}: not fixed: {reason}", file.path));
+        }
+        for note in &file.applied {
+            *by_code.entry(note.code.as_str()).or_default() += 1;
+            writeln!(out, "{}:{}: {} {}", file.path, note.line, note.code, note.message)?;
+        }
+        for note in &file.left {
+            left += 1;
+            writeln!(out, "{}:{}: {} left: {}", file.path, note.line, note.code, note.message)?;
+        }
+    }
+    let applied: usize = by_code.values().sum();
+    let codes = by_code
+        .iter()
+        .map(|(code, n)| format!("{code}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if args.dry_run { "would be applied" } else { "applied" };
+    let breakdown = if codes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({codes})")
+    };
+    writeln!(out, "{applied} fixes {verb}{breakdown}, {left} left")?;
+    let written = if args.dry_run {
+        None
+    } else {
+        fix::apply(&project, &plan, &command_line())?
+    };
+    if let Some(entry) = written {
+        printer.note(&format!(
+            "journal {}: {} files changed; `fixpoint undo {}` restores them",
+            entry.id,
+            entry.files.len(),
+            entry.id
+        ));
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub fn undo(global: &GlobalArgs, args: &UndoArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let entry = fix::undo(&project, args.id.as_deref(), args.force)?;
+    for file in &entry.files {
+        printer.note(&format!("restored {}", file.path));
+    }
+    writeln!(io::stdout(), "undid {} ({} files)", entry.id, entry.files.len())?;
+    Ok(ExitStatus::Success)
+}
+
+pub fn journal(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let entries = fix::journal(&project)?;
+    if args.output_format == OutputFormat::Json {
+        print_json(&entries)?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut out = io::stdout().lock();
+    if entries.is_empty() {
+        writeln!(out, "The journal is empty: `fixpoint fix` writes the first entry.")?;
+    }
+    for entry in &entries {
+        let mut codes: Vec<&str> = entry
+            .files
+            .iter()
+            .flat_map(|f| f.codes.iter().map(String::as_str))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        writeln!(
+            out,
+            "{}  {:<8}  {}  {} files  {}",
+            entry.id,
+            format!("{:?}", entry.state).to_lowercase(),
+            entry
+                .created_at
+                .get(..19)
+                .unwrap_or(&entry.created_at)
+                .replace('T', " "),
+            entry.files.len(),
+            codes.join(",")
+        )?;
+        for file in &entry.files {
+            writeln!(out, "    {}", file.path)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
