@@ -127,13 +127,26 @@ fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixCon
             return;
         }
         for index in result.applied {
-            outcome.applied.push(Note {
-                code: pending[index].code.clone(),
-                line: pending[index].edits.first().map_or(1, |e| line_of(&source, e.start)),
-                message: pending[index].message.clone(),
-            });
+            // A fix may do several things: one note (one log line) each.
+            let line = pending[index].edits.first().map_or(1, |e| line_of(&source, e.start));
+            for message in pending[index].message.lines() {
+                outcome.applied.push(Note {
+                    code: pending[index].code.clone(),
+                    line,
+                    message: message.to_owned(),
+                });
+            }
         }
         outcome.fixed = result.output;
+        if pass + 1 == MAX_PASSES {
+            outcome.left.push(Note {
+                code: String::new(),
+                line: 1,
+                message: format!(
+                    "stopped after {MAX_PASSES} passes with fixes still applying; run `fixpoint fix` again"
+                ),
+            });
+        }
     }
 }
 

@@ -206,36 +206,60 @@ impl Fixer for MissingImport {
         }
         names.sort_unstable();
         names.dedup();
+        // Every import this file needs becomes one fix: additions to an
+        // existing `from` statement in place, and all new statements in one
+        // insertion (several insertions at one point could only apply one per pass).
         let mut fixes = Vec::new();
+        let mut appended: Vec<(usize, Vec<String>, String)> = Vec::new();
+        let mut new_from: Vec<(String, Vec<String>)> = Vec::new();
+        let mut new_modules: Vec<String> = Vec::new();
         for name in names.iter().map(String::as_str).filter(|name| !module.binds(name)) {
-            let fix = match origin(name, own_module.as_deref(), context) {
-                Some(Origin::Module) => Fix::new(
-                    self.code(),
-                    Applicability::Safe,
-                    vec![new_import(source, module, &format!("import {name}"))],
-                )
-                .with_message(format!("add `import {name}`")),
-                Some(Origin::From(from)) => {
-                    let edit = match module.from_import(&from) {
-                        Some(existing) => Edit::insertion(
-                            existing.names.last().map_or(existing.end, |n| n.end),
-                            format!(", {name}"),
-                        ),
-                        None => new_import(source, module, &format!("from {from} import {name}")),
-                    };
-                    Fix::new(self.code(), Applicability::Safe, vec![edit])
-                        .with_message(format!("add `from {from} import {name}`"))
-                }
-                Some(Origin::Ambiguous(candidates)) => Fix::new(self.code(), Applicability::DisplayOnly, Vec::new())
-                    .with_message(format!(
+            match origin(name, own_module.as_deref(), context) {
+                Some(Origin::Module) => new_modules.push(name.to_owned()),
+                Some(Origin::From(from)) => match module.from_import(&from) {
+                    Some(existing) => {
+                        let at = existing.names.last().map_or(existing.end, |n| n.end);
+                        match appended.iter_mut().find(|(offset, _, _)| *offset == at) {
+                            Some((_, list, _)) => list.push(name.to_owned()),
+                            None => appended.push((at, vec![name.to_owned()], from)),
+                        }
+                    }
+                    None => match new_from.iter_mut().find(|(module, _)| *module == from) {
+                        Some((_, list)) => list.push(name.to_owned()),
+                        None => new_from.push((from, vec![name.to_owned()])),
+                    },
+                },
+                Some(Origin::Ambiguous(candidates)) => fixes.push(
+                    Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
                         "`{name}` is defined in {}: import it from the right one",
                         candidates.join(", ")
                     )),
-                None => Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
-                    "`{name}` is not defined in the project nor a well-known name: import or define it"
-                )),
-            };
-            fixes.push(fix);
+                ),
+                None => fixes.push(
+                    Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                        "`{name}` is not defined in the project nor a well-known name: import or define it"
+                    )),
+                ),
+            }
+        }
+        let mut edits = Vec::new();
+        let mut messages = Vec::new();
+        for (at, list, from) in appended {
+            edits.push(Edit::insertion(at, format!(", {}", list.join(", "))));
+            messages.push(format!("add `{}` to `from {from} import ...`", list.join("`, `")));
+        }
+        let mut lines: Vec<String> = new_modules.iter().map(|name| format!("import {name}")).collect();
+        lines.extend(
+            new_from
+                .iter()
+                .map(|(from, list)| format!("from {from} import {}", list.join(", "))),
+        );
+        if !lines.is_empty() {
+            messages.extend(lines.iter().map(|line| format!("add `{line}`")));
+            edits.push(new_import(source, module, &lines.join("\n")));
+        }
+        if !edits.is_empty() {
+            fixes.push(Fix::new(self.code(), Applicability::Safe, edits).with_message(messages.join("\n")));
         }
         fixes
     }
