@@ -52,20 +52,85 @@ fn raised_in(test: &TestResult) -> Option<String> {
     innermost_project_frame(&frames(test.longrepr.as_deref().unwrap_or_default())).map(|frame| frame.path.clone())
 }
 
+/// `cannot import name 'X' from 'M'` and `module 'M' has no attribute 'X'` → (X, M).
+fn missing_from_module(text: &str) -> Option<(&str, &str)> {
+    let quoted = |rest: &str| -> Option<(usize, usize)> {
+        let start = rest.find('\'')? + 1;
+        let end = start + rest[start..].find('\'')?;
+        Some((start, end))
+    };
+    if let Some(at) = text.find("cannot import name '") {
+        let rest = &text[at + "cannot import name ".len()..];
+        let (a, b) = quoted(rest)?;
+        let after = &rest[b + 1..];
+        let from = after.strip_prefix(" from ")?;
+        let (c, d) = quoted(from)?;
+        return Some((&rest[a..b], &from[c..d]));
+    }
+    let at = text.find("module '")?;
+    let rest = &text[at + "module ".len()..];
+    let (a, b) = quoted(rest)?;
+    let after = rest[b + 1..].strip_prefix(" has no attribute ")?;
+    let (c, d) = quoted(after)?;
+    Some((&after[c..d], &rest[a..b]))
+}
+
+/// The project file of a dotted module name, if the project has it.
+fn module_file(project: &Project, module: &str) -> Option<String> {
+    let base = module.replace('.', "/");
+    ["", "src/"]
+        .iter()
+        .flat_map(|prefix| [format!("{prefix}{base}.py"), format!("{prefix}{base}/__init__.py")])
+        .find(|candidate| project.root.join(candidate).is_file())
+}
+
 /// What the failures of a run point the fixers at.
-fn targets(tests: &[TestResult]) -> Vec<Target> {
-    let mut targets = Vec::new();
+fn targets(project: &Project, tests: &[TestResult]) -> Vec<Target> {
+    let mut targets: Vec<Target> = Vec::new();
+    let mut add = |target: Target| {
+        if !targets.contains(&target) {
+            targets.push(target);
+        }
+    };
     for test in tests.iter().filter(|t| t.outcome.is_failing()) {
-        let text = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())];
-        let name = text.into_iter().flatten().find_map(undefined_name);
-        if let (Some(name), Some(path)) = (name, raised_in(test)) {
-            let target = Target {
+        let messages: Vec<&str> = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
+        if let (Some(name), Some(path)) = (messages.iter().find_map(|t| undefined_name(t)), raised_in(test)) {
+            add(Target {
                 code: "FP002",
                 path,
                 name: name.to_owned(),
-            };
-            if !targets.contains(&target) {
-                targets.push(target);
+            });
+        }
+        let Some((name, module)) = messages.iter().find_map(|t| missing_from_module(t)) else {
+            continue;
+        };
+        let Some(path) = module_file(project, module) else {
+            continue;
+        };
+        add(Target {
+            code: "FP004",
+            path: path.clone(),
+            name: name.to_owned(),
+        });
+        // The same import may ask the module for more names it lacks.
+        let importer = std::fs::read_to_string(project.root.join(&test.path)).unwrap_or_default();
+        let provider = std::fs::read_to_string(project.root.join(&path)).unwrap_or_default();
+        let (Ok(importer), Ok(provider)) = (
+            fixpoint_python::summarize(&importer),
+            fixpoint_python::summarize(&provider),
+        ) else {
+            continue;
+        };
+        if let Some(import) = importer.from_import(module) {
+            for wanted in import.names.iter().filter(|n| !provider.binds(&n.name)) {
+                add(Target {
+                    code: "FP004",
+                    path: path.clone(),
+                    name: wanted.name.clone(),
+                });
             }
         }
     }
@@ -81,7 +146,7 @@ pub fn plan(
 ) -> Result<FixPlan, AppError> {
     let run = resolve_run(store, run.unwrap_or("latest"))?;
     let tests: Vec<TestResult> = store.results(run.id)?.into_iter().map(TestResult::from).collect();
-    let targets = targets(&tests);
+    let targets = targets(project, &tests);
     let mut files: Vec<String> = targets
         .iter()
         .map(|t| t.path.clone())
@@ -103,11 +168,13 @@ pub fn plan(
                 .join(", ")
         )));
     }
-    let symbols = SymbolIndex::build(&project.root);
+    let sources = fixpoint_python::read_project(&project.root);
+    let symbols = SymbolIndex::from_sources(&project.root, &sources);
     let context = FixContext {
         root: &project.root,
         symbols: &symbols,
         targets: &targets,
+        sources: &sources,
     };
     let journal = Journal::new(&project.root);
     Ok(FixPlan {
@@ -150,6 +217,23 @@ pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::undefined_name;
+
+    #[test]
+    fn reads_what_a_module_lacks() {
+        use super::missing_from_module;
+        assert_eq!(
+            missing_from_module("ImportError: cannot import name 'split_coins' from 'app.loot' (/x/app/loot.py)"),
+            Some(("split_coins", "app.loot"))
+        );
+        assert_eq!(
+            missing_from_module("AttributeError: module 'app.characters' has no attribute 'long_rest'"),
+            Some(("long_rest", "app.characters"))
+        );
+        assert_eq!(
+            missing_from_module("AttributeError: 'Foo' object has no attribute 'x'"),
+            None
+        );
+    }
 
     #[test]
     fn reads_the_name_of_a_name_error() {

@@ -98,13 +98,23 @@ fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixCon
                         code: fix.code.clone(),
                         line: fix.edits.first().map_or(1, |e| line_of(&source, e.start)),
                         message: if fix.applicability == Applicability::Unsafe {
-                            format!("{} (unsafe: pass --unsafe-fixes)", fix.message)
+                            fix.message
+                                .lines()
+                                .map(|line| format!("{line} (unsafe: pass --unsafe-fixes)"))
+                                .collect::<Vec<_>>()
+                                .join("\n")
                         } else {
                             fix.message.clone()
                         },
                     };
-                    if !outcome.left.iter().any(|left| left.message == note(&fix).message) {
-                        outcome.left.push(note(&fix));
+                    let note = note(&fix);
+                    for message in note.message.lines() {
+                        if !outcome.left.iter().any(|left| left.message == message) {
+                            outcome.left.push(Note {
+                                message: message.to_owned(),
+                                ..note.clone()
+                            });
+                        }
                     }
                 }
             }

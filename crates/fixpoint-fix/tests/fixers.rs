@@ -43,6 +43,7 @@ fn missing_import() {
         root,
         symbols: &symbols,
         targets: &targets,
+        sources: &[],
     };
     let fixers = selected(&["FP002".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
@@ -84,4 +85,47 @@ fn missing_import() {
     assert!(again.applied.is_empty());
     journal.undo(None, false).unwrap();
     assert_eq!(fs::read_to_string(root.join("app/loot.py")).unwrap(), outcome.original);
+}
+
+#[test]
+fn stub_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stub_missing"),
+        root,
+    );
+    let targets = vec![Target {
+        code: "FP004",
+        path: "app/loot.py".into(),
+        name: "split_coins".into(),
+    }];
+    let sources = fixpoint_python::read_project(root);
+    let symbols = SymbolIndex::from_sources(root, &sources);
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+        sources: &sources,
+    };
+    let fixers = selected(&["stub-missing".into()], &[]);
+    let files = vec!["app/loot.py".to_owned()];
+    // Unsafe: without --unsafe-fixes it is only reported.
+    let cautious = &fix_files(&files, &fixers, &context, false)[0];
+    assert!(!cautious.changed());
+    assert!(
+        cautious.left[0].message.contains("(unsafe: pass --unsafe-fixes)"),
+        "{:?}",
+        cautious.left
+    );
+
+    let outcome = &fix_files(&files, &fixers, &context, true)[0];
+    insta::assert_snapshot!(unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
+    fixpoint_python::parses(&outcome.fixed).unwrap();
+    fs::write(root.join("app/loot.py"), &outcome.fixed).unwrap();
+    let again = &fix_files(&files, &fixers, &context, true)[0];
+    assert!(
+        !again.changed() && again.left.is_empty(),
+        "a second run found more to do"
+    );
 }

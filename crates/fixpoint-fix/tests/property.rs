@@ -78,6 +78,7 @@ fn the_standard_library_survives_the_fixer() {
                 root: work.path(),
                 symbols: &symbols,
                 targets: &targets,
+                sources: &[],
             };
             let first = fix_files(std::slice::from_ref(&path), &fixers, &context, false).remove(0);
             checked += 1;

@@ -9,16 +9,18 @@
 //! assert_eq!(module.insert_at, 45);
 //! ```
 
+mod calls;
 mod names;
 mod symbols;
 
 use std::path::Path;
 
+pub use calls::{CallShape, call_sites};
 pub use names::unbound_names;
 use ruff_python_ast::{Expr, Stmt};
 use ruff_python_parser::parse_module;
 use ruff_text_size::Ranged;
-pub use symbols::SymbolIndex;
+pub use symbols::{SymbolIndex, read_project};
 
 /// Where a source stops being Python.
 #[derive(Debug, Clone, PartialEq, Eq)]

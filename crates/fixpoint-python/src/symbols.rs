@@ -16,17 +16,24 @@ pub struct SymbolIndex {
 
 impl SymbolIndex {
     pub fn build(root: &Path) -> Self {
-        let mut files = Vec::new();
-        collect(root, &mut files);
+        Self::from_sources(root, &read_project(root))
+    }
+
+    /// The index of sources already read by [`read_project`].
+    pub fn from_sources(root: &Path, sources: &[(String, String)]) -> Self {
         let mut index = Self::default();
-        for file in files {
-            let Some(module) = module_name(root, &file) else {
+        for (path, source) in sources {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let is_test = name == "conftest.py"
+                || name.starts_with("test_")
+                || path.split('/').any(|part| part == "tests" || part == "test");
+            if is_test {
+                continue;
+            }
+            let Some(module) = module_name(root, &root.join(path)) else {
                 continue;
             };
-            let Ok(source) = fs::read_to_string(&file) else {
-                continue;
-            };
-            let Ok(summary) = summarize(&source) else { continue };
+            let Ok(summary) = summarize(source) else { continue };
             let imported: Vec<String> = summary
                 .imports
                 .iter()
@@ -52,6 +59,21 @@ impl SymbolIndex {
     }
 }
 
+/// Every Python file of the project, code and tests (virtual environments,
+/// caches and hidden directories skipped), as (path from the root, source).
+pub fn read_project(root: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    collect(root, &mut files);
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let source = fs::read_to_string(&file).ok()?;
+            let relative = file.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/");
+            Some((relative, source))
+        })
+        .collect()
+}
+
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().collect();
@@ -60,24 +82,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         let skipped = name.starts_with('.')
-            || [
-                "venv",
-                "__pycache__",
-                "node_modules",
-                "site-packages",
-                "build",
-                "dist",
-                "tests",
-                "test",
-            ]
-            .contains(&name.as_str());
+            || ["venv", "__pycache__", "node_modules", "site-packages", "build", "dist"].contains(&name.as_str());
         if skipped {
             continue;
         }
         if path.is_dir() {
             collect(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "py") && name != "conftest.py" && !name.starts_with("test_")
-        {
+        } else if path.extension().is_some_and(|ext| ext == "py") {
             out.push(path);
         }
     }

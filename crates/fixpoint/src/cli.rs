@@ -74,7 +74,7 @@ pub enum Command {
     /// Apply the batch fixes the latest run's failures call for, through the journal.
     ///
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
-    /// restores the originals. Built so far: FP002 missing-import.
+    /// restores the originals. Built so far: FP002 missing-import, FP004 stub-missing (unsafe).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),

@@ -2,6 +2,7 @@
 //! user documentation (what it does, why, an example, fix safety).
 
 mod missing_import;
+mod stub_missing;
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use fixpoint_python::{ModuleSummary, SymbolIndex};
 use crate::Fix;
 
 pub use missing_import::MissingImport;
+pub use stub_missing::StubMissing;
 
 /// What the latest triage points a fixer at: a name in a file (the name a
 /// `NameError` says is not defined, the table a model defines twice, ...).
@@ -27,6 +29,9 @@ pub struct FixContext<'a> {
     pub root: &'a Path,
     pub symbols: &'a SymbolIndex,
     pub targets: &'a [Target],
+    /// The project's Python files (path relative to the root, source), code
+    /// and tests: where call sites are looked for.
+    pub sources: &'a [(String, String)],
 }
 
 /// A batch fix: finds the places it applies to in one file and says how to
@@ -40,7 +45,7 @@ pub trait Fixer: Sync {
 }
 
 /// Every fixer, in code order.
-pub static FIXERS: &[&dyn Fixer] = &[&MissingImport];
+pub static FIXERS: &[&dyn Fixer] = &[&MissingImport, &StubMissing];
 
 /// The fixers a `--select`/`--ignore` pair picks (codes or names; empty select = all).
 pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {

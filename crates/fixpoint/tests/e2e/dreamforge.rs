@@ -173,7 +173,7 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
         log.lines()
             .last()
             .unwrap()
-            .starts_with("4 fixes applied (FP002: 4), 0 left"),
+            .starts_with("4 fixes applied (FP002: 4), 5 left"),
         "{log}"
     );
 
@@ -194,7 +194,7 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
     // Idempotent: the fixed files give the fixer nothing more to do.
     let again = stdout(&fixpoint(&dir, &["fix", "--run", "latest~1"]));
     assert!(
-        again.lines().last().unwrap().starts_with("0 fixes applied, 0 left"),
+        again.lines().last().unwrap().starts_with("0 fixes applied, 5 left"),
         "{again}"
     );
 
@@ -212,4 +212,50 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
         journal.contains("undone") && journal.contains("dreamforge/services/loot.py"),
         "{journal}"
     );
+}
+
+#[test]
+fn unsafe_stubs_let_the_modules_that_lacked_functions_collect() {
+    use crate::support::{fixpoint, stdout};
+    let planted = planted();
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    run_json(&dir, &["--test-timeout", "2"]);
+    let log = stdout(&fixpoint(&dir, &["fix", "--unsafe-fixes", "--select", "FP004"]));
+    assert!(log.contains("FP004 add stub `def split_coins(arg1, arg2)`"), "{log}");
+    assert!(
+        log.lines().last().unwrap().starts_with("1 fixes applied") || log.contains("fixes applied (FP004:"),
+        "{log}"
+    );
+    let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
+    for (nodeid, category) in &planted {
+        if category == "import-missing-name" {
+            // The module collects now; its tests reach the stub.
+            assert!(
+                after["tests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|t| t["nodeid"] != nodeid.as_str()),
+                "{nodeid} still fails to collect"
+            );
+            let inside: Vec<_> = after["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["path"] == nodeid.as_str())
+                .collect();
+            assert!(!inside.is_empty(), "{nodeid}");
+            assert!(
+                inside.iter().all(|t| t["exception_type"] == "NotImplementedError"),
+                "{nodeid}: {inside:?}"
+            );
+        }
+        if category == "module-attribute-missing" {
+            assert_eq!(
+                test(&after, nodeid)["exception_type"],
+                "NotImplementedError",
+                "{nodeid}"
+            );
+        }
+    }
 }

@@ -1,0 +1,120 @@
+//! `FP004` stub-missing.
+//!
+//! ## What it does
+//! Writes a stub for a function that code imports or calls but nobody wrote:
+//! the `X` of `ImportError: cannot import name 'X' from 'M'` and of
+//! `AttributeError: module 'M' has no attribute 'X'`, in the project module
+//! `M` (with the other names the same import asks of `M`). The stub's
+//! parameters come from its call sites in the code and the tests; its body
+//! raises `NotImplementedError` with a message that names it as a stub.
+//!
+//! ## Why
+//! One missing function in a module stops every test module that imports
+//! it from being collected: with the stub in place they run, and only the
+//! tests of the missing function still fail, now saying what is missing.
+//!
+//! ## Example
+//! `from dreamforge.services.loot import split_coins` with `split_coins(total, party_size)`
+//! called in a test adds to `dreamforge/services/loot.py`:
+//! ```python
+//! def split_coins(total, party_size):
+//!     """Not written yet: a stub fixpoint added (FP004) so that its callers import."""
+//!     raise NotImplementedError("split_coins is a stub added by fixpoint (FP004): implement it")
+//! ```
+//!
+//! ## Fix safety
+//! Unsafe (applied with `--unsafe-fixes`): a stub is not an implementation,
+//! and it stays listed as remaining work. A module that already defines the
+//! name is left alone, so a second run changes nothing.
+
+use std::fmt::Write as _;
+
+use fixpoint_python::{ModuleSummary, call_sites};
+
+use super::{FixContext, Fixer};
+use crate::{Applicability, Edit, Fix};
+
+/// Python's keywords: never a parameter name.
+const KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// Writes a stub for a missing function.
+pub struct StubMissing;
+
+/// `a, b, key=None` from the project's calls of `name`, or `*args, **kwargs`.
+fn parameters(name: &str, context: &FixContext<'_>) -> String {
+    let calls: Vec<_> = context
+        .sources
+        .iter()
+        .flat_map(|(_, source)| call_sites(source, name))
+        .collect();
+    if calls.is_empty() {
+        return "*args, **kwargs".to_owned();
+    }
+    let count = calls.iter().map(|c| c.positional.len()).max().unwrap_or(0);
+    let mut names: Vec<String> = Vec::new();
+    for index in 0..count {
+        let found = calls
+            .iter()
+            .filter_map(|c| c.positional.get(index).cloned().flatten())
+            .find(|candidate| !names.contains(candidate) && !KEYWORDS.contains(&candidate.as_str()));
+        names.push(found.unwrap_or_else(|| format!("arg{}", index + 1)));
+    }
+    let mut keywords: Vec<String> = calls.iter().flat_map(|c| c.keywords.iter().cloned()).collect();
+    keywords.sort();
+    keywords.dedup();
+    keywords.retain(|k| !names.contains(k));
+    names
+        .into_iter()
+        .chain(keywords.into_iter().map(|k| format!("{k}=None")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Fixer for StubMissing {
+    fn code(&self) -> &'static str {
+        "FP004"
+    }
+
+    fn name(&self) -> &'static str {
+        "stub-missing"
+    }
+
+    fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
+        let mut names: Vec<&str> = context
+            .targets
+            .iter()
+            .filter(|t| t.code == self.code() && t.path == path && !module.binds(&t.name))
+            .map(|t| t.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let mut text = String::new();
+        if !source.is_empty() && !source.ends_with('\n') {
+            text.push('\n');
+        }
+        let mut messages = Vec::new();
+        for name in names {
+            let signature = format!("{name}({})", parameters(name, context));
+            let _ = write!(
+                text,
+                "\n\ndef {signature}:\n    \"\"\"Not written yet: a stub fixpoint added (FP004) so that its callers import.\"\"\"\n    raise NotImplementedError(\"{name} is a stub added by fixpoint (FP004): implement it\")\n"
+            );
+            messages.push(format!("add stub `def {signature}` (remaining work: implement it)"));
+        }
+        vec![
+            Fix::new(
+                self.code(),
+                Applicability::Unsafe,
+                vec![Edit::insertion(source.len(), text)],
+            )
+            .with_message(messages.join("\n")),
+        ]
+    }
+}
