@@ -248,3 +248,69 @@ mod tests {
         assert_eq!(undefined_name("KeyError: 'name'"), None);
     }
 }
+
+/// What rerunning the tests a fix affects showed.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    /// The rerun's id in the history.
+    pub run_id: Option<i64>,
+    /// The test files (and conftest directories) the changed files reach.
+    pub paths: Vec<String>,
+    pub tests: u32,
+    /// Failing before, not failing now.
+    pub fixed: Vec<String>,
+    /// Passing before, failing now: regressions the fix caused.
+    pub broken: Vec<String>,
+    pub still_failing: Vec<String>,
+}
+
+/// Reruns the tests that the changed files affect (through the import graph)
+/// and compares them with the run the fix was planned from.
+pub fn verify(
+    store: &mut dyn Store,
+    project: &Project,
+    plan: &FixPlan,
+    base: &crate::RunRequest,
+    recording: Option<&crate::Recording>,
+    observer: &mut dyn fixpoint_pytest::runner::Observer,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Verification, AppError> {
+    let changed: Vec<String> = plan.changed().map(|file| file.path.clone()).collect();
+    let sources = fixpoint_python::read_project(&project.root);
+    let paths = fixpoint_python::ImportGraph::build(&project.root, &sources).affected_tests(&changed);
+    let mut verification = Verification {
+        paths: paths.clone(),
+        ..Verification::default()
+    };
+    if paths.is_empty() {
+        return Ok(verification);
+    }
+    let before: std::collections::HashMap<String, fixpoint_core::Outcome> = store
+        .outcomes(&[plan.run_id], fixpoint_store::OutcomeFilter::All)?
+        .into_iter()
+        .map(|row| (row.nodeid, row.outcome))
+        .collect();
+    let request = crate::RunRequest {
+        paths,
+        group: None,
+        keyword: None,
+        markers: None,
+        ..base.clone()
+    };
+    let (run, id) = crate::run_and_record(project, &request, recording, observer, cancel)?;
+    verification.run_id = id;
+    verification.tests = run.counts.total;
+    for test in &run.tests {
+        let was = before.get(&test.nodeid).copied();
+        let failing = test.outcome.is_failing();
+        match (was.map(fixpoint_core::Outcome::is_failing), failing) {
+            (Some(true), false) => verification.fixed.push(test.nodeid.clone()),
+            (Some(false), true) if was != Some(fixpoint_core::Outcome::Skipped) => {
+                verification.broken.push(test.nodeid.clone());
+            }
+            (_, true) => verification.still_failing.push(test.nodeid.clone()),
+            _ => {}
+        }
+    }
+    Ok(verification)
+}

@@ -24,10 +24,26 @@ pub struct Settings {
     /// Where the history lives: a `postgres://` URL or a SQLite file path
     /// (relative to the project) [default: `.fixpoint/fixpoint.db`].
     pub db: Option<String>,
+    /// `[tool.fixpoint.fix]`: which batch fixes `fixpoint fix` applies.
+    #[serde(default)]
+    pub fix: FixSettings,
     /// Named selections: each entry is a list of pytest arguments
     /// (`models = ["tests/models", "-m db"]`).
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<String>>,
+}
+
+/// `[tool.fixpoint.fix]`; flags override it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FixSettings {
+    /// Fixer codes or names to apply (empty: all).
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Deserialize)]
@@ -77,13 +93,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(
             dir.path().join("pyproject.toml"),
-            "[project]\nname = 'x'\n[tool.fixpoint]\ntest-timeout = 2.5\nreruns = 1\n[tool.fixpoint.groups]\nmodels = ['tests/models', '-m db']\n",
+            "[project]\nname = 'x'\n[tool.fixpoint]\ntest-timeout = 2.5\nreruns = 1\n[tool.fixpoint.groups]\nmodels = ['tests/models', '-m db']\n[tool.fixpoint.fix]\nignore = ['FP004']\nunsafe-fixes = true\n",
         )
         .unwrap();
         let (settings, source) = Settings::load(dir.path()).unwrap();
         assert_eq!(settings.test_timeout, Some(2.5));
         assert_eq!(settings.reruns, Some(1));
         assert_eq!(settings.groups["models"], ["tests/models", "-m db"]);
+        assert_eq!(
+            (settings.fix.ignore.clone(), settings.fix.unsafe_fixes),
+            (vec!["FP004".to_owned()], true)
+        );
         assert_eq!(source.unwrap(), dir.path().join("pyproject.toml"));
     }
 

@@ -10,12 +10,14 @@
 //! ```
 
 mod calls;
+mod graph;
 mod names;
 mod symbols;
 
 use std::path::Path;
 
 pub use calls::{CallShape, call_sites};
+pub use graph::ImportGraph;
 pub use names::unbound_names;
 use ruff_python_ast::{Expr, Stmt};
 use ruff_python_parser::parse_module;

@@ -105,6 +105,10 @@ pub struct FixArgs {
     /// The run whose failures to fix [default: latest].
     #[arg(long, value_name = "RUN")]
     pub run: Option<String>,
+    /// After fixing, rerun the tests the changed files affect (through the import graph)
+    /// and report what was fixed and what broke; exit 1 if a passing test broke.
+    #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,11 +15,14 @@ use crate::printer::Printer;
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    // Flags win over [tool.fixpoint.fix].
+    let configured = &project.settings.fix;
+    let pick = |flag: &Vec<String>, setting: &Vec<String>| if flag.is_empty() { setting.clone() } else { flag.clone() };
     let request = FixRequest {
         paths: args.paths.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        unsafe_fixes: args.unsafe_fixes,
+        select: pick(&args.select, &configured.select),
+        ignore: pick(&args.ignore, &configured.ignore),
+        unsafe_fixes: args.unsafe_fixes || configured.unsafe_fixes,
     };
     let plan = fix::plan(store.as_mut(), &project, &request, args.run.as_deref())?;
     for open in &plan.unfinished {
@@ -68,15 +71,66 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
     } else {
         fix::apply(&project, &plan, &command_line())?
     };
-    if let Some(entry) = written {
-        printer.note(&format!(
-            "journal {}: {} files changed; `fixpoint undo {}` restores them",
-            entry.id,
-            entry.files.len(),
+    let Some(entry) = written else {
+        return Ok(ExitStatus::Success);
+    };
+    printer.note(&format!(
+        "journal {}: {} files changed; `fixpoint undo {}` restores them",
+        entry.id,
+        entry.files.len(),
+        entry.id
+    ));
+    if !args.verify {
+        return Ok(ExitStatus::Success);
+    }
+    drop(out);
+    let base = fixpoint_app::RunRequest {
+        python: global.python.clone(),
+        ..fixpoint_app::RunRequest::default()
+    };
+    let recording = fixpoint_app::Recording {
+        db: global.db.clone(),
+        build_id: None,
+        command: command_line(),
+    };
+    let mut progress = printer.run_progress();
+    let verified = fix::verify(
+        store.as_mut(),
+        &project,
+        &plan,
+        &base,
+        Some(&recording),
+        &mut progress,
+        crate::interrupt::flag(),
+    );
+    progress.finish();
+    let verified = verified?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "verify: reran {} tests in {}: {} fixed, {} newly broken, {} still failing",
+        verified.tests,
+        verified.paths.join(" "),
+        verified.fixed.len(),
+        verified.broken.len(),
+        verified.still_failing.len()
+    )?;
+    for nodeid in &verified.fixed {
+        writeln!(out, "  fixed   {nodeid}")?;
+    }
+    for nodeid in &verified.broken {
+        writeln!(out, "  BROKEN  {nodeid}")?;
+    }
+    if verified.broken.is_empty() {
+        Ok(ExitStatus::Success)
+    } else {
+        printer.warn(&format!(
+            "the fix broke {} tests: `fixpoint undo {}` takes it back",
+            verified.broken.len(),
             entry.id
         ));
+        Ok(ExitStatus::Failure)
     }
-    Ok(ExitStatus::Success)
 }
 
 pub fn undo(global: &GlobalArgs, args: &UndoArgs, printer: Printer) -> anyhow::Result<ExitStatus> {

@@ -362,3 +362,32 @@ fn durations_from_the_history_balance_the_workers() {
     assert_eq!(outcomes(&second), outcomes(&first));
     assert_eq!(nodeids(&second), nodeids(&first), "collection order is kept");
 }
+
+#[test]
+fn fix_verify_reruns_the_affected_tests_and_catches_a_regression() {
+    use crate::support::{stderr, stdout};
+    let (_keep, dir) = project("verify");
+    let (_, before) = run_json(&dir, &[]);
+    assert_eq!(before["counts"]["failed"], 1);
+    let python = python();
+    let output = fixpoint(
+        &dir,
+        &["fix", "--verify", "--no-progress", "--python", python.to_str().unwrap()],
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}\n{}", stderr(&output));
+    assert!(
+        text.contains("reran 2 tests in tests/test_loot.py: 1 fixed, 1 newly broken"),
+        "{text}"
+    );
+    assert!(
+        text.contains("BROKEN  tests/test_loot.py::test_the_module_exports_nothing_but_value"),
+        "{text}"
+    );
+    assert!(stderr(&output).contains("`fixpoint undo"), "{}", stderr(&output));
+    assert_eq!(fixpoint(&dir, &["undo"]).status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("app/loot.py")).unwrap(),
+        "def value():\n    return Decimal(1)\n"
+    );
+}
