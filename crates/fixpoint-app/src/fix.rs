@@ -84,8 +84,43 @@ fn module_file(project: &Project, module: &str) -> Option<String> {
         .find(|candidate| project.root.join(candidate).is_file())
 }
 
+/// Files a Pydantic failure implicates: its project frames, and where the
+/// models it names are defined.
+fn pydantic_files(
+    test: &TestResult,
+    sources: &[(String, String)],
+    models: &std::collections::BTreeSet<String>,
+) -> Vec<String> {
+    let longrepr = test.longrepr.as_deref().unwrap_or_default();
+    let mut files: Vec<String> = frames(longrepr)
+        .into_iter()
+        .filter(fixpoint_triage::traceback::Frame::is_project)
+        .map(|f| f.path)
+        .collect();
+    files.extend(
+        test.crash
+            .iter()
+            .filter(|c| is_project_path(&c.path))
+            .map(|c| c.path.clone()),
+    );
+    let named: Vec<&str> = longrepr
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| models.contains(*word))
+        .collect();
+    for (path, source) in sources {
+        if named.iter().any(|model| source.contains(&format!("class {model}("))) {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
 /// What the failures of a run point the fixers at.
-fn targets(project: &Project, tests: &[TestResult]) -> Vec<Target> {
+fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]) -> Vec<Target> {
+    let index = fixpoint_triage::ProjectIndex::load(&project.root);
+    let models = fixpoint_python::pydantic_models(sources);
     let mut targets: Vec<Target> = Vec::new();
     let mut add = |target: Target| {
         if !targets.contains(&target) {
@@ -97,6 +132,15 @@ fn targets(project: &Project, tests: &[TestResult]) -> Vec<Target> {
             .into_iter()
             .flatten()
             .collect();
+        if fixpoint_triage::classify(test, &index).id.starts_with("pydantic-") {
+            for path in pydantic_files(test, sources, &models) {
+                add(Target {
+                    code: "FP003",
+                    path,
+                    name: String::new(),
+                });
+            }
+        }
         if let (Some(name), Some(path)) = (messages.iter().find_map(|t| undefined_name(t)), raised_in(test)) {
             add(Target {
                 code: "FP002",
@@ -146,7 +190,8 @@ pub fn plan(
 ) -> Result<FixPlan, AppError> {
     let run = resolve_run(store, run.unwrap_or("latest"))?;
     let tests: Vec<TestResult> = store.results(run.id)?.into_iter().map(TestResult::from).collect();
-    let targets = targets(project, &tests);
+    let sources = fixpoint_python::read_project(&project.root);
+    let targets = targets(project, &tests, &sources);
     let mut files: Vec<String> = targets
         .iter()
         .map(|t| t.path.clone())
@@ -168,13 +213,14 @@ pub fn plan(
                 .join(", ")
         )));
     }
-    let sources = fixpoint_python::read_project(&project.root);
     let symbols = SymbolIndex::from_sources(&project.root, &sources);
+    let pydantic_models = fixpoint_python::pydantic_models(&sources);
     let context = FixContext {
         root: &project.root,
         symbols: &symbols,
         targets: &targets,
         sources: &sources,
+        pydantic_models: &pydantic_models,
     };
     let journal = Journal::new(&project.root);
     Ok(FixPlan {
@@ -300,6 +346,16 @@ pub fn verify(
     let (run, id) = crate::run_and_record(project, &request, recording, observer, cancel)?;
     verification.run_id = id;
     verification.tests = run.counts.total;
+    // A module that failed to collect before and collects now is fixed too.
+    let now: std::collections::HashSet<&str> = run.tests.iter().map(|t| t.nodeid.as_str()).collect();
+    let mut modules: Vec<String> = before
+        .iter()
+        .filter(|(nodeid, outcome)| !nodeid.contains("::") && outcome.is_failing() && !now.contains(nodeid.as_str()))
+        .filter(|(nodeid, _)| request.paths.iter().any(|path| nodeid.starts_with(path.as_str())))
+        .map(|(nodeid, _)| nodeid.clone())
+        .collect();
+    modules.sort();
+    verification.fixed.extend(modules);
     for test in &run.tests {
         let was = before.get(&test.nodeid).copied();
         let failing = test.outcome.is_failing();

@@ -44,6 +44,7 @@ fn missing_import() {
         symbols: &symbols,
         targets: &targets,
         sources: &[],
+        pydantic_models: &std::collections::BTreeSet::new(),
     };
     let fixers = selected(&["FP002".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
@@ -107,6 +108,7 @@ fn stub_missing() {
         symbols: &symbols,
         targets: &targets,
         sources: &sources,
+        pydantic_models: &std::collections::BTreeSet::new(),
     };
     let fixers = selected(&["stub-missing".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
@@ -127,5 +129,60 @@ fn stub_missing() {
     assert!(
         !again.changed() && again.left.is_empty(),
         "a second run found more to do"
+    );
+}
+
+#[test]
+fn pydantic_v2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pydantic_v2"),
+        root,
+    );
+    let targets = vec![Target {
+        code: "FP003",
+        path: "app/schemas.py".into(),
+        name: String::new(),
+    }];
+    let sources = fixpoint_python::read_project(root);
+    let symbols = SymbolIndex::from_sources(root, &sources);
+    let models = fixpoint_python::pydantic_models(&sources);
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+        sources: &sources,
+        pydantic_models: &models,
+    };
+    let fixers = selected(&["FP003".into()], &[]);
+    let files = vec!["app/schemas.py".to_owned()];
+    let outcome = &fix_files(&files, &fixers, &context, false)[0];
+    let mut log = String::new();
+    for note in &outcome.applied {
+        let _ = writeln!(
+            log,
+            "applied {}:{} {} {}",
+            outcome.path, note.line, note.code, note.message
+        );
+    }
+    for note in &outcome.left {
+        let _ = writeln!(
+            log,
+            "left    {}:{} {} {}",
+            outcome.path, note.line, note.code, note.message
+        );
+    }
+    insta::assert_snapshot!(format!(
+        "{log}\n{}",
+        unified_diff(&outcome.path, &outcome.original, &outcome.fixed)
+    ));
+    fixpoint_python::parses(&outcome.fixed).unwrap();
+    fs::write(root.join("app/schemas.py"), &outcome.fixed).unwrap();
+    let again = &fix_files(&files, &fixers, &context, false)[0];
+    assert!(
+        !again.changed(),
+        "a second run changed:\n{}",
+        unified_diff(&again.path, &again.original, &again.fixed)
     );
 }

@@ -79,6 +79,7 @@ fn the_standard_library_survives_the_fixer() {
                 symbols: &symbols,
                 targets: &targets,
                 sources: &[],
+                pydantic_models: &std::collections::BTreeSet::new(),
             };
             let first = fix_files(std::slice::from_ref(&path), &fixers, &context, false).remove(0);
             checked += 1;

@@ -23,6 +23,8 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_python_parser::parse_module;
 use ruff_text_size::Ranged;
 pub use symbols::{SymbolIndex, read_project};
+/// Ruff's crates, re-exported so that every fixpoint crate uses the one pinned version.
+pub use {ruff_python_ast as ast, ruff_python_parser as parser, ruff_text_size as text_size};
 
 /// Where a source stops being Python.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +227,55 @@ pub fn module_name(root: &Path, file: &Path) -> Option<String> {
         name.push(last);
     }
     (!name.is_empty()).then(|| name.join("."))
+}
+
+/// Names of the project's Pydantic model classes: classes that derive from
+/// `BaseModel`, `BaseSettings` or `GenericModel`, or from another such class
+/// (by name, across every source given).
+pub fn pydantic_models(sources: &[(String, String)]) -> std::collections::BTreeSet<String> {
+    let mut classes: Vec<(String, Vec<String>)> = Vec::new();
+    for (_, source) in sources {
+        let Ok(parsed) = parse_module(source) else { continue };
+        for statement in parsed.suite() {
+            if let Stmt::ClassDef(class) = statement {
+                let bases = class
+                    .arguments
+                    .as_ref()
+                    .map(|arguments| {
+                        arguments
+                            .args
+                            .iter()
+                            .filter_map(|base| match base {
+                                Expr::Name(name) => Some(name.id.as_str().to_owned()),
+                                Expr::Attribute(attribute) => Some(attribute.attr.as_str().to_owned()),
+                                Expr::Subscript(subscript) => match subscript.value.as_ref() {
+                                    Expr::Name(name) => Some(name.id.as_str().to_owned()),
+                                    _ => None,
+                                },
+                                _ => None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                classes.push((class.name.as_str().to_owned(), bases));
+            }
+        }
+    }
+    let mut models: std::collections::BTreeSet<String> = ["BaseModel", "BaseSettings", "GenericModel"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    loop {
+        let before = models.len();
+        for (name, bases) in &classes {
+            if bases.iter().any(|base| models.contains(base)) {
+                models.insert(name.clone());
+            }
+        }
+        if models.len() == before {
+            return models;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! user documentation (what it does, why, an example, fix safety).
 
 mod missing_import;
+mod pydantic_v2;
 mod stub_missing;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use fixpoint_python::{ModuleSummary, SymbolIndex};
@@ -11,6 +13,7 @@ use fixpoint_python::{ModuleSummary, SymbolIndex};
 use crate::Fix;
 
 pub use missing_import::MissingImport;
+pub use pydantic_v2::PydanticV2;
 pub use stub_missing::StubMissing;
 
 /// What the latest triage points a fixer at: a name in a file (the name a
@@ -32,6 +35,8 @@ pub struct FixContext<'a> {
     /// The project's Python files (path relative to the root, source), code
     /// and tests: where call sites are looked for.
     pub sources: &'a [(String, String)],
+    /// The project's Pydantic model class names (see `fixpoint_python::pydantic_models`).
+    pub pydantic_models: &'a BTreeSet<String>,
 }
 
 /// A batch fix: finds the places it applies to in one file and says how to
@@ -45,7 +50,7 @@ pub trait Fixer: Sync {
 }
 
 /// Every fixer, in code order.
-pub static FIXERS: &[&dyn Fixer] = &[&MissingImport, &StubMissing];
+pub static FIXERS: &[&dyn Fixer] = &[&MissingImport, &PydanticV2, &StubMissing];
 
 /// The fixers a `--select`/`--ignore` pair picks (codes or names; empty select = all).
 pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {

@@ -153,7 +153,7 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
         .map(|path| ((*path).to_owned(), fs::read(dir.join(path)).unwrap()))
         .collect();
 
-    let diff = stdout(&fixpoint(&dir, &["fix", "--diff"]));
+    let diff = stdout(&fixpoint(&dir, &["fix", "--diff", "--select", "FP002"]));
     assert!(diff.contains("+from decimal import Decimal"), "{diff}");
     assert_eq!(
         fs::read(dir.join(&before[0].0)).unwrap(),
@@ -161,7 +161,7 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
         "--diff writes nothing"
     );
 
-    let output = fixpoint(&dir, &["fix"]);
+    let output = fixpoint(&dir, &["fix", "--select", "FP002,FP004"]);
     let log = stdout(&output);
     assert!(
         log.contains("dreamforge/services/loot.py:") && log.contains("FP002 add `from decimal import Decimal`"),
@@ -192,7 +192,10 @@ fn fix_repairs_the_missing_imports_and_undo_takes_them_back() {
     }
 
     // Idempotent: the fixed files give the fixer nothing more to do.
-    let again = stdout(&fixpoint(&dir, &["fix", "--run", "latest~1"]));
+    let again = stdout(&fixpoint(
+        &dir,
+        &["fix", "--select", "FP002,FP004", "--run", "latest~1"],
+    ));
     assert!(
         again.lines().last().unwrap().starts_with("0 fixes applied, 5 left"),
         "{again}"
@@ -256,6 +259,59 @@ fn unsafe_stubs_let_the_modules_that_lacked_functions_collect() {
                 "NotImplementedError",
                 "{nodeid}"
             );
+        }
+    }
+}
+
+/// The categories a safe batch fix repairs in the example.
+const FIXABLE: [&str; 4] = [
+    "name-error",
+    "pydantic-v1-config",
+    "pydantic-v1-validator",
+    "pydantic-v1-method",
+];
+
+#[test]
+fn run_triage_fix_run_turns_every_fixable_planted_failure_green() {
+    use crate::support::{fixpoint, stdout};
+    let planted = planted();
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    run_json(&dir, &["--test-timeout", "2"]);
+    assert_eq!(fixpoint(&dir, &["triage"]).status.code(), Some(0));
+    let log = stdout(&fixpoint(&dir, &["fix"]));
+    assert!(
+        log.contains("FP003 `CharacterRead`: class Config → model_config = ConfigDict(from_attributes)"),
+        "{log}"
+    );
+    let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
+    let mut fixed = 0;
+    for (nodeid, category) in &planted {
+        if !FIXABLE.contains(&category.as_str()) {
+            continue;
+        }
+        if nodeid.contains("::") {
+            assert_eq!(test(&after, nodeid)["outcome"], "passed", "{nodeid} ({category})");
+        } else {
+            // A module that failed to collect now collects, and all its tests pass.
+            let inside: Vec<_> = after["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["path"] == nodeid.as_str())
+                .collect();
+            assert!(
+                !inside.is_empty() && inside.iter().all(|t| t["outcome"] == "passed"),
+                "{nodeid}: {inside:?}"
+            );
+        }
+        fixed += 1;
+    }
+    assert!(fixed >= 12, "{fixed}");
+    for result in after["tests"].as_array().unwrap() {
+        let nodeid = result["nodeid"].as_str().unwrap();
+        let module_was_planted = planted.contains_key(result["path"].as_str().unwrap());
+        if !planted.contains_key(nodeid) && !module_was_planted {
+            assert_eq!(result["outcome"], "passed", "{nodeid} broke");
         }
     }
 }

@@ -1,0 +1,639 @@
+//! `FP003` pydantic-v2.
+//!
+//! ## What it does
+//! Moves a module's Pydantic models from the version 1 API to version 2:
+//! - `class Config:` becomes `model_config = ConfigDict(...)` with every
+//!   renamed key (`orm_mode` → `from_attributes`,
+//!   `allow_population_by_field_name` → `populate_by_name`, `schema_extra` →
+//!   `json_schema_extra`, `anystr_*` → `str_*`, `validate_all` →
+//!   `validate_default`, `keep_untouched` → `ignored_types`,
+//!   `allow_mutation = False` → `frozen=True`, `Extra.forbid` → `"forbid"`),
+//!   and a comment for each key Pydantic 2 removed;
+//! - `@validator(...)` becomes `@field_validator(...)` (`mode="before"` for
+//!   `pre=True`) with `@classmethod`; its `values`, `field` and `config`
+//!   parameters become `info` (`values[...]` → `info.data[...]`,
+//!   `field.name` → `info.field_name`);
+//! - `@root_validator(pre=True)` becomes `@model_validator(mode="before")`;
+//!   a root validator that runs after the fields becomes
+//!   `@model_validator(mode="after")` on `self` (`values["x"]` → `self.x`,
+//!   `return values` → `return self`);
+//! - `Field(regex=)` → `pattern=`, `min_items`/`max_items` →
+//!   `min_length`/`max_length` (also in `constr`, `conlist`, `conset`);
+//! - v1 methods on models: `.dict()` → `.model_dump()`, `.json()` →
+//!   `.model_dump_json()`, `.parse_obj()` / `.from_orm()` →
+//!   `.model_validate()`, `.parse_raw()` → `.model_validate_json()`,
+//!   `.copy()` → `.model_copy()`, `.schema()` → `.model_json_schema()`,
+//!   `.update_forward_refs()` → `.model_rebuild()`, `.construct()` →
+//!   `.model_construct()`;
+//! - the names it uses join the module's `from pydantic import ...`.
+//!
+//! It acts on the modules the latest run's Pydantic failures implicate.
+//!
+//! ## Why
+//! Pydantic 2 ignores renamed config keys with a mere warning, rejects v1
+//! validators when the class is built, and deprecates the v1 methods: the
+//! failures show up far from their cause.
+//!
+//! ## Example
+//! ```python
+//! class CharacterRead(BaseModel):
+//!     class Config:
+//!         orm_mode = True
+//! ```
+//! becomes
+//! ```python
+//! class CharacterRead(BaseModel):
+//!     model_config = ConfigDict(from_attributes=True)
+//! ```
+//!
+//! ## Fix safety
+//! Safe where the v2 form means the same: config keys, decorators whose
+//! parameters convert completely, keyword renames, and methods called on a
+//! known model class or on a value a model class just made. A method called
+//! on any other receiver (`thing.dict()`, which may not be a model) and a
+//! validator whose body still uses `values` in another way are unsafe.
+//! `each_item=True`, `const=`, `__root__` and `GenericModel` are reported,
+//! not converted. A module already on v2 gives nothing, so a second run
+//! changes nothing.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use fixpoint_python::ModuleSummary;
+use fixpoint_python::ast::{Decorator, Expr, Stmt, StmtClassDef, StmtFunctionDef};
+use fixpoint_python::parser::parse_module;
+use fixpoint_python::text_size::Ranged;
+
+use super::{FixContext, Fixer};
+use crate::{Applicability, Edit, Fix};
+
+/// v1 config key → v2 key (`None`: removed in v2).
+const CONFIG_KEYS: &[(&str, Option<&str>)] = &[
+    ("orm_mode", Some("from_attributes")),
+    ("allow_population_by_field_name", Some("populate_by_name")),
+    ("schema_extra", Some("json_schema_extra")),
+    ("anystr_strip_whitespace", Some("str_strip_whitespace")),
+    ("anystr_lower", Some("str_to_lower")),
+    ("anystr_upper", Some("str_to_upper")),
+    ("min_anystr_length", Some("str_min_length")),
+    ("max_anystr_length", Some("str_max_length")),
+    ("validate_all", Some("validate_default")),
+    ("keep_untouched", Some("ignored_types")),
+    ("allow_mutation", Some("frozen")),
+    ("extra", Some("extra")),
+    ("title", Some("title")),
+    ("frozen", Some("frozen")),
+    ("arbitrary_types_allowed", Some("arbitrary_types_allowed")),
+    ("use_enum_values", Some("use_enum_values")),
+    ("validate_assignment", Some("validate_assignment")),
+    ("json_encoders", Some("json_encoders")),
+    ("env_prefix", Some("env_prefix")),
+    ("env_file", Some("env_file")),
+    ("case_sensitive", Some("case_sensitive")),
+    ("underscore_attrs_are_private", None),
+    ("copy_on_model_validation", None),
+    ("smart_union", None),
+    ("fields", None),
+    ("allow_inf_nan", Some("allow_inf_nan")),
+];
+
+/// Field keywords renamed in v2, in `Field`, `constr`, `conlist`, `conset`.
+const FIELD_KEYWORDS: &[(&str, &str)] = &[
+    ("regex", "pattern"),
+    ("min_items", "min_length"),
+    ("max_items", "max_length"),
+];
+
+/// v1 model methods and their v2 names.
+const METHODS: &[(&str, &str)] = &[
+    ("dict", "model_dump"),
+    ("json", "model_dump_json"),
+    ("parse_obj", "model_validate"),
+    ("parse_raw", "model_validate_json"),
+    ("from_orm", "model_validate"),
+    ("copy", "model_copy"),
+    ("schema", "model_json_schema"),
+    ("update_forward_refs", "model_rebuild"),
+    ("construct", "model_construct"),
+];
+
+/// Moves Pydantic models to the v2 API.
+pub struct PydanticV2;
+
+struct Work<'s> {
+    source: &'s str,
+    fixes: Vec<Fix>,
+    /// For each fix, the names its new code needs from `pydantic`.
+    needs: Vec<Vec<&'static str>>,
+    /// Names the next pushed fix needs.
+    imports: BTreeSet<&'static str>,
+}
+
+impl Work<'_> {
+    fn text(&self, range: impl Ranged) -> &str {
+        &self.source[range.start().to_usize()..range.end().to_usize()]
+    }
+
+    fn push(&mut self, applicability: Applicability, edits: Vec<Edit>, message: String) {
+        self.fixes
+            .push(Fix::new("FP003", applicability, edits).with_message(message));
+        self.needs.push(std::mem::take(&mut self.imports).into_iter().collect());
+    }
+
+    fn report(&mut self, message: String) {
+        self.push(Applicability::DisplayOnly, Vec::new(), message);
+    }
+}
+
+/// The indentation of the line that holds `offset`.
+fn indentation(source: &str, offset: usize) -> &str {
+    let line_start = source[..offset].rfind('\n').map_or(0, |at| at + 1);
+    let line = &source[line_start..];
+    &line[..line.len() - line.trim_start().len()]
+}
+
+fn line_start(source: &str, offset: usize) -> usize {
+    source[..offset].rfind('\n').map_or(0, |at| at + 1)
+}
+
+fn line_end(source: &str, offset: usize) -> usize {
+    source[offset..].find('\n').map_or(source.len(), |at| offset + at + 1)
+}
+
+fn called_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        _ => None,
+    }
+}
+
+/// `class Config:` → `model_config = ConfigDict(...)`.
+fn convert_config(work: &mut Work<'_>, model: &StmtClassDef, config: &StmtClassDef, settings: bool) {
+    if model.body.iter().any(|s| matches!(s, Stmt::Assign(a) if a.targets.iter().any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "model_config")))) {
+        work.report(format!("`{}` has both `class Config` and `model_config`: merge them by hand", model.name.as_str()));
+        return;
+    }
+    if settings {
+        work.report(format!(
+            "`{}` is a BaseSettings: move it to pydantic-settings (SettingsConfigDict) by hand",
+            model.name.as_str()
+        ));
+        return;
+    }
+    let mut entries = Vec::new();
+    let mut removed = Vec::new();
+    for statement in &config.body {
+        match statement {
+            Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                let Expr::Name(target) = &assign.targets[0] else {
+                    removed.push(work.text(statement.range()).to_owned());
+                    continue;
+                };
+                let key = target.id.as_str();
+                let value = work.text(assign.value.range()).to_owned();
+                match CONFIG_KEYS.iter().find(|(old, _)| *old == key) {
+                    Some((_, Some("frozen"))) if key == "allow_mutation" => {
+                        if value.trim() == "False" {
+                            entries.push("frozen=True".to_owned());
+                        }
+                    }
+                    Some((_, Some("extra"))) => {
+                        let value = value
+                            .strip_prefix("Extra.")
+                            .map_or(value.clone(), |kind| format!("\"{kind}\""));
+                        entries.push(format!("extra={value}"));
+                    }
+                    Some((_, Some(new))) => entries.push(format!("{new}={value}")),
+                    Some((_, None)) | None => removed.push(work.text(statement.range()).to_owned()),
+                }
+            }
+            Stmt::Expr(_) | Stmt::Pass(_) => {}
+            other => removed.push(work.text(other.range()).to_owned()),
+        }
+    }
+    let indent = indentation(work.source, config.range.start().to_usize()).to_owned();
+    let mut text = String::new();
+    for line in &removed {
+        let first = line.lines().next().unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "{indent}# fixpoint: not in Pydantic 2's ConfigDict, removed: {first}"
+        );
+    }
+    let kind = "ConfigDict";
+    let _ = writeln!(text, "{indent}model_config = {kind}({})", entries.join(", "));
+    let start = line_start(work.source, config.range.start().to_usize());
+    let end = line_end(work.source, config.range.end().to_usize());
+    work.imports.insert("ConfigDict");
+    let renamed: Vec<String> = entries
+        .iter()
+        .map(|e| e.split('=').next().unwrap_or_default().to_owned())
+        .collect();
+    work.push(
+        Applicability::Safe,
+        vec![Edit::replacement(start, end, text)],
+        format!(
+            "`{}`: class Config → model_config = {kind}({})",
+            model.name.as_str(),
+            renamed.join(", ")
+        ),
+    );
+}
+
+/// Positional names of a function's parameters.
+fn parameter_names(function: &StmtFunctionDef) -> Vec<&str> {
+    function
+        .parameters
+        .posonlyargs
+        .iter()
+        .chain(function.parameters.args.iter())
+        .map(|p| p.parameter.name.as_str())
+        .collect()
+}
+
+/// Whole-word occurrences of `word` in `text`.
+fn uses(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        boundary(before) && boundary(after)
+    })
+}
+
+fn keyword_value<'e>(decorator: &'e Decorator, name: &str) -> Option<&'e Expr> {
+    let Expr::Call(call) = &decorator.expression else {
+        return None;
+    };
+    call.arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+        .map(|k| &k.value)
+}
+
+fn is_true(expr: Option<&Expr>) -> bool {
+    matches!(expr, Some(Expr::BooleanLiteral(literal)) if literal.value)
+}
+
+/// `@validator` and `@root_validator` → `@field_validator` / `@model_validator`.
+fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
+    let has_classmethod = function
+        .decorator_list
+        .iter()
+        .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == "classmethod"));
+    for decorator in &function.decorator_list {
+        let (name, call) = match &decorator.expression {
+            Expr::Call(call) => (called_name(&call.func), Some(call)),
+            other => (called_name(other), None),
+        };
+        let Some(kind @ ("validator" | "root_validator")) = name else {
+            continue;
+        };
+        let body_start = function
+            .body
+            .first()
+            .map_or(function.range.end(), Ranged::start)
+            .to_usize();
+        let body = &work.source[body_start..function.range.end().to_usize()];
+        let params = parameter_names(function);
+        let indent = indentation(work.source, decorator.range.start().to_usize()).to_owned();
+        let pre = is_true(keyword_value(decorator, "pre"));
+        let mut edits = Vec::new();
+        let mut clean = true;
+        let mut notes = Vec::new();
+        if kind == "validator" {
+            if is_true(keyword_value(decorator, "each_item")) {
+                work.report(format!("`{}`: @validator(each_item=True) has no v2 form: validate the items with a type or an Annotated validator", function.name.as_str()));
+                return;
+            }
+            let fields: Vec<String> = call
+                .map(|c| {
+                    c.arguments
+                        .args
+                        .iter()
+                        .map(|a| work.text(a.range()).to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut arguments = fields;
+            if pre {
+                arguments.push("mode=\"before\"".to_owned());
+            }
+            if is_true(keyword_value(decorator, "always")) {
+                notes.push(format!(
+                    "{indent}# fixpoint: always=True is Field(validate_default=True) in Pydantic 2\n"
+                ));
+            }
+            let mut replacement = format!("@field_validator({})", arguments.join(", "));
+            if !has_classmethod {
+                let _ = write!(replacement, "\n{indent}@classmethod");
+            }
+            edits.push(Edit::replacement(
+                decorator.range.start().to_usize(),
+                decorator.range.end().to_usize(),
+                replacement,
+            ));
+            work.imports.insert("field_validator");
+            // (cls, value, values, field, config) → (cls, value, info)
+            let extra: Vec<&str> = params.iter().skip(2).copied().collect();
+            if !extra.is_empty() {
+                let mut body_text = body.to_owned();
+                for (old, new) in [
+                    ("values[", "info.data["),
+                    ("values.get(", "info.data.get("),
+                    ("field.name", "info.field_name"),
+                ] {
+                    body_text = body_text.replace(old, new);
+                }
+                clean = !extra.iter().any(|name| uses(&body_text, name));
+                let first_extra = function
+                    .parameters
+                    .args
+                    .iter()
+                    .find(|p| p.parameter.name.as_str() == extra[0]);
+                let last = function.parameters.args.last();
+                if let (Some(first_extra), Some(last)) = (first_extra, last) {
+                    edits.push(Edit::replacement(
+                        first_extra.range.start().to_usize(),
+                        last.range.end().to_usize(),
+                        "info",
+                    ));
+                    edits.push(Edit::replacement(
+                        body_start,
+                        function.range.end().to_usize(),
+                        body_text,
+                    ));
+                }
+            }
+        } else if pre {
+            let replacement = if has_classmethod {
+                "@model_validator(mode=\"before\")".to_owned()
+            } else {
+                format!("@model_validator(mode=\"before\")\n{indent}@classmethod")
+            };
+            edits.push(Edit::replacement(
+                decorator.range.start().to_usize(),
+                decorator.range.end().to_usize(),
+                replacement,
+            ));
+            work.imports.insert("model_validator");
+        } else {
+            // After the fields: the model itself instead of a dict of values.
+            let Some(values) = params.get(1) else { continue };
+            let mut body_text = body.to_owned();
+            let mut rewritten = String::new();
+            let mut rest = body_text.as_str();
+            // values["x"] / values.get("x") → self.x / getattr(self, "x", None)
+            while let Some(at) = rest.find(values) {
+                let (head, tail) = rest.split_at(at);
+                rewritten.push_str(head);
+                let after = &tail[values.len()..];
+                let quoted = |s: &str| -> Option<(String, usize)> {
+                    let quote = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                    let end = s[1..].find(quote)?;
+                    let key = &s[1..=end];
+                    key.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_')
+                        .then(|| (key.to_owned(), end + 2))
+                };
+                if let Some((key, used)) = after
+                    .strip_prefix('[')
+                    .and_then(quoted)
+                    .filter(|(_, used)| after[1 + used..].starts_with(']'))
+                {
+                    let _ = write!(rewritten, "self.{key}");
+                    rest = &after[used + 2..];
+                } else if let Some((key, used)) = after
+                    .strip_prefix(".get(")
+                    .and_then(quoted)
+                    .filter(|(_, used)| after[5 + used..].starts_with(')'))
+                {
+                    let _ = write!(rewritten, "getattr(self, \"{key}\", None)");
+                    rest = &after[used + 6..];
+                } else {
+                    rewritten.push_str(values);
+                    rest = after;
+                }
+            }
+            rewritten.push_str(rest);
+            body_text = rewritten.replace(&format!("return {values}"), "return self");
+            clean = !uses(&body_text, values);
+            edits.push(Edit::replacement(
+                decorator.range.start().to_usize(),
+                decorator.range.end().to_usize(),
+                "@model_validator(mode=\"after\")",
+            ));
+            if let Some(first) = function.parameters.args.first() {
+                let last = function.parameters.args.get(1).unwrap_or(first);
+                edits.push(Edit::replacement(
+                    first.range.start().to_usize(),
+                    last.range.end().to_usize(),
+                    "self",
+                ));
+            }
+            edits.push(Edit::replacement(
+                body_start,
+                function.range.end().to_usize(),
+                body_text,
+            ));
+            if let Some(classmethod) = function
+                .decorator_list
+                .iter()
+                .find(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == "classmethod"))
+            {
+                let start = line_start(work.source, classmethod.range.start().to_usize());
+                edits.push(Edit::deletion(
+                    start,
+                    line_end(work.source, classmethod.range.end().to_usize()),
+                ));
+            }
+            work.imports.insert("model_validator");
+        }
+        for note in notes {
+            let start = line_start(work.source, decorator.range.start().to_usize());
+            edits.push(Edit::insertion(start, note));
+        }
+        let applicability = if clean {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        let target = if kind == "validator" {
+            "@field_validator"
+        } else {
+            "@model_validator"
+        };
+        work.push(
+            applicability,
+            edits,
+            format!("`{}`: @{kind} → {target}", function.name.as_str()),
+        );
+        return;
+    }
+}
+
+/// Renamed `Field`/`constr`/`conlist` keywords, v1 methods, everywhere in the module.
+struct Calls<'w, 's> {
+    work: &'w mut Work<'s>,
+    models: &'w BTreeSet<String>,
+}
+
+impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            let name = called_name(&call.func);
+            if matches!(name, Some("Field" | "constr" | "conlist" | "conset" | "conbytes")) {
+                for keyword in &call.arguments.keywords {
+                    let Some(arg) = &keyword.arg else { continue };
+                    if let Some((old, new)) = FIELD_KEYWORDS.iter().find(|(old, _)| *old == arg.as_str()) {
+                        self.work.push(
+                            Applicability::Safe,
+                            vec![Edit::replacement(
+                                arg.range.start().to_usize(),
+                                arg.range.end().to_usize(),
+                                *new,
+                            )],
+                            format!("{}({old}=) → {new}=", name.unwrap_or_default()),
+                        );
+                    }
+                    if arg.as_str() == "const" {
+                        self.work.report(format!(
+                            "{}(const=...) has no v2 keyword: use a Literal type",
+                            name.unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            let method = match call.func.as_ref() {
+                Expr::Attribute(attribute) => METHODS
+                    .iter()
+                    .find(|(old, _)| *old == attribute.attr.as_str())
+                    .map(|m| (attribute, m)),
+                _ => None,
+            };
+            if let Some((attribute, (old, new))) = method {
+                {
+                    // Known to be a model: a model class, or what a model class just made.
+                    let receiver = attribute.value.as_ref();
+                    let known = match receiver {
+                        Expr::Name(name) => self.models.contains(name.id.as_str()),
+                        Expr::Call(inner) => match inner.func.as_ref() {
+                            Expr::Name(name) => self.models.contains(name.id.as_str()),
+                            Expr::Attribute(class) => {
+                                matches!(class.value.as_ref(), Expr::Name(name) if self.models.contains(name.id.as_str()))
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    let applicability = if known {
+                        Applicability::Safe
+                    } else {
+                        Applicability::Unsafe
+                    };
+                    self.work.push(
+                        applicability,
+                        vec![Edit::replacement(
+                            attribute.attr.range.start().to_usize(),
+                            attribute.attr.range.end().to_usize(),
+                            *new,
+                        )],
+                        format!(".{old}() → .{new}()"),
+                    );
+                }
+            }
+        }
+        fixpoint_python::ast::visitor::walk_expr(self, expr);
+    }
+}
+
+fn is_model(class: &StmtClassDef, models: &BTreeSet<String>) -> bool {
+    class.arguments.as_ref().is_some_and(|arguments| {
+        arguments
+            .args
+            .iter()
+            .any(|base| called_name(base).is_some_and(|name| models.contains(name)))
+    })
+}
+
+fn is_settings(class: &StmtClassDef) -> bool {
+    class.arguments.as_ref().is_some_and(|arguments| {
+        arguments
+            .args
+            .iter()
+            .any(|base| called_name(base) == Some("BaseSettings"))
+    })
+}
+
+impl Fixer for PydanticV2 {
+    fn code(&self) -> &'static str {
+        "FP003"
+    }
+
+    fn name(&self) -> &'static str {
+        "pydantic-v2"
+    }
+
+    fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
+        if !context.targets.iter().any(|t| t.code == self.code() && t.path == path) {
+            return Vec::new();
+        }
+        let Ok(parsed) = parse_module(source) else {
+            return Vec::new();
+        };
+        let mut work = Work {
+            source,
+            fixes: Vec::new(),
+            needs: Vec::new(),
+            imports: BTreeSet::new(),
+        };
+        for statement in parsed.suite() {
+            let Stmt::ClassDef(class) = statement else { continue };
+            if !is_model(class, context.pydantic_models) {
+                continue;
+            }
+            for member in &class.body {
+                match member {
+                    Stmt::ClassDef(config) if config.name.as_str() == "Config" => {
+                        convert_config(&mut work, class, config, is_settings(class));
+                    }
+                    Stmt::FunctionDef(function) => convert_validator(&mut work, function),
+                    Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == "__root__") =>
+                    {
+                        work.report(format!(
+                            "`{}` is a __root__ model: make it a RootModel by hand",
+                            class.name.as_str()
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut calls = Calls {
+            work: &mut work,
+            models: context.pydantic_models,
+        };
+        fixpoint_python::ast::visitor::Visitor::visit_body(&mut calls, parsed.suite());
+        // Each fix brings the v2 names its code uses: applied alone (another
+        // fix deferred, or unsafe and left out), it still leaves working code.
+        for (fix, needs) in work.fixes.iter_mut().zip(&work.needs) {
+            let missing: Vec<&str> = needs.iter().copied().filter(|name| !module.binds(name)).collect();
+            if missing.is_empty() || fix.edits.is_empty() {
+                continue;
+            }
+            fix.edits.push(match module.from_import("pydantic") {
+                Some(existing) => Edit::insertion(
+                    existing.names.last().map_or(existing.end, |n| n.end),
+                    format!(", {}", missing.join(", ")),
+                ),
+                None => Edit::insertion(
+                    module.insert_at,
+                    format!("from pydantic import {}\n", missing.join(", ")),
+                ),
+            });
+        }
+        work.fixes
+    }
+}
