@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fixpoint_core::{Counts, Run};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
@@ -28,6 +28,21 @@ impl SqliteStore {
                 reason: e.to_string(),
             })?;
         }
+        // Two processes creating one database at once can find it locked in
+        // ways SQLite's busy handler does not wait for (switching a new file
+        // to WAL): they retry until the busy timeout, as the handler would.
+        let started = Instant::now();
+        loop {
+            match Self::open_once(path, busy_timeout) {
+                Err(StoreError::Locked { .. }) if started.elapsed() < busy_timeout => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, busy_timeout: Duration) -> Result<Self, StoreError> {
         let connection = Connection::open(path).map_err(|e| classify(path, e))?;
         let mut store = Self {
             connection,
