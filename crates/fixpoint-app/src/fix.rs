@@ -132,7 +132,27 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
             .into_iter()
             .flatten()
             .collect();
-        if fixpoint_triage::classify(test, &index).id.starts_with("pydantic-") {
+        let category = fixpoint_triage::classify(test, &index).id;
+        if category == "sqlalchemy-table-redefined" {
+            let table = messages.iter().find_map(|m| {
+                let rest = &m[m.find("Table '")? + 7..];
+                Some(rest[..rest.find('\'')?].to_owned())
+            });
+            let longrepr = test.longrepr.as_deref().unwrap_or_default();
+            for frame in frames(longrepr)
+                .into_iter()
+                .filter(fixpoint_triage::traceback::Frame::is_project)
+            {
+                if let Some(table) = &table {
+                    add(Target {
+                        code: "FP001",
+                        path: frame.path,
+                        name: table.clone(),
+                    });
+                }
+            }
+        }
+        if category.starts_with("pydantic-") {
             for path in pydantic_files(test, sources, &models) {
                 add(Target {
                     code: "FP003",

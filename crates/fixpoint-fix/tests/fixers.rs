@@ -186,3 +186,69 @@ fn pydantic_v2() {
         unified_diff(&again.path, &again.original, &again.fixed)
     );
 }
+
+#[test]
+fn sqlalchemy_extend_existing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sqlalchemy_extend_existing"),
+        root,
+    );
+    let target = |path: &str, table: &str| Target {
+        code: "FP001",
+        path: path.into(),
+        name: table.into(),
+    };
+    let targets = vec![
+        target("tests/test_item.py", "items"),
+        target("shop/models/item.py", "audit"),
+        target("shop/models/magic.py", "items"),
+    ];
+    let sources = fixpoint_python::read_project(root);
+    let symbols = SymbolIndex::from_sources(root, &sources);
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+        sources: &sources,
+        pydantic_models: &std::collections::BTreeSet::new(),
+    };
+    let fixers = selected(&["FP001".into()], &[]);
+    let files: Vec<String> = ["tests/test_item.py", "shop/models/item.py", "shop/models/magic.py"]
+        .map(str::to_owned)
+        .to_vec();
+    let outcomes = fix_files(&files, &fixers, &context, false);
+    let mut report = String::new();
+    for outcome in &outcomes {
+        for note in &outcome.applied {
+            let _ = writeln!(
+                report,
+                "applied {}:{} {} {}",
+                outcome.path, note.line, note.code, note.message
+            );
+        }
+        for note in &outcome.left {
+            let _ = writeln!(
+                report,
+                "left    {}:{} {} {}",
+                outcome.path, note.line, note.code, note.message
+            );
+        }
+        report.push_str(&unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
+    }
+    insta::assert_snapshot!(report);
+    for outcome in &outcomes {
+        fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
+    }
+    let sources = fixpoint_python::read_project(root);
+    let context = FixContext {
+        sources: &sources,
+        ..context
+    };
+    for again in fix_files(&files, &fixers, &context, false) {
+        assert!(!again.changed(), "{} changed again", again.path);
+    }
+    // The two classes on one table are never touched.
+    assert_eq!(outcomes[2].original, outcomes[2].fixed);
+}

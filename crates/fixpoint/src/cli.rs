@@ -74,8 +74,8 @@ pub enum Command {
     /// Apply the batch fixes the latest run's failures call for, through the journal.
     ///
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
-    /// restores the originals. Built so far: FP002 missing-import, FP003 pydantic-v2,
-    /// FP004 stub-missing (unsafe).
+    /// restores the originals. Built so far: FP001 sqlalchemy-extend-existing, FP002
+    /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),

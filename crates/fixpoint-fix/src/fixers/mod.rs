@@ -3,6 +3,7 @@
 
 mod missing_import;
 mod pydantic_v2;
+mod sqlalchemy_extend_existing;
 mod stub_missing;
 
 use std::collections::BTreeSet;
@@ -14,6 +15,7 @@ use crate::Fix;
 
 pub use missing_import::MissingImport;
 pub use pydantic_v2::PydanticV2;
+pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
 pub use stub_missing::StubMissing;
 
 /// What the latest triage points a fixer at: a name in a file (the name a
@@ -50,7 +52,7 @@ pub trait Fixer: Sync {
 }
 
 /// Every fixer, in code order.
-pub static FIXERS: &[&dyn Fixer] = &[&MissingImport, &PydanticV2, &StubMissing];
+pub static FIXERS: &[&dyn Fixer] = &[&SqlalchemyExtendExisting, &MissingImport, &PydanticV2, &StubMissing];
 
 /// The fixers a `--select`/`--ignore` pair picks (codes or names; empty select = all).
 pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {

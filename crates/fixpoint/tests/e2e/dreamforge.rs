@@ -307,6 +307,16 @@ fn run_triage_fix_run_turns_every_fixable_planted_failure_green() {
         fixed += 1;
     }
     assert!(fixed >= 12, "{fixed}");
+    let roll_log: Vec<_> = after["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["path"] == "tests/models/test_roll_log.py")
+        .collect();
+    assert!(
+        !roll_log.is_empty() && roll_log.iter().all(|t| t["outcome"] == "passed"),
+        "{roll_log:?}"
+    );
     for result in after["tests"].as_array().unwrap() {
         let nodeid = result["nodeid"].as_str().unwrap();
         let module_was_planted = planted.contains_key(result["path"].as_str().unwrap());

@@ -1,0 +1,210 @@
+//! `FP001` sqlalchemy-extend-existing.
+//!
+//! ## What it does
+//! Deals with `Table 'x' is already defined for this MetaData instance`, in
+//! the files the failure's traceback passes through:
+//! - when the cause is a model module imported under a second name (a
+//!   `from models.roll_log import ...` next to the package's own
+//!   `dreamforge.models.roll_log`, because a directory inside the package is
+//!   also on `sys.path`), it rewrites that import to the module's one real
+//!   name: the module then runs once, and the table is defined once;
+//! - when a Core `Table("x", metadata, ...)` is defined twice alike, it adds
+//!   `extend_existing=True` to the `Table(...)` call;
+//! - when two declarative classes map the same table, it explains the
+//!   conflict and changes nothing: `extend_existing` there would let the
+//!   second class silently take over the first one's table, and foreign keys
+//!   and flushes would fail later.
+//!
+//! ## Why
+//! The error takes down every test module that imports the model.
+//!
+//! ## Example
+//! ```python
+//! from models.roll_log import RollLog
+//! ```
+//! becomes
+//! ```python
+//! from dreamforge.models.roll_log import RollLog
+//! ```
+//!
+//! ## Fix safety
+//! Rewriting the import is safe: it names the same file. `extend_existing`
+//! on a Core table is safe. Two classes on one table are reported only.
+
+use std::collections::BTreeMap;
+
+use fixpoint_python::ModuleSummary;
+use fixpoint_python::ast::{Expr, Stmt};
+use fixpoint_python::parser::parse_module;
+use fixpoint_python::text_size::Ranged;
+
+use super::{FixContext, Fixer};
+use crate::{Applicability, Edit, Fix};
+
+/// Handles a table defined twice on one MetaData.
+pub struct SqlalchemyExtendExisting;
+
+/// `__tablename__ = "x"` classes of the project: table → (class, file).
+fn declarative_tables(context: &FixContext<'_>) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (path, source) in context.sources {
+        if !source.contains("__tablename__") {
+            continue;
+        }
+        let Ok(parsed) = parse_module(source) else { continue };
+        for statement in parsed.suite() {
+            let Stmt::ClassDef(class) = statement else { continue };
+            for member in &class.body {
+                let Stmt::Assign(assign) = member else { continue };
+                let named = assign
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "__tablename__"));
+                if let (true, Expr::StringLiteral(table)) = (named, assign.value.as_ref()) {
+                    tables
+                        .entry(table.value.to_str().to_owned())
+                        .or_default()
+                        .push((class.name.as_str().to_owned(), path.clone()));
+                }
+            }
+        }
+    }
+    tables
+}
+
+/// Canonical dotted names of the project's modules.
+fn canonical_modules(context: &FixContext<'_>) -> Vec<String> {
+    context
+        .sources
+        .iter()
+        .filter_map(|(path, _)| fixpoint_python::module_name(context.root, &context.root.join(path)))
+        .collect()
+}
+
+impl Fixer for SqlalchemyExtendExisting {
+    fn code(&self) -> &'static str {
+        "FP001"
+    }
+
+    fn name(&self) -> &'static str {
+        "sqlalchemy-extend-existing"
+    }
+
+    fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
+        let tables: Vec<&str> = context
+            .targets
+            .iter()
+            .filter(|t| t.code == self.code() && t.path == path)
+            .map(|t| t.name.as_str())
+            .collect();
+        if tables.is_empty() {
+            return Vec::new();
+        }
+        let mut fixes = Vec::new();
+        // 1. A model module imported under a second name.
+        let canonical = canonical_modules(context);
+        for import in module.imports.iter().filter(|i| i.level == 0) {
+            let names: Vec<&str> = match &import.from {
+                Some(from) => vec![from.as_str()],
+                None => import.names.iter().map(|n| n.name.as_str()).collect(),
+            };
+            for name in names {
+                if canonical.iter().any(|c| c == name) {
+                    continue;
+                }
+                let suffix = format!(".{name}");
+                let real: Vec<&String> = canonical.iter().filter(|c| c.ends_with(&suffix)).collect();
+                if let [real] = real.as_slice() {
+                    let text = &source[import.start..import.end];
+                    let Some(at) = text.find(name) else { continue };
+                    let start = import.start + at;
+                    fixes.push(
+                        Fix::new(self.code(), Applicability::Safe, vec![Edit::replacement(start, start + name.len(), real.as_str())])
+                            .with_message(format!(
+                                "import `{real}` by its one name, not as `{name}`: the module ran twice and defined its tables twice"
+                            )),
+                    );
+                }
+            }
+        }
+        if !fixes.is_empty() {
+            return fixes;
+        }
+        // 2. Two declarative classes on one table: explain, change nothing.
+        let declarative = declarative_tables(context);
+        for table in &tables {
+            if let Some(classes) = declarative.get(*table).filter(|classes| classes.len() > 1) {
+                if classes.iter().any(|(_, file)| file == path) {
+                    let listed: Vec<String> = classes
+                        .iter()
+                        .map(|(class, file)| format!("`{class}` ({file})"))
+                        .collect();
+                    fixes.push(Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                        "{} {} map table `{table}`: extend_existing=True would let one silently break the other's mapper; give each its own table",
+                        listed.join(" and "),
+                        if listed.len() == 2 { "both" } else { "all" }
+                    )));
+                }
+                continue;
+            }
+            // 3. A Core Table defined twice alike: extend_existing is harmless.
+            let Ok(parsed) = parse_module(source) else { continue };
+            let mut calls = TableCalls {
+                table,
+                found: Vec::new(),
+            };
+            fixpoint_python::ast::visitor::Visitor::visit_body(&mut calls, parsed.suite());
+            for (end, has_keyword) in calls.found {
+                if !has_keyword {
+                    fixes.push(
+                        Fix::new(
+                            self.code(),
+                            Applicability::Safe,
+                            vec![Edit::insertion(end, ", extend_existing=True")],
+                        )
+                        .with_message(format!(
+                            "Table(\"{table}\") defined twice alike: add extend_existing=True"
+                        )),
+                    );
+                }
+            }
+        }
+        fixes
+    }
+}
+
+/// `Table("name", ...)` calls: where their last argument ends, and whether
+/// they already say `extend_existing`.
+struct TableCalls<'t> {
+    table: &'t str,
+    found: Vec<(usize, bool)>,
+}
+
+impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for TableCalls<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            let is_table = matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "Table")
+                || matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "Table");
+            let named =
+                matches!(call.arguments.args.first(), Some(Expr::StringLiteral(s)) if s.value.to_str() == self.table);
+            if is_table && named {
+                let last = call
+                    .arguments
+                    .keywords
+                    .iter()
+                    .map(|k| k.range().end())
+                    .chain(call.arguments.args.iter().map(Ranged::end))
+                    .max();
+                if let Some(end) = last {
+                    let has = call
+                        .arguments
+                        .keywords
+                        .iter()
+                        .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "extend_existing"));
+                    self.found.push((end.to_usize(), has));
+                }
+            }
+        }
+        fixpoint_python::ast::visitor::walk_expr(self, expr);
+    }
+}
