@@ -20,12 +20,16 @@ pub struct FixRequest {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub unsafe_fixes: bool,
+    /// Apply each fixer wherever its pattern occurs, not only where the
+    /// latest run's failures point.
+    pub all: bool,
 }
 
 /// The fixes planned for the latest run, file by file.
 #[derive(Debug, Clone)]
 pub struct FixPlan {
-    pub run_id: i64,
+    /// The run whose failures the plan answers (none for `--all` without a history).
+    pub run_id: Option<i64>,
     pub files: Vec<FileOutcome>,
     /// Journal entries of earlier fix runs that never finished.
     pub unfinished: Vec<Manifest>,
@@ -208,10 +212,30 @@ pub fn plan(
     request: &FixRequest,
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
-    let run = resolve_run(store, run.unwrap_or("latest"))?;
-    let tests: Vec<TestResult> = store.results(run.id)?.into_iter().map(TestResult::from).collect();
     let sources = fixpoint_python::read_project(&project.root);
-    let targets = targets(project, &tests, &sources);
+    let run = match (run, request.all) {
+        (Some(reference), _) => Some(resolve_run(store, reference)?),
+        (None, false) => Some(resolve_run(store, "latest")?),
+        // --all needs no failures; it still answers the latest run when there is one.
+        (None, true) => store.runs(1)?.into_iter().next(),
+    };
+    let tests: Vec<TestResult> = match &run {
+        Some(run) => store.results(run.id)?.into_iter().map(TestResult::from).collect(),
+        None => Vec::new(),
+    };
+    let mut targets = targets(project, &tests, &sources);
+    if request.all {
+        // Every Python file, for every fixer: an empty name means "the whole file".
+        for (path, _) in &sources {
+            for code in ["FP001", "FP002", "FP003"] {
+                targets.push(Target {
+                    code,
+                    path: path.clone(),
+                    name: String::new(),
+                });
+            }
+        }
+    }
     let mut files: Vec<String> = targets
         .iter()
         .map(|t| t.path.clone())
@@ -244,7 +268,7 @@ pub fn plan(
     };
     let journal = Journal::new(&project.root);
     Ok(FixPlan {
-        run_id: run.id,
+        run_id: run.map(|run| run.id),
         files: fix_files(&files, &fixers, &context, request.unsafe_fixes),
         unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
     })
@@ -352,7 +376,7 @@ pub fn verify(
         return Ok(verification);
     }
     let before: std::collections::HashMap<String, fixpoint_core::Outcome> = store
-        .outcomes(&[plan.run_id], fixpoint_store::OutcomeFilter::All)?
+        .outcomes(plan.run_id.as_slice(), fixpoint_store::OutcomeFilter::All)?
         .into_iter()
         .map(|row| (row.nodeid, row.outcome))
         .collect();

@@ -106,6 +106,11 @@ pub struct FixArgs {
     /// The run whose failures to fix [default: latest].
     #[arg(long, value_name = "RUN")]
     pub run: Option<String>,
+    /// Apply the fixers wherever their pattern occurs in the project, not only where the
+    /// latest run's failures point (FP001 second-name imports, FP002 unbound well-known
+    /// names, FP003 every Pydantic v1 construct).
+    #[arg(long)]
+    pub all: bool,
     /// After fixing, rerun the tests the changed files affect (through the import graph)
     /// and report what was fixed and what broke; exit 1 if a passing test broke.
     #[arg(long, conflicts_with_all = ["diff", "dry_run"])]

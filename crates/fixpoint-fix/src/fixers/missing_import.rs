@@ -198,7 +198,10 @@ impl Fixer for MissingImport {
             .filter(|t| t.code == self.code() && t.path == path)
             .map(|t| t.name.clone())
             .collect();
-        if !names.is_empty() {
+        // An empty name (`--all`) asks for the file's unbound names only.
+        let implicated = !names.is_empty();
+        names.retain(|name| !name.is_empty());
+        if implicated {
             // The file is implicated: its other unbound well-known names go too.
             let known = |name: &str| MODULES.contains(&name) || WELL_KNOWN.iter().any(|(known, _)| *known == name);
             let unbound = fixpoint_python::unbound_names(source).unwrap_or_default();

@@ -132,7 +132,7 @@ impl Fixer for SqlalchemyExtendExisting {
         }
         // 2. Two declarative classes on one table: explain, change nothing.
         let declarative = declarative_tables(context);
-        for table in &tables {
+        for table in tables.iter().filter(|table| !table.is_empty()) {
             if let Some(classes) = declarative.get(*table).filter(|classes| classes.len() > 1) {
                 if classes.iter().any(|(_, file)| file == path) {
                     let listed: Vec<String> = classes

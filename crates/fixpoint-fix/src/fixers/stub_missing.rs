@@ -87,7 +87,7 @@ impl Fixer for StubMissing {
         let mut names: Vec<&str> = context
             .targets
             .iter()
-            .filter(|t| t.code == self.code() && t.path == path && !module.binds(&t.name))
+            .filter(|t| t.code == self.code() && t.path == path && !t.name.is_empty() && !module.binds(&t.name))
             .map(|t| t.name.as_str())
             .collect();
         names.sort_unstable();

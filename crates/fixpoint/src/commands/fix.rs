@@ -23,6 +23,7 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
         select: pick(&args.select, &configured.select),
         ignore: pick(&args.ignore, &configured.ignore),
         unsafe_fixes: args.unsafe_fixes || configured.unsafe_fixes,
+        all: args.all,
     };
     let plan = fix::plan(store.as_mut(), &project, &request, args.run.as_deref())?;
     for open in &plan.unfinished {
