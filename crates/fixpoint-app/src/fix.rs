@@ -131,6 +131,19 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
             targets.push(target);
         }
     };
+    // FP006 marks what still fails for a known pattern, naming the pattern.
+    let triage = fixpoint_triage::triage(tests, &index);
+    for verdict in &triage.verdicts {
+        let Some((path, function)) = verdict.nodeid.split_once("::") else {
+            continue;
+        };
+        let function = function.split('[').next().unwrap_or(function);
+        add(Target {
+            code: "FP006",
+            path: path.to_owned(),
+            name: format!("{function}|{} (pattern {})", verdict.category, verdict.pattern),
+        });
+    }
     for test in tests.iter().filter(|t| t.outcome.is_failing()) {
         let messages: Vec<&str> = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
             .into_iter()

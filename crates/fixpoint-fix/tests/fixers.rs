@@ -252,3 +252,41 @@ fn sqlalchemy_extend_existing() {
     // The two classes on one table are never touched.
     assert_eq!(outcomes[2].original, outcomes[2].fixed);
 }
+
+#[test]
+fn skip_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/skip_documented"),
+        root,
+    );
+    let target = |name: &str| Target {
+        code: "FP006",
+        path: "tests/test_dice.py".into(),
+        name: name.into(),
+    };
+    let targets = vec![
+        target("test_modifier|assertion (pattern P427268)"),
+        target("TestRolls::test_hangs|timeout (pattern Pa5fbbe)"),
+    ];
+    let symbols = SymbolIndex::default();
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+        sources: &[],
+        pydantic_models: &std::collections::BTreeSet::new(),
+    };
+    let files = vec!["tests/test_dice.py".to_owned()];
+    // Opt-in: not part of the default selection.
+    assert!(selected(&[], &[]).iter().all(|fixer| fixer.code() != "FP006"));
+    let fixers = selected(&["FP006".into()], &[]);
+    let outcome = &fix_files(&files, &fixers, &context, true)[0];
+    insta::assert_snapshot!(unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
+    fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
+    assert!(
+        !fix_files(&files, &fixers, &context, true)[0].changed(),
+        "a second run marked again"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod missing_import;
 mod pydantic_v2;
+mod skip_documented;
 mod sqlalchemy_extend_existing;
 mod stub_missing;
 
@@ -15,6 +16,7 @@ use crate::Fix;
 
 pub use missing_import::MissingImport;
 pub use pydantic_v2::PydanticV2;
+pub use skip_documented::SkipDocumented;
 pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
 pub use stub_missing::StubMissing;
 
@@ -49,18 +51,35 @@ pub trait Fixer: Sync {
     /// Stable name, e.g. `missing-import`.
     fn name(&self) -> &'static str;
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix>;
+    /// An opt-in fixer runs only when `--select` names it.
+    fn opt_in(&self) -> bool {
+        false
+    }
 }
 
 /// Every fixer, in code order.
-pub static FIXERS: &[&dyn Fixer] = &[&SqlalchemyExtendExisting, &MissingImport, &PydanticV2, &StubMissing];
+pub static FIXERS: &[&dyn Fixer] = &[
+    &SqlalchemyExtendExisting,
+    &MissingImport,
+    &PydanticV2,
+    &StubMissing,
+    &SkipDocumented,
+];
 
-/// The fixers a `--select`/`--ignore` pair picks (codes or names; empty select = all).
+/// The fixers a `--select`/`--ignore` pair picks (codes or names; an empty
+/// select means every fixer that is not opt-in).
 pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {
     let named =
         |fixer: &&dyn Fixer, list: &[String]| list.iter().any(|item| item == fixer.code() || item == fixer.name());
     FIXERS
         .iter()
-        .filter(|fixer| select.is_empty() || named(fixer, select))
+        .filter(|fixer| {
+            if select.is_empty() {
+                !fixer.opt_in()
+            } else {
+                named(fixer, select)
+            }
+        })
         .filter(|fixer| !named(fixer, ignore))
         .copied()
         .collect()
