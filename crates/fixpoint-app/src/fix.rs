@@ -169,6 +169,18 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
                 }
             }
         }
+        if category == "circular-import" {
+            for frame in frames(test.longrepr.as_deref().unwrap_or_default())
+                .into_iter()
+                .filter(fixpoint_triage::traceback::Frame::is_project)
+            {
+                add(Target {
+                    code: "FP005",
+                    path: frame.path,
+                    name: String::new(),
+                });
+            }
+        }
         if category.starts_with("pydantic-") {
             for path in pydantic_files(test, sources, &models) {
                 add(Target {
@@ -240,7 +252,7 @@ pub fn plan(
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
         for (path, _) in &sources {
-            for code in ["FP001", "FP002", "FP003"] {
+            for code in ["FP001", "FP002", "FP003", "FP005"] {
                 targets.push(Target {
                     code,
                     path: path.clone(),
@@ -272,12 +284,14 @@ pub fn plan(
     }
     let symbols = SymbolIndex::from_sources(&project.root, &sources);
     let pydantic_models = fixpoint_python::pydantic_models(&sources);
+    let graph = fixpoint_python::ImportGraph::build(&project.root, &sources);
     let context = FixContext {
         root: &project.root,
         symbols: &symbols,
         targets: &targets,
         sources: &sources,
         pydantic_models: &pydantic_models,
+        graph: &graph,
     };
     let journal = Journal::new(&project.root);
     Ok(FixPlan {

@@ -45,6 +45,7 @@ fn missing_import() {
         targets: &targets,
         sources: &[],
         pydantic_models: &std::collections::BTreeSet::new(),
+        graph: &fixpoint_python::ImportGraph::default(),
     };
     let fixers = selected(&["FP002".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
@@ -109,6 +110,7 @@ fn stub_missing() {
         targets: &targets,
         sources: &sources,
         pydantic_models: &std::collections::BTreeSet::new(),
+        graph: &fixpoint_python::ImportGraph::default(),
     };
     let fixers = selected(&["stub-missing".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
@@ -154,6 +156,7 @@ fn pydantic_v2() {
         targets: &targets,
         sources: &sources,
         pydantic_models: &models,
+        graph: &fixpoint_python::ImportGraph::default(),
     };
     let fixers = selected(&["FP003".into()], &[]);
     let files = vec!["app/schemas.py".to_owned()];
@@ -213,6 +216,7 @@ fn sqlalchemy_extend_existing() {
         targets: &targets,
         sources: &sources,
         pydantic_models: &std::collections::BTreeSet::new(),
+        graph: &fixpoint_python::ImportGraph::default(),
     };
     let fixers = selected(&["FP001".into()], &[]);
     let files: Vec<String> = ["tests/test_item.py", "shop/models/item.py", "shop/models/magic.py"]
@@ -277,6 +281,7 @@ fn skip_documented() {
         targets: &targets,
         sources: &[],
         pydantic_models: &std::collections::BTreeSet::new(),
+        graph: &fixpoint_python::ImportGraph::default(),
     };
     let files = vec!["tests/test_dice.py".to_owned()];
     // Opt-in: not part of the default selection.
@@ -288,5 +293,72 @@ fn skip_documented() {
     assert!(
         !fix_files(&files, &fixers, &context, true)[0].changed(),
         "a second run marked again"
+    );
+}
+
+#[test]
+fn type_checking_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/type_checking_import"),
+        root,
+    );
+    let targets: Vec<Target> = ["ledger/reports.py", "ledger/accounts.py"]
+        .iter()
+        .map(|path| Target {
+            code: "FP005",
+            path: (*path).into(),
+            name: String::new(),
+        })
+        .collect();
+    let sources = fixpoint_python::read_project(root);
+    let graph = fixpoint_python::ImportGraph::build(root, &sources);
+    let symbols = SymbolIndex::default();
+    let context = FixContext {
+        root,
+        symbols: &symbols,
+        targets: &targets,
+        sources: &sources,
+        pydantic_models: &std::collections::BTreeSet::new(),
+        graph: &graph,
+    };
+    let fixers = selected(&["FP005".into()], &[]);
+    let files: Vec<String> = vec!["ledger/reports.py".into(), "ledger/accounts.py".into()];
+    let outcomes = fix_files(&files, &fixers, &context, false);
+    // accounts.py uses `summarize` at run time: it keeps its import.
+    assert!(!outcomes[1].changed());
+    insta::assert_snapshot!(unified_diff(
+        &outcomes[0].path,
+        &outcomes[0].original,
+        &outcomes[0].fixed
+    ));
+    // Real Python: the cycle fails to import before the fix and imports after it.
+    let imports = || {
+        let python = std::env::var_os("FIXPOINT_TEST_PYTHON").unwrap_or_else(|| "python3".into());
+        let output = std::process::Command::new(python)
+            .args(["-c", "import ledger.accounts"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (before, error) = imports();
+    assert!(!before && error.contains("circular import"), "{error}");
+    fs::write(root.join(&outcomes[0].path), &outcomes[0].fixed).unwrap();
+    assert_eq!(imports(), (true, String::new()));
+    let sources = fixpoint_python::read_project(root);
+    let graph = fixpoint_python::ImportGraph::build(root, &sources);
+    let context = FixContext {
+        sources: &sources,
+        graph: &graph,
+        ..context
+    };
+    assert!(
+        !fix_files(&files, &fixers, &context, false)[0].changed(),
+        "a second run moved more"
     );
 }

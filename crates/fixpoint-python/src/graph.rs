@@ -123,6 +123,30 @@ impl ImportGraph {
     }
 }
 
+impl ImportGraph {
+    /// Whether `from` reaches `to` through the project's imports (so an
+    /// import of `to` in `from`'s importers closes a cycle).
+    pub fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from([from]);
+        while let Some(file) = queue.pop_front() {
+            if file == to {
+                return true;
+            }
+            if seen.insert(file) {
+                queue.extend(self.imports_of(file));
+            }
+        }
+        false
+    }
+
+    /// The project file an import names, resolved as [`ImportGraph::build`] does.
+    pub fn resolve(&self, root: &Path, dotted: &str) -> Option<String> {
+        let files: BTreeSet<&str> = self.imports.keys().map(String::as_str).collect();
+        resolve(root, &files, dotted)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod calls;
 mod graph;
 mod names;
 mod symbols;
+mod usage;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_python_parser::parse_module;
 use ruff_text_size::Ranged;
 pub use symbols::{SymbolIndex, read_project};
+pub use usage::annotation_only_names;
 /// Ruff's crates, re-exported so that every fixpoint crate uses the one pinned version.
 pub use {ruff_python_ast as ast, ruff_python_parser as parser, ruff_text_size as text_size};
 

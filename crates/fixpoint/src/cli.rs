@@ -75,8 +75,8 @@ pub enum Command {
     ///
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
     /// restores the originals. Built so far: FP001 sqlalchemy-extend-existing, FP002
-    /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP006 skip-documented
-    /// (opt-in, unsafe).
+    /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP005
+    /// type-checking-import, FP006 skip-documented (opt-in, unsafe).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),

@@ -6,11 +6,12 @@ mod pydantic_v2;
 mod skip_documented;
 mod sqlalchemy_extend_existing;
 mod stub_missing;
+mod type_checking_import;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use fixpoint_python::{ModuleSummary, SymbolIndex};
+use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
 
 use crate::Fix;
 
@@ -19,6 +20,7 @@ pub use pydantic_v2::PydanticV2;
 pub use skip_documented::SkipDocumented;
 pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
 pub use stub_missing::StubMissing;
+pub use type_checking_import::TypeCheckingImport;
 
 /// What the latest triage points a fixer at: a name in a file (the name a
 /// `NameError` says is not defined, the table a model defines twice, ...).
@@ -41,6 +43,8 @@ pub struct FixContext<'a> {
     pub sources: &'a [(String, String)],
     /// The project's Pydantic model class names (see `fixpoint_python::pydantic_models`).
     pub pydantic_models: &'a BTreeSet<String>,
+    /// The project's import graph.
+    pub graph: &'a ImportGraph,
 }
 
 /// A batch fix: finds the places it applies to in one file and says how to
@@ -63,6 +67,7 @@ pub static FIXERS: &[&dyn Fixer] = &[
     &MissingImport,
     &PydanticV2,
     &StubMissing,
+    &TypeCheckingImport,
     &SkipDocumented,
 ];
 
