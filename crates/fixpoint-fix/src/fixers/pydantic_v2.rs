@@ -25,7 +25,11 @@
 //!   `.copy()` → `.model_copy()`, `.schema()` → `.model_json_schema()`,
 //!   `.update_forward_refs()` → `.model_rebuild()`, `.construct()` →
 //!   `.model_construct()`;
-//! - the names it uses join the module's `from pydantic import ...`.
+//! - `BaseSettings` comes from `pydantic_settings`, its `class Config`
+//!   becomes `SettingsConfigDict(...)`; `GenericModel` becomes `BaseModel`
+//!   (with the class's `Generic[T]`); a `__root__` model becomes a
+//!   `RootModel` with a `root` field (`.__root__` → `.root` in the module);
+//! - the names it uses join the module's imports.
 //!
 //! It acts on the modules the latest run's Pydantic failures implicate.
 //!
@@ -52,8 +56,8 @@
 //! known model class or on a value a model class just made. A method called
 //! on any other receiver (`thing.dict()`, which may not be a model) and a
 //! validator whose body still uses `values` in another way are unsafe.
-//! `each_item=True`, `const=`, `__root__` and `GenericModel` are reported,
-//! not converted. A module already on v2 gives nothing, so a second run
+//! A `__root__` model is unsafe too (other modules may still use
+//! `__root__`). `each_item=True` and `const=` are reported, not converted. A module already on v2 gives nothing, so a second run
 //! changes nothing.
 
 use std::collections::BTreeSet;
@@ -123,10 +127,10 @@ pub struct PydanticV2;
 struct Work<'s> {
     source: &'s str,
     fixes: Vec<Fix>,
-    /// For each fix, the names its new code needs from `pydantic`.
-    needs: Vec<Vec<&'static str>>,
-    /// Names the next pushed fix needs.
-    imports: BTreeSet<&'static str>,
+    /// For each fix, the (module, name) imports its new code needs.
+    needs: Vec<Vec<(&'static str, &'static str)>>,
+    /// Imports the next pushed fix needs.
+    imports: BTreeSet<(&'static str, &'static str)>,
 }
 
 impl Work<'_> {
@@ -174,13 +178,6 @@ fn convert_config(work: &mut Work<'_>, model: &StmtClassDef, config: &StmtClassD
         work.report(format!("`{}` has both `class Config` and `model_config`: merge them by hand", model.name.as_str()));
         return;
     }
-    if settings {
-        work.report(format!(
-            "`{}` is a BaseSettings: move it to pydantic-settings (SettingsConfigDict) by hand",
-            model.name.as_str()
-        ));
-        return;
-    }
     let mut entries = Vec::new();
     let mut removed = Vec::new();
     for statement in &config.body {
@@ -221,11 +218,15 @@ fn convert_config(work: &mut Work<'_>, model: &StmtClassDef, config: &StmtClassD
             "{indent}# fixpoint: not in Pydantic 2's ConfigDict, removed: {first}"
         );
     }
-    let kind = "ConfigDict";
+    let kind = if settings { "SettingsConfigDict" } else { "ConfigDict" };
     let _ = writeln!(text, "{indent}model_config = {kind}({})", entries.join(", "));
     let start = line_start(work.source, config.range.start().to_usize());
     let end = line_end(work.source, config.range.end().to_usize());
-    work.imports.insert("ConfigDict");
+    work.imports.insert(if settings {
+        ("pydantic_settings", "SettingsConfigDict")
+    } else {
+        ("pydantic", "ConfigDict")
+    });
     let renamed: Vec<String> = entries
         .iter()
         .map(|e| e.split('=').next().unwrap_or_default().to_owned())
@@ -335,7 +336,7 @@ fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
                 decorator.range.end().to_usize(),
                 replacement,
             ));
-            work.imports.insert("field_validator");
+            work.imports.insert(("pydantic", "field_validator"));
             // (cls, value, values, field, config) → (cls, value, info)
             let extra: Vec<&str> = params.iter().skip(2).copied().collect();
             if !extra.is_empty() {
@@ -378,7 +379,7 @@ fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
                 decorator.range.end().to_usize(),
                 replacement,
             ));
-            work.imports.insert("model_validator");
+            work.imports.insert(("pydantic", "model_validator"));
         } else {
             // After the fields: the model itself instead of a dict of values.
             let Some(values) = params.get(1) else { continue };
@@ -449,7 +450,7 @@ fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
                     line_end(work.source, classmethod.range.end().to_usize()),
                 ));
             }
-            work.imports.insert("model_validator");
+            work.imports.insert(("pydantic", "model_validator"));
         }
         for note in notes {
             let start = line_start(work.source, decorator.range.start().to_usize());
@@ -549,6 +550,126 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
     }
 }
 
+/// `from pydantic import BaseSettings` → `pydantic_settings`; `GenericModel`
+/// (from `pydantic` or `pydantic.generics`) → `BaseModel`: the import lines.
+fn move_imports(work: &mut Work<'_>, module: &ModuleSummary) {
+    for import in module.imports.iter().filter(|i| i.level == 0) {
+        let from = import.from.as_deref();
+        let is_moved = |name: &str| {
+            (from == Some("pydantic") && name == "BaseSettings")
+                || (matches!(from, Some("pydantic" | "pydantic.generics")) && name == "GenericModel")
+        };
+        let moved: Vec<&str> = import
+            .names
+            .iter()
+            .filter(|n| n.asname.is_none() && is_moved(&n.name))
+            .map(|n| n.name.as_str())
+            .collect();
+        if moved.is_empty() {
+            continue;
+        }
+        let kept: Vec<String> = import
+            .names
+            .iter()
+            .filter(|n| n.asname.is_some() || !is_moved(&n.name))
+            .map(|n| {
+                n.asname
+                    .as_ref()
+                    .map_or_else(|| n.name.clone(), |a| format!("{} as {a}", n.name))
+            })
+            .collect();
+        let start = line_start(work.source, import.start);
+        let end = line_end(work.source, import.end);
+        let mut text = if kept.is_empty() {
+            String::new()
+        } else {
+            format!("from {} import {}\n", from.unwrap_or_default(), kept.join(", "))
+        };
+        let mut messages = Vec::new();
+        if moved.contains(&"BaseSettings") {
+            text.push_str("from pydantic_settings import BaseSettings\n");
+            messages.push("import BaseSettings from pydantic_settings (it left pydantic in v2)".to_owned());
+        }
+        if moved.contains(&"GenericModel") {
+            if !module.binds("BaseModel") && !kept.iter().any(|k| k == "BaseModel") {
+                text.push_str("from pydantic import BaseModel\n");
+            }
+            messages.push("GenericModel is gone in v2: a generic model is BaseModel + Generic[T]".to_owned());
+        }
+        work.push(
+            Applicability::Safe,
+            vec![Edit::replacement(start, end, text)],
+            messages.join("\n"),
+        );
+    }
+}
+
+/// `class Page(GenericModel, Generic[T])` → `class Page(BaseModel, Generic[T])`.
+fn rename_generic_base(work: &mut Work<'_>, class: &StmtClassDef) {
+    let Some(arguments) = &class.arguments else { return };
+    for base in &arguments.args {
+        if let Expr::Name(name) = base
+            && name.id.as_str() == "GenericModel"
+        {
+            work.push(
+                Applicability::Safe,
+                vec![Edit::replacement(
+                    name.range.start().to_usize(),
+                    name.range.end().to_usize(),
+                    "BaseModel",
+                )],
+                format!("`{}`: GenericModel → BaseModel", class.name.as_str()),
+            );
+        }
+    }
+}
+
+/// `class Tags(BaseModel): __root__: list[str]` → `class Tags(RootModel): root: list[str]`.
+fn convert_root_model(work: &mut Work<'_>, class: &StmtClassDef) {
+    let root = class.body.iter().find_map(|member| match member {
+        Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == "__root__") => {
+            Some(assign)
+        }
+        _ => None,
+    });
+    let (Some(root), Some(arguments)) = (root, &class.arguments) else {
+        return;
+    };
+    let Some(Expr::Name(base)) = arguments
+        .args
+        .iter()
+        .find(|b| matches!(b, Expr::Name(n) if n.id.as_str() == "BaseModel"))
+    else {
+        work.report(format!(
+            "`{}` is a __root__ model on another base: make it a RootModel by hand",
+            class.name.as_str()
+        ));
+        return;
+    };
+    let mut edits = vec![
+        Edit::replacement(base.range.start().to_usize(), base.range.end().to_usize(), "RootModel"),
+        Edit::replacement(
+            root.target.range().start().to_usize(),
+            root.target.range().end().to_usize(),
+            "root",
+        ),
+    ];
+    // `.__root__` in this module becomes `.root`.
+    let mut at = 0;
+    while let Some(found) = work.source[at..].find(".__root__") {
+        let start = at + found + 1;
+        edits.push(Edit::replacement(start, start + "__root__".len(), "root"));
+        at = start + "__root__".len();
+    }
+    work.imports.insert(("pydantic", "RootModel"));
+    // Other modules may still pass `__root__=` or read `.__root__`: unsafe.
+    work.push(
+        Applicability::Unsafe,
+        edits,
+        format!("`{}`: __root__ model → RootModel", class.name.as_str()),
+    );
+}
+
 fn is_model(class: &StmtClassDef, models: &BTreeSet<String>) -> bool {
     class.arguments.as_ref().is_some_and(|arguments| {
         arguments
@@ -589,24 +710,20 @@ impl Fixer for PydanticV2 {
             needs: Vec::new(),
             imports: BTreeSet::new(),
         };
+        move_imports(&mut work, module);
         for statement in parsed.suite() {
             let Stmt::ClassDef(class) = statement else { continue };
             if !is_model(class, context.pydantic_models) {
                 continue;
             }
+            rename_generic_base(&mut work, class);
+            convert_root_model(&mut work, class);
             for member in &class.body {
                 match member {
                     Stmt::ClassDef(config) if config.name.as_str() == "Config" => {
                         convert_config(&mut work, class, config, is_settings(class));
                     }
                     Stmt::FunctionDef(function) => convert_validator(&mut work, function),
-                    Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == "__root__") =>
-                    {
-                        work.report(format!(
-                            "`{}` is a __root__ model: make it a RootModel by hand",
-                            class.name.as_str()
-                        ));
-                    }
                     _ => {}
                 }
             }
@@ -619,20 +736,29 @@ impl Fixer for PydanticV2 {
         // Each fix brings the v2 names its code uses: applied alone (another
         // fix deferred, or unsafe and left out), it still leaves working code.
         for (fix, needs) in work.fixes.iter_mut().zip(&work.needs) {
-            let missing: Vec<&str> = needs.iter().copied().filter(|name| !module.binds(name)).collect();
-            if missing.is_empty() || fix.edits.is_empty() {
+            if fix.edits.is_empty() {
                 continue;
             }
-            fix.edits.push(match module.from_import("pydantic") {
-                Some(existing) => Edit::insertion(
-                    existing.names.last().map_or(existing.end, |n| n.end),
-                    format!(", {}", missing.join(", ")),
-                ),
-                None => Edit::insertion(
-                    module.insert_at,
-                    format!("from pydantic import {}\n", missing.join(", ")),
-                ),
-            });
+            for source_module in ["pydantic", "pydantic_settings"] {
+                let missing: Vec<&str> = needs
+                    .iter()
+                    .filter(|(from, name)| *from == source_module && !module.binds(name))
+                    .map(|(_, name)| *name)
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                fix.edits.push(match module.from_import(source_module) {
+                    Some(existing) => Edit::insertion(
+                        existing.names.last().map_or(existing.end, |n| n.end),
+                        format!(", {}", missing.join(", ")),
+                    ),
+                    None => Edit::insertion(
+                        module.insert_at,
+                        format!("from {source_module} import {}\n", missing.join(", ")),
+                    ),
+                });
+            }
         }
         work.fixes
     }
