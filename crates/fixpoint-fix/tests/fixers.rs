@@ -207,6 +207,8 @@ fn sqlalchemy_extend_existing() {
         target("tests/test_item.py", "items"),
         target("shop/models/item.py", "audit"),
         target("shop/models/magic.py", "items"),
+        target("shop/models/gadget.py", "gadgets"),
+        target("shop/models/gadget.py", "widgets"),
     ];
     let sources = fixpoint_python::read_project(root);
     let symbols = SymbolIndex::from_sources(root, &sources);
@@ -219,10 +221,16 @@ fn sqlalchemy_extend_existing() {
         graph: &fixpoint_python::ImportGraph::default(),
     };
     let fixers = selected(&["FP001".into()], &[]);
-    let files: Vec<String> = ["tests/test_item.py", "shop/models/item.py", "shop/models/magic.py"]
-        .map(str::to_owned)
-        .to_vec();
-    let outcomes = fix_files(&files, &fixers, &context, false);
+    let files: Vec<String> = [
+        "tests/test_item.py",
+        "shop/models/item.py",
+        "shop/models/magic.py",
+        "shop/models/gadget.py",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    // Unsafe fixes included: the offered `__table_args__` edits show in the diff.
+    let outcomes = fix_files(&files, &fixers, &context, true);
     let mut report = String::new();
     for outcome in &outcomes {
         for note in &outcome.applied {
@@ -250,7 +258,7 @@ fn sqlalchemy_extend_existing() {
         sources: &sources,
         ..context
     };
-    for again in fix_files(&files, &fixers, &context, false) {
+    for again in fix_files(&files, &fixers, &context, true) {
         assert!(!again.changed(), "{} changed again", again.path);
     }
     // The two classes on one table are never touched.

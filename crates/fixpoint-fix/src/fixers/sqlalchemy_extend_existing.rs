@@ -8,6 +8,9 @@
 //!   `dreamforge.models.roll_log`, because a directory inside the package is
 //!   also on `sys.path`), it rewrites that import to the module's one real
 //!   name: the module then runs once, and the table is defined once;
+//! - and it offers (unsafe) `extend_existing=True` in that model's
+//!   `__table_args__`: merged into an existing dict, into the trailing dict of
+//!   a tuple, or a new `__table_args__`;
 //! - when a Core `Table("x", metadata, ...)` is defined twice alike, it adds
 //!   `extend_existing=True` to the `Table(...)` call;
 //! - when two declarative classes map the same table, it explains the
@@ -29,7 +32,9 @@
 //!
 //! ## Fix safety
 //! Rewriting the import is safe: it names the same file. `extend_existing`
-//! on a Core table is safe. Two classes on one table are reported only.
+//! on a Core table is safe; on a declarative class it is unsafe (offered
+//! only where one class maps the table). Two classes on one table are
+//! reported only.
 
 use std::collections::BTreeMap;
 
@@ -147,7 +152,18 @@ impl Fixer for SqlalchemyExtendExisting {
                 }
                 continue;
             }
-            // 3. A Core Table defined twice alike: extend_existing is harmless.
+            // 3. One declarative class whose module ran twice: the import fix is
+            // the real one; `extend_existing` in `__table_args__` is offered.
+            if let Some(classes) = declarative
+                .get(*table)
+                .filter(|classes| classes.len() == 1 && classes[0].1 == path)
+            {
+                if let Some(fix) = table_args_fix(self.code(), source, &classes[0].0) {
+                    fixes.push(fix);
+                }
+                continue;
+            }
+            // 4. A Core Table defined twice alike: extend_existing is harmless.
             let Ok(parsed) = parse_module(source) else { continue };
             let mut calls = TableCalls {
                 table,
@@ -171,6 +187,61 @@ impl Fixer for SqlalchemyExtendExisting {
         }
         fixes
     }
+}
+
+/// `extend_existing` for one declarative class: merged into its
+/// `__table_args__` dict (or the trailing dict of a tuple), or a new one.
+fn table_args_fix(code: &str, source: &str, class_name: &str) -> Option<Fix> {
+    let parsed = parse_module(source).ok()?;
+    let class = parsed.suite().iter().find_map(|s| match s {
+        Stmt::ClassDef(class) if class.name.as_str() == class_name => Some(class),
+        _ => None,
+    })?;
+    let assigned = |name: &str| {
+        class.body.iter().find_map(|member| match member {
+            Stmt::Assign(assign)
+                if assign
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) =>
+            {
+                Some(assign)
+            }
+            _ => None,
+        })
+    };
+    let entry = "\"extend_existing\": True";
+    let edit = match assigned("__table_args__") {
+        Some(args) => {
+            let text = &source[args.value.range().start().to_usize()..args.value.range().end().to_usize()];
+            if text.contains("extend_existing") {
+                return None;
+            }
+            match args.value.as_ref() {
+                Expr::Dict(dict) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
+                Expr::Tuple(tuple) => match tuple.elts.last() {
+                    Some(Expr::Dict(dict)) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
+                    Some(last) => Edit::insertion(last.range().end().to_usize(), format!(", {{{entry}}}")),
+                    None => return None,
+                },
+                _ => return None,
+            }
+        }
+        None => {
+            let tablename = assigned("__tablename__")?;
+            let end = source[tablename.range.end().to_usize()..]
+                .find('\n')
+                .map_or(source.len(), |at| tablename.range.end().to_usize() + at + 1);
+            let start = source[..tablename.range.start().to_usize()]
+                .rfind('\n')
+                .map_or(0, |at| at + 1);
+            let indent = &source[start..tablename.range.start().to_usize()];
+            Edit::insertion(end, format!("{indent}__table_args__ = {{{entry}}}\n"))
+        }
+    };
+    Some(Fix::new(code, Applicability::Unsafe, vec![edit]).with_message(format!(
+        "offered: extend_existing=True in `{class_name}.__table_args__` (the real fix is importing its module under one name)"
+    )))
 }
 
 /// `Table("name", ...)` calls: where their last argument ends, and whether
