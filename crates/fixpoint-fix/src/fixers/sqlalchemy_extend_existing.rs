@@ -211,33 +211,30 @@ fn table_args_fix(code: &str, source: &str, class_name: &str) -> Option<Fix> {
         })
     };
     let entry = "\"extend_existing\": True";
-    let edit = match assigned("__table_args__") {
-        Some(args) => {
-            let text = &source[args.value.range().start().to_usize()..args.value.range().end().to_usize()];
-            if text.contains("extend_existing") {
-                return None;
-            }
-            match args.value.as_ref() {
-                Expr::Dict(dict) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
-                Expr::Tuple(tuple) => match tuple.elts.last() {
-                    Some(Expr::Dict(dict)) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
-                    Some(last) => Edit::insertion(last.range().end().to_usize(), format!(", {{{entry}}}")),
-                    None => return None,
-                },
-                _ => return None,
-            }
+    let edit = if let Some(args) = assigned("__table_args__") {
+        let text = &source[args.value.range().start().to_usize()..args.value.range().end().to_usize()];
+        if text.contains("extend_existing") {
+            return None;
         }
-        None => {
-            let tablename = assigned("__tablename__")?;
-            let end = source[tablename.range.end().to_usize()..]
-                .find('\n')
-                .map_or(source.len(), |at| tablename.range.end().to_usize() + at + 1);
-            let start = source[..tablename.range.start().to_usize()]
-                .rfind('\n')
-                .map_or(0, |at| at + 1);
-            let indent = &source[start..tablename.range.start().to_usize()];
-            Edit::insertion(end, format!("{indent}__table_args__ = {{{entry}}}\n"))
+        match args.value.as_ref() {
+            Expr::Dict(dict) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
+            Expr::Tuple(tuple) => match tuple.elts.last() {
+                Some(Expr::Dict(dict)) => Edit::insertion(dict.range.start().to_usize() + 1, format!("{entry}, ")),
+                Some(last) => Edit::insertion(last.range().end().to_usize(), format!(", {{{entry}}}")),
+                None => return None,
+            },
+            _ => return None,
         }
+    } else {
+        let tablename = assigned("__tablename__")?;
+        let end = source[tablename.range.end().to_usize()..]
+            .find('\n')
+            .map_or(source.len(), |at| tablename.range.end().to_usize() + at + 1);
+        let start = source[..tablename.range.start().to_usize()]
+            .rfind('\n')
+            .map_or(0, |at| at + 1);
+        let indent = &source[start..tablename.range.start().to_usize()];
+        Edit::insertion(end, format!("{indent}__table_args__ = {{{entry}}}\n"))
     };
     Some(Fix::new(code, Applicability::Unsafe, vec![edit]).with_message(format!(
         "offered: extend_existing=True in `{class_name}.__table_args__` (the real fix is importing its module under one name)"
