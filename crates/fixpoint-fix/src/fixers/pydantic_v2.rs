@@ -29,6 +29,9 @@
 //!   becomes `SettingsConfigDict(...)`; `GenericModel` becomes `BaseModel`
 //!   (with the class's `Generic[T]`); a `__root__` model becomes a
 //!   `RootModel` with a `root` field (`.__root__` → `.root` in the module);
+//! - a field typed `Optional[...]`, `... | None` or `Any` without a default
+//!   (optional in v1, required in v2) gets `= None`; `Field(value,
+//!   const=True)` becomes a `Literal[value]` field;
 //! - the names it uses join the module's imports.
 //!
 //! It acts on the modules the latest run's Pydantic failures implicate.
@@ -57,7 +60,8 @@
 //! on any other receiver (`thing.dict()`, which may not be a model) and a
 //! validator whose body still uses `values` in another way are unsafe.
 //! A `__root__` model is unsafe too (other modules may still use
-//! `__root__`). `each_item=True` and `const=` are reported, not converted. A module already on v2 gives nothing, so a second run
+//! `__root__`). `each_item=True`, and `const=` on a `Field` with more arguments, are
+//! reported, not converted. A module already on v2 gives nothing, so a second run
 //! changes nothing.
 
 use std::collections::BTreeSet;
@@ -131,6 +135,8 @@ struct Work<'s> {
     needs: Vec<Vec<(&'static str, &'static str)>>,
     /// Imports the next pushed fix needs.
     imports: BTreeSet<(&'static str, &'static str)>,
+    /// Starts of the `Field(..., const=True)` calls already made `Literal`s.
+    consts: Vec<usize>,
 }
 
 impl Work<'_> {
@@ -499,7 +505,7 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
                             format!("{}({old}=) → {new}=", name.unwrap_or_default()),
                         );
                     }
-                    if arg.as_str() == "const" {
+                    if arg.as_str() == "const" && !self.work.consts.contains(&call.range().start().to_usize()) {
                         self.work.report(format!(
                             "{}(const=...) has no v2 keyword: use a Literal type",
                             name.unwrap_or_default()
@@ -601,6 +607,79 @@ fn move_imports(work: &mut Work<'_>, module: &ModuleSummary) {
             vec![Edit::replacement(start, end, text)],
             messages.join("\n"),
         );
+    }
+}
+
+/// Field declarations whose v1 meaning v2 changed: an `Optional[...]`,
+/// `... | None` or `Any` field without a default was optional in v1 and is
+/// required in v2 (it gets `= None`); `Field(value, const=True)` is a
+/// `Literal[value]` in v2.
+fn convert_fields(work: &mut Work<'_>, class: &StmtClassDef) {
+    for member in &class.body {
+        let Stmt::AnnAssign(assign) = member else { continue };
+        let Expr::Name(target) = assign.target.as_ref() else {
+            continue;
+        };
+        if target.id.as_str().starts_with('_') {
+            continue;
+        }
+        let annotation = work.text(assign.annotation.range()).to_owned();
+        let optional = annotation.starts_with("Optional[")
+            || annotation.starts_with("typing.Optional[")
+            || annotation == "Any"
+            || annotation.ends_with("| None")
+            || annotation.starts_with("None |")
+            || (annotation.starts_with("Union[") && annotation.contains("None"));
+        match assign.value.as_deref() {
+            None if optional && !annotation.starts_with("ClassVar") => {
+                work.push(
+                    Applicability::Safe,
+                    vec![Edit::insertion(assign.range.end().to_usize(), " = None")],
+                    format!(
+                        "`{}.{}`: Optional without a default is required in v2: = None",
+                        class.name.as_str(),
+                        target.id.as_str()
+                    ),
+                );
+            }
+            Some(Expr::Call(call)) if called_name(&call.func) == Some("Field") => {
+                let constant = call.arguments.keywords.iter().any(|k| {
+                    k.arg.as_ref().is_some_and(|a| a.as_str() == "const")
+                        && matches!(k.value, Expr::BooleanLiteral(ref b) if b.value)
+                });
+                let Some(value) = call
+                    .arguments
+                    .args
+                    .first()
+                    .filter(|v| !matches!(v, Expr::EllipsisLiteral(_)))
+                else {
+                    continue;
+                };
+                if !constant || call.arguments.args.len() != 1 || call.arguments.keywords.len() != 1 {
+                    continue;
+                }
+                let value = work.text(value.range()).to_owned();
+                work.consts.push(call.range().start().to_usize());
+                work.imports.insert(("typing", "Literal"));
+                work.push(
+                    Applicability::Safe,
+                    vec![
+                        Edit::replacement(
+                            assign.annotation.range().start().to_usize(),
+                            assign.annotation.range().end().to_usize(),
+                            format!("Literal[{value}]"),
+                        ),
+                        Edit::replacement(call.range().start().to_usize(), call.range().end().to_usize(), value),
+                    ],
+                    format!(
+                        "`{}.{}`: Field(const=True) → Literal",
+                        class.name.as_str(),
+                        target.id.as_str()
+                    ),
+                );
+            }
+            _ => {}
+        }
     }
 }
 
@@ -709,6 +788,7 @@ impl Fixer for PydanticV2 {
             fixes: Vec::new(),
             needs: Vec::new(),
             imports: BTreeSet::new(),
+            consts: Vec::new(),
         };
         move_imports(&mut work, module);
         for statement in parsed.suite() {
@@ -717,6 +797,7 @@ impl Fixer for PydanticV2 {
                 continue;
             }
             rename_generic_base(&mut work, class);
+            convert_fields(&mut work, class);
             convert_root_model(&mut work, class);
             for member in &class.body {
                 match member {
@@ -739,7 +820,7 @@ impl Fixer for PydanticV2 {
             if fix.edits.is_empty() {
                 continue;
             }
-            for source_module in ["pydantic", "pydantic_settings"] {
+            for source_module in ["pydantic", "pydantic_settings", "typing"] {
                 let missing: Vec<&str> = needs
                     .iter()
                     .filter(|(from, name)| *from == source_module && !module.binds(name))
