@@ -10,6 +10,29 @@ use fixpoint_fix::fixers::{FixContext, Target, selected};
 use fixpoint_fix::journal::Journal;
 use fixpoint_python::SymbolIndex;
 
+/// Each file's log (applied and left fixes) and diff: what a snapshot shows.
+fn report(outcomes: &[fixpoint_fix::engine::FileOutcome]) -> String {
+    let mut out = String::new();
+    for outcome in outcomes {
+        for note in &outcome.applied {
+            let _ = writeln!(
+                out,
+                "applied {}:{} {} {}",
+                outcome.path, note.line, note.code, note.message
+            );
+        }
+        for note in &outcome.left {
+            let _ = writeln!(
+                out,
+                "left    {}:{} {} {}",
+                outcome.path, note.line, note.code, note.message
+            );
+        }
+        out.push_str(&unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
+    }
+    out
+}
+
 fn copy(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap().flatten() {
@@ -50,25 +73,7 @@ fn missing_import() {
     let fixers = selected(&["FP002".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
-    let mut log = String::new();
-    for note in &outcome.applied {
-        let _ = writeln!(
-            log,
-            "applied {}:{} {} {}",
-            outcome.path, note.line, note.code, note.message
-        );
-    }
-    for note in &outcome.left {
-        let _ = writeln!(
-            log,
-            "left    {}:{} {} {}",
-            outcome.path, note.line, note.code, note.message
-        );
-    }
-    insta::assert_snapshot!(format!(
-        "{log}\n{}",
-        unified_diff(&outcome.path, &outcome.original, &outcome.fixed)
-    ));
+    insta::assert_snapshot!(report(std::slice::from_ref(outcome)));
     fixpoint_python::parses(&outcome.fixed).unwrap();
 
     // Write through the journal, then: idempotent, and undo restores the bytes.
@@ -161,25 +166,7 @@ fn pydantic_v2() {
     let fixers = selected(&["FP003".into()], &[]);
     let files = vec!["app/schemas.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
-    let mut log = String::new();
-    for note in &outcome.applied {
-        let _ = writeln!(
-            log,
-            "applied {}:{} {} {}",
-            outcome.path, note.line, note.code, note.message
-        );
-    }
-    for note in &outcome.left {
-        let _ = writeln!(
-            log,
-            "left    {}:{} {} {}",
-            outcome.path, note.line, note.code, note.message
-        );
-    }
-    insta::assert_snapshot!(format!(
-        "{log}\n{}",
-        unified_diff(&outcome.path, &outcome.original, &outcome.fixed)
-    ));
+    insta::assert_snapshot!(report(std::slice::from_ref(outcome)));
     fixpoint_python::parses(&outcome.fixed).unwrap();
     fs::write(root.join("app/schemas.py"), &outcome.fixed).unwrap();
     let again = &fix_files(&files, &fixers, &context, false)[0];
@@ -231,25 +218,7 @@ fn sqlalchemy_extend_existing() {
     .to_vec();
     // Unsafe fixes included: the offered `__table_args__` edits show in the diff.
     let outcomes = fix_files(&files, &fixers, &context, true);
-    let mut report = String::new();
-    for outcome in &outcomes {
-        for note in &outcome.applied {
-            let _ = writeln!(
-                report,
-                "applied {}:{} {} {}",
-                outcome.path, note.line, note.code, note.message
-            );
-        }
-        for note in &outcome.left {
-            let _ = writeln!(
-                report,
-                "left    {}:{} {} {}",
-                outcome.path, note.line, note.code, note.message
-            );
-        }
-        report.push_str(&unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
-    }
-    insta::assert_snapshot!(report);
+    insta::assert_snapshot!(report(&outcomes));
     for outcome in &outcomes {
         fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
     }

@@ -115,15 +115,7 @@ pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
     for (index, statement) in parsed.suite().iter().enumerate() {
         match statement {
             Stmt::Import(import) => {
-                let names: Vec<ImportedName> = import
-                    .names
-                    .iter()
-                    .map(|alias| ImportedName {
-                        name: alias.name.as_str().to_owned(),
-                        asname: alias.asname.as_ref().map(|a| a.as_str().to_owned()),
-                        end: alias.range().end().to_usize(),
-                    })
-                    .collect();
+                let names = imported_names(&import.names);
                 summary.defined.extend(names.iter().map(|n| n.bound().to_owned()));
                 summary.imports.push(Import {
                     from: None,
@@ -134,15 +126,7 @@ pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
                 });
             }
             Stmt::ImportFrom(import) => {
-                let names: Vec<ImportedName> = import
-                    .names
-                    .iter()
-                    .map(|alias| ImportedName {
-                        name: alias.name.as_str().to_owned(),
-                        asname: alias.asname.as_ref().map(|a| a.as_str().to_owned()),
-                        end: alias.range().end().to_usize(),
-                    })
-                    .collect();
+                let names = imported_names(&import.names);
                 summary.defined.extend(
                     names
                         .iter()
@@ -180,6 +164,17 @@ pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
         summary.insert_at = after_header_comments(source);
     }
     Ok(summary)
+}
+
+fn imported_names(aliases: &[ruff_python_ast::Alias]) -> Vec<ImportedName> {
+    aliases
+        .iter()
+        .map(|alias| ImportedName {
+            name: alias.name.as_str().to_owned(),
+            asname: alias.asname.as_ref().map(|a| a.as_str().to_owned()),
+            end: alias.range().end().to_usize(),
+        })
+        .collect()
 }
 
 fn names_in_target(target: &Expr, out: &mut Vec<String>) {

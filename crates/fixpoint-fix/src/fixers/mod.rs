@@ -1,6 +1,7 @@
 //! The batch fixers, one per file; each file's doc comment is the fixer's
 //! user documentation (what it does, why, an example, fix safety).
 
+mod lines;
 mod missing_import;
 mod pydantic_v2;
 mod skip_documented;

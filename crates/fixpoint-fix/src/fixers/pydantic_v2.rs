@@ -72,6 +72,7 @@ use fixpoint_python::ast::{Decorator, Expr, Stmt, StmtClassDef, StmtFunctionDef}
 use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
 
+use super::lines::{indentation, line_end, line_start};
 use super::{FixContext, Fixer};
 use crate::{Applicability, Edit, Fix};
 
@@ -153,21 +154,6 @@ impl Work<'_> {
     fn report(&mut self, message: String) {
         self.push(Applicability::DisplayOnly, Vec::new(), message);
     }
-}
-
-/// The indentation of the line that holds `offset`.
-fn indentation(source: &str, offset: usize) -> &str {
-    let line_start = source[..offset].rfind('\n').map_or(0, |at| at + 1);
-    let line = &source[line_start..];
-    &line[..line.len() - line.trim_start().len()]
-}
-
-fn line_start(source: &str, offset: usize) -> usize {
-    source[..offset].rfind('\n').map_or(0, |at| at + 1)
-}
-
-fn line_end(source: &str, offset: usize) -> usize {
-    source[offset..].find('\n').map_or(source.len(), |at| offset + at + 1)
 }
 
 fn called_name(expr: &Expr) -> Option<&str> {

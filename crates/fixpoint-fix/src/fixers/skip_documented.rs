@@ -28,16 +28,12 @@ use fixpoint_python::ast::Stmt;
 use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
 
+use super::lines::line_start;
 use super::{FixContext, Fixer};
 use crate::{Applicability, Edit, Fix};
 
 /// Marks known failures `xfail(strict=True)` with the pattern as reason.
 pub struct SkipDocumented;
-
-/// The start of the line that holds `offset`.
-fn line_start(source: &str, offset: usize) -> usize {
-    source[..offset].rfind('\n').map_or(0, |at| at + 1)
-}
 
 impl Fixer for SkipDocumented {
     fn code(&self) -> &'static str {

@@ -42,19 +42,12 @@ use std::fmt::Write as _;
 
 use fixpoint_python::ModuleSummary;
 
+use super::lines::{line_end, line_start};
 use super::{FixContext, Fixer};
 use crate::{Applicability, Edit, Fix};
 
 /// Moves annotation-only imports that close a cycle under `if TYPE_CHECKING:`.
 pub struct TypeCheckingImport;
-
-fn line_start(source: &str, offset: usize) -> usize {
-    source[..offset].rfind('\n').map_or(0, |at| at + 1)
-}
-
-fn line_end(source: &str, offset: usize) -> usize {
-    source[offset..].find('\n').map_or(source.len(), |at| offset + at + 1)
-}
 
 impl Fixer for TypeCheckingImport {
     fn code(&self) -> &'static str {
