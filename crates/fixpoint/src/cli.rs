@@ -82,6 +82,45 @@ pub enum Command {
     Undo(UndoArgs),
     /// List the changes fixpoint wrote: when, by which fixers, to which files.
     Journal(JournalArgs),
+    /// Move a codebase to a new major version of a library, module by module.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Pydantic 1 to 2: per module, the full v2 migration (FP003) where the module uses
+    /// only API with a v2 equivalent, else the `pydantic.v1` namespace (FP007); modules
+    /// that share models stay on one side. Written through the journal.
+    Pydantic(MigratePydanticArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrationStrategy {
+    /// Choose per module.
+    Auto,
+    /// Every module to the v2 API.
+    V2,
+    /// Every module to the `pydantic.v1` namespace.
+    V1Namespace,
+}
+
+#[derive(Debug, Args)]
+pub struct MigratePydanticArgs {
+    /// Only modules under these paths.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    #[arg(long, value_enum, default_value_t = MigrationStrategy::Auto)]
+    pub strategy: MigrationStrategy,
+    /// Also apply unsafe conversions (v1 methods on receivers of unknown type, ...).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

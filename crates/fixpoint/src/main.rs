@@ -48,6 +48,9 @@ fn main() -> ExitCode {
         Command::Fix(ref args) => commands::fix::fix(&cli.global, args, printer),
         Command::Undo(ref args) => commands::fix::undo(&cli.global, args, printer),
         Command::Journal(ref args) => commands::fix::journal(&cli.global, args),
+        Command::Migrate(cli::MigrateCommand::Pydantic(ref args)) => {
+            commands::fix::migrate_pydantic(&cli.global, args, printer)
+        }
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

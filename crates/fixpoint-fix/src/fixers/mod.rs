@@ -3,6 +3,7 @@
 
 mod lines;
 mod missing_import;
+mod pydantic_v1_namespace;
 mod pydantic_v2;
 mod skip_documented;
 mod sqlalchemy_extend_existing;
@@ -17,6 +18,7 @@ use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
 use crate::Fix;
 
 pub use missing_import::MissingImport;
+pub use pydantic_v1_namespace::{PydanticV1Namespace, needs_v1};
 pub use pydantic_v2::PydanticV2;
 pub use skip_documented::SkipDocumented;
 pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
@@ -70,6 +72,7 @@ pub static FIXERS: &[&dyn Fixer] = &[
     &StubMissing,
     &TypeCheckingImport,
     &SkipDocumented,
+    &PydanticV1Namespace,
 ];
 
 /// The fixers a `--select`/`--ignore` pair picks (codes or names; an empty

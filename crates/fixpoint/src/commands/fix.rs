@@ -9,7 +9,7 @@ use fixpoint_fix::engine::unified_diff;
 
 use super::{command_line, print_json};
 use crate::ExitStatus;
-use crate::cli::{FixArgs, GlobalArgs, JournalArgs, OutputFormat, UndoArgs};
+use crate::cli::{FixArgs, GlobalArgs, JournalArgs, MigratePydanticArgs, MigrationStrategy, OutputFormat, UndoArgs};
 use crate::printer::Printer;
 
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
@@ -39,34 +39,7 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
         }
         return Ok(ExitStatus::Success);
     }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut left = 0;
-    for file in &plan.files {
-        if let Some(reason) = &file.skipped {
-            printer.warn(&format!("{}: not fixed: {reason}", file.path));
-        }
-        for note in &file.applied {
-            *by_code.entry(note.code.as_str()).or_default() += 1;
-            writeln!(out, "{}:{}: {} {}", file.path, note.line, note.code, note.message)?;
-        }
-        for note in &file.left {
-            left += 1;
-            writeln!(out, "{}:{}: {} left: {}", file.path, note.line, note.code, note.message)?;
-        }
-    }
-    let applied: usize = by_code.values().sum();
-    let codes = by_code
-        .iter()
-        .map(|(code, n)| format!("{code}: {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let verb = if args.dry_run { "would be applied" } else { "applied" };
-    let breakdown = if codes.is_empty() {
-        String::new()
-    } else {
-        format!(" ({codes})")
-    };
-    writeln!(out, "{applied} fixes {verb}{breakdown}, {left} left")?;
+    print_plan(&mut out, &plan, args.dry_run, printer)?;
     let written = if args.dry_run {
         None
     } else {
@@ -132,6 +105,75 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
         ));
         Ok(ExitStatus::Failure)
     }
+}
+
+/// Every fix's log line, then `N fixes applied (CODE: n, ...), M left`.
+fn print_plan(out: &mut impl Write, plan: &fix::FixPlan, dry_run: bool, printer: Printer) -> io::Result<()> {
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left = 0;
+    for file in &plan.files {
+        if let Some(reason) = &file.skipped {
+            printer.warn(&format!("{}: not fixed: {reason}", file.path));
+        }
+        for note in &file.applied {
+            *by_code.entry(note.code.as_str()).or_default() += 1;
+            writeln!(out, "{}:{}: {} {}", file.path, note.line, note.code, note.message)?;
+        }
+        for note in &file.left {
+            left += 1;
+            writeln!(out, "{}:{}: {} left: {}", file.path, note.line, note.code, note.message)?;
+        }
+    }
+    let applied: usize = by_code.values().sum();
+    let codes = by_code
+        .iter()
+        .map(|(code, n)| format!("{code}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verb = if dry_run { "would be applied" } else { "applied" };
+    let breakdown = if codes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({codes})")
+    };
+    writeln!(out, "{applied} fixes {verb}{breakdown}, {left} left")?;
+    Ok(())
+}
+
+pub fn migrate_pydantic(
+    global: &GlobalArgs,
+    args: &MigratePydanticArgs,
+    printer: Printer,
+) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(global.project.as_deref())?;
+    let strategy = match args.strategy {
+        MigrationStrategy::Auto => fix::Strategy::Auto,
+        MigrationStrategy::V2 => fix::Strategy::V2,
+        MigrationStrategy::V1Namespace => fix::Strategy::V1Namespace,
+    };
+    let migration = fix::migrate_pydantic(&project, &args.paths, strategy, args.unsafe_fixes)?;
+    let mut out = io::stdout().lock();
+    if args.diff {
+        for file in migration.plan.changed() {
+            write!(out, "{}", unified_diff(&file.path, &file.original, &file.fixed))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    for choice in &migration.modules {
+        writeln!(out, "{}: {} ({})", choice.path, choice.strategy, choice.reason)?;
+    }
+    print_plan(&mut out, &migration.plan, args.dry_run, printer)?;
+    if !args.dry_run
+        && let Some(entry) = fix::apply(&project, &migration.plan, &command_line())?
+    {
+        printer.note(&format!(
+            "journal {}: {} files changed; `fixpoint undo {}` restores them",
+            entry.id,
+            entry.files.len(),
+            entry.id
+        ));
+    }
+    Ok(ExitStatus::Success)
 }
 
 pub fn undo(global: &GlobalArgs, args: &UndoArgs, printer: Printer) -> anyhow::Result<ExitStatus> {

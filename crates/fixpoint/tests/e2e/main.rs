@@ -9,5 +9,6 @@ mod errors;
 mod hazards;
 mod history;
 mod import;
+mod migrate;
 mod outcomes;
 mod support;
