@@ -230,6 +230,20 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
     targets
 }
 
+/// Fails on a `PATHS` argument that names nothing in the project, so a typo
+/// is an error rather than a silent "0 fixes".
+fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
+    match paths.iter().find(|path| !project.root.join(path).exists()) {
+        Some(missing) => Err(AppError::Usage(format!("`{missing}` does not exist in the project"))),
+        None => Ok(()),
+    }
+}
+
+/// Whether a project file is under one of the selected paths (all when none are).
+fn under_paths(path: &str, paths: &[String]) -> bool {
+    paths.is_empty() || paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
+}
+
 /// Plans the fixes for a recorded run (default: the latest).
 pub fn plan(
     store: &mut dyn Store,
@@ -237,6 +251,7 @@ pub fn plan(
     request: &FixRequest,
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
+    check_paths(project, &request.paths)?;
     let sources = fixpoint_python::read_project(&project.root);
     let run = match (run, request.all) {
         (Some(reference), _) => Some(resolve_run(store, reference)?),
@@ -264,9 +279,7 @@ pub fn plan(
     let mut files: Vec<String> = targets
         .iter()
         .map(|t| t.path.clone())
-        .filter(|path| {
-            request.paths.is_empty() || request.paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
-        })
+        .filter(|path| under_paths(path, &request.paths))
         .collect();
     files.sort();
     files.dedup();
@@ -348,13 +361,11 @@ pub fn migrate_pydantic(
     strategy: Strategy,
     unsafe_fixes: bool,
 ) -> Result<Migration, AppError> {
+    check_paths(project, paths)?;
     let sources = fixpoint_python::read_project(&project.root);
     let pydantic: Vec<&(String, String)> = sources
         .iter()
-        .filter(|(path, source)| {
-            source.contains("pydantic")
-                && (paths.is_empty() || paths.iter().any(|p| path.starts_with(p.trim_end_matches('/'))))
-        })
+        .filter(|(path, source)| source.contains("pydantic") && under_paths(path, paths))
         .collect();
     let mut modules: Vec<ModuleChoice> = pydantic
         .iter()

@@ -159,6 +159,9 @@ pub fn migrate_pydantic(
         }
         return Ok(ExitStatus::Success);
     }
+    if migration.modules.is_empty() {
+        printer.note("no module in the selection imports pydantic");
+    }
     for choice in &migration.modules {
         writeln!(out, "{}: {} ({})", choice.path, choice.strategy, choice.reason)?;
     }
