@@ -3,9 +3,8 @@
 
 use fixpoint_core::TestResult;
 use fixpoint_fix::engine::{FileOutcome, fix_files};
-use fixpoint_fix::fixers::{FixContext, Target, selected};
+use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
-use fixpoint_python::SymbolIndex;
 use fixpoint_store::Store;
 use fixpoint_triage::traceback::{frames, innermost_project_frame, is_project_path};
 
@@ -122,9 +121,8 @@ fn pydantic_files(
 }
 
 /// What the failures of a run point the fixers at.
-fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]) -> Vec<Target> {
-    let index = fixpoint_triage::ProjectIndex::load(&project.root);
-    let models = fixpoint_python::pydantic_models(sources);
+fn targets(project: &Project, tests: &[TestResult], facts: &ProjectFacts) -> Vec<Target> {
+    let index = fixpoint_triage::ProjectIndex::from_sources(&facts.sources);
     let mut targets: Vec<Target> = Vec::new();
     let mut add = |target: Target| {
         if !targets.contains(&target) {
@@ -133,6 +131,11 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
     };
     // FP006 marks what still fails for a known pattern, naming the pattern.
     let triage = fixpoint_triage::triage(tests, &index);
+    let categories: std::collections::HashMap<&str, &str> = triage
+        .verdicts
+        .iter()
+        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
+        .collect();
     for verdict in &triage.verdicts {
         let Some((path, function)) = verdict.nodeid.split_once("::") else {
             continue;
@@ -149,7 +152,7 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
             .into_iter()
             .flatten()
             .collect();
-        let category = fixpoint_triage::classify(test, &index).id;
+        let category = categories.get(test.nodeid.as_str()).copied().unwrap_or_default();
         if category == "sqlalchemy-table-redefined" {
             let table = messages.iter().find_map(|m| {
                 let rest = &m[m.find("Table '")? + 7..];
@@ -182,7 +185,7 @@ fn targets(project: &Project, tests: &[TestResult], sources: &[(String, String)]
             }
         }
         if category.starts_with("pydantic-") {
-            for path in pydantic_files(test, sources, &models) {
+            for path in pydantic_files(test, &facts.sources, &facts.pydantic_models) {
                 add(Target {
                     code: "FP003",
                     path,
@@ -252,7 +255,7 @@ pub fn plan(
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
     check_paths(project, &request.paths)?;
-    let sources = fixpoint_python::read_project(&project.root);
+    let facts = ProjectFacts::read(&project.root);
     let run = match (run, request.all) {
         (Some(reference), _) => Some(resolve_run(store, reference)?),
         (None, false) => Some(resolve_run(store, "latest")?),
@@ -263,10 +266,10 @@ pub fn plan(
         Some(run) => store.results(run.id)?.into_iter().map(TestResult::from).collect(),
         None => Vec::new(),
     };
-    let mut targets = targets(project, &tests, &sources);
+    let mut targets = targets(project, &tests, &facts);
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
-        for (path, _) in &sources {
+        for (path, _) in &facts.sources {
             for code in ["FP001", "FP002", "FP003", "FP005"] {
                 targets.push(Target {
                     code,
@@ -298,32 +301,9 @@ pub fn plan(
     let journal = Journal::new(&project.root);
     Ok(FixPlan {
         run_id: run.map(|run| run.id),
-        files: run_fixers(project, &sources, &targets, &files, &fixers, request.unsafe_fixes),
+        files: fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes),
         unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
     })
-}
-
-/// Runs `fixers` over `files` with everything they may look at.
-fn run_fixers(
-    project: &Project,
-    sources: &[(String, String)],
-    targets: &[Target],
-    files: &[String],
-    fixers: &[&dyn fixpoint_fix::fixers::Fixer],
-    unsafe_fixes: bool,
-) -> Vec<FileOutcome> {
-    let symbols = SymbolIndex::from_sources(&project.root, sources);
-    let pydantic_models = fixpoint_python::pydantic_models(sources);
-    let graph = fixpoint_python::ImportGraph::build(&project.root, sources);
-    let context = FixContext {
-        root: &project.root,
-        symbols: &symbols,
-        targets,
-        sources,
-        pydantic_models: &pydantic_models,
-        graph: &graph,
-    };
-    fix_files(files, fixers, &context, unsafe_fixes)
 }
 
 /// `fixpoint migrate pydantic --strategy`.
@@ -362,8 +342,9 @@ pub fn migrate_pydantic(
     unsafe_fixes: bool,
 ) -> Result<Migration, AppError> {
     check_paths(project, paths)?;
-    let sources = fixpoint_python::read_project(&project.root);
-    let pydantic: Vec<&(String, String)> = sources
+    let facts = ProjectFacts::read(&project.root);
+    let pydantic: Vec<&(String, String)> = facts
+        .sources
         .iter()
         .filter(|(path, source)| source.contains("pydantic") && under_paths(path, paths))
         .collect();
@@ -389,7 +370,7 @@ pub fn migrate_pydantic(
     if strategy == Strategy::Auto {
         // Models cannot cross between v1 and v2: spread v1 along the imports
         // between Pydantic modules, both ways, until nothing changes.
-        let graph = fixpoint_python::ImportGraph::build(&project.root, &sources);
+        let graph = &facts.graph;
         loop {
             let mut changed = false;
             for index in 0..modules.len() {
@@ -427,7 +408,7 @@ pub fn migrate_pydantic(
     let journal = Journal::new(&project.root);
     let plan = FixPlan {
         run_id: None,
-        files: run_fixers(project, &sources, &targets, &files, &fixers, unsafe_fixes),
+        files: fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes),
         unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
     };
     Ok(Migration { modules, plan })

@@ -11,7 +11,10 @@ use crate::{AppError, Project};
 
 /// Triages a run's results with the project's sources at hand.
 pub fn triage_results(project: &Project, tests: &[TestResult]) -> Triage {
-    fixpoint_triage::triage(tests, &ProjectIndex::load(&project.root))
+    fixpoint_triage::triage(
+        tests,
+        &ProjectIndex::from_sources(&fixpoint_python::read_project(&project.root)),
+    )
 }
 
 /// What is stored with a run, so that history can follow each pattern.

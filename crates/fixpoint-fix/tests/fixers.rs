@@ -6,9 +6,8 @@ use std::fs;
 use std::path::Path;
 
 use fixpoint_fix::engine::{fix_files, unified_diff};
-use fixpoint_fix::fixers::{FixContext, Target, selected};
+use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::Journal;
-use fixpoint_python::SymbolIndex;
 
 /// Each file's log (applied and left fixes) and diff: what a snapshot shows.
 fn report(outcomes: &[fixpoint_fix::engine::FileOutcome]) -> String {
@@ -45,14 +44,21 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of `tests/fixtures/<name>` in a temporary directory, and its facts.
+fn fixture(name: &str) -> (tempfile::TempDir, ProjectFacts) {
+    let dir = tempfile::tempdir().unwrap();
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name),
+        dir.path(),
+    );
+    let facts = ProjectFacts::read(dir.path());
+    (dir, facts)
+}
+
 #[test]
 fn missing_import() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("missing_import");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/missing_import"),
-        root,
-    );
     let targets: Vec<Target> = ["Decimal", "datetime", "roll", "Shared", "Mystery", "json"]
         .iter()
         .map(|name| Target {
@@ -61,15 +67,7 @@ fn missing_import() {
             name: (*name).into(),
         })
         .collect();
-    let symbols = SymbolIndex::build(root);
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &[],
-        pydantic_models: &std::collections::BTreeSet::new(),
-        graph: &fixpoint_python::ImportGraph::default(),
-    };
+    let context = facts.context(&targets);
     let fixers = selected(&["FP002".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
@@ -96,27 +94,14 @@ fn missing_import() {
 
 #[test]
 fn stub_missing() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("stub_missing");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stub_missing"),
-        root,
-    );
     let targets = vec![Target {
         code: "FP004",
         path: "app/loot.py".into(),
         name: "split_coins".into(),
     }];
-    let sources = fixpoint_python::read_project(root);
-    let symbols = SymbolIndex::from_sources(root, &sources);
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &sources,
-        pydantic_models: &std::collections::BTreeSet::new(),
-        graph: &fixpoint_python::ImportGraph::default(),
-    };
+    let context = facts.context(&targets);
     let fixers = selected(&["stub-missing".into()], &[]);
     let files = vec!["app/loot.py".to_owned()];
     // Unsafe: without --unsafe-fixes it is only reported.
@@ -141,28 +126,14 @@ fn stub_missing() {
 
 #[test]
 fn pydantic_v2() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("pydantic_v2");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pydantic_v2"),
-        root,
-    );
     let targets = vec![Target {
         code: "FP003",
         path: "app/schemas.py".into(),
         name: String::new(),
     }];
-    let sources = fixpoint_python::read_project(root);
-    let symbols = SymbolIndex::from_sources(root, &sources);
-    let models = fixpoint_python::pydantic_models(&sources);
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &sources,
-        pydantic_models: &models,
-        graph: &fixpoint_python::ImportGraph::default(),
-    };
+    let context = facts.context(&targets);
     let fixers = selected(&["FP003".into()], &[]);
     let files = vec!["app/schemas.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
@@ -179,12 +150,8 @@ fn pydantic_v2() {
 
 #[test]
 fn sqlalchemy_extend_existing() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("sqlalchemy_extend_existing");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sqlalchemy_extend_existing"),
-        root,
-    );
     let target = |path: &str, table: &str| Target {
         code: "FP001",
         path: path.into(),
@@ -197,16 +164,7 @@ fn sqlalchemy_extend_existing() {
         target("shop/models/gadget.py", "gadgets"),
         target("shop/models/gadget.py", "widgets"),
     ];
-    let sources = fixpoint_python::read_project(root);
-    let symbols = SymbolIndex::from_sources(root, &sources);
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &sources,
-        pydantic_models: &std::collections::BTreeSet::new(),
-        graph: &fixpoint_python::ImportGraph::default(),
-    };
+    let context = facts.context(&targets);
     let fixers = selected(&["FP001".into()], &[]);
     let files: Vec<String> = [
         "tests/test_item.py",
@@ -222,12 +180,8 @@ fn sqlalchemy_extend_existing() {
     for outcome in &outcomes {
         fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
     }
-    let sources = fixpoint_python::read_project(root);
-    let context = FixContext {
-        sources: &sources,
-        ..context
-    };
-    for again in fix_files(&files, &fixers, &context, true) {
+    let facts = ProjectFacts::read(root);
+    for again in fix_files(&files, &fixers, &facts.context(&targets), true) {
         assert!(!again.changed(), "{} changed again", again.path);
     }
     // The two classes on one table are never touched.
@@ -236,12 +190,8 @@ fn sqlalchemy_extend_existing() {
 
 #[test]
 fn skip_documented() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("skip_documented");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/skip_documented"),
-        root,
-    );
     let target = |name: &str| Target {
         code: "FP006",
         path: "tests/test_dice.py".into(),
@@ -251,15 +201,7 @@ fn skip_documented() {
         target("test_modifier|assertion (pattern P427268)"),
         target("TestRolls::test_hangs|timeout (pattern Pa5fbbe)"),
     ];
-    let symbols = SymbolIndex::default();
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &[],
-        pydantic_models: &std::collections::BTreeSet::new(),
-        graph: &fixpoint_python::ImportGraph::default(),
-    };
+    let context = facts.context(&targets);
     let files = vec!["tests/test_dice.py".to_owned()];
     // Opt-in: not part of the default selection.
     assert!(selected(&[], &[]).iter().all(|fixer| fixer.code() != "FP006"));
@@ -275,12 +217,8 @@ fn skip_documented() {
 
 #[test]
 fn type_checking_import() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, facts) = fixture("type_checking_import");
     let root = dir.path();
-    copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/type_checking_import"),
-        root,
-    );
     let targets: Vec<Target> = ["ledger/reports.py", "ledger/accounts.py"]
         .iter()
         .map(|path| Target {
@@ -289,17 +227,7 @@ fn type_checking_import() {
             name: String::new(),
         })
         .collect();
-    let sources = fixpoint_python::read_project(root);
-    let graph = fixpoint_python::ImportGraph::build(root, &sources);
-    let symbols = SymbolIndex::default();
-    let context = FixContext {
-        root,
-        symbols: &symbols,
-        targets: &targets,
-        sources: &sources,
-        pydantic_models: &std::collections::BTreeSet::new(),
-        graph: &graph,
-    };
+    let context = facts.context(&targets);
     let fixers = selected(&["FP005".into()], &[]);
     let files: Vec<String> = vec!["ledger/reports.py".into(), "ledger/accounts.py".into()];
     let outcomes = fix_files(&files, &fixers, &context, false);
@@ -327,15 +255,9 @@ fn type_checking_import() {
     assert!(!before && error.contains("circular import"), "{error}");
     fs::write(root.join(&outcomes[0].path), &outcomes[0].fixed).unwrap();
     assert_eq!(imports(), (true, String::new()));
-    let sources = fixpoint_python::read_project(root);
-    let graph = fixpoint_python::ImportGraph::build(root, &sources);
-    let context = FixContext {
-        sources: &sources,
-        graph: &graph,
-        ..context
-    };
+    let facts = ProjectFacts::read(root);
     assert!(
-        !fix_files(&files, &fixers, &context, false)[0].changed(),
+        !fix_files(&files, &fixers, &facts.context(&targets), false)[0].changed(),
         "a second run moved more"
     );
 }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fixpoint_fix::engine::fix_files;
-use fixpoint_fix::fixers::{FixContext, Target, selected};
-use fixpoint_python::{SymbolIndex, parses, unbound_names};
+use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
+use fixpoint_python::{parses, unbound_names};
 
 fn stdlib() -> PathBuf {
     let python = std::env::var_os("FIXPOINT_TEST_PYTHON").unwrap_or_else(|| "python3".into());
@@ -57,7 +57,8 @@ fn the_standard_library_survives_the_fixer() {
     // A fixed, spread sample keeps the test quick; every 3rd file.
     let sample: Vec<&PathBuf> = files.iter().step_by(3).collect();
     let work = tempfile::tempdir().unwrap();
-    let symbols = SymbolIndex::default();
+    // Each module stands alone: no project facts to draw on.
+    let facts = ProjectFacts::from_sources(work.path(), Vec::new());
     // Every fixer that runs by default, FP002 pointed at every unbound name,
     // the others asked to look at the whole file (as `--all` does).
     let fixers = selected(&[], &[]);
@@ -83,14 +84,7 @@ fn the_standard_library_survives_the_fixer() {
                     name: String::new(),
                 });
             }
-            let context = FixContext {
-                root: work.path(),
-                symbols: &symbols,
-                targets: &targets,
-                sources: &[],
-                pydantic_models: &std::collections::BTreeSet::new(),
-                graph: &fixpoint_python::ImportGraph::default(),
-            };
+            let context = facts.context(&targets);
             let first = fix_files(std::slice::from_ref(&path), &fixers, &context, false).remove(0);
             checked += 1;
             if !first.changed() {

@@ -3,8 +3,6 @@
 //! tests a module that failed to collect holds (its blast radius).
 
 use std::collections::HashMap;
-use std::fs;
-use std::path::{Path, PathBuf};
 
 use crate::failure::Failure;
 
@@ -26,12 +24,14 @@ const V1_CONFIG_KEYS: [&str; 14] = [
     "min_anystr_length",
 ];
 
-/// The project's Python classes and test files, read once.
+/// What triage knows of the project's Python files, built once from their
+/// sources (`fixpoint_python::read_project` gives them).
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
-    root: Option<PathBuf>,
     /// Class name → whether its body has a Pydantic 1 `class Config`.
     v1_config: HashMap<String, bool>,
+    /// Every file (path from the root) with the test functions it defines.
+    test_functions: Vec<(String, u32)>,
 }
 
 impl ProjectIndex {
@@ -40,19 +40,12 @@ impl ProjectIndex {
         Self::default()
     }
 
-    /// Reads every `.py` file under `root` (skipping virtual environments,
-    /// caches and hidden directories).
-    pub fn load(root: &Path) -> Self {
-        let mut index = Self {
-            root: Some(root.to_path_buf()),
-            ..Self::default()
-        };
-        let mut files = Vec::new();
-        python_files(root, &mut files);
-        for file in files {
-            if let Ok(source) = fs::read_to_string(&file) {
-                index.read_classes(&source);
-            }
+    /// Indexes the project's files, given as (path from the root, source).
+    pub fn from_sources(sources: &[(String, String)]) -> Self {
+        let mut index = Self::default();
+        for (path, source) in sources {
+            index.read_classes(source);
+            index.test_functions.push((path.clone(), test_functions(source)));
         }
         index
     }
@@ -91,58 +84,34 @@ impl ProjectIndex {
     /// a directory (a conftest's directory): at least the tests a collection
     /// error there takes down (parametrized cases count once).
     pub fn tests_in(&self, path: &str) -> u32 {
-        let Some(root) = &self.root else { return 0 };
-        let target = root.join(path);
-        let target = if target.file_name().is_some_and(|name| name == "conftest.py") {
-            target.parent().map(Path::to_path_buf).unwrap_or(target)
-        } else {
-            target
-        };
-        let mut files = Vec::new();
-        if target.is_dir() {
-            python_files(&target, &mut files);
-            files.retain(|file| {
-                file.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("test_") || n.ends_with("_test.py"))
-            });
-        } else {
-            files.push(target);
+        if let Some((_, count)) = self.test_functions.iter().find(|(file, _)| file == path)
+            && !path.ends_with("conftest.py")
+        {
+            return *count;
         }
-        files
+        let directory = path.strip_suffix("conftest.py").unwrap_or(path).trim_end_matches('/');
+        self.test_functions
             .iter()
-            .filter_map(|file| fs::read_to_string(file).ok())
-            .map(|source| {
-                source
-                    .lines()
-                    .filter(|line| {
-                        let code = line.trim_start().trim_start_matches("async ");
-                        code.starts_with("def test")
-                            && line.starts_with(|c: char| c == 'd' || c == 'a' || c.is_whitespace())
-                    })
-                    .count() as u32
+            .filter(|(file, _)| {
+                let under =
+                    directory.is_empty() || file.strip_prefix(directory).is_some_and(|rest| rest.starts_with('/'));
+                let name = file.rsplit('/').next().unwrap_or(file);
+                under && (name.starts_with("test_") || name.ends_with("_test.py"))
             })
+            .map(|(_, count)| count)
             .sum()
     }
 }
 
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.')
-            || ["venv", "__pycache__", "node_modules", "site-packages", "build", "dist"].contains(&name.as_ref())
-        {
-            continue;
-        }
-        if path.is_dir() {
-            python_files(&path, out);
-        } else if name.ends_with(".py") {
-            out.push(path);
-        }
-    }
+/// `def test...` functions (and `async def`) at module or class level.
+fn test_functions(source: &str) -> u32 {
+    source
+        .lines()
+        .filter(|line| {
+            let code = line.trim_start().trim_start_matches("async ");
+            code.starts_with("def test") && line.starts_with(|c: char| c == 'd' || c == 'a' || c.is_whitespace())
+        })
+        .count() as u32
 }
 
 /// A validation error or a schema assertion about a model the project still
@@ -224,5 +193,28 @@ mod tests {
         assert!(index.has_v1_config("CharacterRead"));
         assert!(!index.has_v1_config("Fine"));
         assert!(!index.has_v1_config("Missing"));
+    }
+
+    #[test]
+    fn counts_the_tests_a_collection_error_takes_down() {
+        let source = |tests: &[&str]| {
+            tests
+                .iter()
+                .map(|name| ["def ", name, "():\n    pass\n"].concat())
+                .collect()
+        };
+        let index = ProjectIndex::from_sources(&[
+            ("tests/test_a.py".into(), source(&["test_one", "test_two"])),
+            ("tests/api/test_b.py".into(), source(&["test_three", "helper"])),
+            ("tests/api/conftest.py".into(), source(&["test_not_collected_here"])),
+            ("tests_extra/test_c.py".into(), source(&["test_four"])),
+            ("app/models.py".into(), source(&["test_like_helper"])),
+        ]);
+        assert_eq!(index.tests_in("tests/test_a.py"), 2);
+        assert_eq!(index.tests_in("tests/api/conftest.py"), 1);
+        assert_eq!(index.tests_in("tests/conftest.py"), 3);
+        assert_eq!(index.tests_in("conftest.py"), 4);
+        assert_eq!(index.tests_in("tests"), 3);
+        assert_eq!(index.tests_in("missing.py"), 0);
     }
 }

@@ -36,7 +36,7 @@ fn category_accuracy_on_the_labelled_corpus() {
     for (project, table) in &labels {
         let document = fs::read_to_string(corpus().join("runs").join(format!("{project}.json"))).unwrap();
         let run: Run = serde_json::from_str(&document).unwrap();
-        let index = ProjectIndex::load(&sources(project));
+        let index = ProjectIndex::from_sources(&fixpoint_python::read_project(&sources(project)));
         let table = table.as_table().unwrap();
         for test in run
             .tests

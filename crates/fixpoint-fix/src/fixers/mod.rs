@@ -11,7 +11,7 @@ mod stub_missing;
 mod type_checking_import;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
 
@@ -48,6 +48,48 @@ pub struct FixContext<'a> {
     pub pydantic_models: &'a BTreeSet<String>,
     /// The project's import graph.
     pub graph: &'a ImportGraph,
+}
+
+/// The project-wide facts the fixers look at, worked out once from the
+/// project's sources and shared by every fixer and every pass.
+#[derive(Debug)]
+pub struct ProjectFacts {
+    pub root: PathBuf,
+    /// (path from the root, source) of every Python file, code and tests.
+    pub sources: Vec<(String, String)>,
+    pub symbols: SymbolIndex,
+    pub pydantic_models: BTreeSet<String>,
+    pub graph: ImportGraph,
+}
+
+impl ProjectFacts {
+    /// Reads every Python file under `root` and indexes it.
+    pub fn read(root: &Path) -> Self {
+        Self::from_sources(root, fixpoint_python::read_project(root))
+    }
+
+    /// Indexes sources already read (see `fixpoint_python::read_project`).
+    pub fn from_sources(root: &Path, sources: Vec<(String, String)>) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            symbols: SymbolIndex::from_sources(root, &sources),
+            pydantic_models: fixpoint_python::pydantic_models(&sources),
+            graph: ImportGraph::build(root, &sources),
+            sources,
+        }
+    }
+
+    /// The fixers' view of these facts, pointed at `targets`.
+    pub fn context<'a>(&'a self, targets: &'a [Target]) -> FixContext<'a> {
+        FixContext {
+            root: &self.root,
+            symbols: &self.symbols,
+            targets,
+            sources: &self.sources,
+            pydantic_models: &self.pydantic_models,
+            graph: &self.graph,
+        }
+    }
 }
 
 /// A batch fix: finds the places it applies to in one file and says how to
