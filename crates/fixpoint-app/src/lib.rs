@@ -17,6 +17,7 @@ mod error;
 pub mod fix;
 pub mod history;
 mod project;
+pub mod repair;
 mod run;
 mod settings;
 pub mod triage;

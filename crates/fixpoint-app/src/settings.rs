@@ -27,6 +27,9 @@ pub struct Settings {
     /// `[tool.fixpoint.fix]`: which batch fixes `fixpoint fix` applies.
     #[serde(default)]
     pub fix: FixSettings,
+    /// `[tool.fixpoint.repair]`: the model and the limits of `fixpoint repair`.
+    #[serde(default)]
+    pub repair: RepairSettings,
     /// Named selections: each entry is a list of pytest arguments
     /// (`models = ["tests/models", "-m db"]`).
     #[serde(default)]
@@ -44,6 +47,41 @@ pub struct FixSettings {
     pub ignore: Vec<String>,
     #[serde(default)]
     pub unsafe_fixes: bool,
+}
+
+/// `[tool.fixpoint.repair]`; flags override it. Keys never go here: they come
+/// from `FIXPOINT_API_KEY` (or `OPENAI_API_KEY` / `ANTHROPIC_API_KEY`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RepairSettings {
+    /// The model name the endpoint knows (`gpt-4o`, `qwen2.5-coder:14b`, `claude-sonnet-4-5`).
+    pub model: Option<String>,
+    /// The endpoint without its path [default: the provider's public API].
+    pub base_url: Option<String>,
+    /// `openai` (any OpenAI-compatible server) or `anthropic` [default: openai].
+    pub provider: Option<String>,
+    /// The first attempt's temperature [default: 0.4].
+    pub temperature: Option<f64>,
+    /// Added to the temperature after each failed attempt [default: 0.1].
+    pub temperature_step: Option<f64>,
+    /// Attempts per test [default: 3].
+    pub max_retries: Option<u32>,
+    /// Tokens of context per prompt [default: 12000].
+    pub context_tokens: Option<u32>,
+    /// Tokens per answer [default: 4096].
+    pub max_tokens: Option<u32>,
+    /// Tokens (prompts and answers) one `fixpoint repair` may spend [default: 200000].
+    pub token_budget: Option<u64>,
+    /// Requests per minute [default: no limit].
+    pub requests_per_minute: Option<u32>,
+    /// Seconds one request may take [default: 120].
+    pub request_timeout: Option<f64>,
+    /// Retries of a request after a 429, a 5xx or a timeout [default: 3].
+    pub http_retries: Option<u32>,
+    /// Let the model edit test files [default: false].
+    pub allow_test_edits: Option<bool>,
+    /// Commit each repair with git [default: true].
+    pub commit: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +154,31 @@ mod tests {
         fs::write(dir.path().join("fixpoint.toml"), "reruns = 'many'\n").unwrap();
         let error = Settings::load(dir.path()).unwrap_err().to_string();
         assert!(error.contains("fixpoint.toml: invalid fixpoint settings"), "{error}");
+    }
+
+    #[test]
+    fn reads_the_repair_section_and_refuses_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.fixpoint.repair]\nmodel = 'qwen2.5-coder'\nbase-url = 'http://localhost:11434/v1'\nmax-retries = 5\ntemperature-step = 0.2\ncommit = false\n",
+        )
+        .unwrap();
+        let repair = Settings::load(dir.path()).unwrap().0.repair;
+        assert_eq!(repair.model.as_deref(), Some("qwen2.5-coder"));
+        assert_eq!(repair.base_url.as_deref(), Some("http://localhost:11434/v1"));
+        assert_eq!(
+            (repair.max_retries, repair.temperature_step, repair.commit),
+            (Some(5), Some(0.2), Some(false))
+        );
+        fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.fixpoint.repair]\napi-key = 'sk-oops'\n",
+        )
+        .unwrap();
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("unknown field `api-key`"), "{error}");
+        assert!(!error.contains("sk-oops"), "{error}");
     }
 
     #[test]

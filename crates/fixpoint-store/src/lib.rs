@@ -27,7 +27,7 @@ use std::time::Duration;
 
 pub use error::StoreError;
 use fixpoint_core::Run;
-pub use rows::{OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, TriageRows, VerdictRow};
+pub use rows::{AttemptRow, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, TriageRows, VerdictRow};
 use sha2::{Digest, Sha256};
 
 /// Which results [`Store::outcomes`] returns.
@@ -101,6 +101,10 @@ pub trait Store {
     fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError>;
     /// The schema version the database is at.
     fn schema_version(&mut self) -> Result<u32, StoreError>;
+    /// Stores one repair attempt; returns its id.
+    fn record_attempt(&mut self, attempt: &AttemptRow) -> Result<i64, StoreError>;
+    /// Repair attempts, newest first, of one test or of all.
+    fn attempts(&mut self, nodeid: Option<&str>, limit: usize) -> Result<Vec<AttemptRow>, StoreError>;
 }
 
 /// How long a SQLite writer waits for another one before giving up.

@@ -10,10 +10,10 @@ use postgres::{Client, NoTls, Row};
 
 use crate::error::postgres_reason;
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
-use crate::schema::{Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
+use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
-    OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, redact_url,
-    traceback_hash,
+    AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
+    redact_url, traceback_hash,
 };
 
 /// Serializes migrations between processes that open a fresh database at once.
@@ -375,6 +375,70 @@ impl Store for PostgresStore {
                 run_id: row.get(0),
                 nodeid: row.get(1),
                 outcome: parse_outcome(row.get::<_, &str>(2)),
+            })
+            .collect())
+    }
+
+    fn record_attempt(&mut self, a: &AttemptRow) -> Result<i64, StoreError> {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let row = self.client.query_one(
+            "INSERT INTO attempts (started_at, finished_at, nodeid, pattern, attempt, temperature, provider, model, \
+             prompt_chars, response_chars, prompt_tokens, completion_tokens, diff, verdict, reason, journal_id, \
+             git_commit, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             RETURNING id",
+            &[
+                &a.started_at,
+                &a.finished_at,
+                &a.nodeid,
+                &a.pattern,
+                &int(a.attempt),
+                &a.temperature,
+                &a.provider,
+                &a.model,
+                &count(a.prompt_chars),
+                &count(a.response_chars),
+                &a.prompt_tokens.map(count),
+                &a.completion_tokens.map(count),
+                &a.diff,
+                &a.verdict,
+                &a.reason,
+                &a.journal_id,
+                &a.git_commit,
+                &a.run_id,
+            ],
+        )?;
+        Ok(row.get(0))
+    }
+
+    fn attempts(&mut self, nodeid: Option<&str>, limit: usize) -> Result<Vec<AttemptRow>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = format!(
+            "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE $1::TEXT IS NULL OR nodeid = $1 ORDER BY id DESC LIMIT $2"
+        );
+        Ok(self
+            .client
+            .query(&sql, &[&nodeid, &limit])?
+            .iter()
+            .map(|row| AttemptRow {
+                id: row.get(0),
+                started_at: row.get(1),
+                finished_at: row.get(2),
+                nodeid: row.get(3),
+                pattern: row.get(4),
+                attempt: row.get::<_, i32>(5).unsigned_abs(),
+                temperature: row.get(6),
+                provider: row.get(7),
+                model: row.get(8),
+                prompt_chars: row.get::<_, i64>(9).unsigned_abs(),
+                response_chars: row.get::<_, i64>(10).unsigned_abs(),
+                prompt_tokens: row.get::<_, Option<i64>>(11).map(i64::unsigned_abs),
+                completion_tokens: row.get::<_, Option<i64>>(12).map(i64::unsigned_abs),
+                diff: row.get(13),
+                verdict: row.get(14),
+                reason: row.get(15),
+                journal_id: row.get(16),
+                git_commit: row.get(17),
+                run_id: row.get(18),
             })
             .collect())
     }

@@ -113,6 +113,40 @@ pub struct VerdictRow {
     pub pattern: String,
 }
 
+/// One attempt of the repair loop: what was asked, what came back, what
+/// was done with it and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptRow {
+    /// Given by the store; ignored on the way in.
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The test being repaired.
+    pub nodeid: String,
+    /// Its triage pattern, when the repair was for a pattern.
+    pub pattern: Option<String>,
+    /// From 1.
+    pub attempt: u32,
+    pub temperature: f64,
+    pub provider: String,
+    pub model: String,
+    pub prompt_chars: u64,
+    pub response_chars: u64,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    /// The change applied (a unified diff), empty when none was.
+    pub diff: String,
+    /// `fixed`, `reverted`, `refused`, `malformed` or `error`.
+    pub verdict: String,
+    pub reason: String,
+    /// The journal entry of the change.
+    pub journal_id: Option<String>,
+    /// The commit that holds a successful repair.
+    pub git_commit: Option<String>,
+    /// The run that verified it.
+    pub run_id: Option<i64>,
+}
+
 /// A run's triage as it is stored with the run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TriageRows {

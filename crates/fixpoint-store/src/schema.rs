@@ -2,7 +2,7 @@
 //! (each step is written once per SQL dialect).
 
 /// The schema version this fixpoint writes and understands.
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 /// One step: its version and its statements, written once for both
 /// dialects: `{id}` is an auto-numbered primary key, `{ref}` a column that
@@ -81,7 +81,28 @@ CREATE TABLE verdicts (
 );
 ",
     },
+    Migration {
+        version: 3,
+        sql: r"
+CREATE TABLE attempts (
+    id {id},
+    started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+    nodeid TEXT NOT NULL, pattern TEXT, attempt INTEGER NOT NULL, temperature DOUBLE PRECISION NOT NULL,
+    provider TEXT NOT NULL, model TEXT NOT NULL,
+    prompt_chars BIGINT NOT NULL, response_chars BIGINT NOT NULL,
+    prompt_tokens BIGINT, completion_tokens BIGINT,
+    diff TEXT NOT NULL, verdict TEXT NOT NULL, reason TEXT NOT NULL,
+    journal_id TEXT, git_commit TEXT,
+    run_id {ref} REFERENCES runs (id) ON DELETE SET NULL
+);
+CREATE INDEX attempts_nodeid ON attempts (nodeid);
+",
+    },
 ];
+
+/// The columns of `attempts` in the order every query selects them.
+pub(crate) const ATTEMPT_COLUMNS: &str = "id, started_at, finished_at, nodeid, pattern, attempt, temperature, provider, model, \
+     prompt_chars, response_chars, prompt_tokens, completion_tokens, diff, verdict, reason, journal_id, git_commit, run_id";
 
 /// The columns of `runs` in the order every query selects them.
 pub(crate) const RUN_COLUMNS: &str = "id, build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \

@@ -10,9 +10,10 @@ use fixpoint_core::{Counts, Run};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_outcomes};
-use crate::schema::{Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
+use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
-    OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows, traceback_hash,
+    AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
+    traceback_hash,
 };
 
 pub struct SqliteStore {
@@ -469,6 +470,76 @@ impl Store for SqliteStore {
             .and_then(Iterator::collect)
             .map_err(|e| classify(&self.path, e))?;
         Ok(rows)
+    }
+
+    fn record_attempt(&mut self, a: &AttemptRow) -> Result<i64, StoreError> {
+        let fail = |e| classify(&self.path, e);
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.connection
+            .execute(
+                "INSERT INTO attempts (started_at, finished_at, nodeid, pattern, attempt, temperature, provider, model, \
+                 prompt_chars, response_chars, prompt_tokens, completion_tokens, diff, verdict, reason, journal_id, \
+                 git_commit, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                params![
+                    a.started_at,
+                    a.finished_at,
+                    a.nodeid,
+                    a.pattern,
+                    a.attempt,
+                    a.temperature,
+                    a.provider,
+                    a.model,
+                    count(a.prompt_chars),
+                    count(a.response_chars),
+                    a.prompt_tokens.map(count),
+                    a.completion_tokens.map(count),
+                    a.diff,
+                    a.verdict,
+                    a.reason,
+                    a.journal_id,
+                    a.git_commit,
+                    a.run_id
+                ],
+            )
+            .map_err(fail)?;
+        Ok(self.connection.last_insert_rowid())
+    }
+
+    fn attempts(&mut self, nodeid: Option<&str>, limit: usize) -> Result<Vec<AttemptRow>, StoreError> {
+        let sql =
+            format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE ?1 IS NULL OR nodeid = ?1 ORDER BY id DESC LIMIT ?2");
+        let mut statement = self
+            .connection
+            .prepare_cached(&sql)
+            .map_err(|e| classify(&self.path, e))?;
+        statement
+            .query_map(params![nodeid, i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+                let count = |i| row.get::<_, i64>(i).map(i64::unsigned_abs);
+                let maybe = |i| row.get::<_, Option<i64>>(i).map(|n| n.map(i64::unsigned_abs));
+                Ok(AttemptRow {
+                    id: row.get(0)?,
+                    started_at: row.get(1)?,
+                    finished_at: row.get(2)?,
+                    nodeid: row.get(3)?,
+                    pattern: row.get(4)?,
+                    attempt: row.get(5)?,
+                    temperature: row.get(6)?,
+                    provider: row.get(7)?,
+                    model: row.get(8)?,
+                    prompt_chars: count(9)?,
+                    response_chars: count(10)?,
+                    prompt_tokens: maybe(11)?,
+                    completion_tokens: maybe(12)?,
+                    diff: row.get(13)?,
+                    verdict: row.get(14)?,
+                    reason: row.get(15)?,
+                    journal_id: row.get(16)?,
+                    git_commit: row.get(17)?,
+                    run_id: row.get(18)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| classify(&self.path, e))
     }
 
     fn schema_version(&mut self) -> Result<u32, StoreError> {

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use fixpoint_core::{Crash, Outcome, Phase, Run, RunInfo, TestResult};
 use fixpoint_store::{
-    Location, OutcomeFilter, PatternRow, Provenance, StoreError, TriageRows, VerdictRow, open, open_with_busy_timeout,
+    AttemptRow, Location, OutcomeFilter, PatternRow, Provenance, StoreError, TriageRows, VerdictRow, open,
+    open_with_busy_timeout,
 };
 
 fn pg_url() -> String {
@@ -368,7 +369,8 @@ fn an_older_schema_is_migrated_in_place() {
             .unwrap();
         drop(store);
         // Roll the database back to schema 1, as an older fixpoint left it.
-        let downgrade = "DROP TABLE patterns; DROP TABLE verdicts; UPDATE fixpoint_schema SET version = 1;";
+        let downgrade =
+            "DROP TABLE attempts; DROP TABLE patterns; DROP TABLE verdicts; UPDATE fixpoint_schema SET version = 1;";
         match &location {
             Location::Sqlite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -390,5 +392,69 @@ fn an_older_schema_is_migrated_in_place() {
             "{label}: the new tables exist"
         );
         assert_eq!(store.results(id).unwrap().len(), 1, "{label}: old data kept");
+        assert!(store.attempts(None, 10).unwrap().is_empty(), "{label}");
+    }
+}
+
+#[test]
+fn repair_attempts_round_trip_newest_first() {
+    for (label, location, _keep) in backends("attempts") {
+        let mut store = open(&location).unwrap();
+        let run_id = store
+            .record(
+                &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
+                &provenance("b"),
+                &TriageRows::default(),
+            )
+            .unwrap();
+        let first = AttemptRow {
+            id: 0,
+            started_at: "2026-11-22T07:00:00Z".into(),
+            finished_at: "2026-11-22T07:00:05Z".into(),
+            nodeid: "t.py::a".into(),
+            pattern: Some("P1a2b3c".into()),
+            attempt: 1,
+            temperature: 0.4,
+            provider: "openai".into(),
+            model: "gpt-test".into(),
+            prompt_chars: 5_000_000_000,
+            response_chars: 300,
+            prompt_tokens: Some(1200),
+            completion_tokens: None,
+            diff: "--- a/x.py\n+++ b/x.py\n".into(),
+            verdict: "reverted".into(),
+            reason: "the target still fails".into(),
+            journal_id: Some("20261122-070000-1".into()),
+            git_commit: None,
+            run_id: Some(run_id),
+        };
+        let second = AttemptRow {
+            attempt: 2,
+            temperature: 0.5,
+            verdict: "fixed".into(),
+            git_commit: Some("abc".into()),
+            ..first.clone()
+        };
+        let other = AttemptRow {
+            nodeid: "t.py::b".into(),
+            pattern: None,
+            run_id: None,
+            ..first.clone()
+        };
+        let ids: Vec<i64> = [&first, &second, &other]
+            .iter()
+            .map(|a| store.record_attempt(a).unwrap())
+            .collect();
+        assert!(ids[0] < ids[1] && ids[1] < ids[2], "{label}");
+        let of_a = store.attempts(Some("t.py::a"), 10).unwrap();
+        assert_eq!(of_a.len(), 2, "{label}");
+        assert_eq!(of_a[0], AttemptRow { id: ids[1], ..second }, "{label}");
+        assert_eq!(of_a[1], AttemptRow { id: ids[0], ..first }, "{label}");
+        let all = store.attempts(None, 2).unwrap();
+        assert_eq!(
+            all.iter().map(|a| a.id).collect::<Vec<_>>(),
+            [ids[2], ids[1]],
+            "{label}"
+        );
     }
 }

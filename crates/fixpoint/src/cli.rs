@@ -85,6 +85,18 @@ pub enum Command {
     /// Move a codebase to a new major version of a library, module by module.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Repair failing tests with an LLM: generate a fix, apply it, rerun the affected
+    /// tests, revert on failure and retry at a higher temperature, commit on success.
+    ///
+    /// Without NODEIDs, one representative of every failing pattern of the latest run is
+    /// repaired. A change is kept only when the target passes and no test that passed
+    /// before fails; otherwise it is reverted through the journal and the model is told
+    /// why. Test files are never edited unless --allow-test-edits; secrets (keys,
+    /// tokens, .env values) never enter a prompt. The key comes from FIXPOINT_API_KEY,
+    /// else OPENAI_API_KEY (or ANTHROPIC_API_KEY with --provider anthropic).
+    Repair(RepairArgs),
+    /// List the repair attempts stored in the history, newest first.
+    Attempts(AttemptsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +167,100 @@ pub struct FixArgs {
     /// and report what was fixed and what broke; exit 1 if a passing test broke.
     #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
     pub verify: bool,
+    /// After the batch fixes, run the suite and send what still fails to the model
+    /// (`fixpoint repair`); the Repair flags below apply.
+    #[arg(long, conflicts_with_all = ["diff", "dry_run", "verify"])]
+    pub repair: bool,
+    #[command(flatten, next_help_heading = "Repair (with --repair)")]
+    pub repair_options: RepairOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct RepairArgs {
+    /// The failing tests to repair [default: one representative of every failing pattern].
+    #[arg(value_name = "NODEID")]
+    pub nodeids: Vec<String>,
+    /// Repair the representative of this triage pattern (`fixpoint triage` lists them).
+    #[arg(long, value_name = "ID", conflicts_with = "nodeids")]
+    pub pattern: Option<String>,
+    #[command(flatten)]
+    pub options: RepairOptions,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+/// The model and the loop's limits; each overrides [tool.fixpoint.repair].
+#[derive(Debug, Clone, Default, Args)]
+pub struct RepairOptions {
+    /// The model, as the endpoint names it (gpt-4o, qwen2.5-coder:14b, claude-sonnet-4-5).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// The endpoint without its path: any OpenAI-compatible server (Ollama
+    /// http://localhost:11434/v1, vLLM, llama.cpp, LM Studio) [default: the provider's API].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The protocol the endpoint speaks [default: openai].
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+    /// Attempts per test [default: 3].
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// The first attempt's temperature [default: 0.4].
+    #[arg(long, value_name = "T")]
+    pub temperature: Option<f64>,
+    /// Added to the temperature after each failed attempt [default: 0.1].
+    #[arg(long, value_name = "STEP")]
+    pub temperature_step: Option<f64>,
+    /// Tokens of context per prompt [default: 12000].
+    #[arg(long, value_name = "TOKENS")]
+    pub context_tokens: Option<u32>,
+    /// Tokens (prompts and answers) this command may spend in all [default: 200000].
+    #[arg(long, value_name = "TOKENS")]
+    pub token_budget: Option<u64>,
+    /// Requests per minute [default: no limit].
+    #[arg(long, value_name = "N")]
+    pub requests_per_minute: Option<u32>,
+    /// Seconds one request to the model may take [default: 120].
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<f64>,
+    /// Let the model edit test files (a fix could then weaken the test).
+    #[arg(long)]
+    pub allow_test_edits: bool,
+    /// Leave repairs uncommitted [default: one git commit per repaired test].
+    #[arg(long)]
+    pub no_commit: bool,
+    /// Create this git branch and commit there.
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Start even when the work tree has uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Seconds one test may run in the verification runs [default: test-timeout in [tool.fixpoint]].
+    #[arg(long, value_name = "SECONDS")]
+    pub test_timeout: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    /// OpenAI's chat-completions protocol (OpenAI, Ollama, vLLM, llama.cpp, LM Studio).
+    Openai,
+    /// Anthropic's Messages API.
+    Anthropic,
+}
+
+#[derive(Debug, Args)]
+pub struct AttemptsArgs {
+    /// Only this test's attempts.
+    #[arg(value_name = "NODEID")]
+    pub nodeid: Option<String>,
+    /// How many attempts to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Also print each attempt's diff.
+    #[arg(long)]
+    pub diff: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,8 @@ fn main() -> ExitCode {
         Command::Migrate(cli::MigrateCommand::Pydantic(ref args)) => {
             commands::fix::migrate_pydantic(&cli.global, args, printer)
         }
+        Command::Repair(ref args) => commands::repair::repair(&cli.global, args, printer),
+        Command::Attempts(ref args) => commands::repair::attempts(&cli.global, args),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -50,6 +50,10 @@ impl Printer {
         let _ = writeln!(io::stderr(), "fixpoint: {label} {message}");
     }
 
+    pub fn verbose(self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
     /// A side note on stderr, hidden by `--quiet`.
     pub fn note(self, message: &str) {
         if self.verbosity != Verbosity::Quiet {
@@ -90,6 +94,17 @@ impl Printer {
 
     /// The observer that draws a run as it goes.
     pub fn run_progress(self) -> RunProgress {
+        self.progress_with(false)
+    }
+
+    /// The observer for runs made inside another command (repair's
+    /// verification runs): a bar on a terminal, a line per test only with
+    /// --verbose.
+    pub fn inner_run_progress(self) -> RunProgress {
+        self.progress_with(true)
+    }
+
+    fn progress_with(self, inner: bool) -> RunProgress {
         let bar = if self.progress {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             bar.set_style(
@@ -101,7 +116,11 @@ impl Printer {
         } else {
             None
         };
-        RunProgress { printer: self, bar }
+        RunProgress {
+            printer: self,
+            bar,
+            inner,
+        }
     }
 }
 
@@ -109,6 +128,8 @@ impl Printer {
 pub struct RunProgress {
     printer: Printer,
     bar: Option<ProgressBar>,
+    /// A run inside another command: its tests are listed only with --verbose.
+    inner: bool,
 }
 
 impl RunProgress {
@@ -151,6 +172,7 @@ impl Observer for RunProgress {
                     Verbosity::Quiet => false,
                     Verbosity::Verbose => true,
                     // On a terminal the bar stands for the passes; in a log every test gets a line.
+                    Verbosity::Default if self.inner => false,
                     Verbosity::Default => {
                         self.bar.is_none()
                             || !matches!(test.outcome, Outcome::Passed | Outcome::Skipped | Outcome::XFailed)

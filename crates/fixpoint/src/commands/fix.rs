@@ -25,6 +25,16 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
         unsafe_fixes: args.unsafe_fixes || configured.unsafe_fixes,
         all: args.all,
     };
+    let repair_request = args.repair.then(|| {
+        let mut repair = super::repair::request_of(global, &args.repair_options);
+        repair.fresh_baseline = true;
+        repair
+    });
+    if let Some(repair_request) = &repair_request {
+        // Refuse before the batch fixes write anything, not after.
+        let env = |name: &str| std::env::var(name).ok();
+        fixpoint_app::repair::preflight(&project, repair_request, &env)?;
+    }
     let plan = fix::plan(store.as_mut(), &project, &request, args.run.as_deref())?;
     for open in &plan.unfinished {
         printer.warn(&format!(
@@ -45,6 +55,21 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
     } else {
         fix::apply(&project, &plan, &command_line())?
     };
+    if let Some(mut repair_request) = repair_request {
+        if let Some(entry) = &written {
+            printer.note(&format!(
+                "journal {}: {} files changed by the batch fixes; `fixpoint undo {}` restores them",
+                entry.id,
+                entry.files.len(),
+                entry.id
+            ));
+        }
+        drop(out);
+        // The tree was clean before the batch fixes; their changes are not the user's.
+        repair_request.allow_dirty = true;
+        let report = super::repair::run_loop(global, &project, &repair_request, printer, true)?;
+        return Ok(super::repair::status_of(&report, printer));
+    }
     let Some(entry) = written else {
         return Ok(ExitStatus::Success);
     };

@@ -1,6 +1,7 @@
 pub mod fix;
 pub mod history;
 pub mod import;
+pub mod repair;
 pub mod run;
 pub mod triage;
 

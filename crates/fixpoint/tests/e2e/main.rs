@@ -11,4 +11,5 @@ mod history;
 mod import;
 mod migrate;
 mod outcomes;
+mod repair;
 mod support;

@@ -62,14 +62,47 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// Runs the fixpoint binary in `dir`.
 pub fn fixpoint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fixpoint"))
+    fixpoint_env(dir, args, &[])
+}
+
+/// Runs the fixpoint binary in `dir` with these environment variables set;
+/// model keys from the environment the tests run in are never passed on.
+pub fn fixpoint_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fixpoint"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("FIXPOINT_PYTHON")
         .env_remove("VIRTUAL_ENV")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env_remove("FIXPOINT_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+/// Runs git in `dir`; panics when it fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Makes `dir` a git repository with one commit of everything in it.
+pub fn git_init(dir: &Path) {
+    git(dir, &["init", "--quiet", "--initial-branch", "main"]);
+    git(dir, &["config", "user.name", "Test Author"]);
+    git(dir, &["config", "user.email", "author@example.com"]);
+    git(dir, &["config", "commit.gpgsign", "false"]);
+    git(dir, &["add", "--all"]);
+    git(dir, &["commit", "--quiet", "-m", "the project as inherited"]);
 }
 
 /// `fixpoint run --output-format json` with the test Python; returns the exit code and document.

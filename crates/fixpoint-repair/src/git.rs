@@ -1,0 +1,124 @@
+//! The git operations the repair loop needs, through the `git` command (the
+//! user's own git, configuration and hooks).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("cannot run git: {0}")]
+    Spawn(std::io::Error),
+    #[error("git {command} failed: {message}")]
+    Failed { command: String, message: String },
+}
+
+/// A work tree; commands run in the project directory, which may be a
+/// subdirectory of the repository.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+}
+
+impl Git {
+    /// The repository `dir` is in, or `None` when it is in none (or git is
+    /// not installed).
+    pub fn open(dir: &Path) -> Option<Self> {
+        let git = Self { dir: dir.to_path_buf() };
+        git.run(&["rev-parse", "--is-inside-work-tree"])
+            .ok()
+            .filter(|out| out.trim() == "true")
+            .map(|_| git)
+    }
+
+    /// Tracked files under the project directory with changes (staged or
+    /// not), leaving out paths under `ignore` (fixpoint's own directory).
+    pub fn dirty_paths(&self, ignore: &str) -> Result<Vec<String>, GitError> {
+        let out = self.run(&["status", "--porcelain=v1", "--untracked-files=no", "--", "."])?;
+        Ok(out
+            .lines()
+            .filter_map(|line| line.get(3..))
+            .map(str::to_owned)
+            .filter(|path| !path.starts_with(ignore) && !path.contains(&format!("/{ignore}")))
+            .collect())
+    }
+
+    /// Fails when git has no name and email to commit with.
+    pub fn check_identity(&self) -> Result<(), GitError> {
+        self.run(&["var", "GIT_COMMITTER_IDENT"])
+            .map(drop)
+            .map_err(|_| GitError::Failed {
+                command: "commit".into(),
+                message: "git does not know who you are: set user.name and user.email (`git config user.email ...`), \
+                      or pass --no-commit"
+                    .into(),
+            })
+    }
+
+    /// Creates branch `name` at the current commit and switches to it.
+    pub fn switch_new_branch(&self, name: &str) -> Result<(), GitError> {
+        self.run(&["switch", "-c", name]).map(drop)
+    }
+
+    /// Commits exactly `paths` (relative to the project directory) with
+    /// `message`; returns the new commit's hash.
+    pub fn commit(&self, paths: &[String], message: &str) -> Result<String, GitError> {
+        let mut add = vec!["add", "--"];
+        add.extend(paths.iter().map(String::as_str));
+        self.run(&add)?;
+        let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
+        commit.extend(paths.iter().map(String::as_str));
+        self.run(&commit)?;
+        Ok(self.run(&["rev-parse", "HEAD"])?.trim().to_owned())
+    }
+
+    fn run(&self, args: &[&str]) -> Result<String, GitError> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&self.dir)
+            .args(args)
+            .output()
+            .map_err(GitError::Spawn)?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            Err(GitError::Failed {
+                command: args.first().copied().unwrap_or_default().to_owned(),
+                message: stderr.lines().last().unwrap_or("no message").trim().to_owned(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git").arg("-C").arg(dir).args(args).status().unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn commits_only_the_named_files_and_sees_dirt() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(Git::open(root).is_none());
+        git(root, &["init", "--quiet"]);
+        git(root, &["config", "user.name", "Test"]);
+        git(root, &["config", "user.email", "test@example.com"]);
+        std::fs::write(root.join("a.py"), "a = 1\n").unwrap();
+        std::fs::write(root.join("b.py"), "b = 1\n").unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "--quiet", "-m", "start"]);
+        let repo = Git::open(root).unwrap();
+        assert!(repo.dirty_paths(".fixpoint").unwrap().is_empty());
+        std::fs::write(root.join("a.py"), "a = 2\n").unwrap();
+        std::fs::write(root.join("b.py"), "b = 2\n").unwrap();
+        assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["a.py", "b.py"]);
+        repo.check_identity().unwrap();
+        let head = repo.commit(&["a.py".to_owned()], "fix a").unwrap();
+        assert_eq!(head.len(), 40);
+        assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["b.py"]);
+    }
+}
