@@ -770,3 +770,37 @@ fn a_pattern_is_repaired_through_its_representative() {
     assert_eq!(asked.len(), 2, "{}", stdout(&output));
     assert!(asked.iter().all(|prompt| prompt.contains("tests/test_settings.py::")));
 }
+
+#[test]
+fn the_spending_cap_stops_the_loop_and_says_so() {
+    let (_keep, dir) = prepared();
+    let server = ScriptedServer::queue(Protocol::OpenAi, vec![wrong_fix(), right_fix()]);
+    let output = repair(&dir, &server, &[DISCOUNT, "--token-budget", "50"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(server.requests().len(), 1, "the first answer spent the budget");
+    assert!(
+        stderr(&output).contains("repair stopped: the spending cap of 50 tokens is reached"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(pricing(&dir), original_pricing());
+    let server = ScriptedServer::queue(Protocol::OpenAi, vec![wrong_fix()]);
+    let report = repair(
+        &dir,
+        &server,
+        &[DISCOUNT, "--token-budget", "50", "--output-format", "json"],
+    );
+    let document: Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(document["tokens"].as_u64().unwrap() > 50, "{document}");
+    assert_eq!(document["targets"][0]["status"]["status"], "stopped", "{document}");
+    assert!(
+        document["stopped"].as_str().unwrap().contains("spending cap"),
+        "{document}"
+    );
+}
