@@ -235,7 +235,7 @@ fn targets(project: &Project, tests: &[TestResult], facts: &ProjectFacts) -> Vec
 
 /// Fails on a `PATHS` argument that names nothing in the project, so a typo
 /// is an error rather than a silent "0 fixes".
-fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
+pub(crate) fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
     match paths.iter().find(|path| !project.root.join(path).exists()) {
         Some(missing) => Err(AppError::Usage(format!("`{missing}` does not exist in the project"))),
         None => Ok(()),
@@ -243,7 +243,7 @@ fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
 }
 
 /// Whether a project file is under one of the selected paths (all when none are).
-fn under_paths(path: &str, paths: &[String]) -> bool {
+pub(crate) fn under_paths(path: &str, paths: &[String]) -> bool {
     paths.is_empty() || paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
 }
 

@@ -14,10 +14,14 @@
 
 mod args;
 mod error;
+pub mod check;
+pub mod ci;
 pub mod fix;
 pub mod history;
+pub mod init;
 mod project;
 pub mod repair;
+pub mod report;
 mod run;
 mod settings;
 pub mod triage;

@@ -101,6 +101,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
     temporary.as_file().sync_all().map_err(io(path))?;
     if let Ok(metadata) = fs::metadata(path) {
         fs::set_permissions(temporary.path(), metadata.permissions()).map_err(io(path))?;
+    } else {
+        // A new file gets the usual rw-r--r--, not the temporary file's private 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(temporary.path(), fs::Permissions::from_mode(0o644)).map_err(io(path))?;
+        }
     }
     temporary.persist(path).map_err(|error| JournalError::Io {
         path: path.to_path_buf(),
@@ -355,6 +362,12 @@ mod tests {
         let manifest = change.finish().unwrap();
         assert_eq!(manifest.state, State::Complete);
         assert_eq!(journal.entries().unwrap()[0].files.len(), 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join("app/new.py")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "a created file is readable by all, as any new file");
+        }
 
         let undone = journal.undo(None, false).unwrap();
         assert_eq!(undone.state, State::Undone);

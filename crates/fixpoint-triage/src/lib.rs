@@ -24,6 +24,7 @@
 pub mod catalog;
 mod failure;
 pub mod fingerprint;
+pub mod guidelines;
 mod project;
 pub mod traceback;
 
@@ -74,7 +75,7 @@ impl Suggestion {
                 code: None,
                 fixer: None,
                 command: Some(format!("fixpoint repair --pattern {pattern_id}")),
-                available: false,
+                available: true,
                 manual,
             },
             Fix::Manual(manual) => Self {

@@ -97,6 +97,30 @@ pub enum Command {
     Repair(RepairArgs),
     /// List the repair attempts stored in the history, newest first.
     Attempts(AttemptsArgs),
+    /// Report a run: summary, patterns, fixes applied, remaining failures, trend.
+    ///
+    /// Formats: text, markdown, html (a self-contained dashboard), json (docs/reports.md),
+    /// junit (as pytest writes it), sarif (SARIF 2.1.0, each failure at its crash line)
+    /// and github (workflow annotations; the Markdown report is also appended to
+    /// $GITHUB_STEP_SUMMARY when it is set).
+    Report(ReportArgs),
+    /// Write the test-health documentation: PATTERNS.md, FIXES.md, REMAINING.md and
+    /// GUIDELINES.md, from the history and the failure catalog; only changed files are
+    /// rewritten.
+    Docs(DocsArgs),
+    /// Check the source for the patterns the batch fixers know, without running tests:
+    /// the regression guard for CI and pre-commit. Exit 1 when any is found.
+    ///
+    /// Rules: FP001 sqlalchemy-extend-existing, FP002 missing-import, FP003 pydantic-v2,
+    /// FP005 type-checking-import. `--fix` applies the fixable ones through the journal.
+    Check(CheckArgs),
+    /// Run the suite in CI and fail only for new failures: tests that fail now and did
+    /// not fail in the baseline (the latest run on the main branch in the history, a run,
+    /// or a baseline file). Known failures are reported and do not fail the build.
+    Ci(CiArgs),
+    /// Add fixpoint to the project: a GitHub Actions workflow, a [tool.fixpoint] section
+    /// in pyproject.toml and a pre-commit hook for `fixpoint check`. Never overwrites.
+    Init,
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +262,92 @@ pub struct RepairOptions {
     /// Seconds one test may run in the verification runs [default: test-timeout in [tool.fixpoint]].
     #[arg(long, value_name = "SECONDS")]
     pub test_timeout: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The run: an id from `fixpoint history`, `latest` or `latest~N`.
+    #[arg(default_value = "latest", value_name = "RUN")]
+    pub run: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Markdown,
+    Html,
+    Json,
+    Junit,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only check files under these paths.
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// Only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules [default: `ignore` under [tool.fixpoint.fix]].
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Apply the fixes for what was found, through the journal.
+    #[arg(long)]
+    pub fix: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CiArgs {
+    /// Paths or node ids to run [default: the whole suite].
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// The branch whose latest whole-suite run in the history is the baseline.
+    #[arg(long, default_value = "main", value_name = "BRANCH", conflicts_with_all = ["baseline_run", "baseline"])]
+    pub baseline_branch: String,
+    /// A run in the history to compare with instead (an id, `latest~N`).
+    #[arg(long, value_name = "RUN", conflicts_with = "baseline")]
+    pub baseline_run: Option<String>,
+    /// A baseline file: `fixpoint report --format json` (or `fixpoint run --output-format json`) output.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Fail on any failing test, not only new ones.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the run as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print GitHub Actions annotations (errors for new failures, warnings for known
+    /// ones) and append a Markdown summary to $GITHUB_STEP_SUMMARY.
+    #[arg(long)]
+    pub github: bool,
+    /// pytest processes to run at once.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<u32>,
+    /// Seconds one test may run [default: test-timeout in [tool.fixpoint]].
+    #[arg(long, value_name = "SECONDS")]
+    pub test_timeout: Option<f64>,
+    /// The CI build this run belongs to [default: $FIXPOINT_BUILD_ID, $GITHUB_RUN_ID,
+    /// $CI_PIPELINE_ID, ...].
+    #[arg(long, value_name = "ID")]
+    pub build_id: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The directory to write, relative to the project root.
+    #[arg(long, default_value = "docs/test-health", value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -53,6 +53,11 @@ fn main() -> ExitCode {
         }
         Command::Repair(ref args) => commands::repair::repair(&cli.global, args, printer),
         Command::Attempts(ref args) => commands::repair::attempts(&cli.global, args),
+        Command::Report(ref args) => commands::report::report(&cli.global, args),
+        Command::Docs(ref args) => commands::report::docs(&cli.global, args),
+        Command::Check(ref args) => commands::ci::check(&cli.global, args, printer),
+        Command::Ci(ref args) => commands::ci::ci(&cli.global, args, printer),
+        Command::Init => commands::ci::init(&cli.global, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

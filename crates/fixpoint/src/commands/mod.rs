@@ -1,7 +1,9 @@
+pub mod ci;
 pub mod fix;
 pub mod history;
 pub mod import;
 pub mod repair;
+pub mod report;
 pub mod run;
 pub mod triage;
 

@@ -1,0 +1,46 @@
+//! fixpoint's reports. The application layer gathers a [`Report`] once from
+//! the history, triage, the journal and the repair attempts; each format
+//! renders it: terminal text and Markdown ([`markdown`]), the self-contained
+//! HTML dashboard ([`html`]), JSON (the [`Report`] itself), JUnit XML
+//! ([`junit`]), SARIF 2.1.0 ([`sarif`]) and GitHub Actions annotations
+//! ([`github`]). [`docs`] writes the test-health documentation.
+//!
+//! Rendering is pure: no file, clock or environment is read here.
+
+pub mod docs;
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod markdown;
+mod model;
+pub mod sarif;
+
+pub use model::{
+    ComparisonEntry, FixEntry, FlakyEntry, PatternEntry, PatternTrendRow, Report, RunSummary, SCHEMA_VERSION,
+    TestEntry, TrendPoint, percent,
+};
+
+/// The formats `fixpoint report --format` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Json,
+    Junit,
+    Sarif,
+    Github,
+}
+
+/// The report in `format`; `version` is fixpoint's, for the formats that name the tool.
+pub fn render(report: &Report, format: Format, version: &str) -> String {
+    match format {
+        Format::Text => markdown::render_text(report),
+        Format::Markdown => markdown::render(report),
+        Format::Html => html::render(report),
+        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
+        Format::Junit => junit::render(report),
+        Format::Sarif => serde_json::to_string_pretty(&sarif::render(report, version)).unwrap_or_default() + "\n",
+        Format::Github => github::annotations(report),
+    }
+}
