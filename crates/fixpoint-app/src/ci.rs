@@ -83,8 +83,14 @@ pub fn ci(
     Ok(judge(report, baseline, request.strict))
 }
 
+/// A baseline: what it is, in words, and each test's outcome in it.
+struct Known {
+    description: String,
+    outcomes: HashMap<String, Outcome>,
+}
+
 /// Sorts the report's failures into new and known against the baseline.
-pub fn judge(report: Report, baseline: Option<(String, HashMap<String, Outcome>)>, strict: bool) -> CiVerdict {
+fn judge(report: Report, baseline: Option<Known>, strict: bool) -> CiVerdict {
     let failure = |t: &TestEntry| CiFailure {
         nodeid: t.nodeid.clone(),
         outcome: t.outcome,
@@ -93,7 +99,7 @@ pub fn judge(report: Report, baseline: Option<(String, HashMap<String, Outcome>)
         pattern: t.pattern.clone(),
     };
     let (description, before) = match baseline {
-        Some((description, before)) => (Some(description), before),
+        Some(known) => (Some(known.description), known.outcomes),
         None => (None, HashMap::new()),
     };
     let mut new_failures = Vec::new();
@@ -128,10 +134,7 @@ pub fn judge(report: Report, baseline: Option<(String, HashMap<String, Outcome>)
 
 /// The baseline's outcome per test, with a description; `None` when the
 /// branch has no recorded run yet.
-fn baseline_outcomes(
-    store: &mut dyn Store,
-    baseline: &Baseline,
-) -> Result<Option<(String, HashMap<String, Outcome>)>, AppError> {
+fn baseline_outcomes(store: &mut dyn Store, baseline: &Baseline) -> Result<Option<Known>, AppError> {
     let from_run = |store: &mut dyn Store, id: i64| -> Result<HashMap<String, Outcome>, AppError> {
         Ok(store
             .outcomes(&[id], OutcomeFilter::All)?
@@ -146,13 +149,19 @@ fn baseline_outcomes(
                 .into_iter()
                 .find(|run| is_whole_suite(run) && run.git_branch.as_deref() == Some(branch.as_str()));
             match run {
-                Some(run) => Ok(Some((format!("run #{} on {branch}", run.id), from_run(store, run.id)?))),
+                Some(run) => Ok(Some(Known {
+                    description: format!("run #{} on {branch}", run.id),
+                    outcomes: from_run(store, run.id)?,
+                })),
                 None => Ok(None),
             }
         }
         Baseline::Run(reference) => {
             let run = history::resolve_run(store, reference)?;
-            Ok(Some((format!("run #{}", run.id), from_run(store, run.id)?)))
+            Ok(Some(Known {
+                description: format!("run #{}", run.id),
+                outcomes: from_run(store, run.id)?,
+            }))
         }
         Baseline::File(path) => {
             let bad = |reason: String| AppError::Usage(format!("baseline {}: {reason}", path.display()));
@@ -179,7 +188,10 @@ fn baseline_outcomes(
                     _ => return Err(bad(format!("a test without a `nodeid` or a known `outcome`: {test}"))),
                 }
             }
-            Ok(Some((path.display().to_string(), outcomes)))
+            Ok(Some(Known {
+                description: path.display().to_string(),
+                outcomes,
+            }))
         }
     }
 }

@@ -89,7 +89,9 @@ pub enum InitAction {
     /// It exists and already has what fixpoint would add.
     AlreadyThere,
     /// It exists; the snippet to add by hand is given.
-    LeftAlone { snippet: &'static str },
+    LeftAlone {
+        snippet: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -166,7 +168,9 @@ pub fn init(project: &Project, command: &str) -> Result<InitOutcome, AppError> {
             if let Some(dir) = root.join(path).parent() {
                 fs::create_dir_all(dir).map_err(|e| AppError::Usage(format!("{}: {e}", dir.display())))?;
             }
-            change.write(path, text.as_bytes(), &["init".to_owned()]).map_err(error)?;
+            change
+                .write(path, text.as_bytes(), &["init".to_owned()])
+                .map_err(error)?;
         }
         Some(change.finish().map_err(error)?)
     };

@@ -13,9 +13,9 @@
 //! ```
 
 mod args;
-mod error;
 pub mod check;
 pub mod ci;
+mod error;
 pub mod fix;
 pub mod history;
 pub mod init;

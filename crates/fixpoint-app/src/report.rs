@@ -98,10 +98,10 @@ pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Resul
 }
 
 fn project_name(project: &Project) -> String {
-    project
-        .root
-        .file_name()
-        .map_or_else(|| project.root.display().to_string(), |n| n.to_string_lossy().into_owned())
+    project.root.file_name().map_or_else(
+        || project.root.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn summary(run: &RunRow) -> RunSummary {
@@ -297,7 +297,9 @@ fn journal_diff_stat(project: &Project, manifest: &Manifest) -> (u32, u32) {
     let entry_dir = project.root.join(".fixpoint/journal").join(&manifest.id);
     let mut total = (0, 0);
     for file in &manifest.files {
-        let Ok(now) = fs::read(project.root.join(&file.path)) else { continue };
+        let Ok(now) = fs::read(project.root.join(&file.path)) else {
+            continue;
+        };
         if hash(&now) != file.after {
             continue;
         }
@@ -381,16 +383,18 @@ pub fn seen_patterns(store: &mut dyn Store, project: &Project, report: &Report) 
 /// How a pattern that is gone went away: a kept repair for it, a batch fix
 /// of its category's fixer, or else by hand.
 fn solved_by(pattern: &SeenPattern, attempts: &[AttemptRow], report: &Report) -> String {
-    if let Some(attempt) = attempts
-        .iter()
-        .find(|a| a.verdict == "fixed" && (a.pattern.as_deref() == Some(&pattern.id) || pattern.tests.contains(&a.nodeid)))
-    {
+    if let Some(attempt) = attempts.iter().find(|a| {
+        a.verdict == "fixed" && (a.pattern.as_deref() == Some(&pattern.id) || pattern.tests.contains(&a.nodeid))
+    }) {
         return format!("repair by {} (`{}`)", attempt.model, attempt.nodeid);
     }
-    let fixer = CATALOG.iter().find(|c| c.id == pattern.category).and_then(|c| match c.fix {
-        Fix::Fixer { code, name, .. } => Some((code, name)),
-        _ => None,
-    });
+    let fixer = CATALOG
+        .iter()
+        .find(|c| c.id == pattern.category)
+        .and_then(|c| match c.fix {
+            Fix::Fixer { code, name, .. } => Some((code, name)),
+            _ => None,
+        });
     if let Some((code, name)) = fixer
         && report
             .fixes
@@ -465,7 +469,10 @@ mod tests {
 
     #[test]
     fn reads_skip_reasons() {
-        assert_eq!(skip_reason("('tests/test_a.py', 3, 'Skipped: needs a GPU')"), "needs a GPU");
+        assert_eq!(
+            skip_reason("('tests/test_a.py', 3, 'Skipped: needs a GPU')"),
+            "needs a GPU"
+        );
         assert_eq!(skip_reason("needs a GPU"), "needs a GPU");
     }
 }

@@ -365,8 +365,15 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(dir.path().join("app/new.py")).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o644, "a created file is readable by all, as any new file");
+            let mode = fs::metadata(dir.path().join("app/new.py"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "a created file is readable by all, as any new file"
+            );
         }
 
         let undone = journal.undo(None, false).unwrap();

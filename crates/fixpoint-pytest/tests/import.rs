@@ -94,3 +94,21 @@ fn junit_and_reportlog_of_one_run_agree_but_for_xpass() {
         }
     }
 }
+
+#[test]
+fn junit_timeouts_are_read_as_timeouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("timeouts.xml");
+    std::fs::write(
+        &file,
+        r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" tests="3">
+<testcase classname="tests.test_a" name="test_hangs" time="5.0"><failure message="Failed: Timeout &gt;5.0s">+++ Timeout +++</failure></testcase>
+<testcase classname="tests.test_a" name="test_killed" time="3.0"><failure message="timeout: exceeded the test timeout of 3s and was killed">killed</failure></testcase>
+<testcase classname="tests.test_a" name="test_slow_assert" time="1.0"><failure message="assert 'timeout: x' == 'y'">AssertionError</failure></testcase>
+</testsuite></testsuites>"#,
+    )
+    .unwrap();
+    let run = import_file(&file, Some(Format::Junit), None).unwrap();
+    let outcomes: Vec<&str> = run.tests.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["timeout", "timeout", "failed"]);
+}

@@ -22,7 +22,11 @@ pub fn annotation(test: &TestEntry, level: &str) -> String {
     if let Some(line) = line {
         let _ = write!(properties, ",line={line}");
     }
-    let _ = write!(properties, ",title={}", property(&format!("{} {}", test.nodeid, test.outcome)));
+    let _ = write!(
+        properties,
+        ",title={}",
+        property(&format!("{} {}", test.nodeid, test.outcome))
+    );
     let message = test.message.as_deref().unwrap_or("failed");
     format!("::{level} {properties}::{}\n", data(message))
 }

@@ -104,7 +104,14 @@ fn pass_rate_chart(out: &mut String, report: &Report) {
         return;
     }
     let (width, height, pad) = (720.0, 220.0, 36.0);
-    let x = |i: usize| pad + (width - 2.0 * pad) * if points.len() == 1 { 0.5 } else { i as f64 / (points.len() - 1) as f64 };
+    let x = |i: usize| {
+        pad + (width - 2.0 * pad)
+            * if points.len() == 1 {
+                0.5
+            } else {
+                i as f64 / (points.len() - 1) as f64
+            }
+    };
     let y = |rate: f64| height - pad - (height - 2.0 * pad) * rate;
     let _ = write!(
         out,
@@ -249,11 +256,10 @@ fn patterns_table(out: &mut String, report: &Report) {
             message = escape(&pattern.message),
             failures = pattern.failures.len(),
             traceback = escape(&pattern.traceback),
-            list = pattern
-                .failures
-                .iter()
-                .map(|f| format!("<li><code>{}</code></li>", escape(f)))
-                .collect::<String>(),
+            list = pattern.failures.iter().fold(String::new(), |mut list, f| {
+                let _ = write!(list, "<li><code>{}</code></li>", escape(f));
+                list
+            }),
             fix = escape(&pattern.fix),
         );
     }

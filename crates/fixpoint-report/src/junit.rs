@@ -63,7 +63,7 @@ fn case(out: &mut String, test: &TestEntry) {
     };
     match body {
         None => out.push_str(" />\n"),
-        Some((kind, message, text)) => {
+        Some((kind, message, content)) => {
             let kind_type = match kind {
                 "skipped" => "pytest.skip",
                 _ => test.exception_type.as_deref().unwrap_or(kind),
@@ -73,7 +73,7 @@ fn case(out: &mut String, test: &TestEntry) {
                 "><{kind} type=\"{}\" message=\"{}\">{}</{kind}></testcase>",
                 escape(kind_type),
                 escape(&message),
-                escape(text)
+                escape(content)
             );
         }
     }

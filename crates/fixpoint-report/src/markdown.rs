@@ -148,7 +148,11 @@ pub fn render(report: &Report) -> String {
                 out,
                 "| #{} | {} | {} | {} | {} |",
                 point.run_id,
-                point.started_at.get(..16).unwrap_or(&point.started_at).replace('T', " "),
+                point
+                    .started_at
+                    .get(..16)
+                    .unwrap_or(&point.started_at)
+                    .replace('T', " "),
                 point.total,
                 point.failing,
                 percent(point.pass_rate)
@@ -197,7 +201,11 @@ pub fn render_text(report: &Report) -> String {
             pattern.blast_radius, pattern.id, pattern.category, pattern.message, pattern.fix
         );
     }
-    let fixed = report.fixes.iter().filter(|f| f.state == "complete" || f.state == "fixed").count();
+    let fixed = report
+        .fixes
+        .iter()
+        .filter(|f| f.state == "complete" || f.state == "fixed")
+        .count();
     let _ = writeln!(
         out,
         "{} patterns, {} failing, {} skipped; {} fixes applied",

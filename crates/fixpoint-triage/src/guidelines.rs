@@ -9,37 +9,130 @@ pub fn guideline(category: &str) -> Option<&'static str> {
 
 /// (category id, guideline).
 pub static GUIDELINES: &[(&str, &str)] = &[
-    ("timeout", "Give every test a time limit (`test-timeout` under [tool.fixpoint]) and never wait on a condition without a deadline; a loop that waits for state must also stop when nothing changes."),
-    ("crashed", "Keep native crashes out of the test process: pin the C extensions the suite uses to versions built for its Python, and isolate code that can abort (segfaults, `os._exit`) behind a subprocess."),
-    ("flaky", "A test must not depend on timing, ordering, randomness without a seed, or shared state: seed random generators, use fixed clocks, and give each test its own data."),
-    ("fixture-not-found", "Name fixtures after what they provide and request them by that name; keep shared fixtures in the nearest `conftest.py`, and rename the parameter rather than duplicating a fixture under a second name."),
-    ("circular-import", "Import for type hints under `if TYPE_CHECKING:` and keep models free of imports from the services that use them; a module imports downward only."),
-    ("module-not-found", "Declare every import in the project's dependencies and install the test extras in CI from the lock file; never rely on a package that happens to be in the developer's environment."),
-    ("import-missing-name", "Do not import a name before it exists: a test for new behaviour lands with at least a stub of the function it calls, and removed names are removed from their importers in the same change."),
-    ("sqlalchemy-table-redefined", "One import path per model module: import models as `package.models.x`, never also as a top-level `models.x` (keep the package directory off `pythonpath`), and give every model its own `__tablename__`."),
-    ("sqlalchemy-duplicate-class", "One import path per model module, and one class name per model across the declarative registry."),
-    ("sqlalchemy-mapper-redefined", "Map each class once: import models through one path, and never call a mapping function on a class a second time."),
-    ("sqlalchemy-mapper-init", "Every `relationship()` target must be importable when mappers configure: import all model modules in the models package's `__init__`, and keep `back_populates` names in step on both sides."),
-    ("sqlalchemy-no-such-table", "Create the schema in the test database before any test touches it (`Base.metadata.create_all` in a session fixture), and import every model before creating it."),
-    ("pydantic-settings-moved", "Import `BaseSettings` from `pydantic_settings` (and list `pydantic-settings` as a dependency)."),
-    ("pydantic-root-model", "Use `RootModel[T]` instead of a `__root__` field."),
-    ("pydantic-non-annotated", "Annotate every model field; a class attribute that is not a field is marked `ClassVar`."),
-    ("pydantic-not-fully-defined", "Define or import every type a model refers to before it is used, and call `Model.model_rebuild()` after forward references are resolved."),
-    ("pydantic-removed-keyword", "Use the Pydantic 2 `Field` keywords: `pattern` (not `regex`), `min_length`/`max_length` for lists (not `min_items`/`max_items`), `json_schema_extra` for extra schema, and `Literal` for constants (not `const`)."),
-    ("pydantic-v1-validator", "Write validators with `@field_validator` and `@model_validator`, as classmethods, with `mode='before'` where v1 used `pre=True`."),
-    ("pydantic-v1-config", "Configure models with `model_config = ConfigDict(...)` and the v2 key names (`from_attributes`, `populate_by_name`, `json_schema_extra`), never with `class Config`."),
-    ("pydantic-v1-method", "Call the v2 model methods: `model_dump`, `model_dump_json`, `model_validate`, `model_copy`, `model_json_schema`."),
-    ("pydantic-validation-error", "Build test data from the models themselves (factories generated from the schema) so that fixtures follow every change to a field's type or constraints."),
-    ("not-implemented", "Do not merge a stub without an owner: mark tests of unfinished behaviour `xfail(strict=True)` with the issue that tracks it, instead of leaving a `NotImplementedError` for the suite to find."),
-    ("module-attribute-missing", "Keep a module's public names in step with their callers: rename or remove a function in the same change as every use, and export what tests import."),
-    ("object-attribute-missing", "Change a class's attributes together with their users, and let a type checker (mypy, pyright) run in CI to catch attribute typos before the tests do."),
-    ("name-error", "Import every name a module uses, including those only used at run time inside functions; a linter's undefined-name check (Ruff's F821) in CI catches this before the tests."),
-    ("signature-missing-argument", "Give new parameters defaults, or change every call in the same change; keyword-only parameters make such changes visible."),
-    ("signature-unexpected-keyword", "Remove or rename a keyword argument in the same change as every caller, and prefer keyword-only parameters for options."),
-    ("missing-test-data", "Commit the data files tests read, next to the tests, or generate them from the models in a fixture; a test never depends on a file that only exists on one machine or on a database somebody seeded by hand."),
-    ("fixture-error", "Keep fixtures small and self-contained: each one builds what it provides from scratch, cleans up after itself, and fails with a message that names what is missing."),
-    ("assertion", "Change behaviour and its tests in the same change, and keep each test to one behaviour so that a failed assertion points at one cause."),
-    ("unknown", "Read the traceback from the innermost project frame, and when the cause is a new kind of failure, record it as a category so it is recognised next time."),
+    (
+        "timeout",
+        "Give every test a time limit (`test-timeout` under [tool.fixpoint]) and never wait on a condition without a deadline; a loop that waits for state must also stop when nothing changes.",
+    ),
+    (
+        "crashed",
+        "Keep native crashes out of the test process: pin the C extensions the suite uses to versions built for its Python, and isolate code that can abort (segfaults, `os._exit`) behind a subprocess.",
+    ),
+    (
+        "flaky",
+        "A test must not depend on timing, ordering, randomness without a seed, or shared state: seed random generators, use fixed clocks, and give each test its own data.",
+    ),
+    (
+        "fixture-not-found",
+        "Name fixtures after what they provide and request them by that name; keep shared fixtures in the nearest `conftest.py`, and rename the parameter rather than duplicating a fixture under a second name.",
+    ),
+    (
+        "circular-import",
+        "Import for type hints under `if TYPE_CHECKING:` and keep models free of imports from the services that use them; a module imports downward only.",
+    ),
+    (
+        "module-not-found",
+        "Declare every import in the project's dependencies and install the test extras in CI from the lock file; never rely on a package that happens to be in the developer's environment.",
+    ),
+    (
+        "import-missing-name",
+        "Do not import a name before it exists: a test for new behaviour lands with at least a stub of the function it calls, and removed names are removed from their importers in the same change.",
+    ),
+    (
+        "sqlalchemy-table-redefined",
+        "One import path per model module: import models as `package.models.x`, never also as a top-level `models.x` (keep the package directory off `pythonpath`), and give every model its own `__tablename__`.",
+    ),
+    (
+        "sqlalchemy-duplicate-class",
+        "One import path per model module, and one class name per model across the declarative registry.",
+    ),
+    (
+        "sqlalchemy-mapper-redefined",
+        "Map each class once: import models through one path, and never call a mapping function on a class a second time.",
+    ),
+    (
+        "sqlalchemy-mapper-init",
+        "Every `relationship()` target must be importable when mappers configure: import all model modules in the models package's `__init__`, and keep `back_populates` names in step on both sides.",
+    ),
+    (
+        "sqlalchemy-no-such-table",
+        "Create the schema in the test database before any test touches it (`Base.metadata.create_all` in a session fixture), and import every model before creating it.",
+    ),
+    (
+        "pydantic-settings-moved",
+        "Import `BaseSettings` from `pydantic_settings` (and list `pydantic-settings` as a dependency).",
+    ),
+    (
+        "pydantic-root-model",
+        "Use `RootModel[T]` instead of a `__root__` field.",
+    ),
+    (
+        "pydantic-non-annotated",
+        "Annotate every model field; a class attribute that is not a field is marked `ClassVar`.",
+    ),
+    (
+        "pydantic-not-fully-defined",
+        "Define or import every type a model refers to before it is used, and call `Model.model_rebuild()` after forward references are resolved.",
+    ),
+    (
+        "pydantic-removed-keyword",
+        "Use the Pydantic 2 `Field` keywords: `pattern` (not `regex`), `min_length`/`max_length` for lists (not `min_items`/`max_items`), `json_schema_extra` for extra schema, and `Literal` for constants (not `const`).",
+    ),
+    (
+        "pydantic-v1-validator",
+        "Write validators with `@field_validator` and `@model_validator`, as classmethods, with `mode='before'` where v1 used `pre=True`.",
+    ),
+    (
+        "pydantic-v1-config",
+        "Configure models with `model_config = ConfigDict(...)` and the v2 key names (`from_attributes`, `populate_by_name`, `json_schema_extra`), never with `class Config`.",
+    ),
+    (
+        "pydantic-v1-method",
+        "Call the v2 model methods: `model_dump`, `model_dump_json`, `model_validate`, `model_copy`, `model_json_schema`.",
+    ),
+    (
+        "pydantic-validation-error",
+        "Build test data from the models themselves (factories generated from the schema) so that fixtures follow every change to a field's type or constraints.",
+    ),
+    (
+        "not-implemented",
+        "Do not merge a stub without an owner: mark tests of unfinished behaviour `xfail(strict=True)` with the issue that tracks it, instead of leaving a `NotImplementedError` for the suite to find.",
+    ),
+    (
+        "module-attribute-missing",
+        "Keep a module's public names in step with their callers: rename or remove a function in the same change as every use, and export what tests import.",
+    ),
+    (
+        "object-attribute-missing",
+        "Change a class's attributes together with their users, and let a type checker (mypy, pyright) run in CI to catch attribute typos before the tests do.",
+    ),
+    (
+        "name-error",
+        "Import every name a module uses, including those only used at run time inside functions; a linter's undefined-name check (Ruff's F821) in CI catches this before the tests.",
+    ),
+    (
+        "signature-missing-argument",
+        "Give new parameters defaults, or change every call in the same change; keyword-only parameters make such changes visible.",
+    ),
+    (
+        "signature-unexpected-keyword",
+        "Remove or rename a keyword argument in the same change as every caller, and prefer keyword-only parameters for options.",
+    ),
+    (
+        "missing-test-data",
+        "Commit the data files tests read, next to the tests, or generate them from the models in a fixture; a test never depends on a file that only exists on one machine or on a database somebody seeded by hand.",
+    ),
+    (
+        "fixture-error",
+        "Keep fixtures small and self-contained: each one builds what it provides from scratch, cleans up after itself, and fails with a message that names what is missing.",
+    ),
+    (
+        "assertion",
+        "Change behaviour and its tests in the same change, and keep each test to one behaviour so that a failed assertion points at one cause.",
+    ),
+    (
+        "unknown",
+        "Read the traceback from the innermost project frame, and when the cause is a new kind of failure, record it as a category so it is recognised next time.",
+    ),
 ];
 
 #[cfg(test)]

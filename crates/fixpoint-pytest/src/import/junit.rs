@@ -226,7 +226,9 @@ fn to_result(case: Case, project: Option<&Path>) -> TestResult {
             return test;
         }
         "failure" => {
-            test.outcome = Outcome::Failed;
+            // pytest-timeout's `Failed: Timeout >5.0s`, or fixpoint's own `timeout: ...`.
+            let timed_out = message.starts_with("Failed: Timeout") || message.starts_with("timeout: ");
+            test.outcome = if timed_out { Outcome::Timeout } else { Outcome::Failed };
             test.phase = Some(Phase::Call);
         }
         _ => {

@@ -37,11 +37,18 @@ pub fn check(global: &GlobalArgs, args: &CheckArgs, printer: Printer) -> anyhow:
         let entry = fixpoint_app::fix::apply(&project, &result.plan, &command_line())?;
         let left: Vec<_> = result.findings.iter().filter(|f| !f.fixable).collect();
         for finding in &left {
-            writeln!(out, "{}:{}: {} {}", finding.path, finding.line, finding.code, finding.message)?;
+            writeln!(
+                out,
+                "{}:{}: {} {}",
+                finding.path, finding.line, finding.code, finding.message
+            )?;
         }
         writeln!(out, "Fixed {fixable} findings, {} left.", left.len())?;
         if let Some(entry) = entry {
-            printer.note(&format!("journal {}: `fixpoint undo {}` takes the fixes back", entry.id, entry.id));
+            printer.note(&format!(
+                "journal {}: `fixpoint undo {}` takes the fixes back",
+                entry.id, entry.id
+            ));
         }
         return Ok(if left.is_empty() {
             ExitStatus::Success
@@ -132,7 +139,11 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
             )?,
         }
         if !verdict.new_failures.is_empty() {
-            writeln!(out, "\n{} new failures (these fail the build):", verdict.new_failures.len())?;
+            writeln!(
+                out,
+                "\n{} new failures (these fail the build):",
+                verdict.new_failures.len()
+            )?;
             for failure in &verdict.new_failures {
                 writeln!(
                     out,
@@ -203,7 +214,10 @@ pub fn init(global: &GlobalArgs, printer: Printer) -> anyhow::Result<ExitStatus>
         }
     }
     if let Some(entry) = &outcome.journal {
-        printer.note(&format!("journal {}: `fixpoint undo {}` removes what init wrote", entry.id, entry.id));
+        printer.note(&format!(
+            "journal {}: `fixpoint undo {}` removes what init wrote",
+            entry.id, entry.id
+        ));
     }
     Ok(ExitStatus::Success)
 }

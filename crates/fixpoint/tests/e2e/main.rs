@@ -12,4 +12,5 @@ mod import;
 mod migrate;
 mod outcomes;
 mod repair;
+mod report;
 mod support;

@@ -1,0 +1,461 @@
+//! Reports as the tools that read them see them: JUnit checked against
+//! pytest's schema and read back by `fixpoint import`, SARIF checked by
+//! Microsoft's SARIF multitool, the HTML dashboard rendered by a real
+//! headless Chromium; and `docs`, `check`, `ci` and `init` on real projects.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{copy_of, fixpoint, fixpoint_env, git_init, project, python, repository, stderr, stdout};
+
+fn tool(variable: &str) -> PathBuf {
+    PathBuf::from(std::env::var_os(variable).unwrap_or_else(|| {
+        panic!("{variable} is not set: run the tests with scripts/test, which fetches the tools the report tests use")
+    }))
+}
+
+fn json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(output)))
+}
+
+/// Dreamforge with two whole-suite runs around the batch fixes.
+fn dreamforge_with_history() -> (tempfile::TempDir, PathBuf) {
+    let (keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let python = python();
+    let python = python.to_str().unwrap();
+    // The planted hang is killed after 3 s instead of the example's 10.
+    let first = fixpoint(&dir, &["run", "--python", python, "--test-timeout", "3"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let fixed = fixpoint(&dir, &["fix"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let second = fixpoint(&dir, &["run", "--python", python, "--test-timeout", "3"]);
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    (keep, dir)
+}
+
+/// Chromium's DOM of `page` (after its scripts ran), opened at `fragment`.
+fn rendered(page: &Path, fragment: &str, screenshot: Option<&Path>) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut command = Command::new(tool("FIXPOINT_TEST_CHROMIUM"));
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,2400",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.path().display()));
+    match screenshot {
+        Some(file) => command.arg(format!("--screenshot={}", file.display())),
+        None => command.arg("--dump-dom"),
+    };
+    command.arg(format!("file://{}{fragment}", page.display()));
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "chromium: {}", stderr(&output));
+    stdout(&output)
+}
+
+/// The `<tr>` rows of a table's body in a DOM dump.
+fn rows<'a>(dom: &'a str, table: &str) -> Vec<&'a str> {
+    let start = dom
+        .find(&format!("<table id=\"{table}\""))
+        .unwrap_or_else(|| panic!("no table {table}"));
+    let body = &dom[start..];
+    let body = &body[body.find("<tbody>").unwrap()..body.find("</tbody>").unwrap()];
+    body.split("<tr").skip(1).collect()
+}
+
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let at = element.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(&element[at..at + element[at..].find('"')?])
+}
+
+#[test]
+fn every_report_format_is_read_by_the_tools_that_consume_it() {
+    let (_keep, dir) = dreamforge_with_history();
+    let report = json(&fixpoint(&dir, &["report", "--format", "json"]));
+    assert_eq!(report["schema_version"], 1);
+    let failing = report["run"]["counts"]["failed"].as_u64().unwrap()
+        + report["run"]["counts"]["error"].as_u64().unwrap()
+        + report["run"]["counts"]["timeout"].as_u64().unwrap()
+        + report["run"]["counts"]["crashed"].as_u64().unwrap();
+    let trend = report["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 2);
+    assert!(
+        trend[0]["failing"].as_u64() > trend[1]["failing"].as_u64(),
+        "the batch fixes helped: {trend:?}"
+    );
+    assert_eq!(report["baseline"]["id"], trend[0]["run_id"]);
+    assert_eq!(report["fixes"][0]["kind"], "fixer");
+    assert!(report["fixes"][0]["added"].as_u64().unwrap() > 0);
+    let triage = json(&fixpoint(&dir, &["triage", "--output-format", "json"]));
+    assert_eq!(
+        report["patterns"].as_array().unwrap().len(),
+        triage["triage"]["patterns"].as_array().unwrap().len()
+    );
+
+    // JUnit: valid against the schema pytest is tested with, and read back whole.
+    let junit = dir.join("junit.xml");
+    let output = fixpoint(
+        &dir,
+        &["report", "--format", "junit", "--output", junit.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let validate = Command::new(python())
+        .args([
+            "-c",
+            "import sys; from lxml import etree; schema = etree.XMLSchema(etree.parse(sys.argv[1])); \
+             document = etree.parse(sys.argv[2]); schema.assertValid(document); \
+             print(len(document.findall('.//testcase')))",
+        ])
+        .arg(tool("FIXPOINT_TEST_JUNIT_XSD"))
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert!(validate.status.success(), "junit-10.xsd: {}", stderr(&validate));
+    let total = report["run"]["counts"]["total"].as_u64().unwrap();
+    assert_eq!(stdout(&validate).trim(), total.to_string());
+    // Into a history of its own, so that this project's stays as it was.
+    let elsewhere = dir.join("elsewhere.db");
+    let imported = fixpoint(
+        &dir,
+        &[
+            "import",
+            junit.to_str().unwrap(),
+            "--output-format",
+            "json",
+            "--db",
+            elsewhere.to_str().unwrap(),
+        ],
+    );
+    let imported = json(&imported);
+    let outcome_of = |document: &Value| -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = document["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["nodeid"].as_str().unwrap().to_owned(),
+                    t["outcome"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(outcome_of(&imported), outcome_of(&report), "JUnit round trip");
+
+    // SARIF: the multitool finds no error against the 2.1.0 schema and its rules.
+    let sarif = dir.join("report.sarif");
+    fixpoint(
+        &dir,
+        &["report", "--format", "sarif", "--output", sarif.to_str().unwrap()],
+    );
+    let checked = dir.join("validation.sarif");
+    let validation = Command::new(tool("FIXPOINT_TEST_SARIF_VALIDATOR"))
+        .arg("validate")
+        .arg(&sarif)
+        .arg("--output")
+        .arg(&checked)
+        .output()
+        .unwrap();
+    assert!(validation.status.success(), "{}", stdout(&validation));
+    let verdicts: Value = serde_json::from_str(&fs::read_to_string(&checked).unwrap()).unwrap();
+    let errors: Vec<&Value> = verdicts["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "SARIF errors: {errors:#?}");
+    let document: Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
+    let results = document["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len() as u64, failing);
+    let dice = results
+        .iter()
+        .find(|r| r["properties"]["nodeid"] == "tests/dice/test_roll.py::test_every_face_can_come_up")
+        .unwrap();
+    let location = &dice["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "tests/dice/test_roll.py");
+    assert!(location["region"]["startLine"].as_u64().unwrap() > 1);
+
+    // GitHub: one annotation per failure, and the job summary.
+    let summary = dir.join("summary.md");
+    let output = fixpoint_env(
+        &dir,
+        &["report", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    let annotations = stdout(&output);
+    assert_eq!(
+        annotations.lines().filter(|l| l.starts_with("::error file=")).count() as u64,
+        failing
+    );
+    assert!(
+        fs::read_to_string(&summary)
+            .unwrap()
+            .starts_with("# Test health: dreamforge")
+    );
+
+    // Markdown.
+    let markdown = stdout(&fixpoint(&dir, &["report", "--format", "markdown"]));
+    for section in ["## Patterns", "## Fixes applied", "## Remaining failures", "## Trend"] {
+        assert!(markdown.contains(section), "{section}");
+    }
+
+    // The dashboard, in Chromium.
+    let page = dir.join("dashboard.html");
+    fixpoint(
+        &dir,
+        &["report", "--format", "html", "--output", page.to_str().unwrap()],
+    );
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    let dom = rendered(&page, "", None);
+    let card = &dom[dom.find("data-count=\"failing\"").unwrap()..];
+    let value = &card[card.find("class=\"value\">").unwrap() + 14..];
+    assert_eq!(
+        &value[..value.find('<').unwrap()],
+        failing.to_string(),
+        "the failing card"
+    );
+    let points: Vec<&str> = dom.split("<circle class=\"point\"").skip(1).collect();
+    assert_eq!(points.len(), 2, "a point per run");
+    for (point, expected) in points.iter().zip(trend) {
+        let rate: f64 = attribute(point, "data-rate").unwrap().parse().unwrap();
+        assert!((rate - expected["pass_rate"].as_f64().unwrap()).abs() < 1e-3);
+    }
+    assert_eq!(
+        rows(&dom, "patterns").len(),
+        report["patterns"].as_array().unwrap().len()
+    );
+    assert!(rows(&dom, "patterns").iter().all(|r| !r.starts_with(" hidden")));
+
+    // Filtering (from the address, as a shared link would) hides what does not match.
+    let filtered = rendered(&page, "#filter=dice", None);
+    let failures = rows(&filtered, "failures");
+    let shown: Vec<&&str> = failures.iter().filter(|r| !r.starts_with(" hidden")).collect();
+    assert!(
+        !shown.is_empty() && shown.len() < failures.len(),
+        "{} of {}",
+        shown.len(),
+        failures.len()
+    );
+    assert!(shown.iter().all(|r| r.contains("dice")));
+    assert!(filtered.contains(&format!("data-for=\"failures\">{}<", shown.len())));
+    // Sorting by a column.
+    let sorted = rendered(&page, "#sort=patterns:tests:asc", None);
+    let sizes: Vec<u64> = rows(&sorted, "patterns")
+        .iter()
+        .map(|r| attribute(r, "data-value").unwrap().parse().unwrap())
+        .collect();
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
+    assert!(sorted.contains("aria-sort=\"ascending\""));
+
+    // The screenshot is kept for a person to look at.
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
+    fs::create_dir_all(&artifacts).unwrap();
+    let shot = artifacts.join("dashboard.png");
+    rendered(&page, "", Some(&shot));
+    assert!(fs::metadata(&shot).unwrap().len() > 10_000);
+
+    // The documentation, twice: the second time nothing changes.
+    let docs = fixpoint(&dir, &["docs"]);
+    assert!(docs.status.success(), "{}", stderr(&docs));
+    assert_eq!(stdout(&docs).matches("wrote").count(), 4, "{}", stdout(&docs));
+    let again = stdout(&fixpoint(&dir, &["docs"]));
+    assert_eq!(again.matches("unchanged").count(), 4, "{again}");
+    let health = dir.join("docs/test-health");
+    let guidelines = fs::read_to_string(health.join("GUIDELINES.md")).unwrap();
+    assert!(guidelines.contains("One import path per model module"), "{guidelines}");
+    assert!(guidelines.contains("fixpoint check --select FP001"), "{guidelines}");
+    let patterns = fs::read_to_string(health.join("PATTERNS.md")).unwrap();
+    assert!(
+        patterns.contains("Solved by batch fix FP002 (missing-import)"),
+        "{patterns}"
+    );
+    let fixes = fs::read_to_string(health.join("FIXES.md")).unwrap();
+    assert!(fixes.contains("| fixer | FP001"), "{fixes}");
+    let remaining = fs::read_to_string(health.join("REMAINING.md")).unwrap();
+    assert!(remaining.contains("tests/dice/test_roll.py::test_every_face_can_come_up"));
+}
+
+#[test]
+fn check_finds_fixes_and_then_passes() {
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let output = fixpoint(&dir, &["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("tests/models/test_roll_log.py:4: FP001 [*] import `dreamforge.models.roll_log`"),
+        "{printed}"
+    );
+    assert!(printed.contains("dreamforge/services/loot.py:9: FP002 [*] add `from decimal import Decimal`"));
+    assert!(printed.contains("fixable with `fixpoint check --fix`"));
+    let only = stdout(&fixpoint(&dir, &["check", "--select", "FP001"]));
+    assert!(only.contains("FP001") && !only.contains("FP002"), "{only}");
+    let bad = fixpoint(&dir, &["check", "--select", "FP999"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("`FP999` is not a check rule"));
+
+    let fixed = fixpoint(&dir, &["check", "--fix"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
+    let clean = fixpoint(&dir, &["check"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("All checks passed."));
+    let undone = fixpoint(&dir, &["undo"]);
+    assert!(undone.status.success());
+    assert_eq!(
+        fixpoint(&dir, &["check"]).status.code(),
+        Some(1),
+        "undo brings the findings back"
+    );
+}
+
+#[test]
+fn ci_fails_for_a_new_failure_and_not_for_a_known_one() {
+    // Dreamforge's dice and character tests (its flaky and hanging tests left out),
+    // against a recorded run of the same tests.
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let python = python();
+    let python = python.to_str().unwrap();
+    let paths = ["tests/dice/test_roll.py", "tests/services/test_characters.py"];
+    let mut run = vec!["run", "--python", python];
+    run.extend(paths);
+    assert_eq!(fixpoint(&dir, &run).status.code(), Some(1));
+    let mut ci = vec!["ci", "--python", python, "--baseline-run", "1"];
+    ci.extend(paths);
+
+    let output = fixpoint(&dir, &ci);
+    let printed = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "known failures pass: {printed}");
+    assert!(
+        printed.contains("known failures") && printed.contains("ci: passed"),
+        "{printed}"
+    );
+    let mut strict = ci.clone();
+    strict.push("--strict");
+    assert_eq!(
+        fixpoint(&dir, &strict).status.code(),
+        Some(1),
+        "--strict fails on known failures"
+    );
+
+    // Break passing tests: every level comes out one too high.
+    let characters = dir.join("dreamforge/services/characters.py");
+    let source = fs::read_to_string(&characters).unwrap();
+    let broken = source.replacen("    return level\n", "    return level + 1\n", 1);
+    assert_ne!(source, broken, "the line to break is there");
+    fs::write(&characters, broken).unwrap();
+    let junit = dir.join("ci-junit.xml");
+    let mut with_outputs = ci.clone();
+    with_outputs.extend(["--junit", junit.to_str().unwrap(), "--github"]);
+    let output = fixpoint(&dir, &with_outputs);
+    let printed = stdout(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a new failure fails the build: {printed}"
+    );
+    let new_part = &printed[printed.find("new failures").expect("new failures are listed")..];
+    let new_part = &new_part[..new_part.find("known failures").unwrap_or(new_part.len())];
+    assert!(new_part.contains("test_level_for_xp_between_thresholds"), "{printed}");
+    assert!(
+        printed.contains("::error file=") && printed.contains("::warning file="),
+        "{printed}"
+    );
+    assert!(fs::read_to_string(&junit).unwrap().contains("<testsuite"));
+}
+
+#[test]
+fn ci_takes_the_latest_run_on_main_as_its_baseline() {
+    let (_keep, dir) = project("repair");
+    git_init(&dir);
+    let python = python();
+    let python = python.to_str().unwrap();
+    let first = fixpoint(&dir, &["ci", "--python", python, "--output-format", "json"]);
+    assert_eq!(first.status.code(), Some(1), "no baseline yet: every failure is new");
+    assert_eq!(json(&first)["baseline"], Value::Null);
+    let second = fixpoint(&dir, &["ci", "--python", python, "--output-format", "json"]);
+    assert_eq!(second.status.code(), Some(0));
+    let verdict = json(&second);
+    assert_eq!(verdict["baseline"], "run #1 on main");
+    assert_eq!(verdict["known_failures"].as_array().unwrap().len(), 3);
+    let other = fixpoint(&dir, &["ci", "--python", python, "--baseline-branch", "release"]);
+    assert_eq!(other.status.code(), Some(1), "no run on `release`");
+
+    // A baseline file works the same, with no history.
+    let baseline = dir.join("baseline.json");
+    fs::write(&baseline, stdout(&fixpoint(&dir, &["report", "--format", "json"]))).unwrap();
+    fs::remove_dir_all(dir.join(".fixpoint")).unwrap();
+    let from_file = fixpoint(
+        &dir,
+        &["ci", "--python", python, "--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(from_file.status.code(), Some(0), "{}", stdout(&from_file));
+    fs::write(&baseline, "{}").unwrap();
+    let bad = fixpoint(
+        &dir,
+        &["ci", "--python", python, "--baseline", baseline.to_str().unwrap()],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no `tests` array"), "{}", stderr(&bad));
+}
+
+#[test]
+fn init_adds_what_is_missing_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("pyproject.toml"), "[project]\nname = \"shop\"\n").unwrap();
+    let output = fixpoint(root, &["init"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("created   .github/workflows/fixpoint.yml"),
+        "{printed}"
+    );
+    assert!(printed.contains("appended  pyproject.toml"), "{printed}");
+    let workflow = fs::read_to_string(root.join(".github/workflows/fixpoint.yml")).unwrap();
+    assert!(workflow.contains("fixpoint ci") && workflow.contains("fixpoint check"));
+    let pyproject = fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    assert!(pyproject.starts_with("[project]\nname = \"shop\"\n") && pyproject.contains("[tool.fixpoint]"));
+    assert!(
+        fs::read_to_string(root.join(".pre-commit-config.yaml"))
+            .unwrap()
+            .contains("entry: fixpoint check")
+    );
+    // The settings it wrote are ones fixpoint reads.
+    assert!(fixpoint(root, &["check"]).status.code().is_some_and(|c| c < 2));
+
+    let again = stdout(&fixpoint(root, &["init"]));
+    assert_eq!(again.matches("unchanged").count(), 3, "{again}");
+
+    assert!(fixpoint(root, &["undo"]).status.success());
+    assert!(!root.join(".github/workflows/fixpoint.yml").exists());
+    assert_eq!(
+        fs::read_to_string(root.join("pyproject.toml")).unwrap(),
+        "[project]\nname = \"shop\"\n"
+    );
+
+    fs::write(root.join(".pre-commit-config.yaml"), "repos: []\n").unwrap();
+    let printed = stdout(&fixpoint(root, &["init"]));
+    assert!(
+        printed.contains("unchanged .pre-commit-config.yaml (it exists; add this yourself)"),
+        "{printed}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join(".pre-commit-config.yaml")).unwrap(),
+        "repos: []\n"
+    );
+}
