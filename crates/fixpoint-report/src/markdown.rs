@@ -217,9 +217,16 @@ pub fn render_text(report: &Report) -> String {
     out
 }
 
-/// Text for a table cell: one line, pipes escaped, at most 160 characters.
+/// Text for a table cell: one line, pipes and angle brackets escaped (a
+/// renderer would take `<x>` for HTML), at most 160 characters.
 pub fn cell(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("").replace('|', "\\|");
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     if line.chars().count() > 160 {
         let cut: String = line.chars().take(159).collect();
         format!("{cut}…")
