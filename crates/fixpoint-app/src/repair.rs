@@ -366,6 +366,35 @@ pub fn preflight(
     prepare_git(project, &config, request, false).map(drop)
 }
 
+/// The first message the repair loop would send for `nodeid`, with its system
+/// prompt: what an assistant needs to fix that test (the MCP prompt
+/// `fix-failing-test`). Secrets are redacted as in the loop.
+pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Result<(String, String), AppError> {
+    let results = known_results(store)?;
+    let test = results.get(nodeid).ok_or_else(|| {
+        AppError::Usage(format!(
+            "`{nodeid}` is not in the history: run it first (`fixpoint run {}`)",
+            nodeid.split("::").next().unwrap_or(nodeid)
+        ))
+    })?;
+    let sources = fixpoint_python::read_project(&project.root);
+    let failure = failure_text(test);
+    let files = context_files(&project.root, nodeid, &failure, &sources);
+    let settings = &project.settings.repair;
+    let allow_test_edits = settings.allow_test_edits.unwrap_or(false);
+    let prompt = prompt::build(
+        &Failure {
+            nodeid,
+            traceback: &failure,
+        },
+        &files,
+        settings.context_tokens.unwrap_or(12_000) as usize,
+        allow_test_edits,
+        &Redactor::new(&project.root, std::env::vars()),
+    );
+    Ok((prompt.system, prompt.user))
+}
+
 /// Checks the work tree and switches branch (when `switch`) before anything changes.
 fn prepare_git(
     project: &Project,

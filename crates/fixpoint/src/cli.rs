@@ -121,6 +121,32 @@ pub enum Command {
     /// Add fixpoint to the project: a GitHub Actions workflow, a [tool.fixpoint] section
     /// in pyproject.toml and a pre-commit hook for `fixpoint check`. Never overwrites.
     Init,
+    /// Serve the project to AI assistants over the Model Context Protocol (stdio).
+    ///
+    /// Tools: run_tests, list_failures, triage, explain_failure, fix, undo, repair,
+    /// history, compare_runs, flaky_tests. Resources: fixpoint://runs/latest,
+    /// fixpoint://runs/{id}, fixpoint://failures/{nodeid}, fixpoint://patterns,
+    /// fixpoint://docs/{name}. Prompts: fix-failing-test, triage-summary,
+    /// write-rule-from-pattern. Read-only unless --allow-writes.
+    Mcp(McpArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Let `fix` (with apply), `undo` and `repair` change files.
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// Print the configuration that makes a client start this server, and exit.
+    #[arg(long, value_enum, value_name = "CLIENT")]
+    pub print_config: Option<McpClient>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum McpClient {
+    /// For .cursor/mcp.json (in the project) or ~/.cursor/mcp.json.
+    Cursor,
+    /// For Claude Desktop's claude_desktop_config.json (or `claude mcp add-json`).
+    Claude,
 }
 
 #[derive(Debug, Subcommand)]

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Command::Check(ref args) => commands::ci::check(&cli.global, args, printer),
         Command::Ci(ref args) => commands::ci::ci(&cli.global, args, printer),
         Command::Init => commands::ci::init(&cli.global, printer),
+        Command::Mcp(ref args) => commands::mcp::mcp(&cli.global, args, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -2,6 +2,7 @@ pub mod ci;
 pub mod fix;
 pub mod history;
 pub mod import;
+pub mod mcp;
 pub mod repair;
 pub mod report;
 pub mod run;

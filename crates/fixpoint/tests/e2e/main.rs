@@ -9,6 +9,7 @@ mod errors;
 mod hazards;
 mod history;
 mod import;
+mod mcp;
 mod migrate;
 mod outcomes;
 mod repair;
