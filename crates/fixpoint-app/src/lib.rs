@@ -22,6 +22,7 @@ pub mod init;
 mod project;
 pub mod repair;
 pub mod report;
+pub mod rules;
 mod run;
 mod settings;
 pub mod triage;

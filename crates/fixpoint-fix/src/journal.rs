@@ -35,6 +35,7 @@ pub struct FileRecord {
     /// The original's copy inside the entry, or `None` for a file the change created.
     pub backup: Option<String>,
     pub before: Option<String>,
+    /// The hash the change left; empty when the change removed the file.
     pub after: String,
     /// The fixers (or `repair`) that made the change.
     pub codes: Vec<String>,
@@ -205,7 +206,8 @@ impl Journal {
             let current = fs::read(&path).ok().map(|bytes| hash(&bytes));
             // A killed change may not have written this file yet.
             let untouched = current == record.before;
-            if current.as_deref() != Some(record.after.as_str()) && !untouched {
+            let left = (!record.after.is_empty()).then_some(record.after.as_str());
+            if current.as_deref() != left && !untouched {
                 changed.push(record.path.clone());
             }
         }
@@ -316,6 +318,27 @@ impl Change {
         write_atomically(&target, content)
     }
 
+    /// Removes `path` (relative to the project), its content kept in the
+    /// journal so that undo brings it back.
+    pub fn remove(&mut self, path: &str, codes: &[String]) -> Result<(), JournalError> {
+        let target = inside(&self.project, path)?;
+        let Ok(original) = fs::read(&target) else {
+            return Ok(());
+        };
+        let name = format!("files/{}", self.manifest.files.len());
+        let copy = self.dir.join(&name);
+        fs::write(&copy, &original).map_err(io(&copy))?;
+        self.manifest.files.push(FileRecord {
+            path: path.to_owned(),
+            backup: Some(name),
+            before: Some(hash(&original)),
+            after: String::new(),
+            codes: codes.to_vec(),
+        });
+        self.save()?;
+        fs::remove_file(&target).map_err(io(&target))
+    }
+
     /// Closes the change; an empty change leaves no entry behind.
     pub fn finish(mut self) -> Result<Manifest, JournalError> {
         if self.manifest.files.is_empty() {
@@ -381,6 +404,20 @@ mod tests {
         assert_eq!(fs::read(dir.path().join("app/loot.py")).unwrap(), original);
         assert!(!dir.path().join("app/new.py").exists());
         assert!(matches!(journal.undo(None, false), Err(JournalError::Empty)));
+    }
+
+    #[test]
+    fn a_removed_file_comes_back_on_undo() {
+        let (dir, journal) = project();
+        let original = fs::read(dir.path().join("app/loot.py")).unwrap();
+        let mut change = journal.begin("fixpoint rules migrate").unwrap();
+        change.write("app/moved.py", &original, &["migrate".into()]).unwrap();
+        change.remove("app/loot.py", &["migrate".into()]).unwrap();
+        change.finish().unwrap();
+        assert!(!dir.path().join("app/loot.py").exists());
+        journal.undo(None, false).unwrap();
+        assert_eq!(fs::read(dir.path().join("app/loot.py")).unwrap(), original);
+        assert!(!dir.path().join("app/moved.py").exists());
     }
 
     #[test]

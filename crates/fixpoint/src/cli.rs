@@ -129,6 +129,48 @@ pub enum Command {
     /// fixpoint://docs/{name}. Prompts: fix-failing-test, triage-summary,
     /// write-rule-from-pattern. Read-only unless --allow-writes.
     Mcp(McpArgs),
+    /// Manage the project's Cursor rules (.cursor/rules/*.mdc).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules: name, type (always, auto, agent, manual), globs, description.
+    List {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output_format: OutputFormat,
+    },
+    /// Check every rule: front matter that parses, the types of description, globs and
+    /// alwaysApply, absolute globs, globs that match no file, empty bodies, rules over
+    /// 500 lines. Exit 1 when any error is found.
+    Validate {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output_format: OutputFormat,
+    },
+    /// Create .cursor/rules/NAME.mdc from a template of the given type.
+    New {
+        /// The rule's name: lower-case letters, digits, `-` and `_`.
+        name: String,
+        /// always: in every request; auto: attached by globs; agent: read when the agent
+        /// decides (by its description); manual: only when mentioned.
+        #[arg(long = "type", value_enum, default_value_t = RuleKind::Auto)]
+        kind: RuleKind,
+    },
+    /// Move the legacy .cursorrules file and v1 *.mdc.md files to .cursor/rules/*.mdc
+    /// (journaled: `fixpoint undo` takes it back; a second run changes nothing).
+    Migrate,
+    /// Write a rule per failure category the history has seen (from its guideline),
+    /// attached to the files where those failures occurred, and an AGENTS.md section.
+    Generate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleKind {
+    Always,
+    Auto,
+    Agent,
+    Manual,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         Command::Ci(ref args) => commands::ci::ci(&cli.global, args, printer),
         Command::Init => commands::ci::init(&cli.global, printer),
         Command::Mcp(ref args) => commands::mcp::mcp(&cli.global, args, printer),
+        Command::Rules(ref command) => commands::rules::rules(&cli.global, command, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

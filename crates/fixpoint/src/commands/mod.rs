@@ -5,6 +5,7 @@ pub mod import;
 pub mod mcp;
 pub mod repair;
 pub mod report;
+pub mod rules;
 pub mod run;
 pub mod triage;
 
