@@ -235,7 +235,7 @@ fn targets(project: &Project, tests: &[TestResult], facts: &ProjectFacts) -> Vec
 
 /// Fails on a `PATHS` argument that names nothing in the project, so a typo
 /// is an error rather than a silent "0 fixes".
-fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
+pub(crate) fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
     match paths.iter().find(|path| !project.root.join(path).exists()) {
         Some(missing) => Err(AppError::Usage(format!("`{missing}` does not exist in the project"))),
         None => Ok(()),
@@ -243,7 +243,7 @@ fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
 }
 
 /// Whether a project file is under one of the selected paths (all when none are).
-fn under_paths(path: &str, paths: &[String]) -> bool {
+pub(crate) fn under_paths(path: &str, paths: &[String]) -> bool {
     paths.is_empty() || paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
 }
 
@@ -304,114 +304,6 @@ pub fn plan(
         files: fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes),
         unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
     })
-}
-
-/// `fixpoint migrate pydantic --strategy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    /// Per module: v2 where it only uses API with a v2 equivalent, else the v1 namespace.
-    Auto,
-    V2,
-    V1Namespace,
-}
-
-/// One module's choice and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleChoice {
-    pub path: String,
-    /// `v2` or `v1-namespace`.
-    pub strategy: &'static str,
-    pub reason: String,
-}
-
-/// What `fixpoint migrate pydantic` chose and would change.
-#[derive(Debug, Clone)]
-pub struct Migration {
-    pub modules: Vec<ModuleChoice>,
-    pub plan: FixPlan,
-}
-
-/// Chooses, per module that uses Pydantic, between the full v2 migration
-/// (FP003) and the `pydantic.v1` namespace (FP007). Modules that import one
-/// another's models stay on one side: a group with one module that needs v1
-/// goes to v1 whole.
-pub fn migrate_pydantic(
-    project: &Project,
-    paths: &[String],
-    strategy: Strategy,
-    unsafe_fixes: bool,
-) -> Result<Migration, AppError> {
-    check_paths(project, paths)?;
-    let facts = ProjectFacts::read(&project.root);
-    let pydantic: Vec<&(String, String)> = facts
-        .sources
-        .iter()
-        .filter(|(path, source)| source.contains("pydantic") && under_paths(path, paths))
-        .collect();
-    let mut modules: Vec<ModuleChoice> = pydantic
-        .iter()
-        .map(|(path, source)| {
-            let (strategy, reason) = match (strategy, fixpoint_fix::fixers::needs_v1(source)) {
-                (Strategy::V2, _) => ("v2", "--strategy v2".to_owned()),
-                (Strategy::V1Namespace, _) => ("v1-namespace", "--strategy v1-namespace".to_owned()),
-                (Strategy::Auto, Some(marker)) => (
-                    "v1-namespace",
-                    format!("uses `{marker}`, which Pydantic 2 has no equivalent for"),
-                ),
-                (Strategy::Auto, None) => ("v2", "uses only API with a v2 equivalent".to_owned()),
-            };
-            ModuleChoice {
-                path: path.clone(),
-                strategy,
-                reason,
-            }
-        })
-        .collect();
-    if strategy == Strategy::Auto {
-        // Models cannot cross between v1 and v2: spread v1 along the imports
-        // between Pydantic modules, both ways, until nothing changes.
-        let graph = &facts.graph;
-        loop {
-            let mut changed = false;
-            for index in 0..modules.len() {
-                if modules[index].strategy == "v1-namespace" {
-                    continue;
-                }
-                let path = modules[index].path.clone();
-                let linked = modules.iter().find(|other| {
-                    other.strategy == "v1-namespace"
-                        && (graph.imports_of(&path).any(|p| p == other.path)
-                            || graph.imports_of(&other.path).any(|p| p == path))
-                });
-                if let Some(other) = linked {
-                    let reason = format!("shares models with {} (on pydantic.v1)", other.path);
-                    modules[index].strategy = "v1-namespace";
-                    modules[index].reason = reason;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-    let targets: Vec<Target> = modules
-        .iter()
-        .map(|choice| Target {
-            code: if choice.strategy == "v2" { "FP003" } else { "FP007" },
-            path: choice.path.clone(),
-            name: String::new(),
-        })
-        .collect();
-    let files: Vec<String> = modules.iter().map(|choice| choice.path.clone()).collect();
-    let fixers = selected(&["FP003".to_owned(), "FP007".to_owned()], &[]);
-    let journal = Journal::new(&project.root);
-    let plan = FixPlan {
-        run_id: None,
-        files: fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes),
-        unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
-    };
-    Ok(Migration { modules, plan })
 }
 
 /// Writes a plan's changes through the journal; returns the entry (none

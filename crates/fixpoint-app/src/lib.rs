@@ -16,6 +16,7 @@ mod args;
 mod error;
 pub mod fix;
 pub mod history;
+pub mod migrate;
 mod project;
 mod run;
 mod settings;
