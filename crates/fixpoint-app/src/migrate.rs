@@ -398,11 +398,10 @@ pub fn migrate_verified(
             } else if fell_back {
                 module.strategy = V1_NAMESPACE;
                 module.reason = format!(
-                    "v2 broke {} tests ({} of {} pass on v2, {} on pydantic.v1); fell back",
+                    "v2 broke {} of the {} tests that pass on pydantic.v1 ({} pass on v2); fell back",
                     broken.len(),
+                    v1_passing.len(),
                     v2_passing.len(),
-                    in_files(&on_v2.tests, &tests).len(),
-                    v1_passing.len()
                 );
             } else {
                 module.reason = format!(
@@ -433,7 +432,40 @@ pub fn migrate_verified(
 
 #[cfg(test)]
 mod tests {
-    use super::imports_pydantic;
+    use super::{Strategy, V1_NAMESPACE, V2, choose, imports_pydantic};
+    use fixpoint_fix::fixers::ProjectFacts;
+
+    #[test]
+    fn v1_spreads_through_packages_and_imports_inside_functions() {
+        let sources: Vec<(String, String)> = [
+            ("lib/__init__.py", "from lib.model import Base\n"),
+            (
+                "lib/model.py",
+                "from pydantic import BaseModel\nfrom pydantic.typing import display_as_type\n\n\nclass Base(BaseModel):\n    pass\n",
+            ),
+            (
+                "tests/test_basic.py",
+                "def test_nested():\n    from pydantic import BaseModel\n    from lib import Base\n",
+            ),
+            ("other/plain.py", "from pydantic import BaseModel\n"),
+            ("other/named.py", "import pydantic_yaml\n"),
+        ]
+        .iter()
+        .map(|(p, s)| ((*p).to_owned(), (*s).to_owned()))
+        .collect();
+        let facts = ProjectFacts::from_sources(std::path::Path::new("/nonexistent"), sources);
+        let modules = choose(&facts, &[], Strategy::Auto);
+        let got: Vec<(&str, &str)> = modules.iter().map(|m| (m.path.as_str(), m.strategy)).collect();
+        assert_eq!(
+            got,
+            [
+                ("lib/model.py", V1_NAMESPACE),
+                ("tests/test_basic.py", V1_NAMESPACE),
+                ("other/plain.py", V2)
+            ]
+        );
+        assert_eq!(modules[1].reason, "shares models with lib/model.py (on pydantic.v1)");
+    }
 
     #[test]
     fn only_imports_of_pydantic_itself_count() {

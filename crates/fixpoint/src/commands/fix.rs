@@ -219,7 +219,10 @@ fn migrate_verified(
     let mut out = io::stdout().lock();
     for group in &verified.groups {
         let verdict = if group.fell_back {
-            format!("v2 broke {} tests; fell back to pydantic.v1", group.broken_by_v2.len())
+            format!(
+                "v2 broke {} of the tests that pass on pydantic.v1; fell back to pydantic.v1",
+                group.broken_by_v2.len()
+            )
         } else {
             "v2 kept".to_owned()
         };
