@@ -636,16 +636,9 @@ fn convert_fields(work: &mut Work<'_>, class: &StmtClassDef) {
                 );
             }
             Some(Expr::Call(call)) if called_name(&call.func) == Some("Field") => {
-                let constant = call.arguments.keywords.iter().any(|k| {
-                    k.arg.as_ref().is_some_and(|a| a.as_str() == "const")
-                        && matches!(k.value, Expr::BooleanLiteral(ref b) if b.value)
-                });
-                let Some(value) = const_value(call) else { continue };
-                if !constant {
+                let Some((value, call_edit)) = const_field(work, call) else {
                     continue;
-                }
-                let value = work.text(value.range()).to_owned();
-                work.consts.push(call.range().start().to_usize());
+                };
                 work.imports.insert(("typing", "Literal"));
                 work.push(
                     Applicability::Safe,
@@ -655,7 +648,7 @@ fn convert_fields(work: &mut Work<'_>, class: &StmtClassDef) {
                             assign.annotation.range().end().to_usize(),
                             format!("Literal[{value}]"),
                         ),
-                        Edit::replacement(call.range().start().to_usize(), call.range().end().to_usize(), value),
+                        call_edit,
                     ],
                     format!(
                         "`{}.{}`: Field(const=True) → Literal",
@@ -669,13 +662,18 @@ fn convert_fields(work: &mut Work<'_>, class: &StmtClassDef) {
     }
 }
 
-/// The value of `Field(value, const=True)` or `Field(default=value, const=True)`
-/// with no other argument.
-fn const_value(call: &fixpoint_python::ast::ExprCall) -> Option<&Expr> {
+/// `Field(value, const=True, ...)` or `Field(default=value, const=True, ...)`:
+/// the value's text and the edit that drops the constant from the call
+/// (the whole call becomes the value when nothing else is left in it).
+fn const_field(work: &mut Work<'_>, call: &fixpoint_python::ast::ExprCall) -> Option<(String, Edit)> {
     let keywords = &call.arguments.keywords;
-    let value = match (call.arguments.args.as_ref(), keywords.len()) {
-        ([value], 1) => value,
-        ([], 2) => {
+    let constant = keywords.iter().find(|k| {
+        k.arg.as_ref().is_some_and(|a| a.as_str() == "const")
+            && matches!(k.value, Expr::BooleanLiteral(ref b) if b.value)
+    })?;
+    let value = match call.arguments.args.as_ref() {
+        [value] => value,
+        [] => {
             &keywords
                 .iter()
                 .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "default"))?
@@ -683,7 +681,39 @@ fn const_value(call: &fixpoint_python::ast::ExprCall) -> Option<&Expr> {
         }
         _ => return None,
     };
-    (!matches!(value, Expr::EllipsisLiteral(_))).then_some(value)
+    if matches!(value, Expr::EllipsisLiteral(_)) {
+        return None;
+    }
+    let text = work.text(value.range()).to_owned();
+    let start = call.range().start().to_usize();
+    work.consts.push(start);
+    if call.arguments.args.len() + keywords.len() == 2 {
+        return Some((
+            text.clone(),
+            Edit::replacement(start, call.range().end().to_usize(), text),
+        ));
+    }
+    // Drop `, const=True` (or `const=True, ` when it comes first).
+    let mut ranges: Vec<(usize, usize)> = call
+        .arguments
+        .args
+        .iter()
+        .map(|a| (a.range().start().to_usize(), a.range().end().to_usize()))
+        .chain(
+            keywords
+                .iter()
+                .map(|k| (k.range.start().to_usize(), k.range.end().to_usize())),
+        )
+        .collect();
+    ranges.sort_unstable();
+    let own = (constant.range.start().to_usize(), constant.range.end().to_usize());
+    let at = ranges.iter().position(|r| *r == own)?;
+    let edit = if at > 0 {
+        Edit::deletion(ranges[at - 1].1, own.1)
+    } else {
+        Edit::deletion(own.0, ranges.get(1)?.0)
+    };
+    Some((text, edit))
 }
 
 /// A field without an annotation: Pydantic 1 took its type from its default
@@ -709,21 +739,16 @@ fn annotate_inferred_field(work: &mut Work<'_>, class: &StmtClassDef, assign: &f
             fixpoint_python::ast::Number::Complex { .. } => return,
         },
         Expr::Call(call) if called_name(&call.func) == Some("Field") => {
-            let constant = call.arguments.keywords.iter().any(|k| {
-                k.arg.as_ref().is_some_and(|a| a.as_str() == "const")
-                    && matches!(k.value, Expr::BooleanLiteral(ref b) if b.value)
-            });
-            let Some(value) = const_value(call).filter(|_| constant) else {
+            let Some((value, call_edit)) = const_field(work, call) else {
+                work.report(format!(
+                    "`{}.{name}`: a field without an annotation, which Pydantic 2 refuses: annotate it",
+                    class.name.as_str()
+                ));
                 return;
             };
-            let value = work.text(value.range()).to_owned();
-            work.consts.push(call.range().start().to_usize());
             work.imports.insert(("typing", "Literal"));
             (
-                vec![
-                    Edit::insertion(end, format!(": Literal[{value}]")),
-                    Edit::replacement(call.range().start().to_usize(), call.range().end().to_usize(), value),
-                ],
+                vec![Edit::insertion(end, format!(": Literal[{value}]")), call_edit],
                 "Literal",
             )
         }
