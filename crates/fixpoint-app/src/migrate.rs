@@ -357,11 +357,25 @@ pub fn migrate_verified(
         python,
         ..RunRequest::default()
     };
+    // A trial that cannot run, or is interrupted, leaves the sources as they were.
+    let trial_failed = |error: AppError| {
+        AppError::Usage(format!(
+            "{error} (nothing was changed; `--no-verify` migrates without running the tests)"
+        ))
+    };
+    let interrupted = || {
+        cancel
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .then(|| AppError::Usage("interrupted: nothing was changed".to_owned()))
+    };
     // With the static choice, then with every v2 group on the namespace.
     let trial = apply(project, &plan, &format!("{command} (trial: as chosen)"))?;
     let on_v2 = crate::run_tests(project, &request, observer, cancel);
     undo_entry(project, trial.as_ref())?;
-    let on_v2 = on_v2?;
+    let on_v2 = on_v2.map_err(trial_failed)?;
+    if let Some(error) = interrupted() {
+        return Err(error);
+    }
     let all_v1: Vec<ModuleChoice> = modules
         .iter()
         .map(|m| ModuleChoice {
@@ -373,7 +387,10 @@ pub fn migrate_verified(
     let trial = apply(project, &v1_plan, &format!("{command} (trial: v1 namespace)"))?;
     let on_v1 = crate::run_tests(project, &request, observer, cancel);
     undo_entry(project, trial.as_ref())?;
-    let on_v1 = on_v1?;
+    let on_v1 = on_v1.map_err(trial_failed)?;
+    if let Some(error) = interrupted() {
+        return Err(error);
+    }
 
     let mut verdicts = Vec::new();
     for (group, tests) in groups.into_iter().zip(group_tests) {

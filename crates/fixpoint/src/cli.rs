@@ -91,7 +91,8 @@ pub enum Command {
 pub enum MigrateCommand {
     /// Pydantic 1 to 2: per module, the full v2 migration (FP003) where the module uses
     /// only API with a v2 equivalent, else the `pydantic.v1` namespace (FP007); modules
-    /// that share models stay on one side. Written through the journal.
+    /// that share models stay on one side, and a group whose tests v2 breaks falls back
+    /// to the namespace. Written through the journal.
     Pydantic(MigratePydanticArgs),
 }
 
