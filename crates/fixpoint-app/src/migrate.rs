@@ -345,6 +345,9 @@ pub fn migrate_verified(
     all_tests.dedup();
     let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
     if all_tests.is_empty() {
+        for module in modules.iter_mut().filter(|m| m.strategy == V2) {
+            module.reason.push_str("; no test reaches it");
+        }
         let entry = apply(project, &plan, command)?;
         return Ok(Verified {
             migration: Migration { modules, plan },
