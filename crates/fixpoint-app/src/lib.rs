@@ -19,6 +19,7 @@ mod error;
 pub mod fix;
 pub mod history;
 pub mod init;
+pub mod migrate;
 mod project;
 pub mod repair;
 pub mod report;

@@ -261,3 +261,27 @@ fn type_checking_import() {
         "a second run moved more"
     );
 }
+
+#[test]
+fn pydantic_v1_namespace() {
+    let (dir, facts) = fixture("pydantic_v1_namespace");
+    let root = dir.path();
+    let targets = vec![Target {
+        code: "FP007",
+        path: "app/legacy.py".into(),
+        name: String::new(),
+    }];
+    let context = facts.context(&targets);
+    let fixers = selected(&["FP007".into()], &[]);
+    let files = vec!["app/legacy.py".to_owned()];
+    let outcome = &fix_files(&files, &fixers, &context, false)[0];
+    insta::assert_snapshot!(report(std::slice::from_ref(outcome)));
+    fixpoint_python::parses(&outcome.fixed).unwrap();
+    fs::write(root.join("app/legacy.py"), &outcome.fixed).unwrap();
+    let again = &fix_files(&files, &fixers, &context, false)[0];
+    assert!(
+        !again.changed(),
+        "a second run changed:\n{}",
+        unified_diff(&again.path, &again.original, &again.fixed)
+    );
+}

@@ -195,7 +195,8 @@ pub enum McpClient {
 pub enum MigrateCommand {
     /// Pydantic 1 to 2: per module, the full v2 migration (FP003) where the module uses
     /// only API with a v2 equivalent, else the `pydantic.v1` namespace (FP007); modules
-    /// that share models stay on one side. Written through the journal.
+    /// that share models stay on one side, and a group whose tests v2 breaks falls back
+    /// to the namespace. Written through the journal.
     Pydantic(MigratePydanticArgs),
 }
 
@@ -225,6 +226,11 @@ pub struct MigratePydanticArgs {
     /// Print what would change and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With `--strategy auto`, keep the static choice without running the tests
+    /// (by default the tests the v2 modules reach run on v2 and on the v1 namespace,
+    /// and a group of modules whose tests pass less often on v2 falls back).
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -58,6 +58,8 @@ const V1_ONLY: &[&str] = &[
     "each_item=True",
     "pydantic.env_settings",
     "pydantic.datetime_parse",
+    "pydantic.schema",
+    "pydantic.validators",
 ];
 
 /// Why a module's source needs the v1 namespace, if it does.
@@ -125,10 +127,65 @@ impl Fixer for PydanticV1Namespace {
                 messages.push("`import pydantic` → `import pydantic.v1 as pydantic`".to_owned());
             }
         }
+        nested_imports(source, &mut edits, &mut messages);
         if edits.is_empty() {
             return Vec::new();
         }
         vec![Fix::new(self.code(), Applicability::Safe, edits).with_message(messages.join("\n"))]
+    }
+}
+
+/// Imports indented under a function, a class or a `try:`, which the module
+/// summary (top level only) does not list: `from pydantic... import` and
+/// `import pydantic [as X]` lines, skipping any range an edit already covers.
+fn nested_imports(source: &str, edits: &mut Vec<Edit>, messages: &mut Vec<String>) {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_start();
+        if body.len() == line.len() {
+            continue;
+        }
+        let at = start + (line.len() - body.len());
+        if edits
+            .iter()
+            .any(|edit| edit.start < offset && edit.end.max(edit.start + 1) > start)
+        {
+            continue;
+        }
+        let boundary = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r', ',', '.']);
+        if let Some(rest) = body.strip_prefix("from pydantic")
+            && boundary(rest)
+            && !rest.starts_with(".v1")
+            && !rest.starts_with(',')
+        {
+            let module_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let old = format!("pydantic{}", &rest[..module_end]);
+            let new = format!("pydantic.v1{}", &rest[..module_end]);
+            let from = at + "from ".len();
+            edits.push(Edit::replacement(from, from + old.len(), new.clone()));
+            messages.push(format!("`from {old} import ...` → `from {new} import ...` (nested)"));
+        } else if let Some(rest) = body.strip_prefix("import pydantic")
+            && boundary(rest)
+            && !rest.starts_with('.')
+            && !rest.starts_with(',')
+        {
+            let rest = rest.trim_start();
+            if rest.is_empty() || rest.starts_with('#') {
+                let end = at + "import pydantic".len();
+                edits.push(Edit::replacement(at, end, "import pydantic.v1 as pydantic".to_owned()));
+                messages.push("`import pydantic` → `import pydantic.v1 as pydantic` (nested)".to_owned());
+            } else if rest.starts_with("as ") {
+                let from = at + "import ".len();
+                edits.push(Edit::replacement(
+                    from,
+                    from + "pydantic".len(),
+                    "pydantic.v1".to_owned(),
+                ));
+                messages.push("`import pydantic as ...` → `import pydantic.v1 as ...` (nested)".to_owned());
+            }
+        }
     }
 }
 
@@ -140,6 +197,10 @@ mod tests {
     fn v1_internals_choose_the_namespace() {
         assert_eq!(needs_v1("from pydantic.fields import ModelField\n"), Some("ModelField"));
         assert_eq!(needs_v1("Model.update_forward_refs(**localns)"), Some("localns"));
+        assert_eq!(
+            needs_v1("from pydantic.schema import schema\n"),
+            Some("pydantic.schema")
+        );
         assert_eq!(
             needs_v1("from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\n"),
             None

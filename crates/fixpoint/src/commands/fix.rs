@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use fixpoint_app::Project;
 use fixpoint_app::fix::{self, FixRequest};
+use fixpoint_app::migrate;
 use fixpoint_fix::engine::unified_diff;
 
 use super::{command_line, print_json};
@@ -172,11 +173,14 @@ pub fn migrate_pydantic(
 ) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let strategy = match args.strategy {
-        MigrationStrategy::Auto => fix::Strategy::Auto,
-        MigrationStrategy::V2 => fix::Strategy::V2,
-        MigrationStrategy::V1Namespace => fix::Strategy::V1Namespace,
+        MigrationStrategy::Auto => migrate::Strategy::Auto,
+        MigrationStrategy::V2 => migrate::Strategy::V2,
+        MigrationStrategy::V1Namespace => migrate::Strategy::V1Namespace,
     };
-    let migration = fix::migrate_pydantic(&project, &args.paths, strategy, args.unsafe_fixes)?;
+    if strategy == migrate::Strategy::Auto && !args.no_verify && !args.diff && !args.dry_run {
+        return migrate_verified(global, args, &project, printer);
+    }
+    let migration = migrate::migrate_pydantic(&project, &args.paths, strategy, args.unsafe_fixes)?;
     let mut out = io::stdout().lock();
     if args.diff {
         for file in migration.plan.changed() {
@@ -184,22 +188,84 @@ pub fn migrate_pydantic(
         }
         return Ok(ExitStatus::Success);
     }
+    print_migration(&mut out, &migration, args.dry_run, printer)?;
+    if !args.dry_run
+        && let Some(entry) = fix::apply(&project, &migration.plan, &command_line())?
+    {
+        note_entry(printer, &entry);
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn note_entry(printer: Printer, entry: &fixpoint_fix::journal::Manifest) {
+    printer.note(&format!(
+        "journal {}: {} files changed; `fixpoint undo {}` restores them",
+        entry.id,
+        entry.files.len(),
+        entry.id
+    ));
+}
+
+fn print_migration(
+    out: &mut impl Write,
+    migration: &migrate::Migration,
+    dry_run: bool,
+    printer: Printer,
+) -> io::Result<()> {
     if migration.modules.is_empty() {
         printer.note("no module in the selection imports pydantic");
     }
     for choice in &migration.modules {
         writeln!(out, "{}: {} ({})", choice.path, choice.strategy, choice.reason)?;
     }
-    print_plan(&mut out, &migration.plan, args.dry_run, printer)?;
-    if !args.dry_run
-        && let Some(entry) = fix::apply(&project, &migration.plan, &command_line())?
-    {
-        printer.note(&format!(
-            "journal {}: {} files changed; `fixpoint undo {}` restores them",
-            entry.id,
-            entry.files.len(),
-            entry.id
-        ));
+    print_plan(out, &migration.plan, dry_run, printer)
+}
+
+/// `--strategy auto` checked by the tests: trial runs on v2 and on the v1
+/// namespace, then the final choice.
+fn migrate_verified(
+    global: &GlobalArgs,
+    args: &MigratePydanticArgs,
+    project: &Project,
+    printer: Printer,
+) -> anyhow::Result<ExitStatus> {
+    let mut progress = printer.run_progress();
+    let verified = migrate::migrate_verified(
+        project,
+        &args.paths,
+        args.unsafe_fixes,
+        global.python.clone(),
+        &command_line(),
+        &mut progress,
+        crate::interrupt::flag(),
+    );
+    progress.finish();
+    let verified = verified?;
+    let mut out = io::stdout().lock();
+    for group in &verified.groups {
+        let verdict = if group.fell_back {
+            format!(
+                "v2 broke {} of the tests that pass on pydantic.v1; fell back to pydantic.v1",
+                group.broken_by_v2.len()
+            )
+        } else {
+            "v2 kept".to_owned()
+        };
+        writeln!(
+            out,
+            "verify: {} modules, {} test files: {} pass on v2, {} on pydantic.v1: {verdict}",
+            group.modules.len(),
+            group.tests.len(),
+            group.passed_v2,
+            group.passed_v1
+        )?;
+        for nodeid in &group.broken_by_v2 {
+            writeln!(out, "  broken on v2  {nodeid}")?;
+        }
+    }
+    print_migration(&mut out, &verified.migration, false, printer)?;
+    if let Some(entry) = &verified.entry {
+        note_entry(printer, entry);
     }
     Ok(ExitStatus::Success)
 }

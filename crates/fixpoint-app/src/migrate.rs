@@ -1,0 +1,500 @@
+//! `fixpoint migrate pydantic`: per module, the full v2 rewrite (FP003) or the
+//! `pydantic.v1` namespace (FP007), chosen statically, spread along the
+//! imports between model modules, then checked by running the tests.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use fixpoint_core::{Outcome, TestResult};
+use fixpoint_fix::engine::fix_files;
+use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
+use fixpoint_fix::journal::{Journal, Manifest};
+use fixpoint_pytest::runner::Observer;
+
+use crate::fix::{FixPlan, apply, check_paths, under_paths};
+use crate::{AppError, Project, RunRequest};
+
+/// `fixpoint migrate pydantic --strategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Per module: v2 where it only uses API with a v2 equivalent, else the v1 namespace.
+    Auto,
+    V2,
+    V1Namespace,
+}
+
+pub const V2: &str = "v2";
+pub const V1_NAMESPACE: &str = "v1-namespace";
+
+/// One module's choice and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleChoice {
+    pub path: String,
+    /// `v2` or `v1-namespace`.
+    pub strategy: &'static str,
+    pub reason: String,
+}
+
+/// What `fixpoint migrate pydantic` chose and would change.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub modules: Vec<ModuleChoice>,
+    pub plan: FixPlan,
+}
+
+/// Whether a module imports Pydantic itself (`import pydantic`, `from pydantic... import`),
+/// anywhere in it: a package merely named `pydantic_something` does not count.
+fn imports_pydantic(source: &str) -> bool {
+    source.lines().any(|line| {
+        let line = line.trim_start();
+        let rest = line
+            .strip_prefix("from pydantic")
+            .or_else(|| line.strip_prefix("import pydantic"));
+        rest.is_some_and(|rest| rest.starts_with([' ', '.', ',', '\t']) || rest.is_empty())
+    })
+}
+
+/// The project files a module imports inside its functions and classes (the
+/// import graph holds the top-level imports): tests often import the models
+/// they use in the test body.
+fn nested_imports(facts: &ProjectFacts, source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in source.lines().filter(|line| line.starts_with([' ', '\t'])) {
+        let line = line.trim_start();
+        let modules: Vec<&str> = if let Some(rest) = line.strip_prefix("from ") {
+            rest.split_whitespace().next().into_iter().collect()
+        } else if let Some(rest) = line.strip_prefix("import ") {
+            rest.split(',')
+                .filter_map(|part| part.split_whitespace().next())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for module in modules.into_iter().filter(|m| !m.starts_with('.')) {
+            if let Some(path) = facts.graph.resolve(&facts.root, module) {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Every project file each file reaches through its imports (itself included).
+fn reach(facts: &ProjectFacts, paths: &[&str]) -> HashMap<String, BTreeSet<String>> {
+    let sources: HashMap<&str, &str> = facts.sources.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+    let mut nested: HashMap<String, Vec<String>> = HashMap::new();
+    paths
+        .iter()
+        .map(|&from| {
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            let mut queue = VecDeque::from([from.to_owned()]);
+            while let Some(file) = queue.pop_front() {
+                if seen.insert(file.clone()) {
+                    queue.extend(facts.graph.imports_of(&file).map(str::to_owned));
+                    let inner = nested.entry(file.clone()).or_insert_with(|| {
+                        sources
+                            .get(file.as_str())
+                            .map(|source| nested_imports(facts, source))
+                            .unwrap_or_default()
+                    });
+                    queue.extend(inner.iter().cloned());
+                }
+            }
+            (from.to_owned(), seen)
+        })
+        .collect()
+}
+
+/// Whether two modules share models: one reaches the other through imports.
+fn linked(reach: &HashMap<String, BTreeSet<String>>, a: &str, b: &str) -> bool {
+    reach.get(a).is_some_and(|set| set.contains(b)) || reach.get(b).is_some_and(|set| set.contains(a))
+}
+
+/// The static choice, per module that imports Pydantic.
+fn choose(facts: &ProjectFacts, paths: &[String], strategy: Strategy) -> Vec<ModuleChoice> {
+    let pydantic: Vec<&(String, String)> = facts
+        .sources
+        .iter()
+        .filter(|(path, source)| imports_pydantic(source) && under_paths(path, paths))
+        .collect();
+    let mut modules: Vec<ModuleChoice> = pydantic
+        .iter()
+        .map(|(path, source)| {
+            let (strategy, reason) = match (strategy, fixpoint_fix::fixers::needs_v1(source)) {
+                (Strategy::V2, _) => (V2, "--strategy v2".to_owned()),
+                (Strategy::V1Namespace, _) => (V1_NAMESPACE, "--strategy v1-namespace".to_owned()),
+                (Strategy::Auto, Some(marker)) => (
+                    V1_NAMESPACE,
+                    format!("uses `{marker}`, which Pydantic 2 has no equivalent for"),
+                ),
+                (Strategy::Auto, None) => (V2, "uses only API with a v2 equivalent".to_owned()),
+            };
+            ModuleChoice {
+                path: path.clone(),
+                strategy,
+                reason,
+            }
+        })
+        .collect();
+    if strategy == Strategy::Auto {
+        // Models cannot cross between v1 and v2: spread v1 to every Pydantic
+        // module that reaches a v1 one through imports, or that one reaches,
+        // until nothing changes.
+        let names: Vec<&str> = modules.iter().map(|m| m.path.as_str()).collect();
+        let reach = reach(facts, &names);
+        loop {
+            let mut changed = false;
+            for index in 0..modules.len() {
+                if modules[index].strategy == V1_NAMESPACE {
+                    continue;
+                }
+                let path = modules[index].path.clone();
+                let other = modules
+                    .iter()
+                    .find(|other| other.strategy == V1_NAMESPACE && linked(&reach, &path, &other.path))
+                    .map(|other| other.path.clone());
+                if let Some(other) = other {
+                    modules[index].strategy = V1_NAMESPACE;
+                    modules[index].reason = format!("shares models with {other} (on pydantic.v1)");
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    modules
+}
+
+/// The fixes that carry out a set of choices, from the sources as read.
+fn plan_choices(
+    project: &Project,
+    facts: &ProjectFacts,
+    modules: &[ModuleChoice],
+    unsafe_fixes: bool,
+) -> Result<FixPlan, AppError> {
+    let targets: Vec<Target> = modules
+        .iter()
+        .map(|choice| Target {
+            code: if choice.strategy == V2 { "FP003" } else { "FP007" },
+            path: choice.path.clone(),
+            name: String::new(),
+        })
+        .collect();
+    let files: Vec<String> = modules.iter().map(|choice| choice.path.clone()).collect();
+    let fixers = selected(&["FP003".to_owned(), "FP007".to_owned()], &[]);
+    let journal = Journal::new(&project.root);
+    Ok(FixPlan {
+        run_id: None,
+        files: fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes),
+        unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
+    })
+}
+
+/// Chooses, per module that uses Pydantic, between the full v2 migration
+/// (FP003) and the `pydantic.v1` namespace (FP007). Modules that import one
+/// another's models, directly or through other modules, stay on one side: a
+/// group with one module that needs v1 goes to v1 whole.
+pub fn migrate_pydantic(
+    project: &Project,
+    paths: &[String],
+    strategy: Strategy,
+    unsafe_fixes: bool,
+) -> Result<Migration, AppError> {
+    check_paths(project, paths)?;
+    let facts = ProjectFacts::read(&project.root);
+    let modules = choose(&facts, paths, strategy);
+    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
+    Ok(Migration { modules, plan })
+}
+
+/// How one group of v2 modules fared against the v1 namespace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupVerdict {
+    pub modules: Vec<String>,
+    /// The test files the group's modules reach.
+    pub tests: Vec<String>,
+    /// Tests of those files passing with the group on v2, and on the v1 namespace.
+    pub passed_v2: usize,
+    pub passed_v1: usize,
+    /// Passing on the v1 namespace, failing on v2.
+    pub broken_by_v2: Vec<String>,
+    pub fell_back: bool,
+}
+
+/// What the test-driven check of a migration did.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub migration: Migration,
+    pub groups: Vec<GroupVerdict>,
+    /// The journal entry holding the final change (none when nothing changed).
+    pub entry: Option<Manifest>,
+}
+
+/// The v2 modules in groups that share models (one reaches another), each
+/// group sorted, in path order.
+fn v2_groups(facts: &ProjectFacts, modules: &[ModuleChoice]) -> Vec<Vec<String>> {
+    let names: Vec<&str> = modules
+        .iter()
+        .filter(|m| m.strategy == V2)
+        .map(|m| m.path.as_str())
+        .collect();
+    let reach = reach(facts, &names);
+    let mut group_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for &name in &names {
+        if group_of.contains_key(name) {
+            continue;
+        }
+        let index = groups.len();
+        let mut group = vec![name.to_owned()];
+        group_of.insert(name, index);
+        let mut queue = VecDeque::from([name]);
+        while let Some(current) = queue.pop_front() {
+            for &other in &names {
+                if !group_of.contains_key(other) && linked(&reach, current, other) {
+                    group_of.insert(other, index);
+                    group.push(other.to_owned());
+                    queue.push_back(other);
+                }
+            }
+        }
+        group.sort();
+        groups.push(group);
+    }
+    groups
+}
+
+fn is_test_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Path::new(name).extension().is_some_and(|ext| ext == "py")
+        && (name.starts_with("test_") || name.ends_with("_test.py"))
+}
+
+fn passed(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::Passed | Outcome::XFailed | Outcome::Flaky)
+}
+
+/// Node ids of `run` that belong to one of `files` (a node id, or a module
+/// that failed to collect).
+fn in_files<'a>(tests: &'a [TestResult], files: &[String]) -> Vec<&'a TestResult> {
+    tests
+        .iter()
+        .filter(|t| {
+            let file = t.nodeid.split("::").next().unwrap_or(&t.nodeid);
+            files
+                .iter()
+                .any(|f| f == file || file.starts_with(&format!("{}/", f.trim_end_matches('/'))))
+        })
+        .collect()
+}
+
+fn undo_entry(project: &Project, entry: Option<&Manifest>) -> Result<(), AppError> {
+    if let Some(entry) = entry {
+        Journal::new(&project.root)
+            .undo(Some(&entry.id), false)
+            .map_err(|e| AppError::Usage(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Applies an `auto` migration and checks it with the tests: the tests the
+/// v2 modules reach run once with the migration as chosen and once with
+/// those modules on the v1 namespace; a group of modules that share models
+/// and whose tests pass less often on v2 falls back to the v1 namespace. Each
+/// step goes through the journal (the trial entries end `undone`); the final
+/// change is one entry that `fixpoint undo` takes back.
+pub fn migrate_verified(
+    project: &Project,
+    paths: &[String],
+    unsafe_fixes: bool,
+    python: Option<PathBuf>,
+    command: &str,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<Verified, AppError> {
+    check_paths(project, paths)?;
+    let facts = ProjectFacts::read(&project.root);
+    let mut modules = choose(&facts, paths, Strategy::Auto);
+    let groups = v2_groups(&facts, &modules);
+    let test_files: Vec<&str> = facts
+        .sources
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .filter(|path| is_test_file(path))
+        .collect();
+    let test_reach = reach(&facts, &test_files);
+    let group_tests: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| {
+            let mut tests = facts.graph.affected_tests(group);
+            // Tests that import the group's modules inside their functions.
+            for (test, reached) in &test_reach {
+                if group.iter().any(|module| reached.contains(module)) && !tests.contains(test) {
+                    tests.push(test.clone());
+                }
+            }
+            tests.sort();
+            tests
+        })
+        .collect();
+    let mut all_tests: Vec<String> = group_tests.iter().flatten().cloned().collect();
+    all_tests.sort();
+    all_tests.dedup();
+    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
+    if all_tests.is_empty() {
+        for module in modules.iter_mut().filter(|m| m.strategy == V2) {
+            module.reason.push_str("; no test reaches it");
+        }
+        let entry = apply(project, &plan, command)?;
+        return Ok(Verified {
+            migration: Migration { modules, plan },
+            groups: Vec::new(),
+            entry,
+        });
+    }
+    let request = RunRequest {
+        paths: all_tests.clone(),
+        python,
+        ..RunRequest::default()
+    };
+    // A trial that cannot run, or is interrupted, leaves the sources as they were.
+    let trial_failed = |error: AppError| {
+        AppError::Usage(format!(
+            "{error} (nothing was changed; `--no-verify` migrates without running the tests)"
+        ))
+    };
+    let interrupted = || {
+        cancel
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .then(|| AppError::Usage("interrupted: nothing was changed".to_owned()))
+    };
+    // With the static choice, then with every v2 group on the namespace.
+    let trial = apply(project, &plan, &format!("{command} (trial: as chosen)"))?;
+    let on_v2 = crate::run_tests(project, &request, observer, cancel);
+    undo_entry(project, trial.as_ref())?;
+    let on_v2 = on_v2.map_err(trial_failed)?;
+    if let Some(error) = interrupted() {
+        return Err(error);
+    }
+    let all_v1: Vec<ModuleChoice> = modules
+        .iter()
+        .map(|m| ModuleChoice {
+            strategy: V1_NAMESPACE,
+            ..m.clone()
+        })
+        .collect();
+    let v1_plan = plan_choices(project, &facts, &all_v1, unsafe_fixes)?;
+    let trial = apply(project, &v1_plan, &format!("{command} (trial: v1 namespace)"))?;
+    let on_v1 = crate::run_tests(project, &request, observer, cancel);
+    undo_entry(project, trial.as_ref())?;
+    let on_v1 = on_v1.map_err(trial_failed)?;
+    if let Some(error) = interrupted() {
+        return Err(error);
+    }
+
+    let mut verdicts = Vec::new();
+    for (group, tests) in groups.into_iter().zip(group_tests) {
+        let v1_passing: BTreeSet<&str> = in_files(&on_v1.tests, &tests)
+            .into_iter()
+            .filter(|t| passed(t.outcome))
+            .map(|t| t.nodeid.as_str())
+            .collect();
+        let v2_passing: BTreeSet<&str> = in_files(&on_v2.tests, &tests)
+            .into_iter()
+            .filter(|t| passed(t.outcome))
+            .map(|t| t.nodeid.as_str())
+            .collect();
+        let broken: Vec<String> = v1_passing
+            .difference(&v2_passing)
+            .map(|nodeid| (*nodeid).to_owned())
+            .collect();
+        let fell_back = v2_passing.len() < v1_passing.len();
+        for module in modules.iter_mut().filter(|m| group.contains(&m.path)) {
+            if tests.is_empty() {
+                module.reason.push_str("; no test reaches it");
+            } else if fell_back {
+                module.strategy = V1_NAMESPACE;
+                module.reason = format!(
+                    "v2 broke {} of the {} tests that pass on pydantic.v1 ({} pass on v2); fell back",
+                    broken.len(),
+                    v1_passing.len(),
+                    v2_passing.len(),
+                );
+            } else {
+                module.reason = format!(
+                    "{}; verified: {} tests pass on v2, {} on pydantic.v1",
+                    module.reason,
+                    v2_passing.len(),
+                    v1_passing.len()
+                );
+            }
+        }
+        verdicts.push(GroupVerdict {
+            modules: group,
+            tests,
+            passed_v2: v2_passing.len(),
+            passed_v1: v1_passing.len(),
+            broken_by_v2: broken,
+            fell_back,
+        });
+    }
+    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
+    let entry = apply(project, &plan, command)?;
+    Ok(Verified {
+        migration: Migration { modules, plan },
+        groups: verdicts,
+        entry,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Strategy, V1_NAMESPACE, V2, choose, imports_pydantic};
+    use fixpoint_fix::fixers::ProjectFacts;
+
+    #[test]
+    fn v1_spreads_through_packages_and_imports_inside_functions() {
+        let sources: Vec<(String, String)> = [
+            ("lib/__init__.py", "from lib.model import Base\n"),
+            (
+                "lib/model.py",
+                "from pydantic import BaseModel\nfrom pydantic.typing import display_as_type\n\n\nclass Base(BaseModel):\n    pass\n",
+            ),
+            (
+                "tests/test_basic.py",
+                "def test_nested():\n    from pydantic import BaseModel\n    from lib import Base\n",
+            ),
+            ("other/plain.py", "from pydantic import BaseModel\n"),
+            ("other/named.py", "import pydantic_yaml\n"),
+        ]
+        .iter()
+        .map(|(p, s)| ((*p).to_owned(), (*s).to_owned()))
+        .collect();
+        let facts = ProjectFacts::from_sources(std::path::Path::new("/nonexistent"), sources);
+        let modules = choose(&facts, &[], Strategy::Auto);
+        let got: Vec<(&str, &str)> = modules.iter().map(|m| (m.path.as_str(), m.strategy)).collect();
+        assert_eq!(
+            got,
+            [
+                ("lib/model.py", V1_NAMESPACE),
+                ("tests/test_basic.py", V1_NAMESPACE),
+                ("other/plain.py", V2)
+            ]
+        );
+        assert_eq!(modules[1].reason, "shares models with lib/model.py (on pydantic.v1)");
+    }
+
+    #[test]
+    fn only_imports_of_pydantic_itself_count() {
+        assert!(imports_pydantic("from pydantic import BaseModel\n"));
+        assert!(imports_pydantic("import pydantic\n"));
+        assert!(imports_pydantic(
+            "try:\n    from pydantic.fields import ModelField\nexcept ImportError: pass\n"
+        ));
+        assert!(!imports_pydantic("from pydantic_yaml import YamlModel\n"));
+        assert!(!imports_pydantic("import pydantic_i18n\n# uses pydantic\n"));
+    }
+}
