@@ -130,6 +130,8 @@ pub fn validate(file: &RuleFile, files: &[String]) -> Vec<Finding> {
             ("description", Value::Text(_))
             | ("alwaysApply", Value::Bool(_))
             | ("globs", Value::Text(_) | Value::List(_)) => {}
+            // An empty value (YAML null) is how Cursor writes "none".
+            ("description" | "globs", Value::Other(null)) if null == "null" || null == "~" => {}
             ("description", other) => add(
                 *line,
                 Level::Error,

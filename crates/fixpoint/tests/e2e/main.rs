@@ -14,4 +14,5 @@ mod migrate;
 mod outcomes;
 mod repair;
 mod report;
+mod rules;
 mod support;
