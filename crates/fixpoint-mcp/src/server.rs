@@ -216,6 +216,43 @@ pub struct FlakyOutput {
     pub tests: Vec<Value>,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NoInput {}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RuleOutput {
+    pub name: String,
+    pub path: String,
+    /// always, auto, agent or manual, as Cursor derives it.
+    #[serde(rename = "type")]
+    pub rule_type: String,
+    pub description: Option<String>,
+    pub globs: Vec<String>,
+    /// The `fixpoint://rules/{name}` resource with its text.
+    pub uri: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RulesOutput {
+    pub rules: Vec<RuleOutput>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FindingOutput {
+    pub path: String,
+    pub line: usize,
+    /// error or warning.
+    pub level: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ValidateRulesOutput {
+    pub errors: usize,
+    pub warnings: usize,
+    pub findings: Vec<FindingOutput>,
+}
+
 /// Sends a progress notification per finished test to the client.
 struct ProgressForwarder {
     sender: tokio::sync::mpsc::UnboundedSender<(u32, u32, String)>,
@@ -592,6 +629,62 @@ impl FixpointServer {
             tests: tests.iter().map(to_value).collect(),
         }))
     }
+
+    /// The project's Cursor rules (.cursor/rules/*.mdc): name, type, globs, description.
+    #[tool(name = "list_rules")]
+    async fn list_rules(&self, Parameters(_): Parameters<NoInput>) -> Result<Json<RulesOutput>, String> {
+        let rules = self
+            .blocking(|project, _| Ok(fixpoint_app::rules::list(project)))
+            .await?;
+        Ok(Json(RulesOutput {
+            rules: rules
+                .into_iter()
+                .map(|r| RuleOutput {
+                    uri: rule_uri(&r.name),
+                    name: r.name,
+                    path: r.path,
+                    rule_type: r.rule_type.name().to_owned(),
+                    description: r.description,
+                    globs: r.globs,
+                })
+                .collect(),
+        }))
+    }
+
+    /// Check every Cursor rule: front matter, value types, absolute or unmatched globs,
+    /// empty bodies, rules over 500 lines, a legacy .cursorrules left in place.
+    #[tool(name = "validate_rules")]
+    async fn validate_rules(&self, Parameters(_): Parameters<NoInput>) -> Result<Json<ValidateRulesOutput>, String> {
+        let findings = self
+            .blocking(|project, _| Ok(fixpoint_app::rules::validate(project)))
+            .await?;
+        let errors = findings
+            .iter()
+            .filter(|f| f.level == fixpoint_rules::Level::Error)
+            .count();
+        Ok(Json(ValidateRulesOutput {
+            errors,
+            warnings: findings.len() - errors,
+            findings: findings
+                .into_iter()
+                .map(|f| FindingOutput {
+                    path: f.path,
+                    line: f.line,
+                    level: if f.level == fixpoint_rules::Level::Error {
+                        "error"
+                    } else {
+                        "warning"
+                    }
+                    .to_owned(),
+                    message: f.message,
+                })
+                .collect(),
+        }))
+    }
+}
+
+fn rule_uri(name: &str) -> String {
+    format!("fixpoint://rules/{name}")
 }
 
 fn fixpoint_fix_diff(path: &str, before: &str, after: &str) -> String {
@@ -634,6 +727,14 @@ impl ServerHandler for FixpointServer {
                 .with_description("The latest run's failure patterns, largest first (JSON).")
                 .with_mime_type("application/json"),
         ];
+        for rule in fixpoint_app::rules::list(&self.project) {
+            let mut resource =
+                Resource::new(rule_uri(&rule.name), format!("rule {}", rule.name)).with_mime_type("text/markdown");
+            if let Some(description) = &rule.description {
+                resource = resource.with_description(description.clone());
+            }
+            resources.push(resource);
+        }
         for name in DOCS {
             resources.push(
                 Resource::new(format!("fixpoint://docs/{name}"), name)
@@ -653,6 +754,9 @@ impl ServerHandler for FixpointServer {
             ResourceTemplate::new("fixpoint://runs/{id}", "run")
                 .with_description("A recorded run's report, by id (`fixpoint history` lists them) (JSON).")
                 .with_mime_type("application/json"),
+            ResourceTemplate::new("fixpoint://rules/{name}", "rule")
+                .with_description("A Cursor rule's file (.cursor/rules/{name}.mdc), front matter and body.")
+                .with_mime_type("text/markdown"),
             ResourceTemplate::new("fixpoint://failures/{nodeid}", "failure")
                 .with_description("One failure of the latest run explained, by node id (JSON).")
                 .with_mime_type("application/json"),
@@ -691,6 +795,14 @@ impl ServerHandler for FixpointServer {
                     let explanation = fixpoint_app::triage::explain(store.as_mut(), project, nodeid, "latest")
                         .map_err(|e| e.to_string())?;
                     return Ok((json_of(&to_value(&explanation)), "application/json"));
+                }
+                if let Some(name) = rest.strip_prefix("rules/") {
+                    let rule = fixpoint_app::rules::list(project)
+                        .into_iter()
+                        .find(|r| r.name == name)
+                        .ok_or_else(|| format!("no rule `{name}`: `list_rules` names them"))?;
+                    let text = std::fs::read_to_string(project.root.join(&rule.path)).map_err(|e| e.to_string())?;
+                    return Ok((text, "text/markdown"));
                 }
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
                     let report =

@@ -13,6 +13,12 @@ fn client_session(mode: &str) {
     let python = python();
     let run = fixpoint(&dir, &["run", "--python", python.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    std::fs::create_dir_all(dir.join(".cursor/rules")).unwrap();
+    std::fs::write(
+        dir.join(".cursor/rules/pricing.mdc"),
+        "---\ndescription: Money\nglobs: calc/*.py\nalwaysApply: false\n---\nUse Decimal for money.\n",
+    )
+    .unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
     let output = Command::new(&python)
         .arg(&script)

@@ -7,7 +7,8 @@ it with server/discover); then sends it malformed and hostile input.
     python client.py FIXPOINT PROJECT PYTHON MODE
 
 Prints one line per check and exits 1 on the first that fails. The project
-must have a recorded run with a failing test tests/test_pricing.py::test_discount.
+must have a recorded run with a failing test tests/test_pricing.py::test_discount
+and a Cursor rule .cursor/rules/pricing.mdc (globs: calc/*.py).
 """
 
 import asyncio
@@ -21,7 +22,7 @@ FIXPOINT, PROJECT, PYTHON, MODE = sys.argv[1:5]
 DISCOUNT = "tests/test_pricing.py::test_discount"
 TOOLS = {
     "run_tests", "list_failures", "triage", "explain_failure", "fix", "undo", "repair",
-    "history", "compare_runs", "flaky_tests",
+    "history", "compare_runs", "flaky_tests", "list_rules", "validate_rules",
 }
 
 
@@ -87,6 +88,10 @@ async def session_checks():
         check("new_failures" in compared["comparison"], "compare_runs", compared)
         flaky = structured(await client.call_tool("flaky_tests", {}))
         check(flaky["tests"] == [], "flaky_tests", flaky)
+        rules = structured(await client.call_tool("list_rules", {}))
+        check([(r["name"], r["type"]) for r in rules["rules"]] == [("pricing", "auto")], "list_rules", rules)
+        validated = structured(await client.call_tool("validate_rules", {}))
+        check(validated["errors"] == 0, "validate_rules", validated)
 
         # Writes are refused on a read-only server, as tool errors.
         for name, arguments in [("fix", {"apply": True}), ("undo", {}), ("repair", {})]:
@@ -104,10 +109,14 @@ async def session_checks():
         check(result.is_error, "a wrong argument type is an error", error_text(result))
 
         resources = {r.uri for r in (await client.list_resources()).resources}
-        check({"fixpoint://runs/latest", "fixpoint://patterns", "fixpoint://docs/GUIDELINES.md"} <= {str(u) for u in resources},
+        check({"fixpoint://runs/latest", "fixpoint://patterns", "fixpoint://docs/GUIDELINES.md", "fixpoint://rules/pricing"}
+              <= {str(u) for u in resources},
               "resources are listed", resources)
         templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
-        check({"fixpoint://runs/{id}", "fixpoint://failures/{nodeid}"} <= templates, "templates are listed", templates)
+        check({"fixpoint://runs/{id}", "fixpoint://failures/{nodeid}", "fixpoint://rules/{name}"} <= templates,
+              "templates are listed", templates)
+        rule = (await client.read_resource("fixpoint://rules/pricing")).contents[0].text
+        check("Use Decimal for money." in rule, "a rule by name", rule)
         latest = json.loads((await client.read_resource("fixpoint://runs/latest")).contents[0].text)
         check(latest["run"]["id"] == run["run_id"], "the latest run resource", latest["run"])
         first = json.loads((await client.read_resource("fixpoint://runs/1")).contents[0].text)
