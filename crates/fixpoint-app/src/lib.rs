@@ -12,14 +12,17 @@
 //! # Ok::<(), fixpoint_app::AppError>(())
 //! ```
 
+pub mod analyze;
 mod args;
 pub mod check;
 pub mod ci;
+pub mod context;
 mod error;
 pub mod fix;
 pub mod history;
 pub mod init;
 pub mod migrate;
+pub mod paths;
 mod project;
 pub mod repair;
 pub mod report;

@@ -370,15 +370,9 @@ pub fn preflight(
 /// prompt: what an assistant needs to fix that test (the MCP prompt
 /// `fix-failing-test`). Secrets are redacted as in the loop.
 pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Result<(String, String), AppError> {
-    let results = known_results(store)?;
-    let test = results.get(nodeid).ok_or_else(|| {
-        AppError::Usage(format!(
-            "`{nodeid}` is not in the history: run it first (`fixpoint run {}`)",
-            nodeid.split("::").next().unwrap_or(nodeid)
-        ))
-    })?;
+    let test = known_test(store, nodeid)?;
     let sources = fixpoint_python::read_project(&project.root);
-    let failure = failure_text(test);
+    let failure = failure_text(&test);
     let files = context_files(&project.root, nodeid, &failure, &sources);
     let settings = &project.settings.repair;
     let allow_test_edits = settings.allow_test_edits.unwrap_or(false);
@@ -393,6 +387,28 @@ pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Res
         &Redactor::new(&project.root, std::env::vars()),
     );
     Ok((prompt.system, prompt.user))
+}
+
+/// The files the repair loop would show the model for `nodeid` (the test's
+/// file, the project files in its traceback, the modules it imports): what
+/// `fixpoint context --for NODEID` packs.
+pub fn context_paths(project: &Project, store: &mut dyn Store, nodeid: &str) -> Result<Vec<String>, AppError> {
+    let test = known_test(store, nodeid)?;
+    let sources = fixpoint_python::read_project(&project.root);
+    Ok(context_files(&project.root, nodeid, &failure_text(&test), &sources)
+        .into_iter()
+        .map(|file| file.path)
+        .collect())
+}
+
+/// A test's newest result in the history.
+fn known_test(store: &mut dyn Store, nodeid: &str) -> Result<TestResult, AppError> {
+    known_results(store)?.remove(nodeid).ok_or_else(|| {
+        AppError::Usage(format!(
+            "`{nodeid}` is not in the history: run it first (`fixpoint run {}`)",
+            nodeid.split("::").next().unwrap_or(nodeid)
+        ))
+    })
 }
 
 /// Checks the work tree and switches branch (when `switch`) before anything changes.

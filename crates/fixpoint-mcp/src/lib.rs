@@ -9,7 +9,6 @@
 //! with `--allow-writes` and the call asks for it.
 
 mod guard;
-mod paths;
 mod server;
 
 pub use server::{FixpointServer, Options};

@@ -20,7 +20,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::paths::confined;
+use fixpoint_app::paths::confined;
 
 /// How the server was started.
 #[derive(Debug, Clone, Default)]
@@ -218,6 +218,35 @@ pub struct FlakyOutput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct NoInput {}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct PackInput {
+    /// Files and directories to pack, relative to the project [default: all of it].
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Pack what a model needs to fix this failing test instead.
+    pub nodeid: Option<String>,
+    /// Tokens the document may hold [default: 32000].
+    pub budget: Option<usize>,
+    /// markdown (default), xml or json.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AnalyzeOutput {
+    /// Layout, languages, test layout, frameworks and import cycles.
+    pub analysis: Value,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PackOutput {
+    pub tokens: usize,
+    pub budget: usize,
+    pub files: Vec<String>,
+    pub omitted: Vec<String>,
+    /// The packed document.
+    pub document: String,
+}
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RuleOutput {
@@ -627,6 +656,51 @@ impl FixpointServer {
             .await?;
         Ok(Json(FlakyOutput {
             tests: tests.iter().map(to_value).collect(),
+        }))
+    }
+
+    /// Describe the repository: layout, languages and line counts, test layout,
+    /// frameworks with their evidence, import cycles.
+    #[tool(name = "analyze_repo")]
+    async fn analyze_repo(&self, Parameters(_): Parameters<NoInput>) -> Result<Json<AnalyzeOutput>, String> {
+        let analysis = self
+            .blocking(|project, _| Ok(fixpoint_app::analyze::analyze(project)))
+            .await?;
+        Ok(Json(AnalyzeOutput {
+            analysis: to_value(&analysis),
+        }))
+    }
+
+    /// Pack the relevant files into one document within a token budget (honouring
+    /// .gitignore; secrets redacted), for paths or for a failing test.
+    #[tool(name = "pack_context")]
+    async fn pack_context(&self, Parameters(input): Parameters<PackInput>) -> Result<Json<PackOutput>, String> {
+        self.check_paths(&input.paths)?;
+        if let Some(nodeid) = &input.nodeid {
+            confined(&self.project.root, nodeid)?;
+        }
+        let format = input.format.clone().unwrap_or_else(|| "markdown".into());
+        if !matches!(format.as_str(), "markdown" | "xml" | "json") {
+            return Err(format!("unknown format `{format}`: markdown, xml or json"));
+        }
+        let budget = input.budget.unwrap_or(32_000);
+        let context = self
+            .blocking(move |project, options| {
+                let selection = match input.nodeid {
+                    Some(nodeid) => fixpoint_app::context::Selection::For(nodeid),
+                    None => fixpoint_app::context::Selection::Paths(input.paths),
+                };
+                let mut store = store(project, options)?;
+                fixpoint_app::context::pack(project, Some(store.as_mut()), &selection, budget)
+                    .map_err(|e| e.to_string())
+            })
+            .await?;
+        Ok(Json(PackOutput {
+            tokens: context.tokens,
+            budget: context.budget,
+            files: context.files.iter().map(|f| f.path.clone()).collect(),
+            omitted: context.omitted.iter().map(|f| f.path.clone()).collect(),
+            document: fixpoint_app::context::render(&context, &format),
         }))
     }
 

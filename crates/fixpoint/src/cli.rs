@@ -132,6 +132,38 @@ pub enum Command {
     /// Manage the project's Cursor rules (.cursor/rules/*.mdc).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Describe the repository: layout, languages and line counts, test layout,
+    /// frameworks (with the evidence), and import cycles.
+    Analyze {
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        output_format: OutputFormat,
+    },
+    /// Pack the files an LLM needs into one document within a token budget: the files
+    /// under PATHS (honouring .gitignore), or with --for the files around a failing test.
+    /// Secrets are redacted; .env files are never included.
+    Context(ContextArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    /// Files and directories to pack [default: the whole project].
+    #[arg(value_name = "PATHS", conflicts_with = "for_test")]
+    pub paths: Vec<String>,
+    /// Pack what a model needs to fix this failing test instead.
+    #[arg(long = "for", value_name = "NODEID")]
+    pub for_test: Option<String>,
+    /// Tokens the document may hold (estimated at 4 characters a token).
+    #[arg(long, default_value_t = 32_000, value_name = "TOKENS")]
+    pub budget: usize,
+    #[arg(long, value_enum, default_value_t = ContextFormat::Markdown)]
+    pub format: ContextFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ContextFormat {
+    Markdown,
+    Xml,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -60,6 +60,8 @@ fn main() -> ExitCode {
         Command::Init => commands::ci::init(&cli.global, printer),
         Command::Mcp(ref args) => commands::mcp::mcp(&cli.global, args, printer),
         Command::Rules(ref command) => commands::rules::rules(&cli.global, command, printer),
+        Command::Analyze { output_format } => commands::analyze::analyze(&cli.global, output_format),
+        Command::Context(ref args) => commands::analyze::context(&cli.global, args, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -1,3 +1,4 @@
+pub mod analyze;
 pub mod ci;
 pub mod fix;
 pub mod history;

@@ -4,6 +4,7 @@
 //! They need a Python with pytest (and pytest-reportlog) installed, named by
 //! `FIXPOINT_TEST_PYTHON`; `scripts/test` creates one and sets it.
 
+mod analyze;
 mod dreamforge;
 mod errors;
 mod hazards;

@@ -23,6 +23,7 @@ DISCOUNT = "tests/test_pricing.py::test_discount"
 TOOLS = {
     "run_tests", "list_failures", "triage", "explain_failure", "fix", "undo", "repair",
     "history", "compare_runs", "flaky_tests", "list_rules", "validate_rules",
+    "analyze_repo", "pack_context",
 }
 
 
@@ -92,6 +93,15 @@ async def session_checks():
         check([(r["name"], r["type"]) for r in rules["rules"]] == [("pricing", "auto")], "list_rules", rules)
         validated = structured(await client.call_tool("validate_rules", {}))
         check(validated["errors"] == 0, "validate_rules", validated)
+        analysis = structured(await client.call_tool("analyze_repo", {}))["analysis"]
+        check(analysis["tests"]["test_files"] == 2 and analysis["tests"]["test_functions"] == 6, "analyze_repo", analysis)
+        packed = structured(await client.call_tool("pack_context", {"nodeid": DISCOUNT, "budget": 4000}))
+        check(packed["files"][:2] == ["tests/test_pricing.py", "calc/pricing.py"] and "def discount" in packed["document"],
+              "pack_context for a failing test", packed["files"])
+        packed = structured(await client.call_tool("pack_context", {"paths": ["calc"], "format": "xml"}))
+        check(packed["document"].startswith("<context") and ".env" not in packed["files"], "pack_context for paths", packed)
+        result = await client.call_tool("pack_context", {"paths": ["../.."]})
+        check(result.is_error and "outside the project" in error_text(result), "pack_context stays inside the project")
 
         # Writes are refused on a read-only server, as tool errors.
         for name, arguments in [("fix", {"apply": True}), ("undo", {}), ("repair", {})]:

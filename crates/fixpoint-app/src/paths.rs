@@ -1,4 +1,4 @@
-//! Paths a client sends are confined to the project root.
+//! Paths a user or a client sends are confined to the project root.
 
 use std::path::{Component, Path};
 
