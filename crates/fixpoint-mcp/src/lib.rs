@@ -13,13 +13,54 @@ mod server;
 
 pub use server::{FixpointServer, Options};
 
-/// Serves MCP on stdin/stdout until the client goes away.
-pub fn serve_stdio(server: FixpointServer) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the MCP server: {e}"))?;
+        .map_err(|e| format!("cannot start the MCP server: {e}"))
+}
+
+/// Serves MCP over streamable HTTP at `http://ADDRESS/mcp` until interrupted
+/// (Ctrl-C). Only loopback addresses are accepted: the server runs tests and,
+/// with `--allow-writes`, changes files. `ready` is called with the bound
+/// address (port 0 picks a free one).
+pub fn serve_http(
+    server: FixpointServer,
+    address: std::net::SocketAddr,
+    ready: impl FnOnce(std::net::SocketAddr),
+) -> Result<(), String> {
+    use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+    use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+    if !address.ip().is_loopback() {
+        return Err(format!(
+            "{address} is not a loopback address: fixpoint mcp --http serves only on 127.0.0.1 or [::1]"
+        ));
+    }
+    runtime()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        let service = StreamableHttpService::new(
+            move || Ok(server.clone()),
+            std::sync::Arc::new(LocalSessionManager::default()),
+            StreamableHttpServerConfig::default(),
+        );
+        let router = axum::Router::new().nest_service("/mcp", service);
+        ready(bound);
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("the MCP HTTP server stopped: {e}"))
+    })
+}
+
+/// Serves MCP on stdin/stdout until the client goes away.
+pub fn serve_stdio(server: FixpointServer) -> Result<(), String> {
+    let runtime = runtime()?;
     runtime.block_on(async move {
         use rmcp::ServiceExt;
         // stdin → guard → (server_in) → server → (server_out) → guard → stdout

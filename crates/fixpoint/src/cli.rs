@@ -121,7 +121,8 @@ pub enum Command {
     /// Add fixpoint to the project: a GitHub Actions workflow, a [tool.fixpoint] section
     /// in pyproject.toml and a pre-commit hook for `fixpoint check`. Never overwrites.
     Init,
-    /// Serve the project to AI assistants over the Model Context Protocol (stdio).
+    /// Serve the project to AI assistants over the Model Context Protocol (stdio, or
+    /// streamable HTTP with --http).
     ///
     /// Tools: run_tests, list_failures, triage, explain_failure, fix, undo, repair,
     /// history, compare_runs, flaky_tests. Resources: fixpoint://runs/latest,
@@ -210,6 +211,10 @@ pub struct McpArgs {
     /// Let `fix` (with apply), `undo` and `repair` change files.
     #[arg(long)]
     pub allow_writes: bool,
+    /// Serve streamable HTTP at http://ADDRESS/mcp instead of stdio (loopback only,
+    /// e.g. 127.0.0.1:8765; port 0 picks a free one, printed on stderr).
+    #[arg(long, value_name = "ADDRESS")]
+    pub http: Option<std::net::SocketAddr>,
     /// Print the configuration that makes a client start this server, and exit.
     #[arg(long, value_enum, value_name = "CLIENT")]
     pub print_config: Option<McpClient>,

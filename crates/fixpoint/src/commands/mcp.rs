@@ -28,6 +28,13 @@ pub fn mcp(global: &GlobalArgs, args: &McpArgs, printer: Printer) -> anyhow::Res
         db: global.db.clone(),
         python: global.python.clone(),
     };
-    fixpoint_mcp::serve_stdio(FixpointServer::new(project, options)).map_err(|e| anyhow::anyhow!(e))?;
+    let server = FixpointServer::new(project, options);
+    match args.http {
+        Some(address) => fixpoint_mcp::serve_http(server, address, |bound| {
+            printer.note(&format!("fixpoint mcp: listening on http://{bound}/mcp"));
+        }),
+        None => fixpoint_mcp::serve_stdio(server),
+    }
+    .map_err(|e| anyhow::anyhow!(e))?;
     Ok(ExitStatus::Success)
 }

@@ -51,6 +51,11 @@ fn the_official_client_uses_every_tool_resource_and_prompt_with_server_discover(
 }
 
 #[test]
+fn the_official_client_uses_every_tool_resource_and_prompt_over_streamable_http() {
+    client_session("http");
+}
+
+#[test]
 fn prints_the_configuration_clients_need() {
     let (_keep, dir) = project("repair");
     for client in ["cursor", "claude"] {

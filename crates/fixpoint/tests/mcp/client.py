@@ -2,9 +2,13 @@
 package from PyPI), as an assistant would: list and call every tool, read
 resources, get prompts, receive progress notifications, in both protocol
 modes (the initialize handshake, and the 2026-07-28 revision that replaces
-it with server/discover); then sends it malformed and hostile input.
+it with server/discover), over stdio or streamable HTTP; then sends it
+malformed and hostile input.
 
     python client.py FIXPOINT PROJECT PYTHON MODE
+
+MODE is `initialize`, `discover` (both over stdio) or `http` (streamable
+HTTP, discover falling back to initialize).
 
 Prints one line per check and exits 1 on the first that fails. The project
 must have a recorded run with a failing test tests/test_pricing.py::test_discount
@@ -42,10 +46,19 @@ def error_text(result):
     return " ".join(getattr(block, "text", "") for block in result.content)
 
 
+HTTP_SERVERS = []
+
+
 def server(*extra):
-    return StdioServerParameters(
-        command=FIXPOINT, args=["mcp", "--project", PROJECT, "--python", PYTHON, *extra], cwd=PROJECT
-    )
+    args = ["mcp", "--project", PROJECT, "--python", PYTHON, *extra]
+    if MODE != "http":
+        return StdioServerParameters(command=FIXPOINT, args=args, cwd=PROJECT)
+    process = subprocess.Popen([FIXPOINT, *args, "--http", "127.0.0.1:0"], cwd=PROJECT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    HTTP_SERVERS.append(process)
+    line = process.stderr.readline()
+    check("listening on http://127.0.0.1:" in line, "the HTTP server says where it listens", line)
+    return line.split("listening on ", 1)[1].strip()
 
 
 async def session_checks():
@@ -55,7 +68,7 @@ async def session_checks():
         check(version is not None, f"negotiated protocol {version} ({MODE})")
         if MODE == "discover":
             check(version >= "2026", "the modern revision was adopted", version)
-        else:
+        elif MODE == "initialize":
             check(version < "2026", "the handshake revision was used", version)
 
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
@@ -191,7 +204,17 @@ def raw_checks():
     check(process.wait(timeout=10) == 0, "the server exits cleanly when stdin closes", process.stderr.read())
 
 
-asyncio.run(session_checks())
+try:
+    asyncio.run(session_checks())
+finally:
+    for process in HTTP_SERVERS:
+        process.terminate()
+        process.wait(timeout=10)
 if MODE == "initialize":
     raw_checks()
+if MODE == "http":
+    process = subprocess.run([FIXPOINT, "mcp", "--project", PROJECT, "--http", "0.0.0.0:8765"],
+                             capture_output=True, text=True, timeout=30)
+    check(process.returncode == 2 and "not a loopback address" in process.stderr, "only loopback is served",
+          process.stderr)
 print("all checks passed")
