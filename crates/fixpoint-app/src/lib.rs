@@ -20,6 +20,7 @@ mod project;
 pub mod repair;
 mod run;
 mod settings;
+pub mod testdata;
 pub mod triage;
 
 pub use error::AppError;

@@ -97,6 +97,51 @@ pub enum Command {
     Repair(RepairArgs),
     /// List the repair attempts stored in the history, newest first.
     Attempts(AttemptsArgs),
+    /// Test data from the project's own models: discover them, generate factories, a seed
+    /// script and fixtures, and verify them against a real database.
+    #[command(subcommand)]
+    Testdata(TestdataCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TestdataCommand {
+    /// Detect the stack and find the models statically (SQLAlchemy classic and 2.0, Django,
+    /// Pydantic, prisma/schema.prisma): fields, types, sizes, constraints, keys,
+    /// relationships, enums, and the creation order.
+    Discover(TestdataDiscoverArgs),
+    /// Write tests/factories.py (factory_boy), tests/seed.py (scenarios minimal, full,
+    /// edge) and the fixtures of tests/conftest.py, through the journal; blocks marked
+    /// `# CUSTOM` are kept, and nothing changes when the models did not.
+    Generate(TestdataGenerateArgs),
+    /// Run the seed scenarios (minimal, --clean, edge, --clean) against a real database,
+    /// then the test suite; a failure names its model and field. The database is a fresh
+    /// SQLite file, or the one --db names (postgres://...); exit 1 when a step fails.
+    Verify(TestdataVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataDiscoverArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataGenerateArgs {
+    /// Add the missing dev dependencies (factory-boy, faker) to the dev requirements file
+    /// or to [dependency-groups] in pyproject.toml, instead of only reporting them.
+    #[arg(long)]
+    pub add_deps: bool,
+    /// Say which files would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataVerifyArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Subcommand)]

@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         }
         Command::Repair(ref args) => commands::repair::repair(&cli.global, args, printer),
         Command::Attempts(ref args) => commands::repair::attempts(&cli.global, args),
+        Command::Testdata(ref command) => commands::testdata::testdata(&cli.global, command, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -3,6 +3,7 @@ pub mod history;
 pub mod import;
 pub mod repair;
 pub mod run;
+pub mod testdata;
 pub mod triage;
 
 use std::io::{self, Write};
