@@ -94,6 +94,15 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
             project.root.display()
         )));
     }
+    if graph
+        .models
+        .iter()
+        .all(|m| m.framework == fixpoint_testdata::model::Framework::Prisma)
+    {
+        return Err(AppError::Usage(
+            "only Prisma models found: `fixpoint testdata discover` reads them, but no Python factories are generated for the Prisma client".to_owned(),
+        ));
+    }
     let files = plan(project, &graph, options.add_deps);
     let mut outcomes = Vec::new();
     let changed: Vec<&(String, String, Option<String>)> = files

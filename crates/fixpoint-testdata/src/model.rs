@@ -24,7 +24,7 @@ impl Framework {
 
     /// Whether its models are rows of a database the seed script fills.
     pub fn is_persisted(self) -> bool {
-        matches!(self, Self::Sqlalchemy | Self::Django)
+        matches!(self, Self::Sqlalchemy | Self::Django | Self::Prisma)
     }
 }
 

@@ -17,7 +17,7 @@ pub fn fixture_names(model: &str) -> [String; 2] {
 pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
     let models: Vec<_> = factory_models(graph)
         .into_iter()
-        .filter(|m| matches!(m.framework, Framework::Sqlalchemy | Framework::Pydantic))
+        .filter(|m| m.framework != Framework::Prisma)
         .collect();
     let mut out = String::new();
     out.push_str("import os as _fixpoint_os\n\nimport pytest as _fixpoint_pytest\n\n");

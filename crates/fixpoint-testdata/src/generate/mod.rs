@@ -55,7 +55,7 @@ impl Layout {
                 existing_fixtures.extend(fixtures_in(&outside));
             }
         }
-        let session_fixture = ["db_session", "session", "dbsession"]
+        let session_fixture = ["db_session", "session", "dbsession", "db"]
             .into_iter()
             .find(|name| existing_fixtures.contains(*name))
             .map(str::to_owned);

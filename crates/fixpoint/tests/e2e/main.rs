@@ -13,3 +13,4 @@ mod migrate;
 mod outcomes;
 mod repair;
 mod support;
+mod testdata;
