@@ -213,6 +213,7 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
             stderr
                 .lines()
                 .find(|l| l.starts_with("seed: error:"))
+                .or_else(|| stderr.lines().rev().find(|l| is_exception_line(l)))
                 .map_or_else(|| last_line(&stderr), str::to_owned)
         };
         steps.push(Step {
@@ -246,6 +247,16 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
         database: hide_password(&url),
         steps,
         ok,
+    })
+}
+
+/// `pydantic.errors.PydanticUserError: ...`: the line a Python traceback ends with.
+fn is_exception_line(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(' ')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_')
+            && (name.ends_with("Error") || name.ends_with("Exception"))
     })
 }
 
@@ -292,6 +303,133 @@ pub fn model_for_fixture<'a>(graph: &'a ModelGraph, fixture: &str) -> Option<&'a
 /// The path to the project's tests directory, for messages.
 pub fn tests_dir(project: &Project) -> PathBuf {
     project.root.join(Layout::read(&project.root).tests_dir)
+}
+
+/// FP008's code and name, for `fixpoint fix --select`.
+pub const FIXER_CODE: &str = "FP008";
+pub const FIXER_NAME: &str = "testdata-fixture";
+
+/// Whether `--select`/`--ignore` let FP008 run (it runs by default).
+pub fn fixer_selected(select: &[String], ignore: &[String]) -> bool {
+    let named = |list: &[String]| list.iter().any(|item| item == FIXER_CODE || item == FIXER_NAME);
+    (select.is_empty() || named(select)) && !named(ignore)
+}
+
+/// `fixture 'campaign_factory' not found` → `campaign_factory`.
+fn missing_fixture(test: &fixpoint_core::TestResult) -> Option<String> {
+    [test.message.as_deref(), test.longrepr.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|text| {
+            let start = text.find("fixture '")? + "fixture '".len();
+            let end = text[start..].find("' not found")?;
+            Some(text[start..start + end].to_owned())
+        })
+}
+
+/// FP008 testdata-fixture: for every `fixture 'x' not found` whose `x` is a
+/// model's generated fixture (`campaign`, `campaign_factory`), the factories,
+/// seed script and conftest fixtures of that model and the models it is
+/// connected to (its keys, relationships and nested models), as the
+/// generator writes them. Models of other frameworks, and models nothing
+/// connects to, are left out, so a broken module elsewhere cannot break the
+/// conftest. A factories module generated before keeps its models.
+pub fn fixture_outcomes(
+    project: &Project,
+    tests: &[fixpoint_core::TestResult],
+) -> Vec<fixpoint_fix::engine::FileOutcome> {
+    use std::collections::BTreeSet;
+
+    use fixpoint_fix::engine::{FileOutcome as Outcome, Note};
+    let fixtures: BTreeSet<String> = tests.iter().filter_map(missing_fixture).collect();
+    if fixtures.is_empty() {
+        return Vec::new();
+    }
+    let graph = discover(project);
+    let wanted: Vec<(String, String)> = fixtures
+        .iter()
+        .filter_map(|fixture| model_for_fixture(&graph, fixture).map(|m| (fixture.clone(), m.name.clone())))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    // The connected models, within each wanted model's framework.
+    let mut keep: BTreeSet<String> = wanted.iter().map(|(_, model)| model.clone()).collect();
+    let layout = Layout::read(&project.root);
+    if let Ok(existing) = fs::read_to_string(project.root.join(&layout.tests_dir).join("factories.py")) {
+        for model in &graph.models {
+            if existing.contains(&format!("class {}Factory(", model.name)) {
+                keep.insert(model.name.clone());
+            }
+        }
+    }
+    loop {
+        let before = keep.len();
+        for model in &graph.models {
+            let linked: Vec<&str> = model
+                .relationships
+                .iter()
+                .map(|r| r.target.as_str())
+                .chain(
+                    model
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.foreign_key.as_ref().and_then(|fk| fk.model.as_deref())),
+                )
+                .chain(model.fields.iter().filter_map(|f| f.target.as_deref()))
+                .collect();
+            let same = |name: &str| {
+                graph
+                    .model(name)
+                    .is_some_and(|other| other.framework == model.framework)
+            };
+            if keep.contains(&model.name) {
+                for name in linked.into_iter().filter(|n| same(n)) {
+                    keep.insert(name.to_owned());
+                }
+            } else if linked.iter().any(|n| keep.contains(*n) && same(n)) {
+                keep.insert(model.name.clone());
+            }
+        }
+        if keep.len() == before {
+            break;
+        }
+    }
+    let mut subgraph = graph.clone();
+    subgraph.models.retain(|m| keep.contains(&m.name));
+    subgraph.order.retain(|m| keep.contains(m));
+    subgraph.broken_cycles.retain(|b| keep.contains(&b.model));
+    let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
+    plan(project, &subgraph, false)
+        .into_iter()
+        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
+        .map(|(path, new, old)| {
+            let applied = if path.ends_with("conftest.py") {
+                wanted
+                    .iter()
+                    .map(|(fixture, model)| Note {
+                        code: FIXER_CODE.to_owned(),
+                        line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
+                        message: format!("fixture `{fixture}` for the model {model}, from tests/factories.py"),
+                    })
+                    .collect()
+            } else {
+                vec![Note {
+                    code: FIXER_CODE.to_owned(),
+                    line: 1,
+                    message: format!("generated for {}", models.join(", ")),
+                }]
+            };
+            Outcome {
+                path,
+                original: old.unwrap_or_default(),
+                fixed: new,
+                applied,
+                left: Vec::new(),
+                skipped: None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

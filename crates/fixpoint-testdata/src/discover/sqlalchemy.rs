@@ -440,10 +440,13 @@ fn table_args(module: &Module, args: &Expr, model: &mut Model) {
 /// Resolves foreign keys to models and relationships to their cardinality,
 /// once every model is known.
 pub fn resolve(models: &mut [Model], pending: Vec<Vec<PendingRelationship>>) {
-    let tables: BTreeMap<String, String> = models
-        .iter()
-        .filter_map(|m| m.table.clone().map(|t| (t, m.name.clone())))
-        .collect();
+    // A table two classes map belongs to the first (the second is left out later).
+    let mut tables: BTreeMap<String, String> = BTreeMap::new();
+    for model in models.iter() {
+        if let Some(table) = &model.table {
+            tables.entry(table.clone()).or_insert_with(|| model.name.clone());
+        }
+    }
     let names: Vec<String> = models.iter().map(|m| m.name.clone()).collect();
     for model in models.iter_mut() {
         for field in &mut model.fields {

@@ -201,7 +201,20 @@ fn factory(graph: &ModelGraph, model: &Model, names: &BTreeSet<&str>, out: &mut 
                 .as_deref()
                 .filter(|t| names.contains(t) && *t != name.as_str())
                 .map(|t| format!("factory.LazyFunction(lambda: [{t}Factory() for _ in range(2)])")),
-            _ => declaration(field, model.framework),
+            _ => {
+                // A field unique together with others gets a sequence too, so rows never collide.
+                let grouped = model
+                    .unique_together
+                    .iter()
+                    .any(|group| group.len() > 1 && group.contains(&field.name));
+                if grouped && !field.unique {
+                    let mut unique = field.clone();
+                    unique.unique = true;
+                    declaration(&unique, model.framework)
+                } else {
+                    declaration(field, model.framework)
+                }
+            }
         };
         if let Some(value) = value {
             let _ = writeln!(out, "    {} = {value}", field.name);

@@ -145,16 +145,18 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
     for model in persisted.iter().chain(validated.iter()) {
         any = true;
         let rows = edge_rows(graph, model);
-        let parent = parent_kwargs(graph, model, "0");
         let _ = writeln!(out, "    rows = [");
-        for (label, values) in &rows {
+        for (row, (label, values)) in rows.iter().enumerate() {
+            // Each row takes another parent, so keys unique together do not collide.
+            let index = format!("{row} % len({{}})");
+            let parent = parent_kwargs(graph, model, &index);
             let mut items: Vec<String> = Vec::new();
             if !parent.is_empty() && label != "nulls" {
                 items.push(parent.clone());
             }
             if label == "nulls" {
                 // Nullable parents empty, the others as usual.
-                let kept = parent_kwargs_where(graph, model, "0", |nullable| !nullable);
+                let kept = parent_kwargs_where(graph, model, &index, |nullable| !nullable);
                 if !kept.is_empty() {
                     items.push(kept);
                 }
@@ -307,11 +309,21 @@ def _first_line(error):
 
 def _field_from_error(error):
     """The field a database error names: its column, or the fields of the check it broke."""
+    if callable(getattr(error, "errors", None)):
+        # Pydantic: the location of the first error.
+        try:
+            location = error.errors()[0].get("loc") or ()
+        except Exception:  # noqa: BLE001
+            location = ()
+        if location:
+            return ".".join(str(part) for part in location)
     text = str(error)
-    for pattern in (r'column "(\w+)"', r"constraint failed: \w+\.(\w+)", r"Column '(\w+)'"):
-        match = re.search(pattern, text)
-        if match:
-            return match.group(1)
+    match = re.search(r'column "(\w+)"', text) or re.search(r"Column '(\w+)'", text)
+    if match:
+        return match.group(1)
+    columns = re.findall(r"(?:constraint failed: |, )\w+\.(\w+)", text)
+    if columns:
+        return ", ".join(columns)
     for name, fields in CHECKS.items():
         if re.search(rf"\b{re.escape(name)}\b", text):
             return fields or None
@@ -342,6 +354,13 @@ def _create(session, scenario, name, factory, rows):
 def _culprit(session, factory, values):
     """The field whose value alone makes a row fail."""
     parents = {key: value for key, value in values.items() if _is_row(value)}
+    try:
+        factory(**parents)
+        session.flush()
+    except Exception:  # noqa: BLE001 - the row fails without any of its values: none is to blame
+        session.rollback()
+        return None
+    session.rollback()
     for key, value in values.items():
         if key in parents:
             continue
@@ -363,12 +382,18 @@ def _build(scenario, name, factory, rows):
             factory.build(**values)
         except Exception as error:  # noqa: BLE001
             field = None
-            for key, value in values.items():
+            try:
+                factory.build()
+                blame_values = True
+            except Exception:  # noqa: BLE001 - fails without any of the row's values
+                blame_values = False
+            for key, value in values.items() if blame_values else ():
                 try:
                     factory.build(**{key: value})
                 except Exception:  # noqa: BLE001
                     field = key
                     break
+            field = field or _field_from_error(error)
             where = f"{name}.{field}" if field else name
             row_name = f" (row {label!r})" if label else ""
             raise SeedError(f"{scenario}: {where}{row_name}: {_first_line(error)}") from error

@@ -347,3 +347,63 @@ fn broken_sources_and_empty_projects_are_one_clear_line() {
     let output = fixpoint(root, &["testdata", "verify"]);
     assert!(one_error_line(&output).contains("tests/seed.py does not exist"));
 }
+
+#[test]
+fn fix_generates_the_missing_model_fixtures_through_fp008() {
+    use crate::support::{outcomes, run_json};
+    let (_keep, dir) = project("testdata-sa14");
+    let (code, before) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert!(outcomes(&before).values().all(|o| o == "error"), "{before}");
+    let triage = stdout(&fixpoint(&dir, &["triage"]));
+    assert!(triage.contains("fixpoint fix --select FP008"), "{triage}");
+
+    let log = stdout(&fixpoint(&dir, &["fix", "--select", "testdata-fixture"]));
+    assert!(
+        log.contains("tests/conftest.py:1: FP008 fixture `book` for the model Book, from tests/factories.py"),
+        "{log}"
+    );
+    assert!(log.contains("tests/factories.py:1: FP008 generated for"), "{log}");
+    let (code, after) = run_json(&dir, &[]);
+    assert_eq!(code, 0, "{after}");
+    assert!(outcomes(&after).values().all(|o| o == "passed"));
+    // Nothing is left to generate: a second fix changes nothing.
+    let again = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
+    assert!(again.contains("0 fixes applied"), "{again}");
+}
+
+#[test]
+fn the_examples_missing_campaign_factory_is_generated_and_nothing_else_breaks() {
+    use crate::support::{copy_of, outcomes, repository, run_json};
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let (_, before) = run_json(&dir, &["--test-timeout", "2"]);
+    let summary = "tests/services/test_campaigns.py::test_campaign_summary";
+    assert_eq!(outcomes(&before)[summary], "error");
+    let log = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
+    assert!(
+        log.contains("FP008 fixture `campaign_factory` for the model Campaign"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("sample_party"),
+        "a misspelt fixture names no model: {log}"
+    );
+    let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
+    let after = outcomes(&after);
+    assert_eq!(after[summary], "passed");
+    assert_eq!(
+        after["tests/services/test_encounters.py::test_sample_party_rating"],
+        "error"
+    );
+    let flaky = "tests/services/test_initiative.py::test_goblin_boss_is_faster_than_orc";
+    for (nodeid, outcome) in outcomes(&before) {
+        if outcome == "passed" && nodeid != flaky {
+            assert_eq!(after[&nodeid], "passed", "{nodeid} broke");
+        }
+    }
+    // The generated seed script runs on the example's models.
+    let db = format!("sqlite:///{}", dir.join("seed.sqlite3").display());
+    let edge = ok(&seed(&dir, &["--scenario", "edge", "--db", &db]));
+    assert!(edge.contains("Campaign 3, Character 4"), "{edge}");
+    ok(&seed(&dir, &["--clean", "--db", &db]));
+}
