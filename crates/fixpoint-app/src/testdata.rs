@@ -189,6 +189,10 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
         Some(url) => url.to_owned(),
         None => format!("sqlite:///{}", scratch.path().join("verify.sqlite3").display()),
     };
+    let stored = discover(project)
+        .models
+        .iter()
+        .any(|m| m.framework == fixpoint_testdata::model::Framework::Sqlalchemy);
     let mut steps = Vec::new();
     for args in [
         &["--scenario", "minimal"][..],
@@ -244,7 +248,11 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
     }
     let ok = steps.iter().all(|s| s.ok);
     Ok(VerifyReport {
-        database: hide_password(&url),
+        database: if stored {
+            hide_password(&url)
+        } else {
+            "none (no model the seed script stores)".to_owned()
+        },
         steps,
         ok,
     })

@@ -76,7 +76,8 @@ pub enum Command {
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
     /// restores the originals. Built so far: FP001 sqlalchemy-extend-existing, FP002
     /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP005
-    /// type-checking-import, FP006 skip-documented (opt-in, unsafe).
+    /// type-checking-import, FP006 skip-documented (opt-in, unsafe), FP008 testdata-fixture
+    /// (the missing fixtures of a model, from `fixpoint testdata`).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),
