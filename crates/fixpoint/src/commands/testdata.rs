@@ -203,6 +203,9 @@ fn describe(field: &Field) -> String {
     if field.unique {
         parts.push("unique".into());
     }
+    if let Some(length) = field.min_length {
+        parts.push(format!("min length {length}"));
+    }
     if let Some(length) = field.max_length {
         parts.push(format!("max length {length}"));
     }

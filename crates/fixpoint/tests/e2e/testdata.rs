@@ -97,6 +97,10 @@ fn sqlalchemy_classic_models_are_discovered_and_their_test_data_runs_on_sqlite()
         stdout(&before)
     );
 
+    let dry = stdout(&generate(&dir, &["--dry-run"]));
+    assert!(dry.contains("tests/factories.py: would create"), "{dry}");
+    assert!(!dir.join("tests/factories.py").exists() && !dir.join(".fixpoint/journal").exists());
+
     let output = generate(&dir, &[]);
     assert!(
         stderr(&output).contains("needs factory-boy and faker"),
