@@ -287,7 +287,8 @@ pub fn plan(
     files.sort();
     files.dedup();
     let fixers = selected(&request.select, &request.ignore);
-    if fixers.is_empty() {
+    let testdata = crate::testdata::fixer_selected(&request.select, &request.ignore);
+    if fixers.is_empty() && !testdata {
         return Err(AppError::Usage(format!(
             "no fixer matches --select {} (known: {})",
             request.select.join(","),
@@ -299,9 +300,21 @@ pub fn plan(
         )));
     }
     let journal = Journal::new(&project.root);
+    let mut files = fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes);
+    if testdata {
+        // FP008: fixtures of model data, written by the test-data generator.
+        for outcome in crate::testdata::fixture_outcomes(project, &tests) {
+            if under_paths(&outcome.path, &request.paths)
+                && !files.iter().any(|f| f.path == outcome.path && f.changed())
+            {
+                files.retain(|f| f.path != outcome.path);
+                files.push(outcome);
+            }
+        }
+    }
     Ok(FixPlan {
         run_id: run.map(|run| run.id),
-        files: fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes),
+        files,
         unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
     })
 }

@@ -29,6 +29,7 @@ pub mod report;
 pub mod rules;
 mod run;
 mod settings;
+pub mod testdata;
 pub mod triage;
 
 pub use error::AppError;

@@ -232,6 +232,23 @@ pub struct PackInput {
     pub format: Option<String>,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TestdataInput {
+    /// Write the files (needs the server started with --allow-writes) [default: false, a dry run].
+    #[serde(default)]
+    pub apply: bool,
+    /// Also add the missing dev dependencies (factory-boy, faker).
+    #[serde(default)]
+    pub add_deps: bool,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TestdataOutput {
+    pub applied: bool,
+    /// Each file (tests/factories.py, tests/seed.py, tests/conftest.py) and whether it is created, updated or unchanged; models found; missing dependencies.
+    pub report: Value,
+}
+
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct AnalyzeOutput {
     /// Layout, languages, test layout, frameworks and import cycles.
@@ -656,6 +673,33 @@ impl FixpointServer {
             .await?;
         Ok(Json(FlakyOutput {
             tests: tests.iter().map(to_value).collect(),
+        }))
+    }
+
+    /// Test data from the project's own models (SQLAlchemy, Django, Pydantic, read
+    /// statically): tests/factories.py, tests/seed.py and conftest fixtures. A dry run by
+    /// default; `apply: true` writes through the journal (server started with --allow-writes).
+    #[tool(name = "generate_testdata")]
+    async fn generate_testdata(
+        &self,
+        Parameters(input): Parameters<TestdataInput>,
+    ) -> Result<Json<TestdataOutput>, String> {
+        if input.apply {
+            self.writes_allowed("generate_testdata with apply: true")?;
+        }
+        let report = self
+            .blocking(move |project, _| {
+                let options = fixpoint_app::testdata::GenerateOptions {
+                    add_deps: input.add_deps,
+                    dry_run: !input.apply,
+                };
+                fixpoint_app::testdata::generate(project, &options, "fixpoint mcp generate_testdata")
+                    .map_err(|e| e.to_string())
+            })
+            .await?;
+        Ok(Json(TestdataOutput {
+            applied: input.apply,
+            report: to_value(&report),
         }))
     }
 

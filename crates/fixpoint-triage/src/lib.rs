@@ -38,7 +38,7 @@ use serde::Serialize;
 use traceback::{Frame, innermost_project_frame, trim_to_project};
 
 /// The batch fixers this fixpoint has (the others are planned).
-const BUILT_FIXERS: [&str; 6] = ["FP001", "FP002", "FP003", "FP004", "FP005", "FP006"];
+const BUILT_FIXERS: [&str; 8] = ["FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008"];
 
 /// The fix suggested for a pattern, with the command that applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

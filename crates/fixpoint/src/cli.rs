@@ -76,7 +76,8 @@ pub enum Command {
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
     /// restores the originals. Built so far: FP001 sqlalchemy-extend-existing, FP002
     /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP005
-    /// type-checking-import, FP006 skip-documented (opt-in, unsafe).
+    /// type-checking-import, FP006 skip-documented (opt-in, unsafe), FP008 testdata-fixture
+    /// (the missing fixtures of a model, from `fixpoint testdata`).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),
@@ -125,9 +126,10 @@ pub enum Command {
     /// streamable HTTP with --http).
     ///
     /// Tools: run_tests, list_failures, triage, explain_failure, fix, undo, repair,
-    /// history, compare_runs, flaky_tests. Resources: fixpoint://runs/latest,
-    /// fixpoint://runs/{id}, fixpoint://failures/{nodeid}, fixpoint://patterns,
-    /// fixpoint://docs/{name}. Prompts: fix-failing-test, triage-summary,
+    /// history, compare_runs, flaky_tests, generate_testdata, list_rules, validate_rules,
+    /// analyze_repo, pack_context. Resources: fixpoint://runs/latest, fixpoint://runs/{id},
+    /// fixpoint://failures/{nodeid}, fixpoint://patterns, fixpoint://docs/{name},
+    /// fixpoint://rules/{name}. Prompts: fix-failing-test, triage-summary,
     /// write-rule-from-pattern. Read-only unless --allow-writes.
     Mcp(McpArgs),
     /// Manage the project's Cursor rules (.cursor/rules/*.mdc).
@@ -143,6 +145,10 @@ pub enum Command {
     /// under PATHS (honouring .gitignore), or with --for the files around a failing test.
     /// Secrets are redacted; .env files are never included.
     Context(ContextArgs),
+    /// Test data from the project's own models: discover them, generate factories, a seed
+    /// script and fixtures, and verify them against a real database.
+    #[command(subcommand)]
+    Testdata(TestdataCommand),
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +232,47 @@ pub enum McpClient {
     Cursor,
     /// For Claude Desktop's claude_desktop_config.json (or `claude mcp add-json`).
     Claude,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TestdataCommand {
+    /// Detect the stack and find the models statically (SQLAlchemy classic and 2.0, Django,
+    /// Pydantic, prisma/schema.prisma): fields, types, sizes, constraints, keys,
+    /// relationships, enums, and the creation order.
+    Discover(TestdataDiscoverArgs),
+    /// Write tests/factories.py (factory_boy), tests/seed.py (scenarios minimal, full,
+    /// edge) and the fixtures of tests/conftest.py, through the journal; blocks marked
+    /// `# CUSTOM` are kept, and nothing changes when the models did not.
+    Generate(TestdataGenerateArgs),
+    /// Run the seed scenarios (minimal, --clean, edge, --clean) against a real database,
+    /// then the test suite; a failure names its model and field. The database is a fresh
+    /// SQLite file, or the one --db names (postgres://...); exit 1 when a step fails.
+    Verify(TestdataVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataDiscoverArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataGenerateArgs {
+    /// Add the missing dev dependencies (factory-boy, faker) to the dev requirements file
+    /// or to [dependency-groups] in pyproject.toml, instead of only reporting them.
+    #[arg(long)]
+    pub add_deps: bool,
+    /// Say which files would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TestdataVerifyArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
 }
 
 #[derive(Debug, Subcommand)]

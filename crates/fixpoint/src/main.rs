@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         Command::Rules(ref command) => commands::rules::rules(&cli.global, command, printer),
         Command::Analyze { output_format } => commands::analyze::analyze(&cli.global, output_format),
         Command::Context(ref args) => commands::analyze::context(&cli.global, args, printer),
+        Command::Testdata(ref command) => commands::testdata::testdata(&cli.global, command, printer),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -17,3 +17,4 @@ mod repair;
 mod report;
 mod rules;
 mod support;
+mod testdata;

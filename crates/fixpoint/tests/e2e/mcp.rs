@@ -19,6 +19,11 @@ fn client_session(mode: &str) {
         "---\ndescription: Money\nglobs: calc/*.py\nalwaysApply: false\n---\nUse Decimal for money.\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.join("calc/schemas.py"),
+        "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    total: float\n    email: str\n",
+    )
+    .unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
     let output = Command::new(&python)
         .arg(&script)

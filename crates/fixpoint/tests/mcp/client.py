@@ -12,7 +12,7 @@ HTTP, discover falling back to initialize).
 
 Prints one line per check and exits 1 on the first that fails. The project
 must have a recorded run with a failing test tests/test_pricing.py::test_discount
-and a Cursor rule .cursor/rules/pricing.mdc (globs: calc/*.py).
+a Cursor rule .cursor/rules/pricing.mdc (globs: calc/*.py) and one Pydantic model.
 """
 
 import asyncio
@@ -27,7 +27,7 @@ DISCOUNT = "tests/test_pricing.py::test_discount"
 TOOLS = {
     "run_tests", "list_failures", "triage", "explain_failure", "fix", "undo", "repair",
     "history", "compare_runs", "flaky_tests", "list_rules", "validate_rules",
-    "analyze_repo", "pack_context",
+    "analyze_repo", "pack_context", "generate_testdata",
 }
 
 
@@ -113,6 +113,12 @@ async def session_checks():
               "pack_context for a failing test", packed["files"])
         packed = structured(await client.call_tool("pack_context", {"paths": ["calc"], "format": "xml"}))
         check(packed["document"].startswith("<context") and ".env" not in packed["files"], "pack_context for paths", packed)
+        testdata = structured(await client.call_tool("generate_testdata", {}))
+        planned = {f["path"]: f["state"] for f in testdata["report"]["files"]}
+        check(testdata["applied"] is False and planned.get("tests/factories.py") == "created"
+              and testdata["report"]["journal_id"] is None, "generate_testdata is a dry run", testdata)
+        result = await client.call_tool("generate_testdata", {"apply": True})
+        check(result.is_error and "--allow-writes" in error_text(result), "generate_testdata refuses to write")
         result = await client.call_tool("pack_context", {"paths": ["../.."]})
         check(result.is_error and "outside the project" in error_text(result), "pack_context stays inside the project")
 

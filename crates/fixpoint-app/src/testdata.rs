@@ -1,0 +1,452 @@
+//! `fixpoint testdata`: discover the models, generate factories, the seed
+//! script and fixtures through the journal, and verify them by running them.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fixpoint_fix::journal::Journal;
+use fixpoint_pytest::interpreter;
+use fixpoint_testdata::{Layout, ModelGraph};
+use serde::Serialize;
+
+use crate::{AppError, Project};
+
+/// The journal code of the files `generate` writes.
+pub const CODE: &str = "testdata";
+
+/// The model graph of the project.
+pub fn discover(project: &Project) -> ModelGraph {
+    fixpoint_testdata::discover(&project.root)
+}
+
+/// What happened to one generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileState {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileOutcome {
+    pub path: String,
+    pub state: FileState,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GenerateOptions {
+    /// Add the missing dev dependencies to the project's files.
+    pub add_deps: bool,
+    /// Say what would change, write nothing.
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GenerateReport {
+    pub files: Vec<FileOutcome>,
+    /// The journal entry that holds the originals (`fixpoint undo ID`).
+    pub journal_id: Option<String>,
+    /// Dev dependencies the generated code needs and the project lacks.
+    pub missing_dependencies: Vec<String>,
+    /// The file they were added to, with `--add-deps`.
+    pub dependencies_added_to: Option<String>,
+    pub models: usize,
+    pub skipped: Vec<fixpoint_testdata::model::Skipped>,
+}
+
+/// The files `generate` would write for this graph: (path, new text, old text).
+pub fn plan(project: &Project, graph: &ModelGraph, add_deps: bool) -> Vec<(String, String, Option<String>)> {
+    let layout = Layout::read(&project.root);
+    let read = |path: &str| fs::read_to_string(project.root.join(path)).ok();
+    let tests = &layout.tests_dir;
+    let factories = read(&format!("{tests}/factories.py"));
+    let seed = read(&format!("{tests}/seed.py"));
+    let conftest = read(&format!("{tests}/conftest.py"));
+    let mut files: Vec<(String, String, Option<String>)> = fixpoint_testdata::generate(
+        graph,
+        &layout,
+        conftest.as_deref(),
+        factories.as_deref(),
+        seed.as_deref(),
+    )
+    .into_iter()
+    .map(|file| {
+        let old = read(&file.path);
+        (file.path, file.content, old)
+    })
+    .collect();
+    if add_deps && let Some((path, text)) = fixpoint_testdata::deps::add(&project.root, &graph.stack.missing) {
+        let old = read(&path);
+        files.push((path, text, old));
+    }
+    files
+}
+
+/// Generates the files and writes the changed ones through the journal.
+pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> Result<GenerateReport, AppError> {
+    let graph = discover(project);
+    if graph.models.is_empty() {
+        return Err(AppError::Usage(format!(
+            "no models found in {}: fixpoint testdata reads SQLAlchemy, Django and Pydantic models and prisma/schema.prisma",
+            project.root.display()
+        )));
+    }
+    if graph
+        .models
+        .iter()
+        .all(|m| m.framework == fixpoint_testdata::model::Framework::Prisma)
+    {
+        return Err(AppError::Usage(
+            "only Prisma models found: `fixpoint testdata discover` reads them, but no Python factories are generated for the Prisma client".to_owned(),
+        ));
+    }
+    let files = plan(project, &graph, options.add_deps);
+    let mut outcomes = Vec::new();
+    let changed: Vec<&(String, String, Option<String>)> = files
+        .iter()
+        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
+        .collect();
+    for (path, new, old) in &files {
+        let state = match old {
+            None => FileState::Created,
+            Some(old) if old == new => FileState::Unchanged,
+            Some(_) => FileState::Updated,
+        };
+        outcomes.push(FileOutcome {
+            path: path.clone(),
+            state,
+        });
+    }
+    let mut journal_id = None;
+    if !options.dry_run && !changed.is_empty() {
+        let journal = Journal::new(&project.root);
+        let mut change = journal.begin(command).map_err(|e| AppError::Usage(e.to_string()))?;
+        for (path, new, _) in &changed {
+            if let Some(parent) = project.root.join(path).parent() {
+                fs::create_dir_all(parent).map_err(|e| AppError::Usage(format!("{}: {e}", parent.display())))?;
+            }
+            change
+                .write(path, new.as_bytes(), &[CODE.to_owned()])
+                .map_err(|e| AppError::Usage(e.to_string()))?;
+        }
+        let manifest = change.finish().map_err(|e| AppError::Usage(e.to_string()))?;
+        journal_id = Some(manifest.id);
+    }
+    let dependencies_added_to = if options.add_deps {
+        // The three generated files come first, the dependency file after them.
+        files.get(3).map(|(path, _, _)| path.clone())
+    } else {
+        None
+    };
+    Ok(GenerateReport {
+        files: outcomes,
+        journal_id,
+        missing_dependencies: if dependencies_added_to.is_some() {
+            Vec::new()
+        } else {
+            graph.stack.missing.clone()
+        },
+        dependencies_added_to,
+        models: graph.models.len(),
+        skipped: graph.skipped.clone(),
+    })
+}
+
+/// One step of `verify`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub ok: bool,
+    /// The step's last line of output, or its error (which names the model and field).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// The database the scenarios ran against (the password hidden).
+    pub database: String,
+    pub steps: Vec<Step>,
+    pub ok: bool,
+}
+
+/// Runs the seed scenarios (`minimal`, `--clean`, `edge`, `--clean`) against
+/// a real database (a fresh SQLite file unless `db` names one), then the
+/// test suite, and reports each step.
+pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Result<VerifyReport, AppError> {
+    let layout = Layout::read(&project.root);
+    let seed = format!("{}/seed.py", layout.tests_dir);
+    if !project.root.join(&seed).is_file() {
+        return Err(AppError::Usage(format!(
+            "{seed} does not exist: `fixpoint testdata generate` writes it"
+        )));
+    }
+    let interpreter = interpreter::discover(python, &project.root, &|key| env::var_os(key))?;
+    let scratch = tempfile::tempdir().map_err(|e| AppError::Usage(format!("a temporary directory: {e}")))?;
+    let url = match db {
+        Some(url) => url.to_owned(),
+        None => format!("sqlite:///{}", scratch.path().join("verify.sqlite3").display()),
+    };
+    let stored = discover(project)
+        .models
+        .iter()
+        .any(|m| m.framework == fixpoint_testdata::model::Framework::Sqlalchemy);
+    let mut steps = Vec::new();
+    for args in [
+        &["--scenario", "minimal"][..],
+        &["--clean"][..],
+        &["--scenario", "edge"][..],
+        &["--clean"][..],
+    ] {
+        let output = Command::new(&interpreter.path)
+            .arg(&seed)
+            .args(args)
+            .arg("--db")
+            .arg(&url)
+            .current_dir(&project.root)
+            .output()
+            .map_err(|e| AppError::Usage(format!("{}: {e}", interpreter.path.display())))?;
+        let ok = output.status.success();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let detail = if ok {
+            last_line(&stdout)
+        } else {
+            stderr
+                .lines()
+                .find(|l| l.starts_with("seed: error:"))
+                .or_else(|| stderr.lines().rev().find(|l| is_exception_line(l)))
+                .map_or_else(|| last_line(&stderr), str::to_owned)
+        };
+        steps.push(Step {
+            name: format!("seed.py {}", args.join(" ")),
+            ok,
+            detail,
+        });
+        if !ok {
+            break;
+        }
+    }
+    if steps.iter().all(|s| s.ok) {
+        let mut command = Command::new(&interpreter.path);
+        command
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .current_dir(&project.root);
+        if db.is_some() {
+            command.env("FIXPOINT_TESTDATA_DB", &url);
+        }
+        let output = command
+            .output()
+            .map_err(|e| AppError::Usage(format!("{}: {e}", interpreter.path.display())))?;
+        steps.push(Step {
+            name: "pytest".to_owned(),
+            ok: output.status.success(),
+            detail: last_line(&String::from_utf8_lossy(&output.stdout)),
+        });
+    }
+    let ok = steps.iter().all(|s| s.ok);
+    Ok(VerifyReport {
+        database: if stored {
+            hide_password(&url)
+        } else {
+            "none (no model the seed script stores)".to_owned()
+        },
+        steps,
+        ok,
+    })
+}
+
+/// `pydantic.errors.PydanticUserError: ...`: the line a Python traceback ends with.
+fn is_exception_line(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(' ')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '_')
+            && (name.ends_with("Error") || name.ends_with("Exception"))
+    })
+}
+
+fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn hide_password(url: &str) -> String {
+    if let Some(scheme) = url.find("://")
+        && let Some(at) = url[scheme + 3..].find('@')
+    {
+        let credentials = &url[scheme + 3..scheme + 3 + at];
+        if let Some(colon) = credentials.find(':') {
+            return format!(
+                "{}{}:***{}",
+                &url[..scheme + 3],
+                &credentials[..colon],
+                &url[scheme + 3 + at..]
+            );
+        }
+    }
+    url.to_owned()
+}
+
+/// The model a missing fixture names, by the fixtures `generate` writes
+/// (`campaign`, `campaign_factory`).
+pub fn model_for_fixture<'a>(graph: &'a ModelGraph, fixture: &str) -> Option<&'a fixpoint_testdata::model::Model> {
+    graph.models.iter().find(|model| {
+        matches!(
+            model.framework,
+            fixpoint_testdata::model::Framework::Sqlalchemy | fixpoint_testdata::model::Framework::Pydantic
+        ) && fixpoint_testdata::generate::fixture_names(&model.name)
+            .iter()
+            .any(|n| n == fixture)
+    })
+}
+
+/// The path to the project's tests directory, for messages.
+pub fn tests_dir(project: &Project) -> PathBuf {
+    project.root.join(Layout::read(&project.root).tests_dir)
+}
+
+/// FP008's code and name, for `fixpoint fix --select`.
+pub const FIXER_CODE: &str = "FP008";
+pub const FIXER_NAME: &str = "testdata-fixture";
+
+/// Whether `--select`/`--ignore` let FP008 run (it runs by default).
+pub fn fixer_selected(select: &[String], ignore: &[String]) -> bool {
+    let named = |list: &[String]| list.iter().any(|item| item == FIXER_CODE || item == FIXER_NAME);
+    (select.is_empty() || named(select)) && !named(ignore)
+}
+
+/// `fixture 'campaign_factory' not found` → `campaign_factory`.
+fn missing_fixture(test: &fixpoint_core::TestResult) -> Option<String> {
+    [test.message.as_deref(), test.longrepr.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|text| {
+            let start = text.find("fixture '")? + "fixture '".len();
+            let end = text[start..].find("' not found")?;
+            Some(text[start..start + end].to_owned())
+        })
+}
+
+/// FP008 testdata-fixture: for every `fixture 'x' not found` whose `x` is a
+/// model's generated fixture (`campaign`, `campaign_factory`), the factories,
+/// seed script and conftest fixtures of that model and the models it is
+/// connected to (its keys, relationships and nested models), as the
+/// generator writes them. Models of other frameworks, and models nothing
+/// connects to, are left out, so a broken module elsewhere cannot break the
+/// conftest. A factories module generated before keeps its models.
+pub fn fixture_outcomes(
+    project: &Project,
+    tests: &[fixpoint_core::TestResult],
+) -> Vec<fixpoint_fix::engine::FileOutcome> {
+    use std::collections::BTreeSet;
+
+    use fixpoint_fix::engine::{FileOutcome as Outcome, Note};
+    let fixtures: BTreeSet<String> = tests.iter().filter_map(missing_fixture).collect();
+    if fixtures.is_empty() {
+        return Vec::new();
+    }
+    let graph = discover(project);
+    let wanted: Vec<(String, String)> = fixtures
+        .iter()
+        .filter_map(|fixture| model_for_fixture(&graph, fixture).map(|m| (fixture.clone(), m.name.clone())))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    // The connected models, within each wanted model's framework.
+    let mut keep: BTreeSet<String> = wanted.iter().map(|(_, model)| model.clone()).collect();
+    let layout = Layout::read(&project.root);
+    if let Ok(existing) = fs::read_to_string(project.root.join(&layout.tests_dir).join("factories.py")) {
+        for model in &graph.models {
+            if existing.contains(&format!("class {}Factory(", model.name)) {
+                keep.insert(model.name.clone());
+            }
+        }
+    }
+    loop {
+        let before = keep.len();
+        for model in &graph.models {
+            let linked: Vec<&str> = model
+                .relationships
+                .iter()
+                .map(|r| r.target.as_str())
+                .chain(
+                    model
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.foreign_key.as_ref().and_then(|fk| fk.model.as_deref())),
+                )
+                .chain(model.fields.iter().filter_map(|f| f.target.as_deref()))
+                .collect();
+            let same = |name: &str| {
+                graph
+                    .model(name)
+                    .is_some_and(|other| other.framework == model.framework)
+            };
+            if keep.contains(&model.name) {
+                for name in linked.into_iter().filter(|n| same(n)) {
+                    keep.insert(name.to_owned());
+                }
+            } else if linked.iter().any(|n| keep.contains(*n) && same(n)) {
+                keep.insert(model.name.clone());
+            }
+        }
+        if keep.len() == before {
+            break;
+        }
+    }
+    let mut subgraph = graph.clone();
+    subgraph.models.retain(|m| keep.contains(&m.name));
+    subgraph.order.retain(|m| keep.contains(m));
+    subgraph.broken_cycles.retain(|b| keep.contains(&b.model));
+    let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
+    plan(project, &subgraph, false)
+        .into_iter()
+        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
+        .map(|(path, new, old)| {
+            let applied = if path.ends_with("conftest.py") {
+                wanted
+                    .iter()
+                    .map(|(fixture, model)| Note {
+                        code: FIXER_CODE.to_owned(),
+                        line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
+                        message: format!("fixture `{fixture}` for the model {model}, from tests/factories.py"),
+                    })
+                    .collect()
+            } else {
+                vec![Note {
+                    code: FIXER_CODE.to_owned(),
+                    line: 1,
+                    message: format!("generated for {}", models.join(", ")),
+                }]
+            };
+            Outcome {
+                path,
+                original: old.unwrap_or_default(),
+                fixed: new,
+                applied,
+                left: Vec::new(),
+                skipped: None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hides_passwords() {
+        assert_eq!(hide_password("postgres://u:pw@h:5/db"), "postgres://u:***@h:5/db");
+        assert_eq!(hide_password("sqlite:///x.db"), "sqlite:///x.db");
+    }
+}

@@ -1,0 +1,413 @@
+//! `fixpoint testdata`: the model graph and the generated files of each
+//! fixture project (snapshots), then the generated code run for real: the
+//! seed scenarios against a SQLite file and PostgreSQL, and pytest with the
+//! generated fixtures.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::support::{fixpoint, one_error_line, project, pytest, python, stderr, stdout};
+
+fn discover_json(dir: &Path) -> Value {
+    let output = fixpoint(dir, &["testdata", "discover", "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn generate(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["testdata", "generate"];
+    args.extend_from_slice(extra);
+    let output = fixpoint(dir, &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output
+}
+
+/// `python tests/seed.py ARGS` in the project.
+fn seed(dir: &Path, args: &[&str]) -> Output {
+    Command::new(python())
+        .arg("tests/seed.py")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+    stdout(output)
+}
+
+fn read(dir: &Path, path: &str) -> String {
+    fs::read_to_string(dir.join(path)).unwrap()
+}
+
+/// A fresh PostgreSQL database of the test server, as a URL.
+fn postgres_database(name: &str) -> String {
+    let url = std::env::var("FIXPOINT_TEST_PG_URL").expect("FIXPOINT_TEST_PG_URL: run scripts/test");
+    let database = format!("fp_testdata_{name}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // One statement each: PostgreSQL runs a batch as one transaction, which CREATE DATABASE refuses.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database}"))
+        .unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {database}")).unwrap();
+    let (prefix, _) = url.rsplit_once('/').unwrap();
+    format!("{prefix}/{database}")
+}
+
+/// The seed scenarios of the issue, in order, each checked: edge, clean, full, clean.
+fn run_scenarios(dir: &Path, db: &str) {
+    let edge = ok(&seed(dir, &["--scenario", "edge", "--db", db]));
+    assert!(edge.starts_with("seed: edge: "), "{edge}");
+    let cleaned = ok(&seed(dir, &["--clean", "--info", "--db", db]));
+    assert!(cleaned.contains("seed: clean: every row deleted"), "{cleaned}");
+    assert!(
+        cleaned.lines().skip(1).all(|line| line.ends_with(": 0 rows")),
+        "{cleaned}"
+    );
+    let full = ok(&seed(
+        dir,
+        &["--scenario", "full", "--count", "4", "--db", db, "--info"],
+    ));
+    assert!(full.lines().skip(1).all(|line| line.ends_with(": 4 rows")), "{full}");
+    ok(&seed(dir, &["--clean", "--db", db]));
+}
+
+#[test]
+fn sqlalchemy_classic_models_are_discovered_and_their_test_data_runs_on_sqlite() {
+    let (_keep, dir) = project("testdata-sa14");
+    let graph = discover_json(&dir);
+    insta::assert_json_snapshot!("sa14_graph", graph);
+    assert_eq!(graph["order"], serde_json::json!(["Member", "Author", "Book", "Loan"]));
+    assert_eq!(graph["broken_cycles"][0]["field"], "favorite_book_id");
+
+    // Before: the tests ask for fixtures nobody wrote.
+    let before = pytest(&dir, &["-q"]);
+    assert!(
+        stdout(&before).contains("fixture 'book' not found"),
+        "{}",
+        stdout(&before)
+    );
+
+    let dry = stdout(&generate(&dir, &["--dry-run"]));
+    assert!(dry.contains("tests/factories.py: would create"), "{dry}");
+    assert!(!dir.join("tests/factories.py").exists() && !dir.join(".fixpoint/journal").exists());
+
+    let output = generate(&dir, &[]);
+    assert!(
+        stderr(&output).contains("needs factory-boy and faker"),
+        "{}",
+        stderr(&output)
+    );
+    for file in ["factories.py", "seed.py", "conftest.py"] {
+        insta::assert_snapshot!(format!("sa14_{file}"), read(&dir, &format!("tests/{file}")));
+    }
+
+    let db = format!("sqlite:///{}", dir.join("seed.sqlite3").display());
+    run_scenarios(&dir, &db);
+    let after = pytest(&dir, &["-q"]);
+    assert!(after.status.success(), "{}", stdout(&after));
+    assert!(stdout(&after).contains("5 passed"), "{}", stdout(&after));
+}
+
+#[test]
+fn sqlalchemy_classic_test_data_runs_on_postgres() {
+    let (_keep, dir) = project("testdata-sa14");
+    generate(&dir, &[]);
+    let db = postgres_database("sa14");
+    run_scenarios(&dir, &db);
+    let verify = fixpoint(
+        &dir,
+        &[
+            "testdata",
+            "verify",
+            "--python",
+            python().to_str().unwrap(),
+            "--db",
+            &db,
+        ],
+    );
+    let text = stdout(&verify);
+    assert_eq!(verify.status.code(), Some(0), "{text}{}", stderr(&verify));
+    assert!(text.contains("database: postgres://fixpoint:***@"), "{text}");
+    assert!(text.contains("ok   pytest: 5 passed"), "{text}");
+}
+
+#[test]
+fn sqlalchemy_typed_models_keep_the_projects_conftest_and_run_on_sqlite_and_postgres() {
+    let (_keep, dir) = project("testdata-sa20");
+    let original_conftest = read(&dir, "tests/conftest.py");
+    insta::assert_json_snapshot!("sa20_graph", discover_json(&dir));
+
+    generate(&dir, &["--add-deps"]);
+    let conftest = read(&dir, "tests/conftest.py");
+    assert!(
+        conftest.starts_with(&original_conftest),
+        "the project's own fixtures stay as they were"
+    );
+    insta::assert_snapshot!("sa20_conftest.py", conftest);
+    insta::assert_snapshot!("sa20_factories.py", read(&dir, "tests/factories.py"));
+    let pyproject = read(&dir, "pyproject.toml");
+    assert!(
+        pyproject.contains("dev = [\"factory-boy>=3.3\", \"Faker>=30\", \"pytest\"]"),
+        "{pyproject}"
+    );
+
+    run_scenarios(&dir, &format!("sqlite:///{}", dir.join("seed.sqlite3").display()));
+    let db = postgres_database("sa20");
+    run_scenarios(&dir, &db);
+    let verify = fixpoint(
+        &dir,
+        &[
+            "testdata",
+            "verify",
+            "--python",
+            python().to_str().unwrap(),
+            "--db",
+            &db,
+        ],
+    );
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+    let sqlite = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
+    assert_eq!(sqlite.status.code(), Some(0), "{}", stdout(&sqlite));
+    assert!(stdout(&sqlite).contains("ok   pytest: 4 passed"), "{}", stdout(&sqlite));
+}
+
+#[test]
+fn verify_names_the_model_and_field_a_check_refuses() {
+    let (_keep, dir) = project("testdata-sa14");
+    // A check the static reader cannot turn into bounds: the edge scenario's
+    // empty name breaks it, on SQLite and on PostgreSQL alike.
+    let models = read(&dir, "library/models.py").replace(
+        "name = Column(String(80), nullable=False)",
+        "name = Column(String(80), CheckConstraint(\"length(name) >= 3\", name=\"ck_author_name\"), nullable=False)",
+    );
+    fs::write(dir.join("library/models.py"), models).unwrap();
+    generate(&dir, &[]);
+    for db in [None, Some(postgres_database("verify"))] {
+        let mut args = vec!["testdata", "verify"];
+        let python = python();
+        args.extend(["--python", python.to_str().unwrap()]);
+        if let Some(db) = &db {
+            args.extend(["--db", db]);
+        }
+        let output = fixpoint(&dir, &args);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(text.contains("ok   seed.py --scenario minimal"), "{text}");
+        assert!(
+            text.contains("FAIL seed.py --scenario edge: seed: error: edge: Author.name (row 'min'):"),
+            "{text}"
+        );
+        assert!(text.contains("ck_author_name"), "{text}");
+        assert!(
+            !text.contains("pytest"),
+            "the suite does not run after a failed step: {text}"
+        );
+    }
+}
+
+#[test]
+fn regenerating_keeps_custom_blocks_changes_nothing_on_unchanged_models_and_undoes() {
+    let (_keep, dir) = project("testdata-sa14");
+    generate(&dir, &[]);
+    let factories = read(&dir, "tests/factories.py").replace(
+        "    # CUSTOM: MemberFactory\n",
+        "    # CUSTOM: MemberFactory\n    class Params:\n        vip = factory.Trait(tier=\"premium\")\n",
+    );
+    fs::write(dir.join("tests/factories.py"), &factories).unwrap();
+    let conftest = read(&dir, "tests/conftest.py").replace(
+        "# CUSTOM: fixtures\n",
+        "# CUSTOM: fixtures\n@_fixpoint_pytest.fixture\ndef vip(member_factory):\n    return member_factory(tier=\"premium\")\n",
+    );
+    fs::write(dir.join("tests/conftest.py"), &conftest).unwrap();
+
+    // Unchanged models: nothing is written, not even a journal entry.
+    let again = stdout(&generate(&dir, &[]));
+    assert!(
+        again.contains("nothing changed: the models are as they were"),
+        "{again}"
+    );
+    let journal = stdout(&fixpoint(&dir, &["journal"]));
+    assert_eq!(journal.matches("testdata").count(), 1, "{journal}");
+
+    // A new column: regenerated, the custom blocks kept.
+    let models = read(&dir, "library/models.py").replace(
+        "    phone = Column(String(20))\n",
+        "    phone = Column(String(20))\n    email = Column(String(160), unique=True, nullable=False)\n",
+    );
+    fs::write(dir.join("library/models.py"), models).unwrap();
+    let changed = stdout(&generate(&dir, &[]));
+    assert!(changed.contains("tests/factories.py: updated"), "{changed}");
+    assert!(changed.contains("tests/conftest.py: unchanged"), "{changed}");
+    let regenerated = read(&dir, "tests/factories.py");
+    assert!(
+        regenerated.contains("email = factory.Sequence(lambda n: _fit(f\"user{n}@example.com\", 160))"),
+        "{regenerated}"
+    );
+    assert!(
+        regenerated.contains("        vip = factory.Trait(tier=\"premium\")\n"),
+        "{regenerated}"
+    );
+    assert!(read(&dir, "tests/conftest.py").contains("def vip(member_factory):"));
+    let after = pytest(&dir, &["-q"]);
+    assert!(after.status.success(), "{}", stdout(&after));
+
+    // Undo takes the regeneration back, byte for byte.
+    let undo = fixpoint(&dir, &["undo"]);
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(read(&dir, "tests/factories.py"), factories);
+    // And the first generation (forced: the custom blocks were edited since): the files it created are gone.
+    let first = fixpoint(&dir, &["undo", "--force"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(!dir.join("tests/factories.py").exists());
+    assert!(!dir.join("tests/conftest.py").exists());
+}
+
+#[test]
+fn pydantic_models_get_factories_that_validate_and_an_edge_scenario() {
+    let (_keep, dir) = project("testdata-pydantic");
+    insta::assert_json_snapshot!("pydantic_graph", discover_json(&dir));
+    generate(&dir, &[]);
+    insta::assert_snapshot!("pydantic_factories.py", read(&dir, "tests/factories.py"));
+    insta::assert_snapshot!("pydantic_seed.py", read(&dir, "tests/seed.py"));
+    let edge = ok(&seed(&dir, &["--scenario", "edge"]));
+    assert_eq!(edge.trim(), "seed: edge: every model built and validated");
+    ok(&seed(&dir, &["--scenario", "full", "--count", "20"]));
+    let after = pytest(&dir, &["-q"]);
+    assert!(stdout(&after).contains("3 passed"), "{}", stdout(&after));
+
+    // A bound the generator cannot know (a validator) is caught and named.
+    let schemas = read(&dir, "api/schemas.py").replace(
+        "class LineItem(BaseModel):",
+        "class LineItem(BaseModel):\n    @field_validator(\"sku\")\n    @classmethod\n    def no_short_sku(cls, value):\n        if len(value) < 4:\n            raise ValueError(\"too short\")\n        return value\n",
+    );
+    fs::write(
+        dir.join("api/schemas.py"),
+        schemas.replace(
+            "from pydantic import BaseModel",
+            "from pydantic import BaseModel, field_validator",
+        ),
+    )
+    .unwrap();
+    let refused = seed(&dir, &["--scenario", "edge"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("seed: error: edge: LineItem.sku (row 'min'): ValidationError"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn django_models_get_django_factories_that_run_on_the_projects_database() {
+    let (_keep, dir) = project("testdata-django");
+    insta::assert_json_snapshot!("django_graph", discover_json(&dir));
+    generate(&dir, &[]);
+    insta::assert_snapshot!("django_factories.py", read(&dir, "tests/factories.py"));
+    let after = pytest(&dir, &["-q"]);
+    assert!(stdout(&after).contains("3 passed"), "{}", stdout(&after));
+}
+
+#[test]
+fn a_prisma_schema_is_discovered_but_gets_no_python_factories() {
+    let (_keep, dir) = project("testdata-prisma");
+    insta::assert_json_snapshot!("prisma_graph", discover_json(&dir));
+    let output = fixpoint(&dir, &["testdata", "generate"]);
+    assert!(one_error_line(&output).contains("only Prisma models found"));
+}
+
+#[test]
+fn broken_sources_and_empty_projects_are_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
+    fs::create_dir_all(root.join("app")).unwrap();
+    fs::write(root.join("app/broken.py"), "class Broken(Base:\n").unwrap();
+    fs::write(root.join("app/latin1.py"), b"# caf\xe9\nx = 1\n").unwrap();
+    fs::write(
+        root.join("app/models.py"),
+        "from sqlalchemy import Column, Integer\nfrom app.db import Base\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n",
+    )
+    .unwrap();
+    let text = stdout(&fixpoint(root, &["testdata", "discover"]));
+    assert!(
+        text.contains("Thing (sqlalchemy, app/models.py:4, table things)"),
+        "{text}"
+    );
+    assert!(text.contains("not Python: app/broken.py"), "{text}");
+
+    fs::remove_file(root.join("app/models.py")).unwrap();
+    let output = fixpoint(root, &["testdata", "generate"]);
+    assert!(one_error_line(&output).contains("no models found"));
+    let output = fixpoint(root, &["testdata", "verify"]);
+    assert!(one_error_line(&output).contains("tests/seed.py does not exist"));
+}
+
+#[test]
+fn fix_generates_the_missing_model_fixtures_through_fp008() {
+    use crate::support::{outcomes, run_json};
+    let (_keep, dir) = project("testdata-sa14");
+    let (code, before) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    assert!(outcomes(&before).values().all(|o| o == "error"), "{before}");
+    let triage = stdout(&fixpoint(&dir, &["triage"]));
+    assert!(triage.contains("fixpoint fix --select FP008"), "{triage}");
+
+    let log = stdout(&fixpoint(&dir, &["fix", "--select", "testdata-fixture"]));
+    assert!(
+        log.contains("tests/conftest.py:1: FP008 fixture `book` for the model Book, from tests/factories.py"),
+        "{log}"
+    );
+    assert!(log.contains("tests/factories.py:1: FP008 generated for"), "{log}");
+    let (code, after) = run_json(&dir, &[]);
+    assert_eq!(code, 0, "{after}");
+    assert!(outcomes(&after).values().all(|o| o == "passed"));
+    // Nothing is left to generate: a second fix changes nothing.
+    let again = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
+    assert!(again.contains("0 fixes applied"), "{again}");
+}
+
+#[test]
+fn the_examples_missing_campaign_factory_is_generated_and_nothing_else_breaks() {
+    use crate::support::{copy_of, outcomes, repository, run_json};
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let (_, before) = run_json(&dir, &["--test-timeout", "2"]);
+    let summary = "tests/services/test_campaigns.py::test_campaign_summary";
+    assert_eq!(outcomes(&before)[summary], "error");
+    let log = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
+    assert!(
+        log.contains("FP008 fixture `campaign_factory` for the model Campaign"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("sample_party"),
+        "a misspelt fixture names no model: {log}"
+    );
+    let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
+    let after = outcomes(&after);
+    assert_eq!(after[summary], "passed");
+    assert_eq!(
+        after["tests/services/test_encounters.py::test_sample_party_rating"],
+        "error"
+    );
+    let flaky = "tests/services/test_initiative.py::test_goblin_boss_is_faster_than_orc";
+    for (nodeid, outcome) in outcomes(&before) {
+        if outcome == "passed" && nodeid != flaky {
+            assert_eq!(after[&nodeid], "passed", "{nodeid} broke");
+        }
+    }
+    // The generated seed script runs on the example's models.
+    let db = format!("sqlite:///{}", dir.join("seed.sqlite3").display());
+    let edge = ok(&seed(&dir, &["--scenario", "edge", "--db", &db]));
+    assert!(edge.contains("Campaign 3, Character 4"), "{edge}");
+    ok(&seed(&dir, &["--clean", "--db", &db]));
+}
