@@ -175,9 +175,10 @@ fn test_entry(test: &TestResult, triage: &Triage) -> TestEntry {
 
 fn skip_reason(longrepr: &str) -> String {
     let text = longrepr.trim();
-    text.rsplit_once("', ")
+    text.rsplit_once(", '")
         .map_or(text, |(_, reason)| reason)
-        .trim_matches(|c| c == '\'' || c == ')' || c == '"')
+        .trim_end_matches(')')
+        .trim_end_matches(['\'', '"'])
         .trim_start_matches("Skipped: ")
         .to_owned()
 }
@@ -243,13 +244,7 @@ fn fixes(project: &Project, attempts: &[AttemptRow]) -> Result<Vec<FixEntry>, Ap
                 removed,
             });
         } else {
-            let mut codes: Vec<&str> = manifest
-                .files
-                .iter()
-                .flat_map(|f| f.codes.iter().map(String::as_str))
-                .collect();
-            codes.sort_unstable();
-            codes.dedup();
+            let codes = manifest.codes();
             let (added, removed) = journal_diff_stat(project, manifest);
             entries.push(FixEntry {
                 at: manifest.created_at.clone(),

@@ -52,6 +52,20 @@ pub struct Manifest {
     pub files: Vec<FileRecord>,
 }
 
+impl Manifest {
+    /// The fixer codes (or `repair`, `init`, ...) of every file, sorted, once each.
+    pub fn codes(&self) -> Vec<&str> {
+        let mut codes: Vec<&str> = self
+            .files
+            .iter()
+            .flat_map(|f| f.codes.iter().map(String::as_str))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("{}: {source}", path.display())]

@@ -343,6 +343,16 @@ impl FixpointServer {
             .map_err(|e| format!("the tool stopped unexpectedly: {e}"))?
     }
 
+    /// The report of a recorded run (default: the latest).
+    async fn report(&self, run: Option<String>) -> Result<fixpoint_report::Report, String> {
+        self.blocking(move |project, options| {
+            let mut store = store(project, options)?;
+            fixpoint_app::report::build(store.as_mut(), project, run.as_deref().unwrap_or("latest"))
+                .map_err(|e| e.to_string())
+        })
+        .await
+    }
+
     fn check_paths(&self, paths: &[String]) -> Result<(), String> {
         paths.iter().try_for_each(|p| confined(&self.project.root, p).map(drop))
     }
@@ -360,6 +370,19 @@ impl FixpointServer {
 
 fn store(project: &Project, options: &Options) -> Result<Box<dyn fixpoint_store::Store>, String> {
     fixpoint_app::history::open_store(project, options.db.as_deref()).map_err(|e| e.to_string())
+}
+
+fn run_output(report: &fixpoint_report::Report) -> RunOutput {
+    let counts = report.run.counts;
+    RunOutput {
+        run_id: report.run.id,
+        summary: counts.summary(report.run.duration),
+        total: counts.total,
+        passed: counts.passed,
+        failing: counts.failing(),
+        skipped: counts.skipped,
+        failures: failure_outputs(report),
+    }
 }
 
 fn failure_outputs(report: &fixpoint_report::Report) -> Vec<FailureOutput> {
@@ -435,50 +458,20 @@ impl FixpointServer {
             .await;
         let _ = forward.await;
         let report = result?;
-        let counts = report.run.counts;
-        Ok(Json(RunOutput {
-            run_id: report.run.id,
-            summary: counts.summary(report.run.duration),
-            total: counts.total,
-            passed: counts.passed,
-            failing: counts.failing(),
-            skipped: counts.skipped,
-            failures: failure_outputs(&report),
-        }))
+        Ok(Json(run_output(&report)))
     }
 
     /// The failing tests of a recorded run, each with its triage category and pattern.
     #[tool(name = "list_failures")]
     async fn list_failures(&self, Parameters(input): Parameters<RunInput>) -> Result<Json<RunOutput>, String> {
-        let report = self
-            .blocking(move |project, options| {
-                let mut store = store(project, options)?;
-                fixpoint_app::report::build(store.as_mut(), project, input.run.as_deref().unwrap_or("latest"))
-                    .map_err(|e| e.to_string())
-            })
-            .await?;
-        let counts = report.run.counts;
-        Ok(Json(RunOutput {
-            run_id: report.run.id,
-            summary: counts.summary(report.run.duration),
-            total: counts.total,
-            passed: counts.passed,
-            failing: counts.failing(),
-            skipped: counts.skipped,
-            failures: failure_outputs(&report),
-        }))
+        let report = self.report(input.run).await?;
+        Ok(Json(run_output(&report)))
     }
 
     /// A run's failures grouped into root-cause patterns, largest first, each with its fix.
     #[tool(name = "triage")]
     async fn triage(&self, Parameters(input): Parameters<RunInput>) -> Result<Json<TriageOutput>, String> {
-        let report = self
-            .blocking(move |project, options| {
-                let mut store = store(project, options)?;
-                fixpoint_app::report::build(store.as_mut(), project, input.run.as_deref().unwrap_or("latest"))
-                    .map_err(|e| e.to_string())
-            })
-            .await?;
+        let report = self.report(input.run).await?;
         Ok(Json(TriageOutput {
             run_id: report.run.id,
             failures: report.run.counts.failing(),

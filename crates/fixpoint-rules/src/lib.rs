@@ -49,6 +49,23 @@ pub struct RuleFile {
     pub rule: Rule,
 }
 
+impl RuleFile {
+    /// The rule in `text`, found at `path` (relative to the project).
+    pub fn from_text(path: impl Into<String>, name: impl Into<String>, text: &str) -> Self {
+        let rule = Rule::parse(text);
+        Self {
+            path: path.into(),
+            name: name.into(),
+            rule_type: rule.rule_type(),
+            description: rule.description().map(str::to_owned),
+            globs: rule.globs(),
+            always_apply: rule.always_apply(),
+            lines: text.lines().count(),
+            rule,
+        }
+    }
+}
+
 /// Every `.mdc` file under `.cursor/rules/` (nested directories included), by path.
 pub fn discover(root: &Path) -> Vec<RuleFile> {
     let mut files = Vec::new();
@@ -74,21 +91,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) {
         let text = fs::read(&path)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        let rule = Rule::parse(&text);
-        out.push(RuleFile {
-            path: path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/"),
-            name: name.to_owned(),
-            rule_type: rule.rule_type(),
-            description: rule.description().map(str::to_owned),
-            globs: rule.globs(),
-            always_apply: rule.always_apply(),
-            lines: text.lines().count(),
-            rule,
-        });
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.push(RuleFile::from_text(relative, name, &text));
     }
 }
 
@@ -405,23 +413,9 @@ pub fn agents_md(existing: Option<&str>, guidelines: &[GuidelineInput]) -> Strin
 mod tests {
     use super::*;
 
-    fn file(path: &str, text: &str) -> RuleFile {
-        let rule = Rule::parse(text);
-        RuleFile {
-            path: path.into(),
-            name: "x".into(),
-            rule_type: rule.rule_type(),
-            description: rule.description().map(str::to_owned),
-            globs: rule.globs(),
-            always_apply: rule.always_apply(),
-            lines: text.lines().count(),
-            rule,
-        }
-    }
-
     fn messages(text: &str) -> Vec<(Level, String)> {
         let files = vec!["app/models.py".to_owned()];
-        validate(&file(".cursor/rules/x.mdc", text), &files)
+        validate(&RuleFile::from_text(".cursor/rules/x.mdc", "x", text), &files)
             .into_iter()
             .map(|f| (f.level, f.message))
             .collect()

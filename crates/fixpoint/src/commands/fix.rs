@@ -292,13 +292,7 @@ pub fn journal(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitSt
         writeln!(out, "The journal is empty: `fixpoint fix` writes the first entry.")?;
     }
     for entry in &entries {
-        let mut codes: Vec<&str> = entry
-            .files
-            .iter()
-            .flat_map(|f| f.codes.iter().map(String::as_str))
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
+        let codes = entry.codes();
         writeln!(
             out,
             "{}  {:<8}  {}  {} files  {}",

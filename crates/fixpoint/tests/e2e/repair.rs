@@ -586,20 +586,27 @@ fn dreamforge_fix(prompt: &str) -> Option<String> {
         .map(|(_, path, search, replace)| edit(path, search, replace))
 }
 
-#[test]
-fn dreamforge_logic_bugs_are_repaired_one_commit_each() {
-    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+/// The bundled example in a git repository of its own, with a first run
+/// recorded, and a model that answers with the real fix of each planted bug.
+fn dreamforge_in_git() -> (tempfile::TempDir, PathBuf, ScriptedServer) {
+    let (keep, dir) = copy_of(&repository().join("examples/dreamforge"));
     fs::write(dir.join(".gitignore"), ".fixpoint/\n__pycache__/\n.pytest_cache/\n").unwrap();
     git_init(&dir);
     let python = python();
-    let python = python.to_str().unwrap();
-    let output = fixpoint(&dir, &["run", "--python", python]);
+    let output = fixpoint(&dir, &["run", "--python", python.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-
     let server = ScriptedServer::start(Protocol::OpenAi, |request, _| {
         let prompt = request.messages().get(1).cloned().unwrap_or_default();
         dreamforge_fix(&prompt).map_or(Reply::Answer("I cannot fix this one.".into()), Reply::Answer)
     });
+    (keep, dir, server)
+}
+
+#[test]
+fn dreamforge_logic_bugs_are_repaired_one_commit_each() {
+    let (_keep, dir, server) = dreamforge_in_git();
+    let python = python();
+    let python = python.to_str().unwrap();
     let targets = [
         "tests/dice/test_roll.py::test_modifier_is_added_once",
         "tests/dice/test_roll.py::test_every_face_can_come_up",
@@ -658,18 +665,9 @@ fn dreamforge_logic_bugs_are_repaired_one_commit_each() {
 
 #[test]
 fn fix_then_repair_sends_only_what_the_batch_fixes_left() {
-    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
-    fs::write(dir.join(".gitignore"), ".fixpoint/\n__pycache__/\n.pytest_cache/\n").unwrap();
-    git_init(&dir);
+    let (_keep, dir, server) = dreamforge_in_git();
     let python = python();
     let python = python.to_str().unwrap();
-    let output = fixpoint(&dir, &["run", "--python", python]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-
-    let server = ScriptedServer::start(Protocol::OpenAi, |request, _| {
-        let prompt = request.messages().get(1).cloned().unwrap_or_default();
-        dreamforge_fix(&prompt).map_or(Reply::Answer("I cannot fix this one.".into()), Reply::Answer)
-    });
     let url = server.base_url();
     let output = fixpoint_env(
         &dir,
