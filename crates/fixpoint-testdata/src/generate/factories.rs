@@ -35,27 +35,8 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
     if frameworks.contains(&Framework::Django) {
         out.push_str("from factory.django import DjangoModelFactory\n");
     }
-    let _ = write!(
-        out,
-        "\n# The project's packages, importable from this file run on its own (tests/seed.py).\n_ROOT = pathlib.Path(__file__).resolve().parents[{}]\n",
-        layout.depth()
-    );
-    let roots: Vec<String> = layout
-        .import_roots
-        .iter()
-        .map(|r| {
-            if r == "." {
-                "_ROOT".to_owned()
-            } else {
-                format!("_ROOT / \"{r}\"")
-            }
-        })
-        .collect();
-    let _ = write!(
-        out,
-        "for _path in ({},):\n    if str(_path) not in sys.path:\n        sys.path.append(str(_path))\n",
-        roots.join(", ")
-    );
+    out.push_str("\n# The project's packages, importable from this file run on its own (tests/seed.py).\n");
+    out.push_str(&layout.import_paths());
     if frameworks.contains(&Framework::Django) {
         if let Some(settings) = &layout.django_settings {
             let _ = writeln!(out, "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"{settings}\")");

@@ -85,6 +85,27 @@ impl Layout {
         }
     }
 
+    /// Python that puts the project's package directories on `sys.path`, for
+    /// a generated file run on its own.
+    pub fn import_paths(&self) -> String {
+        let roots: Vec<String> = self
+            .import_roots
+            .iter()
+            .map(|r| {
+                if r == "." {
+                    "_ROOT".to_owned()
+                } else {
+                    format!("_ROOT / \"{r}\"")
+                }
+            })
+            .collect();
+        format!(
+            "_ROOT = pathlib.Path(__file__).resolve().parents[{}]\nfor _path in ({},):\n    if str(_path) not in sys.path:\n        sys.path.append(str(_path))\n",
+            self.depth(),
+            roots.join(", ")
+        )
+    }
+
     /// How many directories the tests directory is below the root.
     pub fn depth(&self) -> usize {
         self.tests_dir.split('/').filter(|p| !p.is_empty()).count()

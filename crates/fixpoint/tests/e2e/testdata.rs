@@ -313,8 +313,44 @@ fn django_models_get_django_factories_that_run_on_the_projects_database() {
     insta::assert_json_snapshot!("django_graph", discover_json(&dir));
     generate(&dir, &[]);
     insta::assert_snapshot!("django_factories.py", read(&dir, "tests/factories.py"));
+    insta::assert_snapshot!("django_seed.py", read(&dir, "tests/seed.py"));
     let after = pytest(&dir, &["-q"]);
     assert!(stdout(&after).contains("3 passed"), "{}", stdout(&after));
+
+    // The seed scenarios through Django's ORM, on a SQLite file and on PostgreSQL.
+    run_scenarios(&dir, &format!("sqlite:///{}", dir.join("seed.sqlite3").display()));
+    let db = postgres_database("django");
+    run_scenarios(&dir, &db);
+    let edge = ok(&seed(&dir, &["--scenario", "edge", "--db", &db, "--info"]));
+    assert!(edge.contains("Book: 6 rows"), "every boundary row of Book: {edge}");
+    let verify = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+
+    // A refused row names its model and field: a check the static reader cannot
+    // turn into bounds refuses the edge scenario's empty title, on both databases.
+    let models = read(&dir, "catalog/models.py").replace(
+        "name=\"book_price_positive\")]",
+        "name=\"book_price_positive\"), models.CheckConstraint(condition=~models.Q(title=\"\"), name=\"book_title_not_empty\")]",
+    );
+    fs::write(dir.join("catalog/models.py"), &models).unwrap();
+    generate(&dir, &[]);
+    for db in [
+        format!("sqlite:///{}", dir.join("refused.sqlite3").display()),
+        postgres_database("django_refused"),
+    ] {
+        let refused = seed(&dir, &["--scenario", "edge", "--db", &db]);
+        assert_eq!(refused.status.code(), Some(1), "{db}");
+        assert!(
+            stderr(&refused).contains("seed: error: edge: Book.title (row 'min'): IntegrityError"),
+            "{}",
+            stderr(&refused)
+        );
+        assert!(
+            stderr(&refused).contains("book_title_not_empty"),
+            "{}",
+            stderr(&refused)
+        );
+    }
 }
 
 #[test]
