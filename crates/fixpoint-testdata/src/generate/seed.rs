@@ -104,22 +104,7 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
             let _ = writeln!(out, "    {line}");
         }
         let _ = writeln!(out, "\n    f = importlib.import_module(\"{factories_module}\")");
-        let _ = writeln!(
-            out,
-            "    # Parents first: the order a topological sort of the foreign keys gives.\n    MODELS = [{}]",
-            persisted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
-        );
-        let broken: Vec<String> = graph
-            .broken_cycles
-            .iter()
-            .filter(|b| persisted.iter().any(|m| m.name == b.model))
-            .map(|b| format!("({}, \"{}\")", b.model, column_of(graph, &b.model, &b.field)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "    # Foreign keys left empty to break a cycle (model, field); --clean empties them first.\n    BROKEN_KEYS = [{}]",
-            broken.join(", ")
-        );
+        out.push_str(&order_lines(graph, &persisted, "    "));
     } else {
         let _ = writeln!(
             out,
@@ -141,22 +126,8 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
 
     // The order and the keys broken to make it (Django's are set in `_load`).
     if backend != Some(Framework::Django) {
-        let _ = writeln!(
-            out,
-            "\n# Parents first: the order a topological sort of the foreign keys gives.\nMODELS = [{}]",
-            persisted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
-        );
-        let broken: Vec<String> = graph
-            .broken_cycles
-            .iter()
-            .filter(|b| persisted.iter().any(|m| m.name == b.model))
-            .map(|b| format!("({}, \"{}\")", b.model, column_of(graph, &b.model, &b.field)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "# Foreign keys left empty to break a cycle (model, column); --clean empties them first.\nBROKEN_KEYS = [{}]",
-            broken.join(", ")
-        );
+        out.push('\n');
+        out.push_str(&order_lines(graph, &persisted, ""));
     }
     let mut checks = Vec::new();
     for model in &persisted {
@@ -263,6 +234,23 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
         None => MAIN_NO_DB,
     });
     out
+}
+
+/// `MODELS`, parents first, and `BROKEN_KEYS`, the keys left empty to break
+/// a cycle, each line starting with `indent`.
+fn order_lines(graph: &ModelGraph, persisted: &[&Model], indent: &str) -> String {
+    let broken: Vec<String> = graph
+        .broken_cycles
+        .iter()
+        .filter(|b| persisted.iter().any(|m| m.name == b.model))
+        .map(|b| format!("({}, \"{}\")", b.model, column_of(graph, &b.model, &b.field)))
+        .collect();
+    format!(
+        "{indent}# Parents first: the order a topological sort of the foreign keys gives.\n{indent}MODELS = [{}]\n\
+         {indent}# Foreign keys left empty to break a cycle (model, column); --clean empties them first.\n{indent}BROKEN_KEYS = [{}]\n",
+        persisted.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
+        broken.join(", ")
+    )
 }
 
 /// The column a model's field maps (its own name here).
