@@ -120,9 +120,22 @@ fn pydantic_files(
     files
 }
 
+/// Each failing test's category, by node id.
+fn categories(triage: &fixpoint_triage::Triage) -> std::collections::HashMap<&str, &str> {
+    triage
+        .verdicts
+        .iter()
+        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
+        .collect()
+}
+
 /// What the failures of a run point the fixers at.
-fn targets(project: &Project, tests: &[TestResult], facts: &ProjectFacts) -> Vec<Target> {
-    let index = fixpoint_triage::ProjectIndex::from_sources(&facts.sources);
+fn targets(
+    project: &Project,
+    tests: &[TestResult],
+    facts: &ProjectFacts,
+    triage: &fixpoint_triage::Triage,
+) -> Vec<Target> {
     let mut targets: Vec<Target> = Vec::new();
     let mut add = |target: Target| {
         if !targets.contains(&target) {
@@ -130,12 +143,7 @@ fn targets(project: &Project, tests: &[TestResult], facts: &ProjectFacts) -> Vec
         }
     };
     // FP006 marks what still fails for a known pattern, naming the pattern.
-    let triage = fixpoint_triage::triage(tests, &index);
-    let categories: std::collections::HashMap<&str, &str> = triage
-        .verdicts
-        .iter()
-        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
-        .collect();
+    let categories = categories(triage);
     for verdict in &triage.verdicts {
         let Some((path, function)) = verdict.nodeid.split_once("::") else {
             continue;
@@ -266,7 +274,8 @@ pub fn plan(
         Some(run) => store.results(run.id)?.into_iter().map(TestResult::from).collect(),
         None => Vec::new(),
     };
-    let mut targets = targets(project, &tests, &facts);
+    let triage = fixpoint_triage::triage(&tests, &fixpoint_triage::ProjectIndex::from_sources(&facts.sources));
+    let mut targets = targets(project, &tests, &facts, &triage);
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
         for (path, _) in &facts.sources {
@@ -303,7 +312,7 @@ pub fn plan(
     let mut files = fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes);
     if testdata {
         // FP008: fixtures of model data, written by the test-data generator.
-        for outcome in crate::testdata::fixture_outcomes(project, &tests) {
+        for outcome in crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts) {
             if under_paths(&outcome.path, &request.paths)
                 && !files.iter().any(|f| f.path == outcome.path && f.changed())
             {

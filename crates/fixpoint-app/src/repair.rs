@@ -376,10 +376,12 @@ pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Res
     let files = context_files(&project.root, nodeid, &failure, &sources);
     let settings = &project.settings.repair;
     let allow_test_edits = settings.allow_test_edits.unwrap_or(false);
+    let missing = missing_data_file(&project.root, &test);
     let prompt = prompt::build(
         &Failure {
             nodeid,
             traceback: &failure,
+            missing_file: missing.as_deref(),
         },
         &files,
         settings.context_tokens.unwrap_or(12_000) as usize,
@@ -519,10 +521,15 @@ impl Session<'_> {
         let sources = fixpoint_python::read_project(&self.project.root);
         let failure_text = self.results.get(&nodeid).map(failure_text).unwrap_or_default();
         let files = context_files(&self.project.root, &nodeid, &failure_text, &sources);
+        let missing = self
+            .results
+            .get(&nodeid)
+            .and_then(|test| missing_data_file(&self.project.root, test));
         let first = prompt::build(
             &Failure {
                 nodeid: &nodeid,
                 traceback: &failure_text,
+                missing_file: missing.as_deref(),
             },
             &files,
             self.config.context_tokens,
@@ -620,8 +627,15 @@ impl Session<'_> {
             Ok(blocks) => blocks,
             Err(error) => return Ok(refuse("malformed", error.to_string())),
         };
+        let missing = self
+            .results
+            .get(&target.nodeid)
+            .and_then(|test| missing_data_file(&self.project.root, test));
         for block in &blocks {
-            if let Err(reason) = check_edit_path(&self.project.root, &block.path, self.config.allow_test_edits) {
+            // Creating the data file the test failed to open cannot weaken the test.
+            let creates_missing = block.search.trim().is_empty() && missing.as_deref() == Some(block.path.as_str());
+            let allow_test_edits = self.config.allow_test_edits || creates_missing;
+            if let Err(reason) = check_edit_path(&self.project.root, &block.path, allow_test_edits) {
                 return Ok(refuse("refused", format!("{}: {reason}", block.path)));
             }
         }
@@ -865,6 +879,36 @@ fn is_python(path: &str) -> bool {
     Path::new(path)
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
+}
+
+/// The data file (from the project root) a test failed to open, when it is
+/// inside the project, does not exist, and is data: not Python and not a
+/// file that configures pytest or the project.
+fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
+    let headline = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
+        .into_iter()
+        .flatten()
+        .find(|m| m.contains("FileNotFoundError"))?;
+    let quoted = headline.rsplit(": ").next()?.trim().trim_matches(['\'', '"']);
+    let path = Path::new(quoted);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let relative = absolute
+        .strip_prefix(root)
+        .ok()
+        .or_else(|| absolute.strip_prefix(root.canonicalize().ok()?).ok())?
+        .to_str()?
+        .replace('\\', "/");
+    let name = relative.rsplit('/').next().unwrap_or(&relative);
+    let configures = matches!(
+        name,
+        "conftest.py" | "pytest.ini" | "tox.ini" | "setup.cfg" | "pyproject.toml" | "setup.py" | ".coveragerc"
+    );
+    let inside = !relative.is_empty() && !relative.split('/').any(|part| part == ".." || part.is_empty());
+    (inside && !configures && !is_python(name) && !absolute.exists()).then_some(relative)
 }
 
 /// A test file: where a fix could weaken the test instead of the code.

@@ -1,6 +1,7 @@
 //! `fixpoint testdata`: discover the models, generate factories, the seed
 //! script and fixtures through the journal, and verify them by running them.
 
+use std::collections::BTreeSet;
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::process::Command;
 
 use fixpoint_fix::journal::Journal;
 use fixpoint_pytest::interpreter;
+use fixpoint_testdata::model::Seeder;
 use fixpoint_testdata::{Layout, ModelGraph};
 use serde::Serialize;
 
@@ -335,35 +337,107 @@ fn missing_fixture(test: &fixpoint_core::TestResult) -> Option<String> {
         })
 }
 
-/// FP008 testdata-fixture: for every `fixture 'x' not found` whose `x` is a
-/// model's generated fixture (`campaign`, `campaign_factory`), the factories,
-/// seed script and conftest fixtures of that model and the models it is
-/// connected to (its keys, relationships and nested models), as the
-/// generator writes them. Models of other frameworks, and models nothing
-/// connects to, are left out, so a broken module elsewhere cannot break the
-/// conftest. A factories module generated before keeps its models.
+/// Whether a failure is a lookup that found no row (`ItemNotFound`,
+/// `NoResultFound`), as opposed to a data file that is missing.
+fn is_row_lookup(test: &fixpoint_core::TestResult) -> bool {
+    let headline = test
+        .message
+        .as_deref()
+        .or(test.crash.as_ref().map(|c| c.message.as_str()))
+        .unwrap_or_default();
+    !headline.contains("FileNotFoundError")
+}
+
+/// The project seeders whose models a failed lookup names: the model names
+/// in its traceback (the test's and the project frames' source lines).
+fn seeders_for<'g>(graph: &'g ModelGraph, test: &fixpoint_core::TestResult) -> Vec<&'g Seeder> {
+    let traceback = [test.longrepr.as_deref(), test.message.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words: BTreeSet<&str> = traceback.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
+    graph
+        .seeders
+        .iter()
+        .filter(|seeder| seeder.models.iter().any(|m| words.contains(m.as_str())))
+        .collect()
+}
+
+/// FP008 testdata-fixture, from the failures of a run:
+/// - every `fixture 'x' not found` whose `x` is a model's generated fixture
+///   (`campaign`, `campaign_factory`) gets the factories, seed script and
+///   conftest fixtures of that model;
+/// - every missing-test-data lookup that found no row of a model one of the
+///   project's own seeders fills (`seed_items(session)` filling `Item`) gets
+///   the `seeded_<name>` fixture that runs the seeder, and the test gets
+///   `@pytest.mark.usefixtures("seeded_<name>")`.
+///
+/// The generated files cover the wanted models and the models connected to
+/// them (keys, relationships, nested models) as the generator writes them;
+/// models of other frameworks, and models nothing connects to, are left out,
+/// so a broken module elsewhere cannot break the conftest. A factories
+/// module generated before keeps its models.
 pub fn fixture_outcomes(
     project: &Project,
     tests: &[fixpoint_core::TestResult],
+    verdicts: &[fixpoint_triage::Verdict],
 ) -> Vec<fixpoint_fix::engine::FileOutcome> {
-    use std::collections::BTreeSet;
-
     use fixpoint_fix::engine::{FileOutcome as Outcome, Note};
-    let fixtures: BTreeSet<String> = tests.iter().filter_map(missing_fixture).collect();
-    if fixtures.is_empty() {
+    let failing = || tests.iter().filter(|t| t.outcome.is_failing());
+    let fixtures: BTreeSet<String> = failing().filter_map(missing_fixture).collect();
+    let lookups: Vec<&fixpoint_core::TestResult> = failing()
+        .filter(|t| {
+            is_row_lookup(t)
+                && verdicts
+                    .iter()
+                    .any(|v| v.nodeid == t.nodeid && v.category == "missing-test-data")
+        })
+        .collect();
+    if fixtures.is_empty() && lookups.is_empty() {
         return Vec::new();
     }
     let graph = discover(project);
-    let wanted: Vec<(String, String)> = fixtures
+    // (what the conftest gains, for the notes; the models it needs)
+    let mut wanted: Vec<(String, Vec<String>)> = fixtures
         .iter()
-        .filter_map(|fixture| model_for_fixture(&graph, fixture).map(|m| (fixture.clone(), m.name.clone())))
+        .filter_map(|fixture| {
+            let model = model_for_fixture(&graph, fixture)?;
+            Some((
+                format!(
+                    "fixture `{fixture}` for the model {}, from tests/factories.py",
+                    model.name
+                ),
+                vec![model.name.clone()],
+            ))
+        })
         .collect();
+    // (test file, test name, fixture, seeder)
+    let mut marks: Vec<(String, String, String, &Seeder)> = Vec::new();
+    for test in lookups {
+        let Some((path, name)) = test.nodeid.split_once("::") else {
+            continue;
+        };
+        let name = name.split('[').next().unwrap_or(name);
+        for seeder in seeders_for(&graph, test) {
+            let fixture = seeder.fixture_name();
+            let note = format!(
+                "fixture `{fixture}`: the project's {}.{} seeds {}",
+                seeder.module,
+                seeder.function,
+                seeder.models.join(", ")
+            );
+            if !wanted.iter().any(|(n, _)| *n == note) {
+                wanted.push((note, seeder.models.clone()));
+            }
+            marks.push((path.to_owned(), name.to_owned(), fixture, seeder));
+        }
+    }
     if wanted.is_empty() {
         return Vec::new();
     }
-    // The connected models, within each wanted model's framework.
-    let mut keep: BTreeSet<String> = wanted.iter().map(|(_, model)| model.clone()).collect();
     let layout = Layout::read(&project.root);
+    let mut keep: BTreeSet<String> = wanted.iter().flat_map(|(_, models)| models.iter().cloned()).collect();
     if let Ok(existing) = fs::read_to_string(project.root.join(&layout.tests_dir).join("factories.py")) {
         for model in &graph.models {
             if existing.contains(&format!("class {}Factory(", model.name)) {
@@ -371,6 +445,82 @@ pub fn fixture_outcomes(
             }
         }
     }
+    let subgraph = connected_subgraph(&graph, keep);
+    let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
+    let mut outcomes: Vec<Outcome> = plan(project, &subgraph, false)
+        .into_iter()
+        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
+        .map(|(path, new, old)| {
+            let applied = if path.ends_with("conftest.py") {
+                wanted
+                    .iter()
+                    .map(|(message, _)| Note {
+                        code: FIXER_CODE.to_owned(),
+                        line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
+                        message: message.clone(),
+                    })
+                    .collect()
+            } else {
+                vec![Note {
+                    code: FIXER_CODE.to_owned(),
+                    line: 1,
+                    message: format!("generated for {}", models.join(", ")),
+                }]
+            };
+            Outcome {
+                path,
+                original: old.unwrap_or_default(),
+                fixed: new,
+                applied,
+                left: Vec::new(),
+                skipped: None,
+            }
+        })
+        .collect();
+    for (path, name, fixture, seeder) in marks {
+        let Ok(original) = fs::read_to_string(project.root.join(&path)) else {
+            continue;
+        };
+        let at = outcomes.iter().position(|o| o.path == path);
+        let current = at.map_or(original.as_str(), |i| outcomes[i].fixed.as_str());
+        let decorator = format!("pytest.mark.usefixtures(\"{fixture}\")");
+        let Some((fixed, line)) =
+            fixpoint_fix::fixers::marks::mark_test(current, &name, &decorator, &format!("\"{fixture}\""))
+        else {
+            continue;
+        };
+        let note = Note {
+            code: FIXER_CODE.to_owned(),
+            line,
+            message: format!(
+                "`{name}` uses `{fixture}`: the {} rows it looks up come from {}.{}",
+                seeder.models.join(", "),
+                seeder.module,
+                seeder.function
+            ),
+        };
+        match at {
+            Some(i) => {
+                outcomes[i].fixed = fixed;
+                outcomes[i].applied.push(note);
+            }
+            None => outcomes.push(Outcome {
+                path,
+                original,
+                fixed,
+                applied: vec![note],
+                left: Vec::new(),
+                skipped: None,
+            }),
+        }
+    }
+    outcomes
+}
+
+/// The models in `keep` and every model of the same framework connected to
+/// them (keys, relationships, nested models), with the seeders of those
+/// models, in creation order.
+fn connected_subgraph(graph: &ModelGraph, mut keep: BTreeSet<String>) -> ModelGraph {
     loop {
         let before = keep.len();
         for model in &graph.models {
@@ -407,37 +557,8 @@ pub fn fixture_outcomes(
     subgraph.models.retain(|m| keep.contains(&m.name));
     subgraph.order.retain(|m| keep.contains(m));
     subgraph.broken_cycles.retain(|b| keep.contains(&b.model));
-    let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
-    plan(project, &subgraph, false)
-        .into_iter()
-        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
-        .map(|(path, new, old)| {
-            let applied = if path.ends_with("conftest.py") {
-                wanted
-                    .iter()
-                    .map(|(fixture, model)| Note {
-                        code: FIXER_CODE.to_owned(),
-                        line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
-                        message: format!("fixture `{fixture}` for the model {model}, from tests/factories.py"),
-                    })
-                    .collect()
-            } else {
-                vec![Note {
-                    code: FIXER_CODE.to_owned(),
-                    line: 1,
-                    message: format!("generated for {}", models.join(", ")),
-                }]
-            };
-            Outcome {
-                path,
-                original: old.unwrap_or_default(),
-                fixed: new,
-                applied,
-                left: Vec::new(),
-                skipped: None,
-            }
-        })
-        .collect()
+    subgraph.seeders.retain(|s| s.models.iter().all(|m| keep.contains(m)));
+    subgraph
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ pub struct Failure<'a> {
     pub nodeid: &'a str,
     /// The traceback, already trimmed to the project's frames.
     pub traceback: &'a str,
+    /// A data file the test failed to open (from the project root), which
+    /// the model may create even under `tests/`.
+    pub missing_file: Option<&'a str>,
 }
 
 /// The first message and what went into it.
@@ -105,6 +108,13 @@ pub fn build(
         spent += cost;
         user.push_str(&section);
         included.push(file.path.clone());
+    }
+    if let Some(missing) = failure.missing_file {
+        let _ = write!(
+            user,
+            "\nThe test cannot open `{missing}`: it does not exist. You may create it (an empty SEARCH \
+             part), even under tests/, with the data the code under test reads and the test expects.\n"
+        );
     }
     if !omitted.is_empty() {
         let _ = write!(
@@ -218,6 +228,7 @@ mod tests {
         let failure = Failure {
             nodeid: "tests/test_a.py::test_x",
             traceback: "E   assert 1 == 2",
+            missing_file: None,
         };
         let files = [
             file("app/big.py", &"x = 1\n".repeat(2000), Relevance::Imported),

@@ -205,6 +205,31 @@ impl Model {
     }
 }
 
+/// A project function that puts reference data (rows no factory can
+/// invent: a catalog, lookup tables) into the session it is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Seeder {
+    pub function: String,
+    /// Its module's dotted name.
+    pub module: String,
+    pub path: String,
+    pub line: usize,
+    /// The models it creates rows of.
+    pub models: Vec<String>,
+}
+
+impl Seeder {
+    /// The generated fixture that runs it: `seed_items` → `seeded_items`.
+    pub fn fixture_name(&self) -> String {
+        let stem = ["seed_", "load_", "populate_", "insert_", "create_"]
+            .iter()
+            .find_map(|prefix| self.function.strip_prefix(prefix))
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(&self.function);
+        format!("seeded_{stem}")
+    }
+}
+
 /// A foreign key left out of the creation order to break a cycle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokenEdge {
@@ -243,6 +268,8 @@ pub struct ModelGraph {
     /// Cycles no nullable key could break.
     pub cycles: Vec<Vec<String>>,
     pub skipped: Vec<Skipped>,
+    /// The project's own reference-data functions (SQLAlchemy).
+    pub seeders: Vec<Seeder>,
     /// Files that could not be read as Python.
     pub unreadable: Vec<String>,
 }

@@ -173,7 +173,7 @@ pub fn triage(tests: &[TestResult], project: &ProjectIndex) -> Triage {
         let at = *by_fingerprint.entry(fingerprint.clone()).or_insert_with(|| {
             let id = fingerprint::pattern_id(&fingerprint);
             patterns.push(Pattern {
-                fix: Suggestion::for_pattern(category.fix, &id),
+                fix: Suggestion::for_pattern(catalog::fix_for(category, &failure), &id),
                 id,
                 category: category.id,
                 title: category.title,

@@ -74,10 +74,11 @@ pub enum Command {
     /// Apply the batch fixes the latest run's failures call for, through the journal.
     ///
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
-    /// restores the originals. Built so far: FP001 sqlalchemy-extend-existing, FP002
+    /// restores the originals. The fixers: FP001 sqlalchemy-extend-existing, FP002
     /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP005
-    /// type-checking-import, FP006 skip-documented (opt-in, unsafe), FP008 testdata-fixture
-    /// (the missing fixtures of a model, from `fixpoint testdata`).
+    /// type-checking-import, FP006 skip-documented (opt-in, unsafe), FP007
+    /// pydantic-v1-namespace, FP008 testdata-fixture (a model's missing fixtures, and the
+    /// project's own reference data for a lookup that found no row, from `fixpoint testdata`).
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),

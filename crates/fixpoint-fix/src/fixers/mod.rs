@@ -2,6 +2,7 @@
 //! user documentation (what it does, why, an example, fix safety).
 
 mod lines;
+pub mod marks;
 mod missing_import;
 mod pydantic_v1_namespace;
 mod pydantic_v2;

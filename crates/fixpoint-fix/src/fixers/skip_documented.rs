@@ -24,11 +24,9 @@
 //! marked by fixpoint is left alone, so a second run changes nothing.
 
 use fixpoint_python::ModuleSummary;
-use fixpoint_python::ast::Stmt;
 use fixpoint_python::parser::parse_module;
-use fixpoint_python::text_size::Ranged;
 
-use super::lines::line_start;
+use super::marks::{decorated_with, decorator_insertion, test_functions};
 use super::{FixContext, Fixer};
 use crate::{Applicability, Edit, Fix};
 
@@ -62,45 +60,15 @@ impl Fixer for SkipDocumented {
         let Ok(parsed) = parse_module(source) else {
             return Vec::new();
         };
-        let mut functions = Vec::new();
-        for statement in parsed.suite() {
-            match statement {
-                Stmt::FunctionDef(function) => functions.push((String::new(), function)),
-                Stmt::ClassDef(class) => {
-                    for member in &class.body {
-                        if let Stmt::FunctionDef(function) = member {
-                            functions.push((format!("{}::", class.name.as_str()), function));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
         let mut edits = Vec::new();
         let mut messages = Vec::new();
-        for (prefix, function) in functions {
-            let qualified = format!("{prefix}{}", function.name.as_str());
+        for (qualified, function) in test_functions(parsed.suite()) {
             let Some((_, reason)) = wanted.iter().find(|(name, _)| *name == qualified) else {
                 continue;
             };
-            let already = function
-                .decorator_list
-                .iter()
-                .any(|d| source[d.range().start().to_usize()..d.range().end().to_usize()].contains("fixpoint:"));
-            if already
-                || edits
-                    .iter()
-                    .any(|e: &Edit| e.start == line_start(source, function.range.start().to_usize()))
-            {
+            if decorated_with(source, function, "fixpoint:") {
                 continue;
             }
-            let first = function
-                .decorator_list
-                .first()
-                .map_or(function.range.start(), Ranged::start)
-                .to_usize();
-            let at = line_start(source, first);
-            let indent: String = source[at..first].chars().take_while(|c| c.is_whitespace()).collect();
             // A test that hangs or crashes cannot run as an expected failure: skip it.
             let hangs = reason.starts_with("timeout") || reason.starts_with("crashed");
             let (marker, shown) = if hangs {
@@ -109,10 +77,16 @@ impl Fixer for SkipDocumented {
                 ("xfail(strict=True, ", "xfail(strict=True)")
             };
             let reason = reason.replace('\\', "\\\\").replace('"', "\\\"");
-            edits.push(Edit::insertion(
-                at,
-                format!("{indent}@pytest.mark.{marker}reason=\"fixpoint: {reason}\")\n"),
-            ));
+            let edit = decorator_insertion(
+                source,
+                function,
+                &format!("pytest.mark.{marker}reason=\"fixpoint: {reason}\")"),
+            );
+            // A name defined twice is marked once.
+            if edits.iter().any(|e: &Edit| e.start == edit.start) {
+                continue;
+            }
+            edits.push(edit);
             messages.push(format!("mark `{qualified}` {shown}: {reason} (remaining work)"));
         }
         if edits.is_empty() {

@@ -5,6 +5,7 @@ mod django;
 mod prisma;
 pub(crate) mod pydantic;
 pub(crate) mod python;
+mod seeders;
 mod sqlalchemy;
 mod stack;
 
@@ -105,6 +106,13 @@ pub fn discover_sources(root: &Path, sources: &[(String, String)]) -> ModelGraph
         }
         graph.models.push(model);
     }
+    let persisted: BTreeSet<&str> = graph
+        .models
+        .iter()
+        .filter(|m| m.framework == Framework::Sqlalchemy)
+        .map(|m| m.name.as_str())
+        .collect();
+    graph.seeders = seeders::discover(&modules, &persisted);
     graph.broken_cycles = Vec::<BrokenEdge>::new();
     order::resolve(&mut graph);
     graph

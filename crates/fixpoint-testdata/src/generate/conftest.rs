@@ -1,8 +1,10 @@
 //! The fixture block of `tests/conftest.py`: a database session (unless the
 //! project has one) and, per model, `<model>` (one row) and
-//! `<model>_factory` (the factory), each only when no fixture of that name
-//! exists.
+//! `<model>_factory` (the factory), and per project seeder
+//! `seeded_<name>` (the project's reference data in the session), each only
+//! when no fixture of that name exists.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Layout, factory_models, snake};
@@ -69,7 +71,8 @@ def _fixpoint_factories({session}):
 "#
         );
     }
-    for model in models {
+    let rendered: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
+    for model in &models {
         let [one, many] = fixture_names(&model.name);
         let name = &model.name;
         let needs = if model.framework == Framework::Sqlalchemy {
@@ -87,6 +90,33 @@ def _fixpoint_factories({session}):
             let _ = write!(
                 out,
                 "\n\n@_fixpoint_pytest.fixture\ndef {many}({needs}):\n    \"\"\"The {name} factory: `{many}(...)` makes one, `.create_batch(n)` many.\"\"\"\n    return _factories.{name}Factory\n"
+            );
+        }
+    }
+    if sqlalchemy {
+        let mut named = BTreeSet::new();
+        for seeder in &graph.seeders {
+            let fixture = seeder.fixture_name();
+            if exists(&fixture)
+                || !named.insert(fixture.clone())
+                || !seeder.models.iter().all(|m| rendered.contains(&m.as_str()))
+            {
+                continue;
+            }
+            let (function, module) = (&seeder.function, &seeder.module);
+            let data = seeder.models.join(", ");
+            let _ = write!(
+                out,
+                r#"
+
+@_fixpoint_pytest.fixture
+def {fixture}({session}):
+    """The project's reference data for {data}: `{module}.{function}` run in the test's session, which it returns."""
+    from {module} import {function} as _seed
+
+    _seed({session})
+    return {session}
+"#
             );
         }
     }

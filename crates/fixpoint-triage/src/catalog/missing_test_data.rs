@@ -7,11 +7,25 @@ pub static CATEGORY: Category = Category {
     id: "missing-test-data",
     title: "Missing test data",
     explanation: "The test needs data that is not there: a data file that was never committed, or database rows that no fixture created.",
-    fix: Fix::Manual(
-        "add the data file, or create the rows in a fixture (fixpoint's test-data generator will write factories for the models)",
-    ),
+    fix: Fix::Fixer {
+        code: "FP008",
+        name: "testdata-fixture",
+        manual: "rows that one of the project's own seeders creates (`seed_items(session)`): FP008 generates a `seeded_items` fixture that runs it and marks the test to use it; other rows: create them in a fixture (`fixpoint testdata generate` writes factories for the models)",
+    },
     matches,
 };
+
+/// The fix for a data file that was never committed: its content is domain
+/// data no model yields, so it is the repair loop's (which may create the
+/// file the test failed to open, even under `tests/`) or a person's.
+pub static FILE_FIX: Fix = Fix::Repair {
+    manual: "add the data file the test opens, with the content the test expects; `fixpoint repair` may create it",
+};
+
+/// Whether the failure is a data file that is missing (rather than rows).
+pub fn is_missing_file(failure: &Failure<'_>) -> bool {
+    failure.exception_is("FileNotFoundError")
+}
 
 /// File extensions of data a test would load.
 const DATA: [&str; 14] = [
@@ -42,7 +56,7 @@ fn missing_data_file(failure: &Failure<'_>) -> bool {
 }
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    (failure.exception_is("FileNotFoundError") && missing_data_file(failure))
+    (is_missing_file(failure) && missing_data_file(failure))
         || failure.exception_is("NoResultFound")
         || failure.says("No row was found")
         || failure.short_exception().ends_with("NotFound")

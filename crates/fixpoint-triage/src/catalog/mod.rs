@@ -112,6 +112,15 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
         .unwrap_or(&unknown::CATEGORY)
 }
 
+/// The fix for one failure: its category's, except a missing data file,
+/// which no batch fix can write.
+pub fn fix_for(category: &Category, failure: &Failure<'_>) -> Fix {
+    if category.id == missing_test_data::CATEGORY.id && missing_test_data::is_missing_file(failure) {
+        return missing_test_data::FILE_FIX;
+    }
+    category.fix
+}
+
 /// The catalog as Markdown: `docs/categories.md` is this text, checked by a
 /// test so that the documentation never drifts from the code.
 pub fn markdown() -> String {
@@ -138,9 +147,14 @@ pub fn markdown() -> String {
         );
     }
     for category in CATALOG {
-        let manual = match category.fix {
-            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) => manual,
+        let mut manual = match category.fix {
+            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) => manual.to_owned(),
         };
+        if category.id == missing_test_data::CATEGORY.id
+            && let Fix::Repair { manual: file } = missing_test_data::FILE_FIX
+        {
+            let _ = write!(manual, ". A missing data file: {file} (`fixpoint repair --pattern ID`)");
+        }
         let _ = write!(
             out,
             "\n## {}\n\n**{}.** {}\n\nFix: {}. By hand: {}.\n",

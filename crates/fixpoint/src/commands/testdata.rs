@@ -170,6 +170,18 @@ fn print_graph(out: &mut impl Write, graph: &ModelGraph) -> io::Result<()> {
     for cycle in &graph.cycles {
         writeln!(out, "cycle with no nullable key: {}", cycle.join(" -> "))?;
     }
+    for seeder in &graph.seeders {
+        writeln!(
+            out,
+            "reference data: {}.{} ({}:{}) seeds {} (fixture `{}`)",
+            seeder.module,
+            seeder.function,
+            seeder.path,
+            seeder.line,
+            seeder.models.join(", "),
+            seeder.fixture_name()
+        )?;
+    }
     for skipped in &graph.skipped {
         writeln!(
             out,

@@ -580,11 +580,25 @@ fn dreamforge_fix(prompt: &str) -> Option<String> {
             "    if monster_count <= 6:",
         ),
     ];
+    if prompt.contains(&format!("The test `{BESTIARY}` fails.")) {
+        return Some(edit(MONSTERS, "", MONSTERS_JSON));
+    }
     fixes
         .iter()
         .find(|(nodeid, ..)| prompt.contains(&format!("The test `{nodeid}` fails.")))
         .map(|(_, path, search, replace)| edit(path, search, replace))
 }
+
+const BESTIARY: &str = "tests/services/test_bestiary.py::test_load_bestiary";
+const MONSTERS: &str = "tests/data/monsters.json";
+/// The data file test_load_bestiary opens and nothing generates: which
+/// monsters a bestiary holds is domain knowledge, the model's part.
+const MONSTERS_JSON: &str = r#"[
+  {"name": "Goblin", "challenge_rating": "1/4", "armor_class": 15, "hit_points": 7, "dexterity": 14},
+  {"name": "Bugbear", "challenge_rating": "1", "armor_class": 16, "hit_points": 27, "dexterity": 14},
+  {"name": "Ogre", "challenge_rating": "2", "armor_class": 11, "hit_points": 59, "dexterity": 8},
+  {"name": "Owlbear", "challenge_rating": "3", "armor_class": 13, "hit_points": 59, "dexterity": 12}
+]"#;
 
 /// The bundled example in a git repository of its own, with a first run
 /// recorded, and a model that answers with the real fix of each planted bug.
@@ -706,7 +720,12 @@ fn fix_then_repair_sends_only_what_the_batch_fixes_left() {
         "{entries:?}"
     );
     let log = commits(&dir);
-    assert_eq!(log.len(), 5, "four logic bugs, one commit each: {log:?}");
+    assert_eq!(
+        log.len(),
+        6,
+        "four logic bugs and the missing data file, one commit each: {log:?}"
+    );
+    assert!(dir.join(MONSTERS).is_file());
 
     // Nothing a batch fixer handles reached the model.
     let requests = server.requests();
@@ -721,7 +740,78 @@ fn fix_then_repair_sends_only_what_the_batch_fixes_left() {
             !prompt.contains("NameError: name 'Decimal'"),
             "FP002's failure was sent: {prompt}"
         );
+        assert!(
+            !prompt.contains("The test `tests/services/test_loot.py::test_find_item_in_catalog` fails."),
+            "FP008's seeded catalog failure was sent: {prompt}"
+        );
     }
+}
+
+#[test]
+fn a_missing_data_file_may_be_created_but_the_test_beside_it_not_edited() {
+    let (_keep, dir, _) = dreamforge_in_git();
+    // Creating the data file is allowed; weakening the test in the same answer is not.
+    let both = format!(
+        "{}{}",
+        edit(MONSTERS, "", MONSTERS_JSON),
+        edit(
+            "tests/services/test_bestiary.py",
+            "    assert bestiary[\"goblin\"].xp == 50",
+            "    assert True"
+        )
+    );
+    let server = ScriptedServer::queue(
+        Protocol::OpenAi,
+        vec![Reply::Answer(both), Reply::Answer(edit(MONSTERS, "", MONSTERS_JSON))],
+    );
+    let output = repair(&dir, &server, &[BESTIARY, "--max-retries", "2"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let first = &server.requests()[0].messages()[1];
+    assert!(
+        first.contains("The test cannot open `tests/data/monsters.json`: it does not exist. You may create it"),
+        "{first}"
+    );
+    let rows = attempts(&dir);
+    assert_eq!(rows[1]["verdict"], "refused");
+    assert!(
+        rows[1]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("tests/services/test_bestiary.py: it is a test file"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(rows[0]["verdict"], "fixed", "{:?}", rows[0]);
+    assert_eq!(fs::read_to_string(dir.join(MONSTERS)).unwrap().trim(), MONSTERS_JSON);
+    let log = commits(&dir);
+    assert!(
+        log[0].starts_with(&format!("fixpoint repair: fix {BESTIARY}")),
+        "{log:?}"
+    );
+    // Any other new file under tests/ is still a test edit.
+    let fs_edit = edit("tests/data/extra.json", "", "[]");
+    let server = ScriptedServer::queue(Protocol::OpenAi, vec![Reply::Answer(fs_edit)]);
+    fs::remove_file(dir.join(MONSTERS)).unwrap();
+    git(&dir, &["commit", "-qam", "drop the data again"]);
+    let python = python();
+    fixpoint(
+        &dir,
+        &[
+            "run",
+            "--python",
+            python.to_str().unwrap(),
+            "tests/services/test_bestiary.py",
+        ],
+    );
+    let output = repair(&dir, &server, &[BESTIARY, "--max-retries", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(!dir.join("tests/data/extra.json").exists());
 }
 
 #[test]

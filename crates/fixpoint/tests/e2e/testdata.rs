@@ -178,7 +178,7 @@ fn sqlalchemy_typed_models_keep_the_projects_conftest_and_run_on_sqlite_and_post
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
     let sqlite = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
     assert_eq!(sqlite.status.code(), Some(0), "{}", stdout(&sqlite));
-    assert!(stdout(&sqlite).contains("ok   pytest: 4 passed"), "{}", stdout(&sqlite));
+    assert!(stdout(&sqlite).contains("ok   pytest: 5 passed"), "{}", stdout(&sqlite));
 }
 
 #[test]
@@ -413,16 +413,46 @@ fn fix_generates_the_missing_model_fixtures_through_fp008() {
 }
 
 #[test]
-fn the_examples_missing_campaign_factory_is_generated_and_nothing_else_breaks() {
+fn the_examples_missing_fixture_and_catalog_rows_are_generated_and_nothing_else_breaks() {
     use crate::support::{copy_of, outcomes, repository, run_json};
     let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
     let (_, before) = run_json(&dir, &["--test-timeout", "2"]);
     let summary = "tests/services/test_campaigns.py::test_campaign_summary";
+    let catalog = "tests/services/test_loot.py::test_find_item_in_catalog";
     assert_eq!(outcomes(&before)[summary], "error");
+    assert_eq!(outcomes(&before)[catalog], "failed");
+    let discovered = stdout(&fixpoint(&dir, &["testdata", "discover"]));
+    assert!(
+        discovered.contains(
+            "reference data: dreamforge.seed.seed_items (dreamforge/seed.py:26) seeds Item (fixture `seeded_items`)"
+        ),
+        "{discovered}"
+    );
     let log = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
     assert!(
         log.contains("FP008 fixture `campaign_factory` for the model Campaign"),
         "{log}"
+    );
+    // The catalog the test looks up is the project's own: its seeder runs in a fixture.
+    assert!(
+        log.contains("FP008 fixture `seeded_items`: the project's dreamforge.seed.seed_items seeds Item"),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "tests/services/test_loot.py:63: FP008 `test_find_item_in_catalog` uses `seeded_items`: the Item rows it looks up come from dreamforge.seed.seed_items"
+        ),
+        "{log}"
+    );
+    let test_loot = read(&dir, "tests/services/test_loot.py");
+    assert!(
+        test_loot.contains("@pytest.mark.usefixtures(\"seeded_items\")\ndef test_find_item_in_catalog(session):"),
+        "{test_loot}"
+    );
+    let conftest = read(&dir, "tests/conftest.py");
+    assert!(
+        conftest.contains("    from dreamforge.seed import seed_items as _seed\n\n    _seed(session)\n"),
+        "{conftest}"
     );
     assert!(
         !log.contains("sample_party"),
@@ -431,6 +461,12 @@ fn the_examples_missing_campaign_factory_is_generated_and_nothing_else_breaks() 
     let (_, after) = run_json(&dir, &["--test-timeout", "2"]);
     let after = outcomes(&after);
     assert_eq!(after[summary], "passed");
+    assert_eq!(after[catalog], "passed");
+    // The data file no model yields is left to the repair loop.
+    assert_eq!(after["tests/services/test_bestiary.py::test_load_bestiary"], "failed");
+    // Fixing the first run's failures again changes nothing.
+    let again = stdout(&fixpoint(&dir, &["fix", "--select", "FP008", "--run", "1"]));
+    assert!(again.contains("0 fixes applied"), "{again}");
     assert_eq!(
         after["tests/services/test_encounters.py::test_sample_party_rating"],
         "error"

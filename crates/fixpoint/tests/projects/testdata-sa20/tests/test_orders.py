@@ -24,3 +24,11 @@ def test_unique_emails(customer_factory, db_session):
     customers = customer_factory.create_batch(30)
     assert len({c.email for c in customers}) == 30
     assert db_session.query(Order).count() == 0
+
+
+def test_the_department_tree_is_the_shops_own(seeded_categories):
+    from shop.models import Category
+
+    categories = {c.name: c for c in seeded_categories.query(Category)}
+    assert sorted(categories) == ["Books", "Fiction", "Garden", "Reference", "Tools"]
+    assert categories["Fiction"].parent is categories["Books"]

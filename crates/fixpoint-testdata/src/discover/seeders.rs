@@ -1,0 +1,175 @@
+//! The project's own reference-data seeders: top-level functions that take a
+//! SQLAlchemy session and put rows of the project's models into it (a
+//! starter catalog, lookup tables). Such rows are domain data no factory can
+//! invent, so the generated fixtures call the project's function instead.
+
+use std::collections::BTreeSet;
+
+use fixpoint_python::ast::visitor::{self, Visitor};
+use fixpoint_python::ast::{self, Expr, Stmt};
+
+use super::python::{Module, simple_name};
+use crate::model::Seeder;
+
+/// Parameter names a session goes by, when it has no `Session` annotation.
+const SESSION_NAMES: [&str; 5] = ["session", "db_session", "dbsession", "db", "sess"];
+
+/// Methods that put rows into a session.
+const ADDING: [&str; 5] = ["add", "add_all", "merge", "bulk_save_objects", "execute"];
+
+/// The seeders among the modules' top-level functions. `models` are the
+/// SQLAlchemy model names; a function counts when its only required
+/// parameter is a session, it adds to that session, and it builds rows of
+/// at least one model (`Item(...)` or `insert(Item)`).
+pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
+    let mut seeders = Vec::new();
+    for module in modules {
+        for statement in &module.suite {
+            let Stmt::FunctionDef(function) = statement else {
+                continue;
+            };
+            if function.is_async || function.name.as_str().starts_with('_') {
+                continue;
+            }
+            let Some(session) = session_parameter(&function.parameters) else {
+                continue;
+            };
+            let mut found = Rows {
+                session,
+                models,
+                adds: false,
+                built: BTreeSet::new(),
+            };
+            for statement in &function.body {
+                found.visit_stmt(statement);
+            }
+            if !found.adds || found.built.is_empty() {
+                continue;
+            }
+            let offset = function.range.start().to_usize();
+            seeders.push(Seeder {
+                function: function.name.as_str().to_owned(),
+                module: module.name.clone(),
+                path: module.path.clone(),
+                line: module.source[..offset].matches('\n').count() + 1,
+                models: found.built.into_iter().collect(),
+            });
+        }
+    }
+    seeders
+}
+
+/// The session parameter, when it is the function's only required one.
+fn session_parameter(parameters: &ast::Parameters) -> Option<&str> {
+    let positional: Vec<&ast::ParameterWithDefault> = parameters.posonlyargs.iter().chain(&parameters.args).collect();
+    let first = positional.first()?;
+    let required_after = positional[1..].iter().any(|p| p.default.is_none())
+        || parameters.kwonlyargs.iter().any(|p| p.default.is_none());
+    if first.default.is_some() || required_after {
+        return None;
+    }
+    let name = first.parameter.name.as_str();
+    let annotated = first
+        .parameter
+        .annotation
+        .as_deref()
+        .and_then(annotation_name)
+        .is_some_and(|n| n == "Session" || n == "scoped_session");
+    (annotated || SESSION_NAMES.contains(&name)).then_some(name)
+}
+
+/// `Session`, `orm.Session` or `"Session"` → `Session`.
+fn annotation_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::StringLiteral(literal) => literal.value.to_str().rsplit('.').next(),
+        other => simple_name(other),
+    }
+}
+
+/// What a function body does with its session and the models.
+struct Rows<'m> {
+    session: &'m str,
+    models: &'m BTreeSet<&'m str>,
+    adds: bool,
+    built: BTreeSet<String>,
+}
+
+impl<'a> Visitor<'a> for Rows<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr {
+            match call.func.as_ref() {
+                Expr::Attribute(method)
+                    if ADDING.contains(&method.attr.as_str())
+                        && matches!(method.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.session) =>
+                {
+                    self.adds = true;
+                }
+                called => {
+                    let name = simple_name(called).unwrap_or_default();
+                    if self.models.contains(name) {
+                        self.built.insert(name.to_owned());
+                    } else if name == "insert"
+                        && let Some(target) = call.arguments.args.first().and_then(simple_name)
+                        && self.models.contains(target)
+                    {
+                        self.built.insert(target.to_owned());
+                    }
+                }
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        // A nested function or class is not this function's own work.
+        if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            visitor::walk_stmt(self, stmt);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::python::parse;
+
+    fn seeders(source: &str) -> Vec<Seeder> {
+        let (modules, _) = parse(vec![("app/seed.py".into(), "app.seed".into(), source.into())]);
+        discover(&modules, &BTreeSet::from(["Item", "Tag"]))
+    }
+
+    #[test]
+    fn finds_functions_that_add_model_rows_to_their_session() {
+        let found = seeders(
+            "from sqlalchemy import insert\nfrom sqlalchemy.orm import Session\n\nITEMS = [('Torch', 1)]\n\n\
+             def seed_items(s: Session) -> int:\n    for name, value in ITEMS:\n        s.add(Item(name=name, value=value))\n    s.flush()\n    return 1\n\n\
+             def seed_tags(db, *, fresh=False):\n    db.execute(insert(Tag), [{'name': 'x'}])\n",
+        );
+        let names: Vec<(&str, usize, &[String])> = found
+            .iter()
+            .map(|s| (s.function.as_str(), s.line, s.models.as_slice()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("seed_items", 6, &["Item".to_owned()][..]),
+                ("seed_tags", 12, &["Tag".to_owned()][..])
+            ]
+        );
+        assert_eq!(found[0].module, "app.seed");
+    }
+
+    #[test]
+    fn leaves_out_functions_that_need_more_or_add_nothing() {
+        let found = seeders(
+            "def needs_more(session, name):\n    session.add(Item(name=name))\n\n\
+             def builds_only(session):\n    return Item(name='x')\n\n\
+             def adds_no_model(session):\n    session.add(object())\n\n\
+             def _private(session):\n    session.add(Item())\n\n\
+             async def seed_async(session):\n    session.add(Item())\n\n\
+             def not_a_session(payload):\n    payload.add(Item())\n\n\
+             def nested(session):\n    def inner():\n        session.add(Item())\n    return inner\n",
+        );
+        assert_eq!(found, []);
+    }
+}
