@@ -14,21 +14,42 @@ use crate::model::Seeder;
 /// Parameter names a session goes by, when it has no `Session` annotation.
 const SESSION_NAMES: [&str; 5] = ["session", "db_session", "dbsession", "db", "sess"];
 
+/// How a seeder's name starts (`seed_items`, `load_fixtures`)...
+const SEEDER_NAMES: [&str; 7] = ["seed", "load", "populate", "bootstrap", "init", "insert", "install"];
+
+/// ... or what its module is called (`app/seed.py`, `app/reference_data.py`).
+const SEEDER_MODULES: [&str; 8] = [
+    "seed",
+    "seeds",
+    "seeding",
+    "fixtures",
+    "reference",
+    "reference_data",
+    "initial_data",
+    "bootstrap",
+];
+
 /// Methods that put rows into a session.
 const ADDING: [&str; 5] = ["add", "add_all", "merge", "bulk_save_objects", "execute"];
 
 /// The seeders among the modules' top-level functions. `models` are the
-/// SQLAlchemy model names; a function counts when its only required
-/// parameter is a session, it adds to that session, and it builds rows of
-/// at least one model (`Item(...)` or `insert(Item)`).
+/// SQLAlchemy model names; a function counts when it says it seeds (by its
+/// name or its module's), its only required parameter is a session, it adds
+/// to that session, and it builds rows of at least one model (`Item(...)`
+/// or `insert(Item)`). A service such as `add_user(session)` is not reference
+/// data, and is left out.
 pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
     let mut seeders = Vec::new();
     for module in modules {
+        let stem = module.name.rsplit('.').next().unwrap_or(&module.name);
+        let seeding_module = SEEDER_MODULES.contains(&stem);
         for statement in &module.suite {
             let Stmt::FunctionDef(function) = statement else {
                 continue;
             };
-            if function.is_async || function.name.as_str().starts_with('_') {
+            let name = function.name.as_str();
+            let says_it_seeds = seeding_module || SEEDER_NAMES.iter().any(|prefix| name.starts_with(prefix));
+            if function.is_async || name.starts_with('_') || !says_it_seeds {
                 continue;
             }
             let Some(session) = session_parameter(&function.parameters) else {
@@ -133,9 +154,14 @@ mod tests {
     use super::*;
     use crate::discover::python::parse;
 
-    fn seeders(source: &str) -> Vec<Seeder> {
-        let (modules, _) = parse(vec![("app/seed.py".into(), "app.seed".into(), source.into())]);
+    fn seeders_in(module: &str, source: &str) -> Vec<Seeder> {
+        let path = format!("{}.py", module.replace('.', "/"));
+        let (modules, _) = parse(vec![(path, module.into(), source.into())]);
         discover(&modules, &BTreeSet::from(["Item", "Tag"]))
+    }
+
+    fn seeders(source: &str) -> Vec<Seeder> {
+        seeders_in("app.seed", source)
     }
 
     #[test]
@@ -171,5 +197,17 @@ mod tests {
              def nested(session):\n    def inner():\n        session.add(Item())\n    return inner\n",
         );
         assert_eq!(found, []);
+    }
+
+    #[test]
+    fn outside_a_seeding_module_only_a_seeding_name_counts() {
+        let source = "def add_item(session):\n    session.add(Item(name='x'))\n\n\
+                      def load_tags(session):\n    session.add_all([Tag(name='a'), Tag(name='b')])\n";
+        let names = |found: Vec<Seeder>| found.into_iter().map(|s| s.function).collect::<Vec<_>>();
+        assert_eq!(names(seeders_in("app.services", source)), ["load_tags"]);
+        assert_eq!(
+            names(seeders_in("app.reference_data", source)),
+            ["add_item", "load_tags"]
+        );
     }
 }

@@ -77,6 +77,17 @@ fn repair_env(dir: &Path, server: &ScriptedServer, extra: &[&str], env: &[(&str,
     fixpoint_env(dir, &args, env)
 }
 
+/// Asserts the exit code, showing what the command printed when it differs.
+fn exits(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
 /// `fixpoint attempts --output-format json`, newest first.
 fn attempts(dir: &Path) -> Vec<Value> {
     let output = fixpoint(dir, &["attempts", "--output-format", "json"]);
@@ -119,13 +130,7 @@ fn a_right_first_answer_is_applied_verified_and_committed() {
     let (_keep, dir) = prepared();
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![right_fix()]);
     let output = repair(&dir, &server, &[DISCOUNT]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     assert!(pricing(&dir).contains("percent / 100\n"));
 
     // What the model was sent: one request, the protocol's shape, the context.
@@ -198,13 +203,7 @@ fn a_wrong_answer_is_reverted_and_the_retry_hears_why_at_a_higher_temperature() 
     let (_keep, dir) = prepared();
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![wrong_fix(), right_fix()]);
     let output = repair(&dir, &server, &[DISCOUNT]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     assert!(pricing(&dir).contains("percent / 100\n"));
 
     let requests = server.requests();
@@ -247,13 +246,7 @@ fn a_fix_that_breaks_another_test_is_reverted() {
     let (_keep, dir) = prepared();
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![breaking_fix()]);
     let output = repair(&dir, &server, &[DISCOUNT, "--max-retries", "1"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 1);
     assert_eq!(pricing(&dir), original_pricing(), "byte for byte as before");
     assert_eq!(commits(&dir).len(), 1);
     let rows = attempts(&dir);
@@ -283,13 +276,7 @@ fn malformed_and_misplaced_answers_are_not_applied_and_the_model_is_told() {
         ],
     );
     let output = repair(&dir, &server, &[DISCOUNT]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 1);
     assert_eq!(pricing(&dir), original_pricing());
     assert!(journal(&dir).is_empty(), "nothing was written");
     let rows = attempts(&dir);
@@ -320,13 +307,7 @@ fn edits_outside_the_project_or_to_tests_are_refused_unless_allowed() {
     ));
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![escape, weaken.clone()]);
     let output = repair(&dir, &server, &[DISCOUNT, "--max-retries", "2"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 1);
     assert!(!keep.path().join("escaped.py").exists());
     let rows = attempts(&dir);
     let reasons: Vec<&str> = rows.iter().map(|r| r["reason"].as_str().unwrap()).collect();
@@ -371,13 +352,7 @@ fn a_429_is_retried_and_the_repair_goes_on() {
         ],
     );
     let output = repair(&dir, &server, &[DISCOUNT]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     assert_eq!(server.requests().len(), 2);
     assert_eq!(
         server.requests()[0].body,
@@ -396,13 +371,7 @@ fn a_silent_model_times_out_with_one_clear_line_and_nothing_changes() {
         Reply::Delay(Duration::from_secs(5), Box::new(right_fix()))
     });
     let output = repair(&dir, &server, &[DISCOUNT, "--request-timeout", "0.5"]);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 2);
     let error = stderr(&output);
     assert!(error.contains("did not answer within 0.5 s (2 tries)"), "{error}");
     assert!(!error.contains(KEY));
@@ -427,13 +396,7 @@ fn speaks_the_anthropic_messages_api() {
         &[DISCOUNT, "--provider", "anthropic"],
         &[("ANTHROPIC_API_KEY", KEY)],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     let request = &server.requests()[0];
     assert_eq!(request.path, "/v1/messages");
     assert_eq!(request.header("x-api-key"), Some(KEY));
@@ -533,13 +496,7 @@ fn refuses_to_start_without_a_model_or_on_a_dirty_tree() {
         &server,
         &[DISCOUNT, "--allow-dirty", "--no-commit", "--branch", "repairs"],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     assert_eq!(git(&dir, &["branch", "--show-current"]).trim(), "repairs");
     assert_eq!(commits(&dir).len(), 1, "nothing committed");
     assert!(pricing(&dir).contains("percent / 100\n") && pricing(&dir).ends_with("# edited\n"));
@@ -765,13 +722,7 @@ fn a_missing_data_file_may_be_created_but_the_test_beside_it_not_edited() {
         vec![Reply::Answer(both), Reply::Answer(edit(MONSTERS, "", MONSTERS_JSON))],
     );
     let output = repair(&dir, &server, &[BESTIARY, "--max-retries", "2"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     let first = &server.requests()[0].messages()[1];
     assert!(
         first.contains("The test cannot open `tests/data/monsters.json`: it does not exist. You may create it"),
@@ -830,13 +781,7 @@ fn a_pattern_is_repaired_through_its_representative() {
         .to_owned();
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![right_fix()]);
     let output = repair(&dir, &server, &["--pattern", &pattern]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 0);
     assert_eq!(server.requests().len(), 1, "only that pattern");
     let rows = attempts(&dir);
     assert_eq!(
@@ -864,13 +809,7 @@ fn the_spending_cap_stops_the_loop_and_says_so() {
     let (_keep, dir) = prepared();
     let server = ScriptedServer::queue(Protocol::OpenAi, vec![wrong_fix(), right_fix()]);
     let output = repair(&dir, &server, &[DISCOUNT, "--token-budget", "50"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
+    exits(&output, 1);
     assert_eq!(server.requests().len(), 1, "the first answer spent the budget");
     assert!(
         stderr(&output).contains("repair stopped: the spending cap of 50 tokens is reached"),
