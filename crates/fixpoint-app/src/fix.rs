@@ -312,10 +312,15 @@ pub fn plan(
     let mut files = fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes);
     if testdata {
         // FP008: fixtures of model data, written by the test-data generator.
-        for outcome in crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts) {
-            if under_paths(&outcome.path, &request.paths)
-                && !files.iter().any(|f| f.path == outcome.path && f.changed())
-            {
+        // Its files go together (a marked test needs the conftest fixture, the
+        // conftest the factories), so they wait for the next `fix` when one of
+        // them is outside the PATHS or another fixer changes it in this run.
+        let outcomes = crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts);
+        let blocked = outcomes.iter().any(|outcome| {
+            !under_paths(&outcome.path, &request.paths) || files.iter().any(|f| f.path == outcome.path && f.changed())
+        });
+        if !blocked {
+            for outcome in outcomes {
                 files.retain(|f| f.path != outcome.path);
                 files.push(outcome);
             }

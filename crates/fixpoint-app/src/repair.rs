@@ -876,19 +876,40 @@ fn context_files(root: &Path, nodeid: &str, failure: &str, sources: &[(String, S
 }
 
 fn is_python(path: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("py"))
+    has_extension(path, "py")
 }
 
-/// The data file (from the project root) a test failed to open, when it is
-/// inside the project, does not exist, and is data: not Python and not a
-/// file that configures pytest or the project.
+/// Files that configure pytest or the project, which a new file must never be.
+const CONFIG_FILES: [&str; 10] = [
+    "conftest.py",
+    "pytest.ini",
+    ".pytest.ini",
+    "pytest.toml",
+    ".pytest.toml",
+    "tox.ini",
+    "setup.cfg",
+    "pyproject.toml",
+    "setup.py",
+    ".coveragerc",
+];
+
+/// The data file (from the project root) a test failed to open: the test
+/// crashed with `FileNotFoundError` on a path inside the project that does
+/// not exist and looks like data (triage's data formats and directories),
+/// and that is not Python, a file that configures pytest or the project, a
+/// `test*.txt` pytest would collect as a doctest, or inside an environment.
 fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
+    let crashed_on_missing_file = test
+        .exception_type
+        .as_deref()
+        .is_some_and(|t| t.rsplit('.').next() == Some("FileNotFoundError"));
+    if !crashed_on_missing_file {
+        return None;
+    }
     let headline = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
         .into_iter()
         .flatten()
-        .find(|m| m.contains("FileNotFoundError"))?;
+        .find(|m| m.contains("No such file or directory"))?;
     let quoted = headline.rsplit(": ").next()?.trim().trim_matches(['\'', '"']);
     let path = Path::new(quoted);
     let absolute = if path.is_absolute() {
@@ -896,19 +917,35 @@ fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
     } else {
         root.join(path)
     };
+    if absolute
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+    {
+        return None;
+    }
     let relative = absolute
         .strip_prefix(root)
         .ok()
         .or_else(|| absolute.strip_prefix(root.canonicalize().ok()?).ok())?
         .to_str()?
         .replace('\\', "/");
-    let name = relative.rsplit('/').next().unwrap_or(&relative);
-    let configures = matches!(
-        name,
-        "conftest.py" | "pytest.ini" | "tox.ini" | "setup.cfg" | "pyproject.toml" | "setup.py" | ".coveragerc"
-    );
-    let inside = !relative.is_empty() && !relative.split('/').any(|part| part == ".." || part.is_empty());
-    (inside && !configures && !is_python(name) && !absolute.exists()).then_some(relative)
+    let name = relative.rsplit('/').next().unwrap_or(&relative).to_ascii_lowercase();
+    let refused = relative.is_empty()
+        || is_python(&name)
+        || has_extension(&name, "pth")
+        || CONFIG_FILES.contains(&name.as_str())
+        || (name.starts_with("test") && has_extension(&name, "txt"))
+        || relative
+            .split('/')
+            .any(|part| part == "site-packages" || part.starts_with(".venv") || part == "venv" || part == ".tox");
+    let data = fixpoint_triage::catalog::is_data_path(&format!("/{relative}"));
+    (!refused && data && !absolute.exists()).then_some(relative)
+}
+
+fn has_extension(path: &str, extension: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case(extension))
 }
 
 /// A test file: where a fix could weaken the test instead of the code.
@@ -984,6 +1021,55 @@ pub fn attempts(store: &mut dyn Store, nodeid: Option<&str>, limit: usize) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn not_found(exception: &str, path: &str) -> TestResult {
+        let mut test = TestResult::new("tests/test_a.py::test_x", "tests/test_a.py", Some(1));
+        test.outcome = Outcome::Failed;
+        test.exception_type = Some(exception.to_owned());
+        test.message = Some(format!("{exception}: [Errno 2] No such file or directory: '{path}'"));
+        test
+    }
+
+    #[test]
+    fn only_a_missing_data_file_inside_the_project_may_be_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("tests/data")).unwrap();
+        std::fs::write(root.join("tests/data/there.json"), "[]").unwrap();
+        let at = |path: &str| root.join(path).display().to_string();
+        let missing = |exception: &str, path: &str| missing_data_file(root, &not_found(exception, path));
+        assert_eq!(
+            missing("FileNotFoundError", &at("tests/data/monsters.json")).as_deref(),
+            Some("tests/data/monsters.json")
+        );
+        assert_eq!(
+            missing("builtins.FileNotFoundError", "tests/data/prices.csv").as_deref(),
+            Some("tests/data/prices.csv")
+        );
+        assert_eq!(
+            missing("FileNotFoundError", &at("tests/data/no_extension")).as_deref(),
+            Some("tests/data/no_extension"),
+            "a data directory makes it data"
+        );
+        for refused in [
+            at("tests/data/there.json"),
+            at("tests/test_data.py"),
+            at("tests/pytest.ini"),
+            at("tests/PYTEST.INI"),
+            at("tests/.pytest.toml"),
+            at("tests/pyproject.toml"),
+            at("tests/test_notes.txt"),
+            at("tests/data/evil.pth"),
+            at(".venv/lib/site-packages/data/x.json"),
+            at("tests/../../outside.json"),
+            "/elsewhere/data/monsters.json".to_owned(),
+            at("bin/tool"),
+        ] {
+            assert_eq!(missing("FileNotFoundError", &refused), None, "{refused}");
+        }
+        // Only a crash with FileNotFoundError counts, not a message naming it.
+        assert_eq!(missing("Failed", &at("tests/data/monsters.json")), None);
+    }
 
     #[test]
     fn knows_test_files() {

@@ -9,6 +9,7 @@ use std::process::Command;
 
 use fixpoint_fix::journal::Journal;
 use fixpoint_pytest::interpreter;
+use fixpoint_testdata::generate::fixtures_in;
 use fixpoint_testdata::model::Seeder;
 use fixpoint_testdata::{Layout, ModelGraph};
 use serde::Serialize;
@@ -348,20 +349,38 @@ fn is_row_lookup(test: &fixpoint_core::TestResult) -> bool {
     !headline.contains("FileNotFoundError")
 }
 
-/// The project seeders whose models a failed lookup names: the model names
-/// in its traceback (the test's and the project frames' source lines).
+/// The project seeders whose models a failed lookup names: the model its
+/// headline names (`ItemNotFound`, `Item matching query does not exist`),
+/// else the model names in its traceback (the test's and the project
+/// frames' source lines).
 fn seeders_for<'g>(graph: &'g ModelGraph, test: &fixpoint_core::TestResult) -> Vec<&'g Seeder> {
-    let traceback = [test.longrepr.as_deref(), test.message.as_deref()]
+    let filling = |text: &str| -> Vec<&'g Seeder> {
+        let words: BTreeSet<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .flat_map(|word| {
+                let model = ["NotFound", "DoesNotExist", "Missing"]
+                    .iter()
+                    .find_map(|suffix| word.strip_suffix(suffix));
+                [Some(word), model].into_iter().flatten()
+            })
+            .collect();
+        graph
+            .seeders
+            .iter()
+            .filter(|seeder| seeder.models.iter().any(|m| words.contains(m.as_str())))
+            .collect()
+    };
+    let headline = [test.exception_type.as_deref(), test.message.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join("\n");
-    let words: BTreeSet<&str> = traceback.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
-    graph
-        .seeders
-        .iter()
-        .filter(|seeder| seeder.models.iter().any(|m| words.contains(m.as_str())))
-        .collect()
+    let named = filling(&headline);
+    if named.is_empty() {
+        filling(test.longrepr.as_deref().unwrap_or_default())
+    } else {
+        named
+    }
 }
 
 /// FP008 testdata-fixture, from the failures of a run:
@@ -398,12 +417,13 @@ pub fn fixture_outcomes(
         return Vec::new();
     }
     let graph = discover(project);
-    // (what the conftest gains, for the notes; the models it needs)
-    let mut wanted: Vec<(String, Vec<String>)> = fixtures
+    // (the fixture the conftest gains, what the note says, the models it needs)
+    let mut wanted: Vec<(String, String, Vec<String>)> = fixtures
         .iter()
         .filter_map(|fixture| {
             let model = model_for_fixture(&graph, fixture)?;
             Some((
+                fixture.clone(),
                 format!(
                     "fixture `{fixture}` for the model {}, from tests/factories.py",
                     model.name
@@ -420,15 +440,15 @@ pub fn fixture_outcomes(
         };
         let name = name.split('[').next().unwrap_or(name);
         for seeder in seeders_for(&graph, test) {
-            let fixture = seeder.fixture_name();
-            let note = format!(
-                "fixture `{fixture}`: the project's {}.{} seeds {}",
-                seeder.module,
-                seeder.function,
-                seeder.models.join(", ")
-            );
-            if !wanted.iter().any(|(n, _)| *n == note) {
-                wanted.push((note, seeder.models.clone()));
+            let fixture = seeder.fixture.clone();
+            if !wanted.iter().any(|(f, ..)| *f == fixture) {
+                let note = format!(
+                    "fixture `{fixture}`: the project's {}.{} seeds {}",
+                    seeder.module,
+                    seeder.function,
+                    seeder.models.join(", ")
+                );
+                wanted.push((fixture.clone(), note, seeder.models.clone()));
             }
             marks.push((path.to_owned(), name.to_owned(), fixture, seeder));
         }
@@ -437,7 +457,7 @@ pub fn fixture_outcomes(
         return Vec::new();
     }
     let layout = Layout::read(&project.root);
-    let mut keep: BTreeSet<String> = wanted.iter().flat_map(|(_, models)| models.iter().cloned()).collect();
+    let mut keep: BTreeSet<String> = wanted.iter().flat_map(|(.., models)| models.iter().cloned()).collect();
     if let Ok(existing) = fs::read_to_string(project.root.join(&layout.tests_dir).join("factories.py")) {
         for model in &graph.models {
             if existing.contains(&format!("class {}Factory(", model.name)) {
@@ -447,14 +467,25 @@ pub fn fixture_outcomes(
     }
     let subgraph = connected_subgraph(&graph, keep);
     let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
-    let mut outcomes: Vec<Outcome> = plan(project, &subgraph, false)
+    let planned = plan(project, &subgraph, false);
+    // A fixture is there when the generated conftest defines it or the
+    // project's conftest files already do; a test is marked only then.
+    let conftest = format!("{}/conftest.py", layout.tests_dir);
+    let generated = planned
+        .iter()
+        .find(|(path, ..)| *path == conftest)
+        .map(|(_, new, _)| fixtures_in(new))
+        .unwrap_or_default();
+    let defined = |fixture: &str| generated.contains(fixture) || layout.existing_fixtures.contains(fixture);
+    let mut outcomes: Vec<Outcome> = planned
         .into_iter()
         .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
         .map(|(path, new, old)| {
-            let applied = if path.ends_with("conftest.py") {
+            let applied = if path == conftest {
                 wanted
                     .iter()
-                    .map(|(message, _)| Note {
+                    .filter(|(fixture, ..)| generated.contains(fixture))
+                    .map(|(_, message, _)| Note {
                         code: FIXER_CODE.to_owned(),
                         line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
                         message: message.clone(),
@@ -478,6 +509,9 @@ pub fn fixture_outcomes(
         })
         .collect();
     for (path, name, fixture, seeder) in marks {
+        if !defined(&fixture) {
+            continue;
+        }
         let Ok(original) = fs::read_to_string(project.root.join(&path)) else {
             continue;
         };

@@ -216,18 +216,8 @@ pub struct Seeder {
     pub line: usize,
     /// The models it creates rows of.
     pub models: Vec<String>,
-}
-
-impl Seeder {
     /// The generated fixture that runs it: `seed_items` → `seeded_items`.
-    pub fn fixture_name(&self) -> String {
-        let stem = ["seed_", "load_", "populate_", "insert_", "create_"]
-            .iter()
-            .find_map(|prefix| self.function.strip_prefix(prefix))
-            .filter(|rest| !rest.is_empty())
-            .unwrap_or(&self.function);
-        format!("seeded_{stem}")
-    }
+    pub fixture: String,
 }
 
 /// A foreign key left out of the creation order to break a cycle.

@@ -2,6 +2,7 @@
 //! putting a decorator line above it. Shared by FP006 (`xfail`/`skip`) and
 //! FP008 (`usefixtures`).
 
+use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Stmt, StmtFunctionDef};
 use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
@@ -50,6 +51,26 @@ pub fn decorator_insertion(source: &str, function: &StmtFunctionDef, decorator: 
     Edit::insertion(at, format!("{indent}@{decorator}\n"))
 }
 
+/// Adds `import pytest` to `edits` when the module lacks it; returns how
+/// many lines it adds above the edits. At the point of an insertion already
+/// there (a test first in its module) it joins that insertion, since two
+/// insertions at one point conflict.
+pub fn import_pytest(module: &ModuleSummary, edits: &mut Vec<Edit>) -> usize {
+    if module.binds("pytest") {
+        return 0;
+    }
+    if let Some(edit) = edits
+        .iter_mut()
+        .find(|e| e.start == module.insert_at && e.end == e.start)
+    {
+        edit.content.insert_str(0, "import pytest\n\n\n");
+        3
+    } else {
+        edits.push(Edit::insertion(module.insert_at, "import pytest\n"));
+        1
+    }
+}
+
 /// `source` with `@{decorator}` on the test `name` (`test_x` or
 /// `Class::test_x`) and `import pytest` when the module lacks it, and the
 /// (1-based) line the decorator is on in it; `None` when there is no such
@@ -64,17 +85,11 @@ pub fn mark_test(source: &str, name: &str, decorator: &str, already: &str) -> Op
     }
     let mark = decorator_insertion(source, function, decorator);
     let mut line = source[..mark.start].matches('\n').count() + 1;
-    let mut fixes = vec![Fix::new("", Applicability::Safe, vec![mark])];
-    if !module.binds("pytest") {
-        line += 1;
-        fixes.push(Fix::new(
-            "",
-            Applicability::Safe,
-            vec![Edit::insertion(module.insert_at, "import pytest\n")],
-        ));
-    }
+    let mut edits = vec![mark];
+    line += import_pytest(&module, &mut edits);
+    let fixes = [Fix::new("", Applicability::Safe, edits)];
     let applied = apply(source, &fixes);
-    (applied.applied.len() == fixes.len()).then_some((applied.output, line))
+    (applied.applied.len() == 1).then_some((applied.output, line))
 }
 
 #[cfg(test)]
@@ -106,5 +121,15 @@ mod tests {
             None
         );
         assert_eq!(mark_test(source, "test_find", "x", "x"), None);
+    }
+
+    #[test]
+    fn a_test_first_in_its_module_gets_the_import_above_it() {
+        let (marked, line) = mark_test("def test_a():\n    pass\n", "test_a", "pytest.mark.slow", "slow").unwrap();
+        assert_eq!(
+            marked,
+            "import pytest\n\n\n@pytest.mark.slow\ndef test_a():\n    pass\n"
+        );
+        assert_eq!(line, 4);
     }
 }

@@ -26,9 +26,9 @@
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::parser::parse_module;
 
-use super::marks::{decorated_with, decorator_insertion, test_functions};
+use super::marks::{decorated_with, decorator_insertion, import_pytest, test_functions};
 use super::{FixContext, Fixer};
-use crate::{Applicability, Edit, Fix};
+use crate::{Applicability, Fix};
 
 /// Marks known failures `xfail(strict=True)` with the pattern as reason.
 pub struct SkipDocumented;
@@ -77,24 +77,17 @@ impl Fixer for SkipDocumented {
                 ("xfail(strict=True, ", "xfail(strict=True)")
             };
             let reason = reason.replace('\\', "\\\\").replace('"', "\\\"");
-            let edit = decorator_insertion(
+            edits.push(decorator_insertion(
                 source,
                 function,
                 &format!("pytest.mark.{marker}reason=\"fixpoint: {reason}\")"),
-            );
-            // A name defined twice is marked once.
-            if edits.iter().any(|e: &Edit| e.start == edit.start) {
-                continue;
-            }
-            edits.push(edit);
+            ));
             messages.push(format!("mark `{qualified}` {shown}: {reason} (remaining work)"));
         }
         if edits.is_empty() {
             return Vec::new();
         }
-        if !module.binds("pytest") {
-            edits.push(Edit::insertion(module.insert_at, "import pytest\n"));
-        }
+        import_pytest(module, &mut edits);
         vec![Fix::new(self.code(), Applicability::Unsafe, edits).with_message(messages.join("\n"))]
     }
 }

@@ -49,7 +49,9 @@ pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
             };
             let name = function.name.as_str();
             let says_it_seeds = seeding_module || SEEDER_NAMES.iter().any(|prefix| name.starts_with(prefix));
-            if function.is_async || name.starts_with('_') || !says_it_seeds {
+            // A decorated function may not be called as written (a pytest
+            // fixture cannot be called at all).
+            if function.is_async || name.starts_with('_') || !says_it_seeds || !function.decorator_list.is_empty() {
                 continue;
             }
             let Some(session) = session_parameter(&function.parameters) else {
@@ -67,17 +69,45 @@ pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
             if !found.adds || found.built.is_empty() {
                 continue;
             }
+            // `seed_items` → `seeded_items`; when two seeders would share a
+            // fixture, the second keeps its whole name, and a third is left out.
+            let short = format!("seeded_{}", stem_of(name));
+            let full = format!("seeded_{name}");
+            let Some(fixture) = [short, full]
+                .into_iter()
+                .find(|f| !seeders.iter().any(|s: &Seeder| s.fixture == *f))
+            else {
+                continue;
+            };
             let offset = function.range.start().to_usize();
             seeders.push(Seeder {
-                function: function.name.as_str().to_owned(),
+                function: name.to_owned(),
                 module: module.name.clone(),
                 path: module.path.clone(),
                 line: module.source[..offset].matches('\n').count() + 1,
                 models: found.built.into_iter().collect(),
+                fixture,
             });
         }
     }
     seeders
+}
+
+/// A seeder's name without the verb: `seed_items` → `items`.
+fn stem_of(function: &str) -> &str {
+    [
+        "seed_",
+        "load_",
+        "populate_",
+        "insert_",
+        "install_",
+        "bootstrap_",
+        "init_",
+    ]
+    .iter()
+    .find_map(|prefix| function.strip_prefix(prefix))
+    .filter(|rest| !rest.is_empty())
+    .unwrap_or(function)
 }
 
 /// The session parameter, when it is the function's only required one.
@@ -183,6 +213,7 @@ mod tests {
             ]
         );
         assert_eq!(found[0].module, "app.seed");
+        assert_eq!(found[0].fixture, "seeded_items");
     }
 
     #[test]
@@ -194,7 +225,8 @@ mod tests {
              def _private(session):\n    session.add(Item())\n\n\
              async def seed_async(session):\n    session.add(Item())\n\n\
              def not_a_session(payload):\n    payload.add(Item())\n\n\
-             def nested(session):\n    def inner():\n        session.add(Item())\n    return inner\n",
+             def nested(session):\n    def inner():\n        session.add(Item())\n    return inner\n\n\
+             @pytest.fixture\ndef seeded(session):\n    session.add(Item())\n",
         );
         assert_eq!(found, []);
     }

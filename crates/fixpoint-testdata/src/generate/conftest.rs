@@ -4,7 +4,6 @@
 //! `seeded_<name>` (the project's reference data in the session), each only
 //! when no fixture of that name exists.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{Layout, factory_models, snake};
@@ -94,13 +93,9 @@ def _fixpoint_factories({session}):
         }
     }
     if sqlalchemy {
-        let mut named = BTreeSet::new();
         for seeder in &graph.seeders {
-            let fixture = seeder.fixture_name();
-            if exists(&fixture)
-                || !named.insert(fixture.clone())
-                || !seeder.models.iter().all(|m| rendered.contains(&m.as_str()))
-            {
+            let fixture = &seeder.fixture;
+            if exists(fixture) || !seeder.models.iter().all(|m| rendered.contains(&m.as_str())) {
                 continue;
             }
             let (function, module) = (&seeder.function, &seeder.module);

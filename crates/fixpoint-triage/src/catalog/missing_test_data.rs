@@ -32,9 +32,22 @@ const DATA: [&str; 14] = [
     "json", "csv", "tsv", "yaml", "yml", "toml", "xml", "txt", "sql", "db", "sqlite", "parquet", "xlsx", "jsonl",
 ];
 
-/// A missing file is test data when it looks like data: a data format, or a
-/// data directory. A missing program (`FileNotFoundError: 'mailhog'`) or a
-/// directory a fixture cleans up is not.
+/// Whether a path looks like test data: a data format, or a data directory.
+/// A missing program (`FileNotFoundError: 'mailhog'`) does not.
+pub fn is_data_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    DATA.contains(&extension.as_str())
+        || ["/data/", "/fixtures/", "/testdata/"]
+            .iter()
+            .any(|dir| path.contains(dir))
+}
+
+/// A missing file is test data when it looks like data; a directory a
+/// fixture cleans up (at teardown) is not.
 fn missing_data_file(failure: &Failure<'_>) -> bool {
     if failure.test.phase == Some(fixpoint_core::Phase::Teardown) {
         return false;
@@ -45,14 +58,7 @@ fn missing_data_file(failure: &Failure<'_>) -> bool {
         .next()
         .unwrap_or_default()
         .trim_matches(['\'', '"']);
-    let extension = path
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    DATA.contains(&extension.as_str())
-        || ["/data/", "/fixtures/", "/testdata/"]
-            .iter()
-            .any(|dir| path.contains(dir))
+    is_data_path(path)
 }
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {

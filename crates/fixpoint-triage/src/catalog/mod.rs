@@ -12,6 +12,7 @@ mod fixture_not_found;
 mod flaky;
 mod import_missing_name;
 mod missing_test_data;
+pub use missing_test_data::is_data_path;
 mod module_attribute_missing;
 mod module_not_found;
 mod name_error;

@@ -179,7 +179,7 @@ fn print_graph(out: &mut impl Write, graph: &ModelGraph) -> io::Result<()> {
             seeder.path,
             seeder.line,
             seeder.models.join(", "),
-            seeder.fixture_name()
+            seeder.fixture
         )?;
     }
     for skipped in &graph.skipped {

@@ -428,6 +428,11 @@ fn the_examples_missing_fixture_and_catalog_rows_are_generated_and_nothing_else_
         ),
         "{discovered}"
     );
+    // Restricted to tests/services, the conftest is out of reach: FP008's
+    // files go together, so nothing is written, not even the marker.
+    let restricted = stdout(&fixpoint(&dir, &["fix", "--select", "FP008", "tests/services"]));
+    assert!(restricted.contains("0 fixes applied"), "{restricted}");
+    assert!(!read(&dir, "tests/services/test_loot.py").contains("usefixtures"));
     let log = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
     assert!(
         log.contains("FP008 fixture `campaign_factory` for the model Campaign"),
