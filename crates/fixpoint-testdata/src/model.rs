@@ -218,6 +218,8 @@ pub struct Seeder {
     pub models: Vec<String>,
     /// The generated fixture that runs it: `seed_items` → `seeded_items`.
     pub fixture: String,
+    /// SQLAlchemy (it takes the session) or Django (it takes nothing).
+    pub framework: Framework,
 }
 
 /// A foreign key left out of the creation order to break a cycle.

@@ -106,13 +106,15 @@ pub fn discover_sources(root: &Path, sources: &[(String, String)]) -> ModelGraph
         }
         graph.models.push(model);
     }
-    let persisted: BTreeSet<&str> = graph
-        .models
-        .iter()
-        .filter(|m| m.framework == Framework::Sqlalchemy)
-        .map(|m| m.name.as_str())
-        .collect();
-    graph.seeders = seeders::discover(&modules, &persisted);
+    let named = |framework: Framework| -> BTreeSet<&str> {
+        graph
+            .models
+            .iter()
+            .filter(|m| m.framework == framework)
+            .map(|m| m.name.as_str())
+            .collect()
+    };
+    graph.seeders = seeders::discover(&modules, &named(Framework::Sqlalchemy), &named(Framework::Django));
     graph.broken_cycles = Vec::<BrokenEdge>::new();
     order::resolve(&mut graph);
     graph

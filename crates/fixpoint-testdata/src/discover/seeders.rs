@@ -1,7 +1,8 @@
-//! The project's own reference-data seeders: top-level functions that take a
-//! SQLAlchemy session and put rows of the project's models into it (a
-//! starter catalog, lookup tables). Such rows are domain data no factory can
-//! invent, so the generated fixtures call the project's function instead.
+//! The project's own reference-data seeders: top-level functions that put
+//! rows of the project's models into the database (a starter catalog,
+//! lookup tables), through the SQLAlchemy session they are given or through
+//! Django's ORM. Such rows are domain data no factory can invent, so the
+//! generated fixtures call the project's function instead.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +10,7 @@ use fixpoint_python::ast::visitor::{self, Visitor};
 use fixpoint_python::ast::{self, Expr, Stmt};
 
 use super::python::{Module, simple_name};
-use crate::model::Seeder;
+use crate::model::{Framework, Seeder};
 
 /// Parameter names a session goes by, when it has no `Session` annotation.
 const SESSION_NAMES: [&str; 5] = ["session", "db_session", "dbsession", "db", "sess"];
@@ -32,13 +33,19 @@ const SEEDER_MODULES: [&str; 8] = [
 /// Methods that put rows into a session.
 const ADDING: [&str; 5] = ["add", "add_all", "merge", "bulk_save_objects", "execute"];
 
-/// The seeders among the modules' top-level functions. `models` are the
-/// SQLAlchemy model names; a function counts when it says it seeds (by its
-/// name or its module's), its only required parameter is a session, it adds
-/// to that session, and it builds rows of at least one model (`Item(...)`
-/// or `insert(Item)`). A service such as `add_user(session)` is not reference
-/// data, and is left out.
-pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
+/// Django manager methods that create rows, and `save`.
+const DJANGO_CREATING: [&str; 5] = ["create", "bulk_create", "get_or_create", "update_or_create", "save"];
+
+/// The seeders among the modules' top-level functions. A function counts
+/// when it says it seeds (by its name or its module's), is not decorated,
+/// and either
+/// - its only required parameter is a session, it adds to that session, and
+///   it builds rows of a SQLAlchemy model (`Item(...)` or `insert(Item)`); or
+/// - it has no required parameter and creates rows of a Django model
+///   (`Publisher.objects.get_or_create(...)`, `Publisher(...).save()`).
+///
+/// A service such as `add_user(session)` is not reference data, and is left out.
+pub fn discover(modules: &[Module], sqlalchemy: &BTreeSet<&str>, django: &BTreeSet<&str>) -> Vec<Seeder> {
     let mut seeders = Vec::new();
     for module in modules {
         let stem = module.name.rsplit('.').next().unwrap_or(&module.name);
@@ -54,8 +61,10 @@ pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
             if function.is_async || name.starts_with('_') || !says_it_seeds || !function.decorator_list.is_empty() {
                 continue;
             }
-            let Some(session) = session_parameter(&function.parameters) else {
-                continue;
+            let (session, models, framework) = match session_parameter(&function.parameters) {
+                Some(session) => (Some(session), sqlalchemy, Framework::Sqlalchemy),
+                None if takes_nothing(&function.parameters) => (None, django, Framework::Django),
+                None => continue,
             };
             let mut found = Rows {
                 session,
@@ -87,6 +96,7 @@ pub fn discover(modules: &[Module], models: &BTreeSet<&str>) -> Vec<Seeder> {
                 line: module.source[..offset].matches('\n').count() + 1,
                 models: found.built.into_iter().collect(),
                 fixture,
+                framework,
             });
         }
     }
@@ -108,6 +118,16 @@ fn stem_of(function: &str) -> &str {
     .find_map(|prefix| function.strip_prefix(prefix))
     .filter(|rest| !rest.is_empty())
     .unwrap_or(function)
+}
+
+/// Whether every parameter has a default (or there are none).
+fn takes_nothing(parameters: &ast::Parameters) -> bool {
+    parameters
+        .posonlyargs
+        .iter()
+        .chain(&parameters.args)
+        .chain(&parameters.kwonlyargs)
+        .all(|p| p.default.is_some())
 }
 
 /// The session parameter, when it is the function's only required one.
@@ -137,9 +157,10 @@ fn annotation_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// What a function body does with its session and the models.
+/// What a function body does with its session (SQLAlchemy) or the ORM
+/// (Django, no session) and the models.
 struct Rows<'m> {
-    session: &'m str,
+    session: Option<&'m str>,
     models: &'m BTreeSet<&'m str>,
     adds: bool,
     built: BTreeSet<String>,
@@ -148,24 +169,37 @@ struct Rows<'m> {
 impl<'a> Visitor<'a> for Rows<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
-            match call.func.as_ref() {
-                Expr::Attribute(method)
+            let called = simple_name(&call.func).unwrap_or_default();
+            match (self.session, call.func.as_ref()) {
+                // session.add(...)
+                (Some(session), Expr::Attribute(method))
                     if ADDING.contains(&method.attr.as_str())
-                        && matches!(method.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.session) =>
+                        && matches!(method.value.as_ref(), Expr::Name(n) if n.id.as_str() == session) =>
                 {
                     self.adds = true;
                 }
-                called => {
-                    let name = simple_name(called).unwrap_or_default();
-                    if self.models.contains(name) {
-                        self.built.insert(name.to_owned());
-                    } else if name == "insert"
-                        && let Some(target) = call.arguments.args.first().and_then(simple_name)
+                // Publisher.objects.create(...), anything.save()
+                (None, Expr::Attribute(method)) if DJANGO_CREATING.contains(&method.attr.as_str()) => {
+                    self.adds = true;
+                    if let Expr::Attribute(manager) = method.value.as_ref()
+                        && let Some(model) = simple_name(&manager.value)
+                        && self.models.contains(model)
+                    {
+                        self.built.insert(model.to_owned());
+                    }
+                }
+                // Item(...), insert(Item)
+                _ if self.models.contains(called) => {
+                    self.built.insert(called.to_owned());
+                }
+                _ if called == "insert" && self.session.is_some() => {
+                    if let Some(target) = call.arguments.args.first().and_then(simple_name)
                         && self.models.contains(target)
                     {
                         self.built.insert(target.to_owned());
                     }
                 }
+                _ => {}
             }
         }
         visitor::walk_expr(self, expr);
@@ -187,7 +221,11 @@ mod tests {
     fn seeders_in(module: &str, source: &str) -> Vec<Seeder> {
         let path = format!("{}.py", module.replace('.', "/"));
         let (modules, _) = parse(vec![(path, module.into(), source.into())]);
-        discover(&modules, &BTreeSet::from(["Item", "Tag"]))
+        discover(
+            &modules,
+            &BTreeSet::from(["Item", "Tag"]),
+            &BTreeSet::from(["Publisher"]),
+        )
     }
 
     fn seeders(source: &str) -> Vec<Seeder> {
@@ -240,6 +278,39 @@ mod tests {
         assert_eq!(
             names(seeders_in("app.reference_data", source)),
             ["add_item", "load_tags"]
+        );
+    }
+
+    #[test]
+    fn seeders_that_would_share_a_fixture_get_their_own() {
+        let found = seeders(
+            "def seed_items(session):\n    session.add(Item())\n\n\
+             def load_items(session):\n    session.add(Item())\n\n\
+             def load_items(session):\n    session.add(Item())\n",
+        );
+        let fixtures: Vec<&str> = found.iter().map(|s| s.fixture.as_str()).collect();
+        assert_eq!(fixtures, ["seeded_items", "seeded_load_items"]);
+    }
+
+    #[test]
+    fn django_seeders_take_nothing_and_create_through_the_orm() {
+        let found = seeders(
+            "def seed_publishers(fresh=False):\n    return [Publisher.objects.get_or_create(name=n)[0] for n in 'ab']\n\n\
+             def load_saved():\n    Publisher(name='x').save()\n\n\
+             def load_nothing():\n    return Publisher(name='x')\n\n\
+             def load_other():\n    Other.objects.create(name='x')\n",
+        );
+        let found: Vec<(&str, Framework, &[String])> = found
+            .iter()
+            .map(|s| (s.function.as_str(), s.framework, s.models.as_slice()))
+            .collect();
+        let publisher = ["Publisher".to_owned()];
+        assert_eq!(
+            found,
+            [
+                ("seed_publishers", Framework::Django, &publisher[..]),
+                ("load_saved", Framework::Django, &publisher[..])
+            ]
         );
     }
 }

@@ -1,8 +1,8 @@
 //! The fixture block of `tests/conftest.py`: a database session (unless the
 //! project has one) and, per model, `<model>` (one row) and
 //! `<model>_factory` (the factory), and per project seeder
-//! `seeded_<name>` (the project's reference data in the session), each only
-//! when no fixture of that name exists.
+//! `seeded_<name>` (the project's reference data, in the test's session for
+//! SQLAlchemy), each only when no fixture of that name exists.
 
 use std::fmt::Write as _;
 
@@ -92,15 +92,19 @@ def _fixpoint_factories({session}):
             );
         }
     }
-    if sqlalchemy {
-        for seeder in &graph.seeders {
-            let fixture = &seeder.fixture;
-            if exists(fixture) || !seeder.models.iter().all(|m| rendered.contains(&m.as_str())) {
-                continue;
-            }
-            let (function, module) = (&seeder.function, &seeder.module);
-            let data = seeder.models.join(", ");
-            let _ = write!(
+    for seeder in &graph.seeders {
+        let fixture = &seeder.fixture;
+        let renderable = match seeder.framework {
+            Framework::Sqlalchemy => sqlalchemy,
+            _ => true,
+        };
+        if !renderable || exists(fixture) || !seeder.models.iter().all(|m| rendered.contains(&m.as_str())) {
+            continue;
+        }
+        let (function, module) = (&seeder.function, &seeder.module);
+        let data = seeder.models.join(", ");
+        let _ = if seeder.framework == Framework::Sqlalchemy {
+            write!(
                 out,
                 r#"
 
@@ -112,8 +116,21 @@ def {fixture}({session}):
     _seed({session})
     return {session}
 "#
-            );
-        }
+            )
+        } else {
+            write!(
+                out,
+                r#"
+
+@_fixpoint_pytest.fixture
+def {fixture}():
+    """The project's reference data for {data}: what `{module}.{function}()` returns."""
+    from {module} import {function} as _seed
+
+    return _seed()
+"#
+            )
+        };
     }
     out.push_str("\n\n# CUSTOM: fixtures\n# END CUSTOM\n");
     out

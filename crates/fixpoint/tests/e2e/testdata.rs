@@ -315,7 +315,7 @@ fn django_models_get_django_factories_that_run_on_the_projects_database() {
     insta::assert_snapshot!("django_factories.py", read(&dir, "tests/factories.py"));
     insta::assert_snapshot!("django_seed.py", read(&dir, "tests/seed.py"));
     let after = pytest(&dir, &["-q"]);
-    assert!(stdout(&after).contains("3 passed"), "{}", stdout(&after));
+    assert!(stdout(&after).contains("4 passed"), "{}", stdout(&after));
 
     // The seed scenarios through Django's ORM, on a SQLite file and on PostgreSQL.
     run_scenarios(&dir, &format!("sqlite:///{}", dir.join("seed.sqlite3").display()));
@@ -351,6 +351,35 @@ fn django_models_get_django_factories_that_run_on_the_projects_database() {
             stderr(&refused)
         );
     }
+}
+
+#[test]
+fn a_django_lookup_is_seeded_from_the_projects_own_seeder_by_fp008() {
+    use crate::support::{outcomes, run_json};
+    let (_keep, dir) = project("testdata-django");
+    fs::write(
+        dir.join("tests/test_lookup.py"),
+        "from catalog.models import Publisher\n\n\ndef test_faber_is_in_the_catalog():\n    assert Publisher.objects.get(name=\"Faber & Faber\").books.count() == 0\n",
+    )
+    .unwrap();
+    let lookup = "tests/test_lookup.py::test_faber_is_in_the_catalog";
+    let (_, before) = run_json(&dir, &[]);
+    assert_eq!(outcomes(&before)[lookup], "failed", "{before}");
+    let log = stdout(&fixpoint(&dir, &["fix", "--select", "FP008"]));
+    assert!(
+        log.contains("FP008 `test_faber_is_in_the_catalog` uses `seeded_publishers`: the Publisher rows it looks up come from catalog.reference.seed_publishers"),
+        "{log}"
+    );
+    let marked = read(&dir, "tests/test_lookup.py");
+    assert!(marked.contains("import pytest\n"), "{marked}");
+    assert!(
+        marked.contains("@pytest.mark.usefixtures(\"seeded_publishers\")\ndef test_faber"),
+        "{marked}"
+    );
+    // On its own, so no other test's rows help it.
+    let (code, after) = run_json(&dir, &["tests/test_lookup.py"]);
+    assert_eq!(code, 0, "{after}");
+    assert_eq!(outcomes(&after)[lookup], "passed");
 }
 
 #[test]

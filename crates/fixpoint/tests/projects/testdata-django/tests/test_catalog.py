@@ -17,3 +17,8 @@ def test_status_traits(book_factory):
 
 def test_full_clean_accepts_factory_rows(book_factory):
     book_factory().full_clean()
+
+
+def test_the_house_publishers_are_the_catalogs_own(seeded_publishers):
+    assert [p.name for p in seeded_publishers] == ["Faber & Faber", "Penguin", "Tor"]
+    assert Publisher.objects.filter(name="Tor").exists()
