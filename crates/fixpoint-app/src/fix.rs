@@ -120,15 +120,6 @@ fn pydantic_files(
     files
 }
 
-/// Each failing test's category, by node id.
-fn categories(triage: &fixpoint_triage::Triage) -> std::collections::HashMap<&str, &str> {
-    triage
-        .verdicts
-        .iter()
-        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
-        .collect()
-}
-
 /// What the failures of a run point the fixers at.
 fn targets(
     project: &Project,
@@ -143,7 +134,11 @@ fn targets(
         }
     };
     // FP006 marks what still fails for a known pattern, naming the pattern.
-    let categories = categories(triage);
+    let categories: std::collections::HashMap<&str, &str> = triage
+        .verdicts
+        .iter()
+        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
+        .collect();
     for verdict in &triage.verdicts {
         let Some((path, function)) = verdict.nodeid.split_once("::") else {
             continue;

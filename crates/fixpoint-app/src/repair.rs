@@ -893,25 +893,14 @@ const CONFIG_FILES: [&str; 10] = [
     ".coveragerc",
 ];
 
-/// The data file (from the project root) a test failed to open: the test
-/// crashed with `FileNotFoundError` on a path inside the project that does
-/// not exist and looks like data (triage's data formats and directories),
-/// and that is not Python, a file that configures pytest or the project, a
-/// `test*.txt` pytest would collect as a doctest, or inside an environment.
+/// The data file (from the project root) a test failed to open, as triage
+/// reads it (`FileNotFoundError` on a data path), when it is inside the
+/// project, does not exist, and is not Python, a `.pth` file, a file that
+/// configures pytest or the project, a `test*.txt` pytest would collect as a
+/// doctest, or inside an environment.
 fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
-    let crashed_on_missing_file = test
-        .exception_type
-        .as_deref()
-        .is_some_and(|t| t.rsplit('.').next() == Some("FileNotFoundError"));
-    if !crashed_on_missing_file {
-        return None;
-    }
-    let headline = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
-        .into_iter()
-        .flatten()
-        .find(|m| m.contains("No such file or directory"))?;
-    let quoted = headline.rsplit(": ").next()?.trim().trim_matches(['\'', '"']);
-    let path = Path::new(quoted);
+    let failure = fixpoint_triage::Failure::new(test);
+    let path = Path::new(fixpoint_triage::catalog::missing_data_path(&failure)?);
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -938,8 +927,7 @@ fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
         || relative
             .split('/')
             .any(|part| part == "site-packages" || part.starts_with(".venv") || part == "venv" || part == ".tox");
-    let data = fixpoint_triage::catalog::is_data_path(&format!("/{relative}"));
-    (!refused && data && !absolute.exists()).then_some(relative)
+    (!refused && !absolute.exists()).then_some(relative)
 }
 
 fn has_extension(path: &str, extension: &str) -> bool {

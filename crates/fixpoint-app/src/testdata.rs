@@ -61,8 +61,12 @@ pub struct GenerateReport {
 }
 
 /// The files `generate` would write for this graph: (path, new text, old text).
-pub fn plan(project: &Project, graph: &ModelGraph, add_deps: bool) -> Vec<(String, String, Option<String>)> {
-    let layout = Layout::read(&project.root);
+pub fn plan(
+    project: &Project,
+    graph: &ModelGraph,
+    layout: &Layout,
+    add_deps: bool,
+) -> Vec<(String, String, Option<String>)> {
     let read = |path: &str| fs::read_to_string(project.root.join(path)).ok();
     let tests = &layout.tests_dir;
     let factories = read(&format!("{tests}/factories.py"));
@@ -70,7 +74,7 @@ pub fn plan(project: &Project, graph: &ModelGraph, add_deps: bool) -> Vec<(Strin
     let conftest = read(&format!("{tests}/conftest.py"));
     let mut files: Vec<(String, String, Option<String>)> = fixpoint_testdata::generate(
         graph,
-        &layout,
+        layout,
         conftest.as_deref(),
         factories.as_deref(),
         seed.as_deref(),
@@ -106,7 +110,7 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
             "only Prisma models found: `fixpoint testdata discover` reads them, but no Python factories are generated for the Prisma client".to_owned(),
         ));
     }
-    let files = plan(project, &graph, options.add_deps);
+    let files = plan(project, &graph, &Layout::read(&project.root), options.add_deps);
     let mut outcomes = Vec::new();
     let changed: Vec<&(String, String, Option<String>)> = files
         .iter()
@@ -338,17 +342,6 @@ fn missing_fixture(test: &fixpoint_core::TestResult) -> Option<String> {
         })
 }
 
-/// Whether a failure is a lookup that found no row (`ItemNotFound`,
-/// `NoResultFound`), as opposed to a data file that is missing.
-fn is_row_lookup(test: &fixpoint_core::TestResult) -> bool {
-    let headline = test
-        .message
-        .as_deref()
-        .or(test.crash.as_ref().map(|c| c.message.as_str()))
-        .unwrap_or_default();
-    !headline.contains("FileNotFoundError")
-}
-
 /// The project seeders whose models a failed lookup names: the model its
 /// headline names (`ItemNotFound`, `Item matching query does not exist`),
 /// else the model names in its traceback (the test's and the project
@@ -407,10 +400,11 @@ pub fn fixture_outcomes(
     let fixtures: BTreeSet<String> = failing().filter_map(missing_fixture).collect();
     let lookups: Vec<&fixpoint_core::TestResult> = failing()
         .filter(|t| {
-            is_row_lookup(t)
-                && verdicts
-                    .iter()
-                    .any(|v| v.nodeid == t.nodeid && v.category == "missing-test-data")
+            // A row lookup: a missing data file is the repair loop's.
+            verdicts
+                .iter()
+                .any(|v| v.nodeid == t.nodeid && v.category == "missing-test-data")
+                && fixpoint_triage::catalog::missing_data_path(&fixpoint_triage::Failure::new(t)).is_none()
         })
         .collect();
     if fixtures.is_empty() && lookups.is_empty() {
@@ -467,7 +461,7 @@ pub fn fixture_outcomes(
     }
     let subgraph = connected_subgraph(&graph, keep);
     let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
-    let planned = plan(project, &subgraph, false);
+    let planned = plan(project, &subgraph, &layout, false);
     // A fixture is there when the generated conftest defines it or the
     // project's conftest files already do; a test is marked only then.
     let conftest = format!("{}/conftest.py", layout.tests_dir);

@@ -206,7 +206,8 @@ impl Model {
 }
 
 /// A project function that puts reference data (rows no factory can
-/// invent: a catalog, lookup tables) into the session it is given.
+/// invent: a catalog, lookup tables) into the database: through the
+/// SQLAlchemy session it is given, or through Django's ORM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Seeder {
     pub function: String,
@@ -260,7 +261,7 @@ pub struct ModelGraph {
     /// Cycles no nullable key could break.
     pub cycles: Vec<Vec<String>>,
     pub skipped: Vec<Skipped>,
-    /// The project's own reference-data functions (SQLAlchemy).
+    /// The project's own reference-data functions.
     pub seeders: Vec<Seeder>,
     /// Files that could not be read as Python.
     pub unreadable: Vec<String>,

@@ -94,11 +94,8 @@ def _fixpoint_factories({session}):
     }
     for seeder in &graph.seeders {
         let fixture = &seeder.fixture;
-        let renderable = match seeder.framework {
-            Framework::Sqlalchemy => sqlalchemy,
-            _ => true,
-        };
-        if !renderable || exists(fixture) || !seeder.models.iter().all(|m| rendered.contains(&m.as_str())) {
+        // Its models rendered: a SQLAlchemy seeder then has the session too.
+        if exists(fixture) || !seeder.models.iter().all(|m| rendered.contains(&m.as_str())) {
             continue;
         }
         let (function, module) = (&seeder.function, &seeder.module);

@@ -22,11 +22,6 @@ pub static FILE_FIX: Fix = Fix::Repair {
     manual: "add the data file the test opens, with the content the test expects; `fixpoint repair` may create it",
 };
 
-/// Whether the failure is a data file that is missing (rather than rows).
-pub fn is_missing_file(failure: &Failure<'_>) -> bool {
-    failure.exception_is("FileNotFoundError")
-}
-
 /// File extensions of data a test would load.
 const DATA: [&str; 14] = [
     "json", "csv", "tsv", "yaml", "yml", "toml", "xml", "txt", "sql", "db", "sqlite", "parquet", "xlsx", "jsonl",
@@ -34,7 +29,7 @@ const DATA: [&str; 14] = [
 
 /// Whether a path looks like test data: a data format, or a data directory.
 /// A missing program (`FileNotFoundError: 'mailhog'`) does not.
-pub fn is_data_path(path: &str) -> bool {
+fn is_data_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let extension = name
         .rsplit_once('.')
@@ -46,11 +41,12 @@ pub fn is_data_path(path: &str) -> bool {
             .any(|dir| path.contains(dir))
 }
 
-/// A missing file is test data when it looks like data; a directory a
-/// fixture cleans up (at teardown) is not.
-fn missing_data_file(failure: &Failure<'_>) -> bool {
-    if failure.test.phase == Some(fixpoint_core::Phase::Teardown) {
-        return false;
+/// The data file a failure could not open, as its message gives it: a
+/// `FileNotFoundError` on a path that looks like data. A directory a fixture
+/// cleans up (at teardown) is not test data.
+pub fn missing_data_path<'f>(failure: &'f Failure<'_>) -> Option<&'f str> {
+    if !failure.exception_is("FileNotFoundError") || failure.test.phase == Some(fixpoint_core::Phase::Teardown) {
+        return None;
     }
     let path = failure
         .headline()
@@ -58,11 +54,11 @@ fn missing_data_file(failure: &Failure<'_>) -> bool {
         .next()
         .unwrap_or_default()
         .trim_matches(['\'', '"']);
-    is_data_path(path)
+    is_data_path(path).then_some(path)
 }
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    (is_missing_file(failure) && missing_data_file(failure))
+    missing_data_path(failure).is_some()
         || failure.exception_is("NoResultFound")
         || failure.says("No row was found")
         || failure.short_exception().ends_with("NotFound")

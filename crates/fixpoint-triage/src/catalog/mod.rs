@@ -12,7 +12,7 @@ mod fixture_not_found;
 mod flaky;
 mod import_missing_name;
 mod missing_test_data;
-pub use missing_test_data::is_data_path;
+pub use missing_test_data::missing_data_path;
 mod module_attribute_missing;
 mod module_not_found;
 mod name_error;
@@ -116,7 +116,7 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
 /// The fix for one failure: its category's, except a missing data file,
 /// which no batch fix can write.
 pub fn fix_for(category: &Category, failure: &Failure<'_>) -> Fix {
-    if category.id == missing_test_data::CATEGORY.id && missing_test_data::is_missing_file(failure) {
+    if category.id == missing_test_data::CATEGORY.id && missing_data_path(failure).is_some() {
         return missing_test_data::FILE_FIX;
     }
     category.fix

@@ -746,8 +746,8 @@ fn a_missing_data_file_may_be_created_but_the_test_beside_it_not_edited() {
         "{log:?}"
     );
     // Any other new file under tests/ is still a test edit.
-    let fs_edit = edit("tests/data/extra.json", "", "[]");
-    let server = ScriptedServer::queue(Protocol::OpenAi, vec![Reply::Answer(fs_edit)]);
+    let extra_file = edit("tests/data/extra.json", "", "[]");
+    let server = ScriptedServer::queue(Protocol::OpenAi, vec![Reply::Answer(extra_file)]);
     fs::remove_file(dir.join(MONSTERS)).unwrap();
     git(&dir, &["commit", "-qam", "drop the data again"]);
     let python = python();
