@@ -70,6 +70,7 @@ pub fn pack(
             crate::repair::context_paths(project, store, nodeid)?
         }
     };
+    let policy = crate::paths::policy(project)?;
     let redactor = Redactor::new(root, std::env::vars());
     let mut context = Context {
         budget,
@@ -82,7 +83,8 @@ pub fn pack(
         if is_dotenv(name) {
             continue;
         }
-        let full = root.join(&path);
+        // Never through a link out of the project, nor from `.git/` or an environment.
+        let Ok(full) = policy.readable(&path) else { continue };
         if fs::metadata(&full).map_or(true, |m| m.len() > MAX_FILE_BYTES) {
             continue;
         }

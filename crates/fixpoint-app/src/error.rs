@@ -15,6 +15,12 @@ pub enum AppError {
     UnknownGroup { name: String, available: Vec<String> },
     #[error("{0}")]
     Usage(String),
+    /// The path policy refused a path (see `fixpoint-paths`).
+    #[error("refused: {0}")]
+    Refused(fixpoint_paths::Refusal),
+    /// The journal could not write, undo or prove itself; its message is whole.
+    #[error("{0}")]
+    Journal(fixpoint_fix::journal::JournalError),
     #[error(transparent)]
     Pytest(#[from] PytestError),
     #[error(transparent)]
@@ -23,6 +29,23 @@ pub enum AppError {
     NoRuns,
     #[error("no run `{0}` in the history: use a run id from `fixpoint history`, or `latest`")]
     UnknownRun(String),
+}
+
+// Written out rather than `#[from]`, which would also make the value the
+// error's source and print its message twice in `{:#}`.
+impl From<fixpoint_paths::Refusal> for AppError {
+    fn from(refusal: fixpoint_paths::Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+impl From<fixpoint_fix::journal::JournalError> for AppError {
+    fn from(error: fixpoint_fix::journal::JournalError) -> Self {
+        match error {
+            fixpoint_fix::journal::JournalError::Refused(refusal) => Self::Refused(refusal),
+            other => Self::Journal(other),
+        }
+    }
 }
 
 fn describe_groups(available: &[String]) -> String {

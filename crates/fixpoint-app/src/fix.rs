@@ -347,9 +347,12 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
 }
 
 pub fn undo(project: &Project, id: Option<&str>, force: bool) -> Result<Manifest, AppError> {
-    Journal::new(&project.root)
-        .undo(id, force)
-        .map_err(|e| AppError::Usage(e.to_string()))
+    Ok(Journal::new(&project.root).undo(id, force)?)
+}
+
+/// `fixpoint journal --verify`: the whole chain and every backup checked.
+pub fn verify_journal(project: &Project) -> Result<fixpoint_fix::journal::Verified, AppError> {
+    Ok(Journal::new(&project.root).verify()?)
 }
 
 pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {

@@ -1,35 +1,62 @@
-//! Paths a user or a client sends are confined to the project root.
+//! The project's path policy (`fixpoint-paths`), as the use cases ask it.
+//!
+//! Every path a user, a model or an MCP client names goes through
+//! [`fixpoint_paths::Policy`]; these helpers build it for a project and turn
+//! its refusals into the one-line messages front ends print.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
-/// `path` (a file, directory or pytest node id) if it stays inside the
-/// project; a message saying why not otherwise.
+use fixpoint_paths::{Policy, Refusal};
+
+use crate::{AppError, Project};
+
+/// The policy of `project`.
+pub fn policy(project: &Project) -> Result<Policy, AppError> {
+    Policy::new(&project.root).map_err(|e| AppError::Usage(format!("{}: {e}", project.root.display())))
+}
+
+/// The message for a refused argument: which one, and why.
+pub fn refused(argument: &str, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Empty => format!("refused the argument `{argument}`: {refusal}"),
+        _ => format!("refused: {refusal}"),
+    }
+}
+
+/// `path` (a file, directory or pytest node id) normalised from the project
+/// root if the policy lets fixpoint read it; it need not exist (a test
+/// recorded in the history may be gone). A message saying why not otherwise.
 pub fn confined(root: &Path, path: &str) -> Result<String, String> {
-    let file = path.split("::").next().unwrap_or(path);
-    let relative = Path::new(file);
-    let escapes = relative.is_absolute()
-        || relative
-            .components()
-            .try_fold(0i32, |depth, part| match part {
-                Component::ParentDir if depth == 0 => None,
-                Component::ParentDir => Some(depth - 1),
-                Component::Normal(_) => Some(depth + 1),
-                _ => Some(depth),
-            })
-            .is_none();
-    if escapes {
-        return Err(format!(
-            "`{path}` is outside the project: paths are relative to {}",
-            root.display()
-        ));
-    }
-    // A symbolic link inside the project may still lead out of it.
-    if let (Ok(resolved), Ok(root)) = (root.join(relative).canonicalize(), root.canonicalize())
-        && !resolved.starts_with(&root)
-    {
-        return Err(format!("`{path}` leads outside the project"));
-    }
-    Ok(path.to_owned())
+    let policy = Policy::new(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let (file, rest) = match path.split_once("::") {
+        Some((file, rest)) => (file, Some(rest)),
+        None => (path, None),
+    };
+    let relative = policy.relative(file).map_err(|r| refused(path, &r))?;
+    policy.readable(&relative).map_err(|r| refused(path, &r))?;
+    Ok(match rest {
+        Some(rest) => format!("{relative}::{rest}"),
+        None => relative,
+    })
+}
+
+/// A path or node id that goes to pytest: approved by the policy and existing.
+pub fn argument(root: &Path, path: &str) -> Result<String, String> {
+    let policy = Policy::new(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    policy.argument(path, None).map_err(|r| refused(path, &r))
+}
+
+/// Writes a file the user asked for (`report -o`, `ci --junit`): `path` as
+/// typed from the current directory, approved by the policy (inside the
+/// project, out of `.git/` and environments, not through a link), atomically.
+pub fn write_output(project: &Project, path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let policy = policy(project)?;
+    let typed = path.to_string_lossy();
+    let cwd = std::env::current_dir().ok();
+    let relative = policy.relative_from(&typed, cwd.as_deref())?;
+    let target = policy.writable(&relative)?;
+    fixpoint_fix::journal::write_atomically(&target, bytes)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -38,11 +65,24 @@ mod tests {
 
     #[test]
     fn keeps_paths_inside_the_project() {
-        let root = Path::new("/nonexistent/project");
-        assert!(confined(root, "tests/test_a.py::test_x").is_ok());
-        assert!(confined(root, "tests/../app.py").is_ok());
-        for bad in ["../x.py", "/etc/passwd", "tests/../../x.py", "../../etc/passwd::t"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        assert_eq!(confined(root, "./tests/test_a.py::test_x").unwrap(), "tests/test_a.py::test_x");
+        assert_eq!(confined(root, "tests/../app.py").unwrap(), "app.py");
+        for bad in [
+            "../x.py",
+            "/etc/passwd",
+            "tests/../../x.py",
+            "../../etc/passwd::t",
+            "--basetemp=/tmp",
+            "./.git/config",
+        ] {
             assert!(confined(root, bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            argument(root, "--junitxml=/tmp/x.xml").unwrap_err(),
+            "refused: `--junitxml=/tmp/x.xml` starts with `-`: it would be read as an option, not a path"
+        );
     }
 }

@@ -47,6 +47,13 @@ impl Project {
                 .to_path_buf(),
         };
         let root = root.canonicalize().unwrap_or(root);
+        // A fixpoint killed between writing a temporary file and renaming it
+        // left that file in the tree: the next command takes it away.
+        if root.join(".fixpoint").is_dir()
+            && let Ok(policy) = fixpoint_paths::Policy::new(&root)
+        {
+            fixpoint_paths::remove_leftovers(&policy);
+        }
         let (settings, settings_file) = Settings::load(&root)?;
         Ok(Self {
             root,

@@ -57,7 +57,20 @@ pub fn run_tests(
         }
     }
     let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
-    selection.extend(request.paths.iter().map(|path| resolve_path(path, &cwd, &project.root)));
+    let policy = crate::paths::policy(project)?;
+    for path in &request.paths {
+        selection.push(resolve_path(&policy, path, &cwd)?);
+    }
+    // An expression is the value of -k or -m, never an option of its own.
+    for (flag, expression) in [("-k", &request.keyword), ("-m", &request.markers)] {
+        if let Some(expression) = expression
+            && expression.trim_start().starts_with('-')
+        {
+            return Err(AppError::Usage(format!(
+                "the {flag} expression `{expression}` starts with `-`: it would be read as an option"
+            )));
+        }
+    }
     if let Some(keyword) = &request.keyword {
         selection.extend(["-k".to_owned(), keyword.clone()]);
     }
@@ -169,17 +182,19 @@ pub fn import_and_record(
 }
 
 /// A path the user typed is relative to where they stand; when nothing is
-/// there, it is taken as relative to the project (pytest's own view).
-fn resolve_path(path: &str, cwd: &Path, root: &Path) -> String {
+/// there, it is taken as relative to the project (pytest's own view). Either
+/// way the policy approves it: inside the project, existing, not an option.
+fn resolve_path(policy: &fixpoint_paths::Policy, path: &str, cwd: &Path) -> Result<String, AppError> {
     let file = path.split("::").next().unwrap_or(path);
-    let here = cwd.join(file);
-    if cwd != root && here.exists() {
-        let absolute = cwd.join(path);
-        return absolute
-            .strip_prefix(root)
-            .map_or_else(|_| absolute.display().to_string(), |rel| rel.display().to_string());
-    }
-    path.to_owned()
+    let there = !path.starts_with('-') && !Path::new(file).is_absolute() && cwd.join(file).exists();
+    let inside = cwd.starts_with(policy.root());
+    let resolved = match (there, inside) {
+        (true, true) => policy.argument(path, Some(cwd)),
+        // From above the project, `proj/tests/...` names a path inside it.
+        (true, false) => policy.argument(&cwd.join(path).display().to_string(), None),
+        (false, _) => policy.argument(path, None),
+    };
+    resolved.map_err(|refusal| AppError::Usage(crate::paths::refused(path, &refusal)))
 }
 
 #[cfg(test)]
@@ -194,13 +209,16 @@ mod tests {
         let root = dir.path().join("proj");
         fs::create_dir_all(root.join("tests")).unwrap();
         fs::write(root.join("tests/test_a.py"), "").unwrap();
+        let policy = fixpoint_paths::Policy::new(&root).unwrap();
+        let resolve = |path: &str, cwd: &std::path::Path| resolve_path(&policy, path, cwd).map_err(|e| e.to_string());
         // From the parent directory, `proj/tests/test_a.py::t` is inside the project.
-        assert_eq!(
-            resolve_path("proj/tests/test_a.py::t", dir.path(), &root),
-            "tests/test_a.py::t"
-        );
-        // A path that exists only under the project is left to pytest.
-        assert_eq!(resolve_path("tests/test_a.py", dir.path(), &root), "tests/test_a.py");
-        assert_eq!(resolve_path("tests", &root, &root), "tests");
+        assert_eq!(resolve("proj/tests/test_a.py::t", dir.path()).unwrap(), "tests/test_a.py::t");
+        // A path that exists only under the project is read from the root.
+        assert_eq!(resolve("tests/test_a.py", dir.path()).unwrap(), "tests/test_a.py");
+        assert_eq!(resolve("./tests/", &root).unwrap(), "tests");
+        assert_eq!(resolve("test_a.py::t", &root.join("tests")).unwrap(), "tests/test_a.py::t");
+        for bad in ["--basetemp=/tmp/x", "-p", "../x.py", "tests/missing.py"] {
+            assert!(resolve(bad, &root).is_err(), "{bad}");
+        }
     }
 }

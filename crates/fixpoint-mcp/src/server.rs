@@ -912,7 +912,10 @@ impl ServerHandler for FixpointServer {
                         .into_iter()
                         .find(|r| r.name == name)
                         .ok_or_else(|| format!("no rule `{name}`: `list_rules` names them"))?;
-                    let text = std::fs::read_to_string(project.root.join(&rule.path)).map_err(|e| e.to_string())?;
+                    let path = fixpoint_app::paths::policy(project)
+                        .and_then(|policy| Ok(policy.readable(&rule.path)?))
+                        .map_err(|e| e.to_string())?;
+                    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
                     return Ok((text, "text/markdown"));
                 }
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {

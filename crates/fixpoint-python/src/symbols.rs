@@ -63,7 +63,8 @@ impl SymbolIndex {
 /// caches and hidden directories skipped), as (path from the root, source).
 pub fn read_project(root: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    collect(root, &mut files);
+    let Ok(policy) = fixpoint_paths::Policy::new(root) else { return Vec::new() };
+    collect(&policy, root, &mut files);
     files
         .into_iter()
         .filter_map(|file| {
@@ -74,7 +75,9 @@ pub fn read_project(root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Symbolic links are not followed: a linked file inside the project is read
+/// under its own path, and one that leads out is not read at all.
+fn collect(policy: &fixpoint_paths::Policy, dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(fs::DirEntry::file_name);
@@ -83,11 +86,11 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         let skipped = name.starts_with('.')
             || ["venv", "__pycache__", "node_modules", "site-packages", "build", "dist"].contains(&name.as_str());
-        if skipped {
+        if skipped || entry.file_type().is_ok_and(|kind| kind.is_symlink()) || !policy.walkable(&path) {
             continue;
         }
         if path.is_dir() {
-            collect(&path, out);
+            collect(policy, &path, out);
         } else if path.extension().is_some_and(|ext| ext == "py") {
             out.push(path);
         }

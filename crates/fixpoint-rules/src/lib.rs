@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
+use fixpoint_paths::Policy;
 use serde::Serialize;
 
 use crate::rule::{Rule, RuleType, Value};
@@ -69,17 +70,21 @@ impl RuleFile {
 /// Every `.mdc` file under `.cursor/rules/` (nested directories included), by path.
 pub fn discover(root: &Path) -> Vec<RuleFile> {
     let mut files = Vec::new();
-    collect(root, &root.join(RULES_DIR), &mut files);
+    let Ok(policy) = Policy::new(root) else { return files };
+    collect(&policy, root, &root.join(RULES_DIR), &mut files);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<RuleFile>) {
+fn collect(policy: &Policy, root: &Path, dir: &Path, out: &mut Vec<RuleFile>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
+        if !policy.walkable(&path) {
+            continue;
+        }
         if path.is_dir() {
-            collect(root, &path, out);
+            collect(policy, root, &path, out);
             continue;
         }
         let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -220,15 +225,19 @@ pub fn validate(file: &RuleFile, files: &[String]) -> Vec<Finding> {
 /// left out.
 pub fn project_files(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    walk(root, root, &mut files);
+    let Ok(policy) = Policy::new(root) else { return files };
+    walk(&policy, root, root, &mut files);
     files.sort();
     files
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+fn walk(policy: &Policy, root: &Path, dir: &Path, out: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
+        if !policy.walkable(&path) {
+            continue;
+        }
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if path.is_dir() {
@@ -239,7 +248,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
                 )
                 || path.join("pyvenv.cfg").is_file();
             if !skipped {
-                walk(root, &path, out);
+                walk(policy, root, &path, out);
             }
         } else if let Ok(relative) = path.strip_prefix(root) {
             out.push(relative.to_string_lossy().replace('\\', "/"));
@@ -294,7 +303,9 @@ pub struct Migration {
 /// migration changes nothing.
 pub fn migrations(root: &Path) -> Vec<Migration> {
     let mut steps = Vec::new();
-    if let Ok(text) = fs::read_to_string(root.join(LEGACY_FILE)) {
+    let Ok(policy) = Policy::new(root) else { return steps };
+    let legacy_text = policy.readable(LEGACY_FILE).ok().and_then(|path| fs::read_to_string(path).ok());
+    if let Some(text) = legacy_text {
         let to = format!("{RULES_DIR}/cursorrules.mdc");
         if !root.join(&to).exists() {
             let body = text.trim_end();
@@ -308,7 +319,7 @@ pub fn migrations(root: &Path) -> Vec<Migration> {
         }
     }
     let mut legacy = Vec::new();
-    collect_suffix(&root.join(RULES_DIR), ".mdc.md", &mut legacy);
+    collect_suffix(&policy, &root.join(RULES_DIR), ".mdc.md", &mut legacy);
     legacy.sort();
     for path in legacy {
         let Ok(text) = fs::read_to_string(&path) else { continue };
@@ -334,12 +345,15 @@ pub fn migrations(root: &Path) -> Vec<Migration> {
     steps
 }
 
-fn collect_suffix(dir: &Path, suffix: &str, out: &mut Vec<std::path::PathBuf>) {
+fn collect_suffix(policy: &Policy, dir: &Path, suffix: &str, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
+        if !policy.walkable(&path) {
+            continue;
+        }
         if path.is_dir() {
-            collect_suffix(&path, suffix, out);
+            collect_suffix(policy, &path, suffix, out);
         } else if path.to_string_lossy().ends_with(suffix) {
             out.push(path);
         }

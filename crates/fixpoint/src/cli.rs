@@ -543,6 +543,11 @@ pub struct UndoArgs {
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
+    /// Check the journal proves itself: every entry's seal, the hash chain
+    /// between entries and every backup's hash. Names the first bad entry
+    /// and exits 2 when one does not match.
+    #[arg(long)]
+    pub verify: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
 }

@@ -108,7 +108,7 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
     let report = &verdict.report;
     if let Some(path) = &args.junit {
         let junit = fixpoint_report::junit::render(report);
-        fixpoint_fix::journal::write_atomically(path, junit.as_bytes())?;
+        fixpoint_app::paths::write_output(&project, path, junit.as_bytes())?;
     }
     let mut out = io::stdout().lock();
     if args.github {

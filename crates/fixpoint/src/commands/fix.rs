@@ -282,6 +282,20 @@ pub fn undo(global: &GlobalArgs, args: &UndoArgs, printer: Printer) -> anyhow::R
 
 pub fn journal(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
+    if args.verify {
+        let verified = fix::verify_journal(&project)?;
+        let unsealed = match verified.unsealed {
+            0 => String::new(),
+            n => format!(" ({n} written before entries were sealed: their backups checked, their manifests not)"),
+        };
+        writeln!(
+            io::stdout(),
+            "The journal proves itself: {} {}, every seal, link and backup hash matches{unsealed}.",
+            verified.entries,
+            if verified.entries == 1 { "entry" } else { "entries" }
+        )?;
+        return Ok(ExitStatus::Success);
+    }
     let entries = fix::journal(&project)?;
     if args.output_format == OutputFormat::Json {
         print_json(&entries)?;

@@ -24,7 +24,7 @@ pub fn report(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitStat
     };
     let text = fixpoint_report::render(&report, format, env!("CARGO_PKG_VERSION"));
     match &args.output {
-        Some(path) => fixpoint_fix::journal::write_atomically(path, text.as_bytes())?,
+        Some(path) => fixpoint_app::paths::write_output(&project, path, text.as_bytes())?,
         None => io::stdout().lock().write_all(text.as_bytes())?,
     }
     if format == Format::Github {

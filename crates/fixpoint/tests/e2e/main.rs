@@ -16,5 +16,6 @@ mod outcomes;
 mod repair;
 mod report;
 mod rules;
+mod safety;
 mod support;
 mod testdata;
