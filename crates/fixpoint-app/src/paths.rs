@@ -68,7 +68,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir_all(root.join(".git")).unwrap();
-        assert_eq!(confined(root, "./tests/test_a.py::test_x").unwrap(), "tests/test_a.py::test_x");
+        assert_eq!(
+            confined(root, "./tests/test_a.py::test_x").unwrap(),
+            "tests/test_a.py::test_x"
+        );
         assert_eq!(confined(root, "tests/../app.py").unwrap(), "app.py");
         for bad in [
             "../x.py",

@@ -212,11 +212,17 @@ mod tests {
         let policy = fixpoint_paths::Policy::new(&root).unwrap();
         let resolve = |path: &str, cwd: &std::path::Path| resolve_path(&policy, path, cwd).map_err(|e| e.to_string());
         // From the parent directory, `proj/tests/test_a.py::t` is inside the project.
-        assert_eq!(resolve("proj/tests/test_a.py::t", dir.path()).unwrap(), "tests/test_a.py::t");
+        assert_eq!(
+            resolve("proj/tests/test_a.py::t", dir.path()).unwrap(),
+            "tests/test_a.py::t"
+        );
         // A path that exists only under the project is read from the root.
         assert_eq!(resolve("tests/test_a.py", dir.path()).unwrap(), "tests/test_a.py");
         assert_eq!(resolve("./tests/", &root).unwrap(), "tests");
-        assert_eq!(resolve("test_a.py::t", &root.join("tests")).unwrap(), "tests/test_a.py::t");
+        assert_eq!(
+            resolve("test_a.py::t", &root.join("tests")).unwrap(),
+            "tests/test_a.py::t"
+        );
         for bad in ["--basetemp=/tmp/x", "-p", "../x.py", "tests/missing.py"] {
             assert!(resolve(bad, &root).is_err(), "{bad}");
         }

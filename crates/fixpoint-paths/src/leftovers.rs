@@ -45,7 +45,14 @@ fn sweep(policy: &Policy, dir: &Path, removed: &mut Vec<String>) {
         if kind.is_dir() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if ["__pycache__", "node_modules", ".pytest_cache", ".mypy_cache", ".ruff_cache"].contains(&name.as_ref())
+            if [
+                "__pycache__",
+                "node_modules",
+                ".pytest_cache",
+                ".mypy_cache",
+                ".ruff_cache",
+            ]
+            .contains(&name.as_ref())
                 || !policy.walkable(&path)
             {
                 continue;

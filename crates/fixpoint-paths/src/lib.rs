@@ -133,13 +133,19 @@ impl Policy {
                     }
                 }
                 Component::Normal(part) => {
-                    let part = part.to_str().ok_or_else(|| Refusal::NotUtf8 { path: path.to_owned() })?;
+                    let part = part
+                        .to_str()
+                        .ok_or_else(|| Refusal::NotUtf8 { path: path.to_owned() })?;
                     parts.push(part.to_owned());
                 }
                 Component::RootDir | Component::Prefix(_) => return Err(self.outside(path)),
             }
         }
-        Ok(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
+        Ok(if parts.is_empty() {
+            ".".to_owned()
+        } else {
+            parts.join("/")
+        })
     }
 
     /// The absolute path fixpoint may read for `path` (relative to the
@@ -268,9 +274,7 @@ impl Policy {
             return false;
         }
         match fs::symlink_metadata(path) {
-            Ok(metadata) if metadata.file_type().is_symlink() => {
-                !path.is_dir() && self.readable(&relative).is_ok()
-            }
+            Ok(metadata) if metadata.file_type().is_symlink() => !path.is_dir() && self.readable(&relative).is_ok(),
             Ok(_) => true,
             Err(_) => false,
         }

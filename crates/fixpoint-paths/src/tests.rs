@@ -72,7 +72,10 @@ fn what_leaves_the_root_is_refused() {
         assert!(policy.readable(typed).is_err(), "{typed}");
     }
     assert_eq!(
-        policy.relative_from("../../x", Some(&root.join("tests"))).unwrap_err().to_string(),
+        policy
+            .relative_from("../../x", Some(&root.join("tests")))
+            .unwrap_err()
+            .to_string(),
         format!("`../../x` is outside the project ({})", root.display())
     );
 }
@@ -129,7 +132,10 @@ fn a_link_out_of_the_project_is_neither_read_nor_written() {
         policy.readable("app/linked.py"),
         Err(Refusal::LinkLeadsOut { .. })
     ));
-    assert!(matches!(policy.readable("app/gitconfig.py"), Err(Refusal::Protected { .. })));
+    assert!(matches!(
+        policy.readable("app/gitconfig.py"),
+        Err(Refusal::Protected { .. })
+    ));
     assert!(policy.readable("app/dangling.py").is_err());
     assert_eq!(
         policy.writable("linked_dir/new.py").unwrap_err(),
@@ -154,11 +160,23 @@ fn a_link_inside_the_project_is_read_but_never_written_through() {
     let (_dir, root, _outside, policy) = project();
     symlink(root.join("app"), root.join("alias")).unwrap();
     symlink(root.join("app/dice.py"), root.join("tests/dice_link.py")).unwrap();
-    assert_eq!(policy.readable("alias/dice.py").unwrap(), root.canonicalize().unwrap().join("alias/dice.py"));
+    assert_eq!(
+        policy.readable("alias/dice.py").unwrap(),
+        root.canonicalize().unwrap().join("alias/dice.py")
+    );
     assert!(policy.readable("tests/dice_link.py").is_ok());
-    assert!(matches!(policy.writable("alias/dice.py"), Err(Refusal::ThroughLink { .. })));
-    assert!(matches!(policy.writable("tests/dice_link.py"), Err(Refusal::ReplacesLink { .. })));
-    assert!(policy.writable_link("tests/dice_link.py").is_ok(), "the link itself may be removed");
+    assert!(matches!(
+        policy.writable("alias/dice.py"),
+        Err(Refusal::ThroughLink { .. })
+    ));
+    assert!(matches!(
+        policy.writable("tests/dice_link.py"),
+        Err(Refusal::ReplacesLink { .. })
+    ));
+    assert!(
+        policy.writable_link("tests/dice_link.py").is_ok(),
+        "the link itself may be removed"
+    );
     assert!(policy.writable_link("alias/x.py").is_err());
     assert!(policy.walkable(&root.join("tests/dice_link.py")));
     assert!(!policy.walkable(&root.join("alias")), "a linked directory could loop");
@@ -173,7 +191,9 @@ fn arguments_for_tools_are_existing_paths_never_options() {
     );
     assert_eq!(policy.argument("./tests/", None).unwrap(), "tests");
     assert_eq!(
-        policy.argument("test_dice.py::test_roll", Some(&root.join("tests"))).unwrap(),
+        policy
+            .argument("test_dice.py::test_roll", Some(&root.join("tests")))
+            .unwrap(),
         "tests/test_dice.py::test_roll"
     );
     for (argument, message) in [
@@ -191,7 +211,10 @@ fn arguments_for_tools_are_existing_paths_never_options() {
         policy.argument("../outside/secret.txt", None),
         Err(Refusal::Outside { .. })
     ));
-    assert!(matches!(policy.argument(".git/config", None), Err(Refusal::Protected { .. })));
+    assert!(matches!(
+        policy.argument(".git/config", None),
+        Err(Refusal::Protected { .. })
+    ));
 }
 
 #[test]

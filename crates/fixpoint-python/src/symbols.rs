@@ -63,7 +63,9 @@ impl SymbolIndex {
 /// caches and hidden directories skipped), as (path from the root, source).
 pub fn read_project(root: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    let Ok(policy) = fixpoint_paths::Policy::new(root) else { return Vec::new() };
+    let Ok(policy) = fixpoint_paths::Policy::new(root) else {
+        return Vec::new();
+    };
     collect(&policy, root, &mut files);
     files
         .into_iter()

@@ -304,7 +304,10 @@ pub struct Migration {
 pub fn migrations(root: &Path) -> Vec<Migration> {
     let mut steps = Vec::new();
     let Ok(policy) = Policy::new(root) else { return steps };
-    let legacy_text = policy.readable(LEGACY_FILE).ok().and_then(|path| fs::read_to_string(path).ok());
+    let legacy_text = policy
+        .readable(LEGACY_FILE)
+        .ok()
+        .and_then(|path| fs::read_to_string(path).ok());
     if let Some(text) = legacy_text {
         let to = format!("{RULES_DIR}/cursorrules.mdc");
         if !root.join(&to).exists() {

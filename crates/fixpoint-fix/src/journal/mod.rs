@@ -232,8 +232,8 @@ impl Journal {
             };
             let current = fs::read(&path).ok().map(|bytes| hash(&bytes));
             // A killed change may not have written this file yet.
-            let untouched = record.link.is_some() && current.is_none()
-                || record.link.is_none() && current == record.before;
+            let untouched =
+                record.link.is_some() && current.is_none() || record.link.is_none() && current == record.before;
             let left = (!record.after.is_empty()).then_some(record.after.as_str());
             if current.as_deref() != left && !untouched {
                 changed.push(record.path.clone());
@@ -265,18 +265,15 @@ fn restore(dir: &Path, record: &FileRecord, path: &Path) -> Result<(), JournalEr
         std::os::unix::fs::symlink(target, path).map_err(io(path))?;
         return Ok(());
     }
-    match &record.backup {
-        Some(backup) => {
-            let original = dir.join(backup);
-            let bytes = fs::read(&original).map_err(io(&original))?;
-            write_atomically(path, &bytes)
+    if let Some(backup) = &record.backup {
+        let original = dir.join(backup);
+        let bytes = fs::read(&original).map_err(io(&original))?;
+        write_atomically(path, &bytes)
+    } else {
+        if path.exists() {
+            fs::remove_file(path).map_err(io(path))?;
         }
-        None => {
-            if path.exists() {
-                fs::remove_file(path).map_err(io(path))?;
-            }
-            Ok(())
-        }
+        Ok(())
     }
 }
 

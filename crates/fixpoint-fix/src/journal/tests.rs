@@ -148,7 +148,13 @@ fn entries_are_chained_and_verify_names_the_first_broken_one() {
     assert_eq!(entries[2].previous, None);
     assert_eq!(entries[1].previous, entries[2].seal);
     assert_eq!(entries[0].previous, entries[1].seal);
-    assert_eq!(journal.verify().unwrap(), Verified { entries: 3, unsealed: 0 });
+    assert_eq!(
+        journal.verify().unwrap(),
+        Verified {
+            entries: 3,
+            unsealed: 0
+        }
+    );
 
     // Undoing an old entry changes its state, not its seal.
     journal.undo(Some(&first), true).unwrap();
@@ -156,7 +162,9 @@ fn entries_are_chained_and_verify_names_the_first_broken_one() {
 
     // An edit by hand, without sealing again.
     let path = manifest_path(dir.path(), &second);
-    let text = fs::read_to_string(&path).unwrap().replace("fixpoint fix", "fixpoint fox");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("fixpoint fix", "fixpoint fox");
     fs::write(&path, text).unwrap();
     let error = journal.verify().unwrap_err().to_string();
     assert_eq!(
@@ -169,7 +177,9 @@ fn entries_are_chained_and_verify_names_the_first_broken_one() {
     forge(dir.path(), &second, |m| m.command = "fixpoint fox".into());
     let error = journal.verify().unwrap_err().to_string();
     assert!(
-        error.starts_with(&format!("journal entry {third} does not prove itself: it does not follow")),
+        error.starts_with(&format!(
+            "journal entry {third} does not prove itself: it does not follow"
+        )),
         "{error}"
     );
     assert!(journal.undo(None, true).is_err(), "undo refuses a broken chain");
@@ -181,7 +191,10 @@ fn entries_are_chained_and_verify_names_the_first_broken_one() {
     let last = one_change(&journal);
     fs::remove_dir_all(dir.path().join(".fixpoint/journal").join(&middle)).unwrap();
     let error = journal.verify().unwrap_err().to_string();
-    assert!(error.starts_with(&format!("journal entry {last} does not prove itself")), "{error}");
+    assert!(
+        error.starts_with(&format!("journal entry {last} does not prove itself")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -237,8 +250,17 @@ fn writes_through_links_are_refused_and_a_removed_link_comes_back_as_a_link() {
     std::os::unix::fs::symlink(outside.path().join("shared.py"), dir.path().join("app/shared.py")).unwrap();
 
     let mut change = journal.begin("fixpoint fix").unwrap();
-    for path in ["linked/shared.py", "app/shared.py", "./.git/config", ".fixpoint/x", "app/../../x.py"] {
-        assert!(matches!(change.write(path, b"y = 2\n", &[]), Err(JournalError::Refused(_))), "{path}");
+    for path in [
+        "linked/shared.py",
+        "app/shared.py",
+        "./.git/config",
+        ".fixpoint/x",
+        "app/../../x.py",
+    ] {
+        assert!(
+            matches!(change.write(path, b"y = 2\n", &[]), Err(JournalError::Refused(_))),
+            "{path}"
+        );
     }
     change.remove("app/shared.py", &["rules-migrate".into()]).unwrap();
     change.finish().unwrap();

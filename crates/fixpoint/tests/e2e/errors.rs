@@ -59,12 +59,12 @@ fn a_conftest_that_fails_to_import_is_one_line() {
 }
 
 #[test]
-fn a_path_that_does_not_exist_is_pytests_usage_error() {
+fn a_path_that_does_not_exist_is_refused_before_pytest_runs() {
     let (_keep, dir) = project("outcomes");
     let python = python();
     let output = fixpoint(&dir, &["run", "--python", python.to_str().unwrap(), "tests/nope.py"]);
     let line = one_error_line(&output);
-    assert!(line.contains("file or directory not found: tests/nope.py"), "{line}");
+    assert_eq!(line, "fixpoint: error: refused: `tests/nope.py` does not exist");
 }
 
 #[test]

@@ -49,8 +49,7 @@ fn temp_files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-const V1_MODULE: &str =
-    "from pydantic import BaseModel\n\n\nclass Linked(BaseModel):\n    id: int\n\n    class Config:\n        orm_mode = True\n";
+const V1_MODULE: &str = "from pydantic import BaseModel\n\n\nclass Linked(BaseModel):\n    id: int\n\n    class Config:\n        orm_mode = True\n";
 
 #[test]
 fn fix_never_writes_through_a_link_that_leaves_the_project() {
@@ -66,10 +65,27 @@ fn fix_never_writes_through_a_link_that_leaves_the_project() {
     let python = python();
     let output = fixpoint(&dir, &["fix", "--all", "--python", python.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("30 fixes applied (FP003: 30)"), "{}", stdout(&output));
-    assert_eq!(snapshot(&outside), before_outside, "nothing outside the project changed");
-    assert!(fs::symlink_metadata(dir.join("shop/single.py")).unwrap().file_type().is_symlink());
-    assert!(fs::read_to_string(dir.join("shop/order_00.py")).unwrap().contains("ConfigDict"));
+    assert!(
+        stdout(&output).contains("30 fixes applied (FP003: 30)"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        snapshot(&outside),
+        before_outside,
+        "nothing outside the project changed"
+    );
+    assert!(
+        fs::symlink_metadata(dir.join("shop/single.py"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(dir.join("shop/order_00.py"))
+            .unwrap()
+            .contains("ConfigDict")
+    );
 
     // The same for `check`, which reads: what lies outside is not read as the project's.
     let output = fixpoint(&dir, &["check", "--python", python.to_str().unwrap()]);
@@ -108,7 +124,10 @@ fn undo_refuses_a_tampered_journal_and_verify_names_the_entry() {
         )
     );
     let line = one_error_line(&fixpoint(&dir, &["journal", "--verify"]));
-    assert!(line.contains(&format!("journal entry {id} does not prove itself")), "{line}");
+    assert!(
+        line.contains(&format!("journal entry {id} does not prove itself")),
+        "{line}"
+    );
     assert_eq!(snapshot(&dir), fixed, "nothing was restored");
 
     // A backup swapped for other bytes.
@@ -150,6 +169,47 @@ fn report_and_docs_outputs_stay_inside_the_project() {
     let output = fixpoint(&dir, &["report", "--format", "html", "-o", "./health.html"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.join("health.html").is_file());
+
+    // `docs --out`, attacked the same ways, plus a linked directory.
+    let elsewhere = keep.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    symlink(&elsewhere, dir.join("linked")).unwrap();
+    let root = dir.canonicalize().unwrap();
+    for (out, message) in [
+        (
+            "../escaped".to_owned(),
+            format!("`../escaped` is outside the project ({})", root.display()),
+        ),
+        (
+            "docs/../../x".to_owned(),
+            format!("`docs/../../x` is outside the project ({})", root.display()),
+        ),
+        (
+            elsewhere.display().to_string(),
+            format!("`{}` is outside the project ({})", elsewhere.display(), root.display()),
+        ),
+        (
+            "./.git/docs".to_owned(),
+            "`.git/docs` is inside `.git/`, which fixpoint never reads as source nor writes".to_owned(),
+        ),
+        (
+            "-x".to_owned(),
+            "`-x` starts with `-`: it would be read as an option, not a path".to_owned(),
+        ),
+        (
+            "linked".to_owned(),
+            "`linked` is a symbolic link; fixpoint does not replace links".to_owned(),
+        ),
+        (
+            "linked/health".to_owned(),
+            "`linked/health` goes through the symbolic link `linked`; fixpoint does not write through links".to_owned(),
+        ),
+    ] {
+        let line = one_error_line(&fixpoint(&dir, &["docs", &format!("--out={out}")]));
+        assert_eq!(line, format!("fixpoint: error: refused: {message}"), "{out}");
+    }
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written outside");
+    assert!(!keep.path().join("escaped").exists() && !keep.path().join("x").exists());
 }
 
 #[test]
@@ -162,7 +222,11 @@ fn the_read_only_mcp_server_passes_no_option_to_pytest_and_serves_nothing_from_o
     fs::create_dir_all(outside.join("victim")).unwrap();
     fs::write(outside.join("victim/keep.txt"), "must survive\n").unwrap();
     fs::write(outside.join("secret.py"), "TOKEN = 'outside-secret-0451'\n").unwrap();
-    fs::write(outside.join("secret.mdc"), "---\ndescription: x\nalwaysApply: true\n---\noutside-rule-0451\n").unwrap();
+    fs::write(
+        outside.join("secret.mdc"),
+        "---\ndescription: x\nalwaysApply: true\n---\noutside-rule-0451\n",
+    )
+    .unwrap();
     symlink(&outside, dir.join("shop/linked")).unwrap();
     symlink(outside.join("secret.py"), dir.join("shop/secret.py")).unwrap();
     fs::create_dir_all(dir.join(".cursor/rules")).unwrap();
@@ -183,7 +247,10 @@ fn the_read_only_mcp_server_passes_no_option_to_pytest_and_serves_nothing_from_o
         "{printed}\n{}",
         stderr(&output)
     );
-    assert_eq!(fs::read_to_string(outside.join("victim/keep.txt")).unwrap(), "must survive\n");
+    assert_eq!(
+        fs::read_to_string(outside.join("victim/keep.txt")).unwrap(),
+        "must survive\n"
+    );
     assert!(!outside.join("out.xml").exists());
 }
 
@@ -229,7 +296,7 @@ fn fix_killed_at_any_moment_is_undone_to_the_last_byte() {
             interrupted += 1;
         }
         let journal = dir.join(".fixpoint/journal");
-        let entries = fs::read_dir(&journal).map_or(0, |e| e.count());
+        let entries = fs::read_dir(&journal).map_or(0, Iterator::count);
         if entries > 0 {
             with_entry += u32::from(!finished);
             let undo = fixpoint(&dir, &["undo", "--force"]);
@@ -258,7 +325,10 @@ fn a_run_argument_that_is_an_option_or_leaves_the_project_is_refused() {
         (vec!["run", "../../etc/passwd"], "is outside the project"),
         (vec!["run", "./.git/config"], "is inside `.git/`"),
         (vec!["run", "-k=--basetemp=/tmp/x"], "starts with `-`"),
-        (vec!["run", "tests/nope.py::test_x"], "`tests/nope.py::test_x` does not exist"),
+        (
+            vec!["run", "tests/nope.py::test_x"],
+            "`tests/nope.py::test_x` does not exist",
+        ),
     ] {
         let mut args = args.clone();
         args.extend(["--python", python.to_str().unwrap()]);
@@ -266,9 +336,19 @@ fn a_run_argument_that_is_an_option_or_leaves_the_project_is_refused() {
         assert!(line.contains(message), "{args:?}: {line}");
     }
     // Typed as a user would, from the root and from a subdirectory.
-    for (cwd, path) in [(dir.clone(), "./tests/"), (dir.join("tests"), "test_orders.py"), (dir.join("tests"), ".")] {
+    for (cwd, path) in [
+        (dir.clone(), "./tests/"),
+        (dir.join("tests"), "test_orders.py"),
+        (dir.join("tests"), "."),
+    ] {
         let output = fixpoint(&cwd, &["run", path, "--python", python.to_str().unwrap()]);
-        assert_eq!(output.status.code(), Some(0), "{path} from {}: {}", cwd.display(), stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{path} from {}: {}",
+            cwd.display(),
+            stderr(&output)
+        );
         assert!(stdout(&output).contains("1 passed"), "{}", stdout(&output));
     }
 }
