@@ -2,11 +2,10 @@
 //! in both protocol modes, plus malformed and hostile input.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, project, python, stderr, stdout};
+use crate::support::{fixpoint, mcp_client, project, python, stderr, stdout};
 
 fn client_session(mode: &str) {
     let (_keep, dir) = project("repair");
@@ -24,15 +23,7 @@ fn client_session(mode: &str) {
         "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    total: float\n    email: str\n",
     )
     .unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .arg(env!("CARGO_BIN_EXE_fixpoint"))
-        .arg(&dir)
-        .arg(&python)
-        .arg(mode)
-        .output()
-        .unwrap();
+    let output = mcp_client("client.py", &dir, &[std::ffi::OsStr::new(mode)]);
     let printed = stdout(&output);
     assert!(
         output.status.success() && printed.contains("all checks passed"),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::support::{fixpoint, one_error_line, project, python, stderr, stdout};
+use crate::support::{fixpoint, mcp_client, one_error_line, project, python, stderr, stdout};
 
 /// Every file below `dir` (not `.fixpoint/`, caches or links) with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -232,15 +232,7 @@ fn the_read_only_mcp_server_passes_no_option_to_pytest_and_serves_nothing_from_o
     fs::create_dir_all(dir.join(".cursor/rules")).unwrap();
     symlink(outside.join("secret.mdc"), dir.join(".cursor/rules/leak.mdc")).unwrap();
 
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/attacks.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .arg(env!("CARGO_BIN_EXE_fixpoint"))
-        .arg(&dir)
-        .arg(&python)
-        .arg(&outside)
-        .output()
-        .unwrap();
+    let output = mcp_client("attacks.py", &dir, &[outside.as_os_str()]);
     let printed = stdout(&output);
     assert!(
         output.status.success() && printed.ends_with("all attacks refused\n"),

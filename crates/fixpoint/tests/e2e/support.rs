@@ -179,3 +179,18 @@ pub fn one_error_line(output: &Output) -> String {
     assert!(lines[0].starts_with("fixpoint: error: "), "{text}");
     lines[0].to_owned()
 }
+
+/// Runs one of the official MCP client's scripts (`tests/mcp/NAME`) with the
+/// test Python: `python NAME FIXPOINT PROJECT PYTHON EXTRA...`.
+pub fn mcp_client(name: &str, project: &Path, extra: &[&OsStr]) -> Output {
+    let python = python();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp").join(name);
+    Command::new(&python)
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_fixpoint"))
+        .arg(project)
+        .arg(&python)
+        .args(extra)
+        .output()
+        .unwrap()
+}
