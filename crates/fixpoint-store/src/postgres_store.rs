@@ -104,6 +104,7 @@ fn run_row(row: &Row) -> RunRow {
             timeout: count(28),
             crashed: count(29),
         },
+        code_hash: row.get(30),
     }
 }
 
@@ -148,9 +149,9 @@ impl Store for PostgresStore {
             .query_one(
                 "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
                  command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed) \
+                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
+                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id",
                 &[
                     &provenance.build_id,
                     &info.shard,
@@ -181,6 +182,7 @@ impl Store for PostgresStore {
                     &counts[7],
                     &counts[8],
                     &counts[9],
+                    &provenance.code_hash,
                 ],
             )?
             .get(0);

@@ -183,6 +183,7 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
             timeout: count(28)?,
             crashed: count(29)?,
         },
+        code_hash: row.get(30)?,
     })
 }
 
@@ -227,9 +228,9 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
              command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed) \
+             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
             params![
                 provenance.build_id,
                 info.shard,
@@ -260,6 +261,7 @@ impl Store for SqliteStore {
                 counts.flaky,
                 counts.timeout,
                 counts.crashed,
+                provenance.code_hash,
             ],
         )
         .map_err(fail)?;
