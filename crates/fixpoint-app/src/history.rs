@@ -55,19 +55,18 @@ fn ensure_ignored(database: &Path) {
     }
 }
 
+/// `git ARGS` in `root`: its output, trimmed, when it succeeds.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git").args(args).current_dir(root).output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 /// Where a run came from: git, the host, the CI build.
 pub fn provenance(project: &Project, build_id: Option<&str>, command: &str) -> Provenance {
-    let git = |args: &[&str]| -> Option<String> {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(&project.root)
-            .output()
-            .ok()?;
-        output
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    };
+    let git = |args: &[&str]| git(&project.root, args);
     let git_commit = git(&["rev-parse", "HEAD"]);
     let git_branch = git_commit
         .as_ref()
