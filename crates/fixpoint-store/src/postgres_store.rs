@@ -13,7 +13,7 @@ use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_out
 use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
-    redact_url, traceback_hash,
+    VerdictRow, redact_url, traceback_hash,
 };
 
 /// Serializes migrations between processes that open a fresh database at once.
@@ -315,6 +315,22 @@ impl Store for PostgresStore {
                 message: row.get(4),
                 failures: row.get::<_, i32>(5).unsigned_abs(),
                 blast_radius: row.get::<_, i32>(6).unsigned_abs(),
+            })
+            .collect())
+    }
+
+    fn verdicts(&mut self, run_ids: &[i64]) -> Result<Vec<VerdictRow>, StoreError> {
+        let rows = self.client.query(
+            "SELECT run_id, nodeid, category, pattern FROM verdicts WHERE run_id = ANY($1) ORDER BY run_id, nodeid",
+            &[&run_ids],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| VerdictRow {
+                run_id: row.get(0),
+                nodeid: row.get(1),
+                category: row.get(2),
+                pattern: row.get(3),
             })
             .collect())
     }

@@ -116,6 +116,8 @@ pub struct PatternRow {
 /// Which category and pattern one failing result fell into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerdictRow {
+    /// Ignored on the way in: the run's own id is used.
+    pub run_id: i64,
     pub nodeid: String,
     pub category: String,
     pub pattern: String,

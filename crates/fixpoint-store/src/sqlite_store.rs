@@ -13,7 +13,7 @@ use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_out
 use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
-    traceback_hash,
+    VerdictRow, traceback_hash,
 };
 
 pub struct SqliteStore {
@@ -366,6 +366,29 @@ impl Store for SqliteStore {
                     message: row.get(4)?,
                     failures: row.get(5)?,
                     blast_radius: row.get(6)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| classify(&self.path, e))?;
+        Ok(rows)
+    }
+
+    fn verdicts(&mut self, run_ids: &[i64]) -> Result<Vec<VerdictRow>, StoreError> {
+        if run_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = run_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT run_id, nodeid, category, pattern FROM verdicts WHERE run_id IN ({ids}) ORDER BY run_id, nodeid"
+        );
+        let mut statement = self.connection.prepare(&sql).map_err(|e| classify(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(VerdictRow {
+                    run_id: row.get(0)?,
+                    nodeid: row.get(1)?,
+                    category: row.get(2)?,
+                    pattern: row.get(3)?,
                 })
             })
             .and_then(Iterator::collect)

@@ -344,6 +344,7 @@ fn triage_is_stored_with_its_run() {
                 blast_radius: 5,
             }],
             verdicts: vec![VerdictRow {
+                run_id: 0,
                 nodeid: "t.py::a".into(),
                 category: "name-error".into(),
                 pattern: "P1a2b3c".into(),
@@ -355,6 +356,14 @@ fn triage_is_stored_with_its_run() {
         assert_eq!(patterns.len(), 1, "{label}");
         assert_eq!((patterns[0].run_id, patterns[0].blast_radius), (id, 5), "{label}");
         assert_eq!(patterns[0].pattern, "P1a2b3c", "{label}");
+        let verdicts = store.verdicts(&[id]).unwrap();
+        assert_eq!(verdicts.len(), 1, "{label}");
+        assert_eq!(
+            (verdicts[0].run_id, verdicts[0].nodeid.as_str(), verdicts[0].pattern.as_str()),
+            (id, "t.py::a", "P1a2b3c"),
+            "{label}"
+        );
+        assert!(store.verdicts(&[id + 1]).unwrap().is_empty(), "{label}");
     }
 }
 

@@ -521,3 +521,55 @@ fn init_adds_what_is_missing_and_never_overwrites() {
         "repos: []\n"
     );
 }
+
+/// Dreamforge without its coin-flip and its hang (deselected in its pytest
+/// configuration, so a run of everything is still a whole-suite run): every
+/// outcome is the same from run to run.
+fn deterministic_dreamforge() -> (tempfile::TempDir, PathBuf) {
+    let (keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let pyproject = dir.join("pyproject.toml");
+    let text = fs::read_to_string(&pyproject).unwrap();
+    let text = text.replacen(
+        "testpaths = [\"tests\"]\n",
+        "testpaths = [\"tests\"]\naddopts = \"--deselect tests/services/test_initiative.py::test_goblin_boss_is_faster_than_orc \
+         --deselect tests/services/test_initiative.py::test_next_turn_skips_downed_combatants\"\n",
+        1,
+    );
+    fs::write(&pyproject, text).unwrap();
+    (keep, dir)
+}
+
+/// A generated document with the temporary directory masked.
+fn masked(text: &str, dir: &Path) -> String {
+    text.replace(dir.to_str().unwrap(), "[project]")
+}
+
+#[test]
+fn docs_count_patterns_from_the_run_remaining_describes() {
+    let (_keep, dir) = deterministic_dreamforge();
+    let python = python();
+    let python = python.to_str().unwrap();
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    assert_eq!(fixpoint(&dir, &["fix"]).status.code(), Some(0));
+    // A partial run: the dice tests, and the loot tests whose missing import was fixed.
+    let partial = fixpoint(
+        &dir,
+        &["run", "--python", python, "tests/dice", "tests/services/test_loot.py"],
+    );
+    assert_eq!(partial.status.code(), Some(1), "{}", stderr(&partial));
+    let docs = fixpoint(&dir, &["docs"]);
+    assert!(docs.status.success(), "{}", stderr(&docs));
+    let health = dir.join("docs/test-health");
+    let read = |name: &str| masked(&fs::read_to_string(health.join(name)).unwrap(), &dir);
+    let patterns = read("PATTERNS.md");
+    let remaining = read("REMAINING.md");
+    // The open count is REMAINING.md's count of failing patterns.
+    let failing_sections = remaining.matches("\n### P").count();
+    let summary = patterns.lines().find(|l| l.contains("patterns seen")).unwrap();
+    assert!(
+        summary.contains(&format!(": {failing_sections} open, ")),
+        "{summary} / {failing_sections} failing in REMAINING.md"
+    );
+    insta::assert_snapshot!("docs_partial_patterns", patterns);
+    insta::assert_snapshot!("docs_partial_remaining", remaining);
+}
