@@ -21,6 +21,9 @@ use crate::{AppError, Project, Recording, RunRequest, history, run_and_record};
 /// Where the baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Baseline {
+    /// The latest whole-suite run recorded on the repository's default
+    /// branch (see [`default_branch`]).
+    DefaultBranch,
     /// The latest whole-suite run recorded on this git branch.
     Branch(String),
     /// A run in the history (`fixpoint history` ids, `latest~N`).
@@ -53,6 +56,9 @@ pub struct CiVerdict {
     pub run_id: Option<i64>,
     /// What the run was compared with, in words (`run #12 on main`), or none.
     pub baseline: Option<String>,
+    /// The branch the baseline was looked for on, and why that one
+    /// (`master (the default branch: origin/HEAD)`); none for a run or a file.
+    pub baseline_branch: Option<String>,
     /// Failing now, not failing in the baseline: these fail the build.
     pub new_failures: Vec<CiFailure>,
     /// Failing now and in the baseline.
@@ -75,12 +81,65 @@ pub fn ci(
     cancel: &AtomicBool,
 ) -> Result<CiVerdict, AppError> {
     let mut store = history::open_store(project, recording.db.as_deref())?;
+    let branch = match &request.baseline {
+        Baseline::DefaultBranch => Some(default_branch(&project.root)),
+        Baseline::Branch(name) => Some(BranchChoice {
+            name: name.clone(),
+            why: "--baseline-branch",
+        }),
+        Baseline::Run(_) | Baseline::File(_) => None,
+    };
     // Chosen before the run, so that the run cannot be its own baseline.
-    let baseline = baseline_outcomes(store.as_mut(), &request.baseline)?;
+    let baseline = baseline_outcomes(store.as_mut(), &request.baseline, branch.as_ref())?;
     let (_, run_id) = run_and_record(project, &request.run, Some(recording), observer, cancel)?;
     let run_id = run_id.ok_or(AppError::NoRuns)?;
     let report = crate::report::build(store.as_mut(), project, &run_id.to_string())?;
-    Ok(judge(report, baseline, request.strict))
+    let mut verdict = judge(report, baseline, request.strict);
+    verdict.baseline_branch = branch.map(|branch| branch.to_string());
+    Ok(verdict)
+}
+
+/// The branch a baseline is looked for on, and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchChoice {
+    pub name: String,
+    /// `--baseline-branch`, `origin/HEAD`, `init.defaultBranch`, ...
+    pub why: &'static str,
+}
+
+impl std::fmt::Display for BranchChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.why == "--baseline-branch" {
+            write!(f, "{} (--baseline-branch)", self.name)
+        } else {
+            write!(f, "{} (the default branch: {})", self.name, self.why)
+        }
+    }
+}
+
+/// The repository's default branch: where `origin/HEAD` points when there
+/// is a remote, else `init.defaultBranch` when that branch exists, else
+/// `main` or `master`, whichever exists (`main` first), else `main`.
+pub fn default_branch(root: &std::path::Path) -> BranchChoice {
+    let choice = |name: &str, why| BranchChoice {
+        name: name.to_owned(),
+        why,
+    };
+    if let Some(remote) = history::git(root, &["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])
+        && let Some(name) = remote.strip_prefix("refs/remotes/origin/").filter(|n| !n.is_empty())
+    {
+        return choice(name, "origin/HEAD");
+    }
+    let exists = |name: &str| history::git(root, &["rev-parse", "--verify", "--quiet", &format!("refs/heads/{name}")]).is_some();
+    if let Some(configured) = history::git(root, &["config", "init.defaultBranch"]).filter(|name| !name.is_empty())
+        && exists(&configured)
+    {
+        return choice(&configured, "init.defaultBranch");
+    }
+    match ["main", "master"].into_iter().find(|name| exists(name)) {
+        Some(name) => choice(name, "the branch of that name in the repository"),
+        None => choice("main", "no other branch found"),
+    }
 }
 
 /// A baseline: what it is, in words, and each test's outcome in it.
@@ -123,6 +182,7 @@ fn judge(report: Report, baseline: Option<Known>, strict: bool) -> CiVerdict {
     CiVerdict {
         run_id: Some(report.run.id),
         baseline: description,
+        baseline_branch: None,
         new_failures,
         known_failures,
         fixed,
@@ -134,7 +194,11 @@ fn judge(report: Report, baseline: Option<Known>, strict: bool) -> CiVerdict {
 
 /// The baseline's outcome per test, with a description; `None` when the
 /// branch has no recorded run yet.
-fn baseline_outcomes(store: &mut dyn Store, baseline: &Baseline) -> Result<Option<Known>, AppError> {
+fn baseline_outcomes(
+    store: &mut dyn Store,
+    baseline: &Baseline,
+    branch: Option<&BranchChoice>,
+) -> Result<Option<Known>, AppError> {
     let from_run = |store: &mut dyn Store, id: i64| -> Result<HashMap<String, Outcome>, AppError> {
         Ok(store
             .outcomes(&[id], OutcomeFilter::All)?
@@ -143,11 +207,14 @@ fn baseline_outcomes(store: &mut dyn Store, baseline: &Baseline) -> Result<Optio
             .collect())
     };
     match baseline {
-        Baseline::Branch(branch) => {
+        Baseline::DefaultBranch | Baseline::Branch(_) => {
+            let Some(branch) = branch else {
+                return Ok(None);
+            };
             let run = store
                 .runs(1000)?
                 .into_iter()
-                .find(|run| is_whole_suite(run) && run.git_branch.as_deref() == Some(branch.as_str()));
+                .find(|run| is_whole_suite(run) && run.git_branch.as_deref() == Some(branch.name.as_str()));
             match run {
                 Some(run) => Ok(Some(Known {
                     description: format!("run #{} on {branch}", run.id),

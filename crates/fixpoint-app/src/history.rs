@@ -55,19 +55,18 @@ fn ensure_ignored(database: &Path) {
     }
 }
 
+/// `git ARGS` in `root`: its output, trimmed, when it succeeds.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Option<String> {
+    let output = Command::new("git").args(args).current_dir(root).output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 /// Where a run came from: git, the host, the CI build.
 pub fn provenance(project: &Project, build_id: Option<&str>, command: &str) -> Provenance {
-    let git = |args: &[&str]| -> Option<String> {
-        let output = Command::new("git")
-            .args(args)
-            .current_dir(&project.root)
-            .output()
-            .ok()?;
-        output
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-    };
+    let git = |args: &[&str]| git(&project.root, args);
     let git_commit = git(&["rev-parse", "HEAD"]);
     let git_branch = git_commit
         .as_ref()
@@ -100,7 +99,59 @@ pub fn provenance(project: &Project, build_id: Option<&str>, command: &str) -> P
         git_dirty,
         host,
         command: command.to_owned(),
+        code_hash: code_hash(&project.root),
     }
+}
+
+/// Files whose content decides what the tests do, besides Python files:
+/// pytest's configuration.
+const CONFIG_FILES: [&str; 5] = ["pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "conftest.py"];
+
+/// A hash of the code under test as it is in the working tree: every Python
+/// file git knows of (tracked, or untracked and not ignored; `git ls-files`)
+/// and pytest's configuration files, by path and content. Without git, the
+/// project's Python files as `fixpoint_python::read_project` finds them.
+/// Equal hashes mean the same code, whatever the commit: `fix`, `undo` and
+/// uncommitted edits change it. `None` when nothing could be read.
+pub fn code_hash(root: &Path) -> Option<String> {
+    let wanted = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Path::new(path).extension().is_some_and(|ext| ext == "py") || CONFIG_FILES.contains(&name)
+    };
+    let listed = Command::new("git")
+        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|output| output.status.success());
+    let mut files: Vec<(String, String)> = match listed {
+        Some(output) => String::from_utf8_lossy(&output.stdout)
+            .split('\0')
+            .filter(|path| !path.is_empty() && wanted(path))
+            // A tracked file deleted in the working tree is absent from the code.
+            .filter_map(|path| fs::read(root.join(path)).ok().map(|bytes| (path.to_owned(), bytes)))
+            .map(|(path, bytes)| (path, fixpoint_fix::journal::hash(&bytes)))
+            .collect(),
+        None => {
+            let mut files: Vec<(String, String)> = fixpoint_python::read_project(root)
+                .into_iter()
+                .map(|(path, source)| (path, fixpoint_fix::journal::hash(source.as_bytes())))
+                .collect();
+            files.extend(CONFIG_FILES.iter().filter(|name| !name.ends_with(".py")).filter_map(|name| {
+                fs::read(root.join(name))
+                    .ok()
+                    .map(|bytes| ((*name).to_owned(), fixpoint_fix::journal::hash(&bytes)))
+            }));
+            files
+        }
+    };
+    if files.is_empty() {
+        return None;
+    }
+    files.sort();
+    files.dedup();
+    let manifest: String = files.iter().map(|(path, digest)| format!("{path}\0{digest}\n")).collect();
+    Some(fixpoint_fix::journal::hash(manifest.as_bytes()))
 }
 
 /// Records a run with its triage; returns its id in the history.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use fixpoint_core::{Outcome, TestResult};
 use fixpoint_fix::journal::{Manifest, State, hash, write_atomically};
-use fixpoint_report::docs::{Guideline, SeenPattern};
+use fixpoint_report::docs::{Guideline, PatternStatus, SeenPattern};
 use fixpoint_report::{
     ComparisonEntry, FixEntry, FlakyEntry, PatternEntry, PatternTrendRow, Report, RunSummary, SCHEMA_VERSION,
     TestEntry, TrendPoint,
@@ -310,69 +310,129 @@ fn journal_diff_stat(project: &Project, manifest: &Manifest) -> (u32, u32) {
     total
 }
 
-/// Every pattern the history has seen, most recent first, and how each
-/// went away.
-pub fn seen_patterns(store: &mut dyn Store, project: &Project, report: &Report) -> Result<Vec<SeenPattern>, AppError> {
-    let runs: Vec<RunRow> = store.runs(10_000)?.into_iter().filter(is_whole_suite).collect();
-    let ids: Vec<i64> = runs.iter().map(|r| r.id).collect();
-    let latest = report.trend.last().map_or(report.run.id, |p| p.run_id);
-    let open: HashMap<&str, &PatternEntry> = report.patterns.iter().map(|p| (p.id.as_str(), p)).collect();
+/// Every pattern the history has seen up to the report's run, and where
+/// each stands in that run, from the same data REMAINING.md is written from:
+/// the run's own patterns are open; any other is solved only when every test
+/// it touched ran in the run and passed, and otherwise not run, skipped, or
+/// failing under another pattern. Open ones first.
+pub fn seen_patterns(store: &mut dyn Store, report: &Report) -> Result<Vec<SeenPattern>, AppError> {
+    let latest = report.run.id;
+    let ids: Vec<i64> = store
+        .runs(10_000)?
+        .into_iter()
+        .map(|r| r.id)
+        .filter(|id| *id <= latest)
+        .collect();
     let attempts = store.attempts(None, 10_000)?;
+    let explanation = |category: &str| {
+        fixpoint_triage::catalog::category(category)
+            .map(|c| c.explanation.to_owned())
+            .unwrap_or_default()
+    };
     let mut seen: BTreeMap<String, SeenPattern> = BTreeMap::new();
+    for entry in &report.patterns {
+        seen.insert(
+            entry.id.clone(),
+            SeenPattern {
+                id: entry.id.clone(),
+                category: entry.category.clone(),
+                title: entry.title.clone(),
+                explanation: entry.explanation.clone(),
+                message: entry.message.clone(),
+                first_run: latest,
+                last_run: latest,
+                peak: entry.blast_radius,
+                status: PatternStatus::Open,
+                solved_by: String::new(),
+                fix: entry.fix.clone(),
+                tests: entry.failures.clone(),
+            },
+        );
+    }
     for row in store.patterns(&ids)? {
-        let category = CATALOG.iter().find(|c| c.id == row.category);
         let entry = seen.entry(row.pattern.clone()).or_insert_with(|| SeenPattern {
             id: row.pattern.clone(),
             category: row.category.clone(),
             title: row.title.clone(),
-            explanation: category.map(|c| c.explanation.to_owned()).unwrap_or_default(),
+            explanation: explanation(&row.category),
             message: row.message.clone(),
             first_run: row.run_id,
             last_run: row.run_id,
             peak: 0,
-            open: false,
+            status: PatternStatus::NotRun,
             solved_by: String::new(),
-            fix: String::new(),
+            fix: fixpoint_triage::catalog::category(&row.category)
+                .map(|c| fix_words(&Suggestion::for_pattern(c.fix, &row.pattern)))
+                .unwrap_or_default(),
             tests: Vec::new(),
         });
         entry.first_run = entry.first_run.min(row.run_id);
         entry.last_run = entry.last_run.max(row.run_id);
         entry.peak = entry.peak.max(row.blast_radius);
     }
-    // The tests of each pattern, from the last run it occurred in.
-    let mut triaged: HashMap<i64, Triage> = HashMap::new();
-    for pattern in seen.values_mut() {
-        pattern.open = open.contains_key(pattern.id.as_str()) && pattern.last_run == latest;
-        if let Some(entry) = open.get(pattern.id.as_str()) {
-            pattern.fix.clone_from(&entry.fix);
-            pattern.tests.clone_from(&entry.failures);
-        } else {
-            if let std::collections::hash_map::Entry::Vacant(slot) = triaged.entry(pattern.last_run) {
-                let tests: Vec<TestResult> = store
-                    .results(pattern.last_run)?
-                    .into_iter()
-                    .map(TestResult::from)
-                    .collect();
-                slot.insert(crate::triage::triage_results(project, &tests));
-            }
-            if let Some(found) = triaged[&pattern.last_run].pattern(&pattern.id) {
-                pattern.tests.clone_from(&found.failures);
-                pattern.fix = fix_words(&found.fix);
-            }
-        }
-        if !pattern.open {
+    // The tests of each pattern that is not open, from the last run it occurred in.
+    let mut last_runs: Vec<i64> = seen
+        .values()
+        .filter(|p| p.status != PatternStatus::Open)
+        .map(|p| p.last_run)
+        .collect();
+    last_runs.sort_unstable();
+    last_runs.dedup();
+    let verdicts = store.verdicts(&last_runs)?;
+    for pattern in seen.values_mut().filter(|p| p.status != PatternStatus::Open) {
+        pattern.tests = verdicts
+            .iter()
+            .filter(|v| v.run_id == pattern.last_run && v.pattern == pattern.id)
+            .map(|v| v.nodeid.clone())
+            .collect();
+        pattern.status = status_in(&pattern.tests, report);
+        if pattern.status == PatternStatus::Solved {
             pattern.solved_by = solved_by(pattern, &attempts, report);
         }
     }
     let mut list: Vec<SeenPattern> = seen.into_values().collect();
     list.sort_by(|a, b| {
-        b.open
-            .cmp(&a.open)
+        a.status
+            .rank()
+            .cmp(&b.status.rank())
             .then_with(|| b.last_run.cmp(&a.last_run))
             .then_with(|| b.peak.cmp(&a.peak))
             .then_with(|| a.id.cmp(&b.id))
     });
     Ok(list)
+}
+
+/// Where a pattern that is not among the report's own stands, from its
+/// tests' results in the report's run. A module that failed to collect
+/// stands for the tests it holds once it collects.
+fn status_in(tests: &[String], report: &Report) -> PatternStatus {
+    let mut status = PatternStatus::Solved;
+    if tests.is_empty() {
+        return PatternStatus::NotRun;
+    }
+    for test in tests {
+        let now: Vec<&TestEntry> = report
+            .tests
+            .iter()
+            .filter(|t| t.nodeid == *test || (!test.contains("::") && t.path == *test))
+            .collect();
+        let this = if now.is_empty() {
+            PatternStatus::NotRun
+        } else if let Some(failing) = now.iter().find(|t| t.pattern.is_some()) {
+            PatternStatus::Moved(failing.pattern.clone().unwrap_or_default())
+        } else if now
+            .iter()
+            .any(|t| matches!(t.outcome, Outcome::Skipped | Outcome::XFailed))
+        {
+            PatternStatus::Skipped
+        } else {
+            PatternStatus::Solved
+        };
+        if this.rank() < status.rank() {
+            status = this;
+        }
+    }
+    status
 }
 
 /// How a pattern that is gone went away: a kept repair for it, a batch fix
@@ -436,7 +496,7 @@ pub struct DocFile {
 /// only when its content changed, atomically.
 pub fn write_docs(store: &mut dyn Store, project: &Project, out: &Path) -> Result<Vec<DocFile>, AppError> {
     let report = build(store, project, "latest")?;
-    let seen = seen_patterns(store, project, &report)?;
+    let seen = seen_patterns(store, &report)?;
     let guidelines = guidelines(&seen);
     let policy = crate::paths::policy(project)?;
     let out = policy.relative(&out.to_string_lossy())?;

@@ -100,7 +100,7 @@ pub fn generate(
     command: &str,
 ) -> Result<(Vec<Generated>, Option<Manifest>), AppError> {
     let report = crate::report::build(store, project, "latest")?;
-    let seen = crate::report::seen_patterns(store, project, &report)?;
+    let seen = crate::report::seen_patterns(store, &report)?;
     let guidelines = crate::report::guidelines(&seen);
     // The files of each category: the tests and the places the failures point to.
     let mut files: BTreeMap<&str, Vec<String>> = BTreeMap::new();

@@ -37,6 +37,7 @@ pub fn rows_of(triage: &Triage) -> TriageRows {
             .verdicts
             .iter()
             .map(|verdict| VerdictRow {
+                run_id: 0,
                 nodeid: verdict.nodeid.clone(),
                 category: verdict.category.to_owned(),
                 pattern: verdict.pattern.clone(),

@@ -25,14 +25,44 @@ pub struct SeenPattern {
     pub last_run: i64,
     /// The most tests it took down in one run.
     pub peak: u32,
-    /// Still failing in the latest whole-suite run.
-    pub open: bool,
-    /// How it went away: `batch fix FP003 (pydantic-v2)`, `repair by gpt-4o`, `manual`; empty while open.
+    /// Where it stands in the run the documents are written for.
+    pub status: PatternStatus,
+    /// How it went away: `batch fix FP003 (pydantic-v2)`, `repair by gpt-4o`, `manual`; empty unless solved.
     pub solved_by: String,
     /// How it can be fixed.
     pub fix: String,
     /// The tests it touched (in the last run it occurred in).
     pub tests: Vec<String>,
+}
+
+/// Where a pattern stands in the run the documents are written for (the
+/// run REMAINING.md describes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatternStatus {
+    /// Failing in that run: REMAINING.md lists it.
+    Open,
+    /// Every test it touched ran in that run and passed.
+    Solved,
+    /// Some of its tests were not run: whether it is solved is not known.
+    NotRun,
+    /// Its tests were skipped or ran as expected failures: still to fix.
+    Skipped,
+    /// Its tests fail in that run under another pattern (its id).
+    Moved(String),
+}
+
+impl PatternStatus {
+    /// The order PATTERNS.md lists patterns in: what needs work first.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Self::Open => 0,
+            Self::Moved(_) => 1,
+            Self::Skipped => 2,
+            Self::NotRun => 3,
+            Self::Solved => 4,
+        }
+    }
 }
 
 /// A category that occurred, and how to keep it away.
@@ -62,28 +92,49 @@ const HEADER: &str =
 
 fn patterns(report: &Report, seen: &[SeenPattern]) -> String {
     let mut out = format!("{HEADER}\n\n# Failure patterns: {}\n\n", report.project);
-    let open = seen.iter().filter(|p| p.open).count();
-    let _ = writeln!(
-        out,
-        "{} patterns seen in the history, {} still open, {} solved.\n",
+    let count = |wanted: fn(&PatternStatus) -> bool| seen.iter().filter(|p| wanted(&p.status)).count();
+    let mut summary = format!(
+        "{} patterns seen in the history. In run #{}: {} open, {} solved, {} not run",
         seen.len(),
-        open,
-        seen.len() - open
+        report.run.id,
+        count(|s| *s == PatternStatus::Open),
+        count(|s| *s == PatternStatus::Solved),
+        count(|s| *s == PatternStatus::NotRun),
     );
+    let skipped = count(|s| *s == PatternStatus::Skipped);
+    if skipped > 0 {
+        let _ = write!(summary, ", {skipped} skipped");
+    }
+    let moved = count(|s| matches!(s, PatternStatus::Moved(_)));
+    if moved > 0 {
+        let _ = write!(summary, ", {moved} failing as another pattern");
+    }
+    let _ = writeln!(out, "{summary}.\n");
     let _ = writeln!(out, "| pattern | category | peak tests | status | solved by |");
     let _ = writeln!(out, "| --- | --- | ---: | --- | --- |");
     for pattern in seen {
+        let status = match &pattern.status {
+            PatternStatus::Open => "open".to_owned(),
+            PatternStatus::Solved => "solved".to_owned(),
+            PatternStatus::NotRun => "not run".to_owned(),
+            PatternStatus::Skipped => "skipped".to_owned(),
+            PatternStatus::Moved(other) => format!("now [`{other}`](#{})", other.to_lowercase()),
+        };
         let _ = writeln!(
             out,
-            "| [`{id}`](#{anchor}) | {} | {} | {} | {} |",
+            "| [`{id}`](#{anchor}) | {} | {} | {status} | {} |",
             pattern.category,
             pattern.peak,
-            if pattern.open { "open" } else { "solved" },
-            if pattern.open { "-" } else { &pattern.solved_by },
+            if pattern.status == PatternStatus::Solved {
+                &pattern.solved_by
+            } else {
+                "-"
+            },
             id = pattern.id,
             anchor = pattern.id.to_lowercase()
         );
     }
+    let run = report.run.id;
     for pattern in seen {
         let _ = writeln!(out, "\n## {}\n", pattern.id);
         let _ = writeln!(
@@ -97,11 +148,25 @@ fn patterns(report: &Report, seen: &[SeenPattern]) -> String {
             "- Seen from run #{} to run #{}, at most {} tests at once.",
             pattern.first_run, pattern.last_run, pattern.peak
         );
-        if pattern.open {
-            let _ = writeln!(out, "- Open. Fix: {}.", pattern.fix);
-        } else {
-            let _ = writeln!(out, "- Solved by {}.", pattern.solved_by);
-        }
+        let _ = match &pattern.status {
+            PatternStatus::Open => writeln!(out, "- Open in run #{run}. Fix: {}.", pattern.fix),
+            PatternStatus::Solved => writeln!(out, "- Solved by {}: its tests pass in run #{run}.", pattern.solved_by),
+            PatternStatus::NotRun => writeln!(
+                out,
+                "- Not run: run #{run} left out some of its tests, so whether it is solved is not known. Fix: {}.",
+                pattern.fix
+            ),
+            PatternStatus::Skipped => writeln!(
+                out,
+                "- Skipped: its tests were skipped or expected to fail in run #{run}; still to fix. Fix: {}.",
+                pattern.fix
+            ),
+            PatternStatus::Moved(other) => writeln!(
+                out,
+                "- Its tests fail in run #{run} as [`{other}`](#{}).",
+                other.to_lowercase()
+            ),
+        };
         if !pattern.tests.is_empty() {
             let _ = writeln!(out, "- Tests:");
             for test in &pattern.tests {

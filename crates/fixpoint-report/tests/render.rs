@@ -161,7 +161,7 @@ fn docs() {
         first_run: 3,
         last_run: 7,
         peak: 3,
-        open: true,
+        status: fixpoint_report::docs::PatternStatus::Open,
         solved_by: String::new(),
         fix: "code change (repair loop)".into(),
         tests: vec!["tests/test_dice.py::test_faces".into()],

@@ -77,9 +77,9 @@ pub struct FlakyTest {
     pub nodeid: String,
     /// Runs of this test in the window.
     pub runs: u32,
-    /// Pass/fail changes between consecutive runs on the same commit.
+    /// Pass/fail changes between runs of the same code (equal code hashes).
     pub flips: u32,
-    /// `flips` over the consecutive same-commit pairs it could have flipped in.
+    /// `flips` over the pairs of same-code runs it could have flipped in.
     pub flip_rate: f64,
     /// Runs in which it failed and then passed on a rerun.
     pub passed_on_rerun: u32,
@@ -87,9 +87,20 @@ pub struct FlakyTest {
 }
 
 /// Flaky tests in `runs` (any order) from their `outcomes`: a pass and a
-/// failure on the same commit, or a pass on rerun. Most flaky first.
+/// failure of the same code, or a pass on rerun. Most flaky first.
+///
+/// "The same code" is an equal [`RunRow::code_hash`]: a commit is not
+/// enough, since `fix`, `undo` or an edit change the code without a commit.
+/// A test's verdicts are taken per code hash, oldest first, and each change
+/// between consecutive verdicts of one hash is a flip. Runs without a hash
+/// (recorded before fixpoint stored one) are never compared: an outcome that
+/// changed there may have changed with the code. A pass on rerun is evidence
+/// whatever the hash.
 pub fn flaky(runs: &[RunRow], outcomes: &[OutcomeRow]) -> Vec<FlakyTest> {
-    let commit_of: HashMap<i64, Option<&str>> = runs.iter().map(|run| (run.id, run.git_commit.as_deref())).collect();
+    let code_of: HashMap<i64, &str> = runs
+        .iter()
+        .filter_map(|run| run.code_hash.as_deref().map(|hash| (run.id, hash)))
+        .collect();
     let mut by_test: BTreeMap<&str, Vec<(i64, Outcome)>> = BTreeMap::new();
     for row in outcomes {
         by_test.entry(&row.nodeid).or_default().push((row.run_id, row.outcome));
@@ -98,21 +109,22 @@ pub fn flaky(runs: &[RunRow], outcomes: &[OutcomeRow]) -> Vec<FlakyTest> {
     for (nodeid, mut seen) in by_test {
         seen.sort_by_key(|(run_id, _)| *run_id);
         let passed_on_rerun = seen.iter().filter(|(_, outcome)| *outcome == Outcome::Flaky).count() as u32;
-        // Only verdicts count: a skip says nothing about flakiness.
-        let judged: Vec<(i64, bool)> = seen
-            .iter()
-            .filter_map(|(run, outcome)| match outcome {
-                o if o.is_failing() => Some((*run, false)),
-                Outcome::Passed | Outcome::Flaky | Outcome::XPassed => Some((*run, true)),
-                _ => None,
-            })
-            .collect();
+        // Only verdicts count: a skip says nothing about flakiness. The last
+        // verdict seen for each code hash, to compare the next one with.
+        let mut last_verdict: HashMap<&str, bool> = HashMap::new();
         let (mut pairs, mut flips) = (0_u32, 0_u32);
-        for window in judged.windows(2) {
-            let (a, b) = (window[0], window[1]);
-            if commit_of.get(&a.0) == commit_of.get(&b.0) {
+        for (run, outcome) in &seen {
+            let passed = match outcome {
+                o if o.is_failing() => false,
+                Outcome::Passed | Outcome::Flaky | Outcome::XPassed => true,
+                _ => continue,
+            };
+            let Some(code) = code_of.get(run) else {
+                continue;
+            };
+            if let Some(before) = last_verdict.insert(code, passed) {
                 pairs += 1;
-                flips += u32::from(a.1 != b.1);
+                flips += u32::from(before != passed);
             }
         }
         if flips > 0 || passed_on_rerun > 0 {
@@ -223,7 +235,7 @@ mod tests {
         }
     }
 
-    fn run(id: i64, commit: &str, failing: u32) -> RunRow {
+    fn run(id: i64, code: &str, failing: u32) -> RunRow {
         RunRow {
             id,
             build_id: None,
@@ -232,7 +244,7 @@ mod tests {
             started_at: format!("t{id}"),
             finished_at: String::new(),
             duration: 1.0,
-            git_commit: Some(commit.into()),
+            git_commit: Some("one-commit".into()),
             git_branch: None,
             git_dirty: None,
             command: String::new(),
@@ -250,6 +262,7 @@ mod tests {
                 failed: failing,
                 ..Counts::default()
             },
+            code_hash: Some(code.into()),
         }
     }
 
@@ -280,27 +293,57 @@ mod tests {
     }
 
     #[test]
-    fn flaky_needs_a_flip_on_one_commit_or_a_rerun_pass() {
+    fn flaky_needs_a_flip_of_the_same_code_or_a_rerun_pass() {
         use Outcome::{Failed, Flaky, Passed};
-        let runs = [run(1, "c1", 0), run(2, "c1", 0), run(3, "c2", 0), run(4, "c2", 0)];
+        // One commit throughout; the code changes (c1, c2) and comes back (c1).
+        let runs = [
+            run(1, "c1", 0),
+            run(2, "c1", 0),
+            run(3, "c2", 0),
+            run(4, "c2", 0),
+            run(5, "c1", 0),
+        ];
         let outcomes = [
             // Flips on c1 and again on c2.
             row(1, "coin", Passed),
             row(2, "coin", Failed),
             row(3, "coin", Passed),
             row(4, "coin", Failed),
-            // Broke between commits: a regression, not a flake.
-            row(1, "regressed", Passed),
-            row(2, "regressed", Passed),
-            row(3, "regressed", Failed),
-            row(4, "regressed", Failed),
+            // Broke when the code changed, passed again when it came back: not a flake.
+            row(1, "fixed-then-undone", Failed),
+            row(2, "fixed-then-undone", Failed),
+            row(3, "fixed-then-undone", Passed),
+            row(4, "fixed-then-undone", Passed),
+            row(5, "fixed-then-undone", Failed),
+            // The same code failed in run 2 and passed in run 5, runs apart.
+            row(2, "apart", Failed),
+            row(3, "apart", Failed),
+            row(5, "apart", Passed),
             row(4, "retried", Flaky),
         ];
         let found = flaky(&runs, &outcomes);
         let ids: Vec<&str> = found.iter().map(|f| f.nodeid.as_str()).collect();
-        assert_eq!(ids, ["coin", "retried"]);
-        assert_eq!((found[0].flips, found[0].flip_rate), (2, 1.0));
-        assert_eq!(found[1].passed_on_rerun, 1);
+        assert_eq!(ids, ["apart", "coin", "retried"]);
+        assert_eq!((found[0].flips, found[0].flip_rate), (1, 1.0));
+        assert_eq!((found[1].flips, found[1].flip_rate), (2, 1.0));
+        assert_eq!(found[2].passed_on_rerun, 1);
+    }
+
+    #[test]
+    fn runs_without_a_code_hash_are_never_compared() {
+        use Outcome::{Failed, Flaky, Passed};
+        let mut old = [run(1, "", 0), run(2, "", 0)];
+        for run in &mut old {
+            run.code_hash = None;
+        }
+        let outcomes = [
+            row(1, "changed", Passed),
+            row(2, "changed", Failed),
+            row(2, "retried", Flaky),
+        ];
+        let found = flaky(&old, &outcomes);
+        let ids: Vec<&str> = found.iter().map(|f| f.nodeid.as_str()).collect();
+        assert_eq!(ids, ["retried"], "a pass on rerun is still evidence");
     }
 
     #[test]

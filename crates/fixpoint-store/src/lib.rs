@@ -88,6 +88,8 @@ pub trait Store {
     fn record(&mut self, run: &Run, provenance: &Provenance, triage: &TriageRows) -> Result<i64, StoreError>;
     /// The triage patterns stored with the given runs.
     fn patterns(&mut self, run_ids: &[i64]) -> Result<Vec<PatternRow>, StoreError>;
+    /// The triage verdicts stored with the given runs, by run and node id.
+    fn verdicts(&mut self, run_ids: &[i64]) -> Result<Vec<VerdictRow>, StoreError>;
     /// The newest runs, newest first.
     fn runs(&mut self, limit: usize) -> Result<Vec<RunRow>, StoreError>;
     /// Runs with an id at or above `first`, oldest first.

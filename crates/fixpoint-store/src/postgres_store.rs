@@ -13,7 +13,7 @@ use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_out
 use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
-    redact_url, traceback_hash,
+    VerdictRow, redact_url, traceback_hash,
 };
 
 /// Serializes migrations between processes that open a fresh database at once.
@@ -104,6 +104,7 @@ fn run_row(row: &Row) -> RunRow {
             timeout: count(28),
             crashed: count(29),
         },
+        code_hash: row.get(30),
     }
 }
 
@@ -148,9 +149,9 @@ impl Store for PostgresStore {
             .query_one(
                 "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
                  command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed) \
+                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) RETURNING id",
+                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id",
                 &[
                     &provenance.build_id,
                     &info.shard,
@@ -181,6 +182,7 @@ impl Store for PostgresStore {
                     &counts[7],
                     &counts[8],
                     &counts[9],
+                    &provenance.code_hash,
                 ],
             )?
             .get(0);
@@ -313,6 +315,22 @@ impl Store for PostgresStore {
                 message: row.get(4),
                 failures: row.get::<_, i32>(5).unsigned_abs(),
                 blast_radius: row.get::<_, i32>(6).unsigned_abs(),
+            })
+            .collect())
+    }
+
+    fn verdicts(&mut self, run_ids: &[i64]) -> Result<Vec<VerdictRow>, StoreError> {
+        let rows = self.client.query(
+            "SELECT run_id, nodeid, category, pattern FROM verdicts WHERE run_id = ANY($1) ORDER BY run_id, nodeid",
+            &[&run_ids],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| VerdictRow {
+                run_id: row.get(0),
+                nodeid: row.get(1),
+                category: row.get(2),
+                pattern: row.get(3),
             })
             .collect())
     }

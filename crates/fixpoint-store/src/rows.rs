@@ -13,6 +13,11 @@ pub struct Provenance {
     pub host: Option<String>,
     /// The command line that made the run.
     pub command: String,
+    /// A hash of the code the run tested: the content of the project's
+    /// Python files (and pytest configuration) as they were in the working
+    /// tree. Two runs with one hash ran the same code, whatever their
+    /// commits; `None` when it could not be computed.
+    pub code_hash: Option<String>,
 }
 
 /// A stored run.
@@ -39,6 +44,9 @@ pub struct RunRow {
     pub workers: u32,
     pub interrupted: Option<String>,
     pub counts: Counts,
+    /// See [`Provenance::code_hash`]; `None` for runs recorded before
+    /// fixpoint stored it.
+    pub code_hash: Option<String>,
 }
 
 /// A stored test result.
@@ -108,6 +116,8 @@ pub struct PatternRow {
 /// Which category and pattern one failing result fell into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerdictRow {
+    /// Ignored on the way in: the run's own id is used.
+    pub run_id: i64,
     pub nodeid: String,
     pub category: String,
     pub pattern: String,

@@ -2,7 +2,7 @@
 //! (each step is written once per SQL dialect).
 
 /// The schema version this fixpoint writes and understands.
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
 
 /// One step: its version and its statements, written once for both
 /// dialects: `{id}` is an auto-numbered primary key, `{ref}` a column that
@@ -98,6 +98,14 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_nodeid ON attempts (nodeid);
 ",
     },
+    Migration {
+        version: 4,
+        // The hash of the code a run tested (see `Provenance::code_hash`);
+        // runs recorded before it have none.
+        sql: r"
+ALTER TABLE runs ADD COLUMN code_hash TEXT;
+",
+    },
 ];
 
 /// The columns of `attempts` in the order every query selects them.
@@ -107,7 +115,7 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, started_at, finished_at, nodeid, p
 /// The columns of `runs` in the order every query selects them.
 pub(crate) const RUN_COLUMNS: &str = "id, build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
      command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-     total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed";
+     total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash";
 
 /// The columns of `results` (joined with `tracebacks` as `t`) in query order.
 pub(crate) const RESULT_COLUMNS: &str = "r.run_id, r.nodeid, r.path, r.line, r.outcome, r.phase, r.duration, r.exception_type, \

@@ -13,7 +13,7 @@ use crate::rows::{join_list, join_outcomes, parse_outcome, split_list, split_out
 use crate::schema::{ATTEMPT_COLUMNS, Dialect, LATEST, MIGRATIONS, RESULT_COLUMNS, RUN_COLUMNS};
 use crate::{
     AttemptRow, OutcomeFilter, OutcomeRow, PatternRow, Provenance, ResultRow, RunRow, Store, StoreError, TriageRows,
-    traceback_hash,
+    VerdictRow, traceback_hash,
 };
 
 pub struct SqliteStore {
@@ -183,6 +183,7 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
             timeout: count(28)?,
             crashed: count(29)?,
         },
+        code_hash: row.get(30)?,
     })
 }
 
@@ -227,9 +228,9 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
              command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed) \
+             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
             params![
                 provenance.build_id,
                 info.shard,
@@ -260,6 +261,7 @@ impl Store for SqliteStore {
                 counts.flaky,
                 counts.timeout,
                 counts.crashed,
+                provenance.code_hash,
             ],
         )
         .map_err(fail)?;
@@ -364,6 +366,29 @@ impl Store for SqliteStore {
                     message: row.get(4)?,
                     failures: row.get(5)?,
                     blast_radius: row.get(6)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| classify(&self.path, e))?;
+        Ok(rows)
+    }
+
+    fn verdicts(&mut self, run_ids: &[i64]) -> Result<Vec<VerdictRow>, StoreError> {
+        if run_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = run_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT run_id, nodeid, category, pattern FROM verdicts WHERE run_id IN ({ids}) ORDER BY run_id, nodeid"
+        );
+        let mut statement = self.connection.prepare(&sql).map_err(|e| classify(&self.path, e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(VerdictRow {
+                    run_id: row.get(0)?,
+                    nodeid: row.get(1)?,
+                    category: row.get(2)?,
+                    pattern: row.get(3)?,
                 })
             })
             .and_then(Iterator::collect)

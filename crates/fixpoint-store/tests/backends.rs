@@ -84,6 +84,7 @@ fn provenance(build: &str) -> Provenance {
         git_dirty: Some(false),
         host: Some("ci-1".into()),
         command: "fixpoint run".into(),
+        code_hash: Some(format!("code-of-{build}")),
     }
 }
 
@@ -116,6 +117,7 @@ fn runs_and_results_round_trip() {
             "{label}"
         );
         assert_eq!((stored.workers, stored.build_id.as_deref()), (2, Some("b1")), "{label}");
+        assert_eq!(stored.code_hash.as_deref(), Some("code-of-b1"), "{label}");
         let results = store.results(id).unwrap();
         let ids: Vec<&str> = results.iter().map(|r| r.nodeid.as_str()).collect();
         assert_eq!(
@@ -342,6 +344,7 @@ fn triage_is_stored_with_its_run() {
                 blast_radius: 5,
             }],
             verdicts: vec![VerdictRow {
+                run_id: 0,
                 nodeid: "t.py::a".into(),
                 category: "name-error".into(),
                 pattern: "P1a2b3c".into(),
@@ -353,6 +356,14 @@ fn triage_is_stored_with_its_run() {
         assert_eq!(patterns.len(), 1, "{label}");
         assert_eq!((patterns[0].run_id, patterns[0].blast_radius), (id, 5), "{label}");
         assert_eq!(patterns[0].pattern, "P1a2b3c", "{label}");
+        let verdicts = store.verdicts(&[id]).unwrap();
+        assert_eq!(verdicts.len(), 1, "{label}");
+        assert_eq!(
+            (verdicts[0].run_id, verdicts[0].nodeid.as_str(), verdicts[0].pattern.as_str()),
+            (id, "t.py::a", "P1a2b3c"),
+            "{label}"
+        );
+        assert!(store.verdicts(&[id + 1]).unwrap().is_empty(), "{label}");
     }
 }
 
@@ -369,8 +380,8 @@ fn an_older_schema_is_migrated_in_place() {
             .unwrap();
         drop(store);
         // Roll the database back to schema 1, as an older fixpoint left it.
-        let downgrade =
-            "DROP TABLE attempts; DROP TABLE patterns; DROP TABLE verdicts; UPDATE fixpoint_schema SET version = 1;";
+        let downgrade = "DROP TABLE attempts; DROP TABLE patterns; DROP TABLE verdicts; \
+             ALTER TABLE runs DROP COLUMN code_hash; UPDATE fixpoint_schema SET version = 1;";
         match &location {
             Location::Sqlite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -393,6 +404,20 @@ fn an_older_schema_is_migrated_in_place() {
         );
         assert_eq!(store.results(id).unwrap().len(), 1, "{label}: old data kept");
         assert!(store.attempts(None, 10).unwrap().is_empty(), "{label}");
+        let old = store.run(id).unwrap().unwrap();
+        assert_eq!(old.code_hash, None, "{label}: a run from before the code hash has none");
+        let new = store
+            .record(
+                &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
+                &provenance("after"),
+                &TriageRows::default(),
+            )
+            .unwrap();
+        assert_eq!(
+            store.run(new).unwrap().unwrap().code_hash.as_deref(),
+            Some("code-of-after"),
+            "{label}: the new column is written"
+        );
     }
 }
 

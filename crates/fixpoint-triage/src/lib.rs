@@ -60,7 +60,8 @@ pub struct Suggestion {
 }
 
 impl Suggestion {
-    fn for_pattern(fix: Fix, pattern_id: &str) -> Self {
+    /// The suggestion for a pattern of a category with this fix.
+    pub fn for_pattern(fix: Fix, pattern_id: &str) -> Self {
         match fix {
             Fix::Fixer { code, name, manual } => Self {
                 kind: "fixer",

@@ -117,7 +117,7 @@ pub enum Command {
     /// FP005 type-checking-import. `--fix` applies the fixable ones through the journal.
     Check(CheckArgs),
     /// Run the suite in CI and fail only for new failures: tests that fail now and did
-    /// not fail in the baseline (the latest run on the main branch in the history, a run,
+    /// not fail in the baseline (the latest run on the default branch in the history, a run,
     /// or a baseline file). Known failures are reported and do not fail the build.
     Ci(CiArgs),
     /// Add fixpoint to the project: a GitHub Actions workflow, a [tool.fixpoint] section
@@ -469,9 +469,11 @@ pub struct CiArgs {
     /// Paths or node ids to run [default: the whole suite].
     #[arg(value_name = "PATHS")]
     pub paths: Vec<String>,
-    /// The branch whose latest whole-suite run in the history is the baseline.
-    #[arg(long, default_value = "main", value_name = "BRANCH", conflicts_with_all = ["baseline_run", "baseline"])]
-    pub baseline_branch: String,
+    /// The branch whose latest whole-suite run in the history is the baseline
+    /// [default: the repository's default branch: origin/HEAD, else
+    /// init.defaultBranch, else main or master].
+    #[arg(long, value_name = "BRANCH", conflicts_with_all = ["baseline_run", "baseline"])]
+    pub baseline_branch: Option<String>,
     /// A run in the history to compare with instead (an id, `latest~N`).
     #[arg(long, value_name = "RUN", conflicts_with = "baseline")]
     pub baseline_run: Option<String>,

@@ -83,7 +83,10 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
     let baseline = match (&args.baseline, &args.baseline_run) {
         (Some(file), _) => Baseline::File(file.clone()),
         (None, Some(run)) => Baseline::Run(run.clone()),
-        (None, None) => Baseline::Branch(args.baseline_branch.clone()),
+        (None, None) => match &args.baseline_branch {
+            Some(branch) => Baseline::Branch(branch.clone()),
+            None => Baseline::DefaultBranch,
+        },
     };
     let request = CiRequest {
         run: RunRequest {
@@ -134,8 +137,8 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
             Some(baseline) => writeln!(out, "baseline: {baseline}")?,
             None => writeln!(
                 out,
-                "baseline: none (no whole-suite run on `{}` in the history yet): every failure counts as new",
-                args.baseline_branch
+                "baseline: none (no whole-suite run on {} in the history yet): every failure counts as new",
+                verdict.baseline_branch.as_deref().unwrap_or("the branch")
             )?,
         }
         if !verdict.new_failures.is_empty() {

@@ -325,3 +325,28 @@ fn run_triage_fix_run_turns_every_fixable_planted_failure_green() {
         }
     }
 }
+
+#[test]
+fn fix_and_undo_on_one_commit_make_no_test_flaky() {
+    use crate::support::{fixpoint, stderr, stdout};
+    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    crate::history::init_on(&dir, "master");
+    // The planted coin-flip and hang are left out: every other test is
+    // deterministic, and `fix` and `undo` change whether some of them pass.
+    let only = ["-k", "not test_goblin_boss_is_faster_than_orc and not test_next_turn_skips_downed_combatants"];
+    run_json(&dir, &only);
+    let fixed = fixpoint(&dir, &["fix"]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let (_, after_fix) = run_json(&dir, &only);
+    assert_eq!(
+        test(&after_fix, "tests/services/test_loot.py::test_inventory_value_in_gold")["outcome"],
+        "passed",
+        "the fix changed outcomes"
+    );
+    let undone = fixpoint(&dir, &["undo"]);
+    assert_eq!(undone.status.code(), Some(0), "{}", stderr(&undone));
+    run_json(&dir, &only);
+    let flaky = fixpoint(&dir, &["flaky"]);
+    assert_eq!(flaky.status.code(), Some(0), "{}", stderr(&flaky));
+    insta::assert_snapshot!("dreamforge_flaky_after_fix_and_undo", stdout(&flaky));
+}

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, one_error_line, project, python, run_json, stderr, stdout};
+use crate::support::{fixpoint, git, one_error_line, project, python, run_json, stderr, stdout};
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = args.to_vec();
@@ -308,4 +308,62 @@ fn a_locked_history_is_reported_and_nothing_is_half_written() {
         1,
         "the import left nothing behind"
     );
+}
+
+/// Makes `dir` a git repository on `branch` with one commit of everything in it.
+pub(crate) fn init_on(dir: &Path, branch: &str) {
+    git(dir, &["init", "--quiet", "--initial-branch", branch]);
+    git(dir, &["config", "user.name", "Test Author"]);
+    git(dir, &["config", "user.email", "author@example.com"]);
+    git(dir, &["config", "commit.gpgsign", "false"]);
+    git(dir, &["add", "--all"]);
+    git(dir, &["commit", "--quiet", "-m", "the project as inherited"]);
+}
+
+#[test]
+fn flaky_counts_only_flips_of_the_same_code() {
+    // In a repository (on `master`) the four runs share one commit; without
+    // git the project's Python files are hashed. Either way only the coin flips.
+    for setup in ["master", "no git"] {
+        let (_keep, dir) = project("flips");
+        if setup != "no git" {
+            init_on(&dir, setup);
+        }
+        let code = dir.join("flips/__init__.py");
+        let original = fs::read_to_string(&code).unwrap();
+        // 1: the coin fails, the value passes.
+        run_json(&dir, &[]);
+        // 2: the code changes without a commit: the value fails, the coin passes.
+        fs::write(&code, original.replace("VALUE = 1", "VALUE = 2")).unwrap();
+        run_json(&dir, &[]);
+        // 3 and 4: the code is back as it was; the coin fails, then passes.
+        fs::write(&code, &original).unwrap();
+        run_json(&dir, &[]);
+        run_json(&dir, &[]);
+
+        let history = json(&dir, &["history"]);
+        let runs = history["runs"].as_array().unwrap();
+        let field = |index: usize, name: &str| runs[index][name].clone();
+        if setup == "no git" {
+            assert!(field(0, "git_commit").is_null(), "{setup}");
+        } else {
+            assert!((1..4).all(|i| field(i, "git_commit") == field(0, "git_commit")), "{setup}: one commit");
+        }
+        // Newest first: runs 4, 3 and 1 ran the same code, run 2 other code.
+        assert!(field(0, "code_hash").as_str().is_some_and(|h| h.len() == 64), "{setup}");
+        assert_eq!(field(0, "code_hash"), field(1, "code_hash"), "{setup}");
+        assert_eq!(field(0, "code_hash"), field(3, "code_hash"), "{setup}");
+        assert_ne!(field(0, "code_hash"), field(2, "code_hash"), "{setup}");
+
+        let flaky = fixpoint(&dir, &["flaky"]);
+        assert_eq!(flaky.status.code(), Some(0), "{}", stderr(&flaky));
+        insta::assert_snapshot!("flaky_same_code", stdout(&flaky));
+        let document = json(&dir, &["flaky"]);
+        assert_eq!(names(&document["tests"]), ["tests/test_coin.py::test_coin"], "{setup}");
+        assert_eq!(
+            (document["tests"][0]["flips"].as_u64(), document["tests"][0]["flip_rate"].as_f64()),
+            (Some(1), Some(0.5)),
+            "{setup}: runs 1, 3 and 4 are two same-code pairs, one of them a flip"
+        );
+    }
 }

@@ -378,24 +378,86 @@ fn ci_fails_for_a_new_failure_and_not_for_a_known_one() {
     assert!(fs::read_to_string(&junit).unwrap().contains("<testsuite"));
 }
 
-#[test]
-fn ci_takes_the_latest_run_on_main_as_its_baseline() {
-    let (_keep, dir) = project("repair");
-    git_init(&dir);
+/// `fixpoint ci` in `dir` with git's global and system configuration out of
+/// the way, so that only the repository's own settings count.
+fn ci_in(dir: &Path, extra: &[&str]) -> std::process::Output {
     let python = python();
-    let python = python.to_str().unwrap();
-    let first = fixpoint(&dir, &["ci", "--python", python, "--output-format", "json"]);
+    let mut args = vec!["ci", "--python", python.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    fixpoint_env(dir, &args, &[("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1")])
+}
+
+#[test]
+fn ci_takes_its_baseline_from_the_default_branch() {
+    // On `master`, with nothing configured: the branch that exists.
+    let (_keep, dir) = project("repair");
+    crate::history::init_on(&dir, "master");
+    let first = ci_in(&dir, &["--output-format", "json"]);
     assert_eq!(first.status.code(), Some(1), "no baseline yet: every failure is new");
     assert_eq!(json(&first)["baseline"], Value::Null);
-    let second = fixpoint(&dir, &["ci", "--python", python, "--output-format", "json"]);
-    assert_eq!(second.status.code(), Some(0));
-    let verdict = json(&second);
-    assert_eq!(verdict["baseline"], "run #1 on main");
+    let second = ci_in(&dir, &[]);
+    assert_eq!(second.status.code(), Some(0), "{}", stdout(&second));
+    insta::with_settings!({filters => vec![(r"(?m)^run #(\d+): .*$", "run #$1: [totals]")]}, {
+        insta::assert_snapshot!("ci_on_master", stdout(&second));
+    });
+    let verdict = json(&ci_in(&dir, &["--output-format", "json"]));
+    assert_eq!(
+        verdict["baseline"],
+        "run #2 on master (the default branch: the branch of that name in the repository)"
+    );
     assert_eq!(verdict["known_failures"].as_array().unwrap().len(), 3);
-    let other = fixpoint(&dir, &["ci", "--python", python, "--baseline-branch", "release"]);
+    // --baseline-branch still wins, and is named.
+    let other = ci_in(&dir, &["--baseline-branch", "release"]);
     assert_eq!(other.status.code(), Some(1), "no run on `release`");
+    assert!(
+        stdout(&other).contains("baseline: none (no whole-suite run on release (--baseline-branch) in the history yet)"),
+        "{}",
+        stdout(&other)
+    );
+
+    // On `main`.
+    let (_keep_main, main) = project("repair");
+    git_init(&main);
+    assert_eq!(ci_in(&main, &[]).status.code(), Some(1));
+    let verdict = json(&ci_in(&main, &["--output-format", "json"]));
+    assert_eq!(
+        verdict["baseline"],
+        "run #1 on main (the default branch: the branch of that name in the repository)"
+    );
+
+    // init.defaultBranch names a branch that exists: it is the default.
+    let (_keep_dev, dev) = project("repair");
+    crate::history::init_on(&dev, "develop");
+    crate::support::git(&dev, &["branch", "main"]);
+    crate::support::git(&dev, &["config", "init.defaultBranch", "develop"]);
+    assert_eq!(ci_in(&dev, &[]).status.code(), Some(1));
+    let verdict = json(&ci_in(&dev, &["--output-format", "json"]));
+    assert_eq!(verdict["baseline"], "run #1 on develop (the default branch: init.defaultBranch)");
+
+    // A remote's HEAD comes first: origin says `trunk`, the work goes on on `master`.
+    let remote = tempfile::tempdir().unwrap();
+    let origin = remote.path().join("origin.git");
+    crate::support::git(remote.path(), &["init", "--quiet", "--bare", "origin.git"]);
+    crate::support::git(&dir, &["branch", "trunk"]);
+    crate::support::git(&dir, &["remote", "add", "origin", origin.to_str().unwrap()]);
+    crate::support::git(&dir, &["push", "--quiet", "origin", "trunk", "master"]);
+    crate::support::git(&origin, &["symbolic-ref", "HEAD", "refs/heads/trunk"]);
+    crate::support::git(&dir, &["remote", "set-head", "origin", "--auto"]);
+    let none_yet = ci_in(&dir, &["--output-format", "json"]);
+    assert_eq!(none_yet.status.code(), Some(1), "nothing recorded on trunk yet");
+    assert_eq!(json(&none_yet)["baseline_branch"], "trunk (the default branch: origin/HEAD)");
+    crate::support::git(&dir, &["checkout", "--quiet", "trunk"]);
+    let on_trunk = ci_in(&dir, &["--output-format", "json"]);
+    crate::support::git(&dir, &["checkout", "--quiet", "master"]);
+    let verdict = json(&ci_in(&dir, &["--output-format", "json"]));
+    assert_eq!(
+        verdict["baseline"],
+        format!("run #{} on trunk (the default branch: origin/HEAD)", json(&on_trunk)["run_id"])
+    );
 
     // A baseline file works the same, with no history.
+    let python = python();
+    let python = python.to_str().unwrap();
     let baseline = dir.join("baseline.json");
     fs::write(&baseline, stdout(&fixpoint(&dir, &["report", "--format", "json"]))).unwrap();
     fs::remove_dir_all(dir.join(".fixpoint")).unwrap();
@@ -458,4 +520,56 @@ fn init_adds_what_is_missing_and_never_overwrites() {
         fs::read_to_string(root.join(".pre-commit-config.yaml")).unwrap(),
         "repos: []\n"
     );
+}
+
+/// Dreamforge without its coin-flip and its hang (deselected in its pytest
+/// configuration, so a run of everything is still a whole-suite run): every
+/// outcome is the same from run to run.
+fn deterministic_dreamforge() -> (tempfile::TempDir, PathBuf) {
+    let (keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    let pyproject = dir.join("pyproject.toml");
+    let text = fs::read_to_string(&pyproject).unwrap();
+    let text = text.replacen(
+        "testpaths = [\"tests\"]\n",
+        "testpaths = [\"tests\"]\naddopts = \"--deselect tests/services/test_initiative.py::test_goblin_boss_is_faster_than_orc \
+         --deselect tests/services/test_initiative.py::test_next_turn_skips_downed_combatants\"\n",
+        1,
+    );
+    fs::write(&pyproject, text).unwrap();
+    (keep, dir)
+}
+
+/// A generated document with the temporary directory masked.
+fn masked(text: &str, dir: &Path) -> String {
+    text.replace(dir.to_str().unwrap(), "[project]")
+}
+
+#[test]
+fn docs_count_patterns_from_the_run_remaining_describes() {
+    let (_keep, dir) = deterministic_dreamforge();
+    let python = python();
+    let python = python.to_str().unwrap();
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    assert_eq!(fixpoint(&dir, &["fix"]).status.code(), Some(0));
+    // A partial run: the dice tests, and the loot tests whose missing import was fixed.
+    let partial = fixpoint(
+        &dir,
+        &["run", "--python", python, "tests/dice", "tests/services/test_loot.py"],
+    );
+    assert_eq!(partial.status.code(), Some(1), "{}", stderr(&partial));
+    let docs = fixpoint(&dir, &["docs"]);
+    assert!(docs.status.success(), "{}", stderr(&docs));
+    let health = dir.join("docs/test-health");
+    let read = |name: &str| masked(&fs::read_to_string(health.join(name)).unwrap(), &dir);
+    let patterns = read("PATTERNS.md");
+    let remaining = read("REMAINING.md");
+    // The open count is REMAINING.md's count of failing patterns.
+    let failing_sections = remaining.matches("\n### P").count();
+    let summary = patterns.lines().find(|l| l.contains("patterns seen")).unwrap();
+    assert!(
+        summary.contains(&format!(": {failing_sections} open, ")),
+        "{summary} / {failing_sections} failing in REMAINING.md"
+    );
+    insta::assert_snapshot!("docs_partial_patterns", patterns);
+    insta::assert_snapshot!("docs_partial_remaining", remaining);
 }

@@ -1,0 +1,3 @@
+"""The code under test: the history test edits VALUE between runs."""
+
+VALUE = 1
