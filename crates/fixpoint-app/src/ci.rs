@@ -130,7 +130,13 @@ pub fn default_branch(root: &std::path::Path) -> BranchChoice {
     {
         return choice(name, "origin/HEAD");
     }
-    let exists = |name: &str| history::git(root, &["rev-parse", "--verify", "--quiet", &format!("refs/heads/{name}")]).is_some();
+    let exists = |name: &str| {
+        history::git(
+            root,
+            &["rev-parse", "--verify", "--quiet", &format!("refs/heads/{name}")],
+        )
+        .is_some()
+    };
     if let Some(configured) = history::git(root, &["config", "init.defaultBranch"]).filter(|name| !name.is_empty())
         && exists(&configured)
     {

@@ -114,6 +114,11 @@ const CONFIG_FILES: [&str; 5] = ["pyproject.toml", "pytest.ini", "setup.cfg", "t
 /// Equal hashes mean the same code, whatever the commit: `fix`, `undo` and
 /// uncommitted edits change it. `None` when nothing could be read.
 pub fn code_hash(root: &Path) -> Option<String> {
+    use std::fmt::Write as _;
+    let policy = fixpoint_paths::Policy::new(root).ok()?;
+    // Read through the policy: a listed symlink that leaves the project is
+    // not part of the code, and is not read.
+    let read = |path: &str| policy.readable(path).ok().and_then(|full| fs::read(full).ok());
     let wanted = |path: &str| {
         let name = path.rsplit('/').next().unwrap_or(path);
         Path::new(path).extension().is_some_and(|ext| ext == "py") || CONFIG_FILES.contains(&name)
@@ -124,33 +129,36 @@ pub fn code_hash(root: &Path) -> Option<String> {
         .output()
         .ok()
         .filter(|output| output.status.success());
-    let mut files: Vec<(String, String)> = match listed {
-        Some(output) => String::from_utf8_lossy(&output.stdout)
+    let mut files: Vec<(String, String)> = if let Some(output) = listed {
+        String::from_utf8_lossy(&output.stdout)
             .split('\0')
             .filter(|path| !path.is_empty() && wanted(path))
             // A tracked file deleted in the working tree is absent from the code.
-            .filter_map(|path| fs::read(root.join(path)).ok().map(|bytes| (path.to_owned(), bytes)))
-            .map(|(path, bytes)| (path, fixpoint_fix::journal::hash(&bytes)))
-            .collect(),
-        None => {
-            let mut files: Vec<(String, String)> = fixpoint_python::read_project(root)
-                .into_iter()
-                .map(|(path, source)| (path, fixpoint_fix::journal::hash(source.as_bytes())))
-                .collect();
-            files.extend(CONFIG_FILES.iter().filter(|name| !name.ends_with(".py")).filter_map(|name| {
-                fs::read(root.join(name))
-                    .ok()
-                    .map(|bytes| ((*name).to_owned(), fixpoint_fix::journal::hash(&bytes)))
-            }));
-            files
-        }
+            .filter_map(|path| read(path).map(|bytes| (path.to_owned(), fixpoint_fix::journal::hash(&bytes))))
+            .collect()
+    } else {
+        let mut files: Vec<(String, String)> = fixpoint_python::read_project(root)
+            .into_iter()
+            .map(|(path, source)| (path, fixpoint_fix::journal::hash(source.as_bytes())))
+            .collect();
+        // `read_project` has the Python files, `conftest.py` among them.
+        files.extend(
+            CONFIG_FILES
+                .iter()
+                .filter(|name| Path::new(name).extension().is_none_or(|ext| ext != "py"))
+                .filter_map(|name| read(name).map(|bytes| ((*name).to_owned(), fixpoint_fix::journal::hash(&bytes)))),
+        );
+        files
     };
     if files.is_empty() {
         return None;
     }
     files.sort();
     files.dedup();
-    let manifest: String = files.iter().map(|(path, digest)| format!("{path}\0{digest}\n")).collect();
+    let manifest = files.iter().fold(String::new(), |mut manifest, (path, digest)| {
+        let _ = writeln!(manifest, "{path}\0{digest}");
+        manifest
+    });
     Some(fixpoint_fix::journal::hash(manifest.as_bytes()))
 }
 

@@ -921,8 +921,8 @@ impl ServerHandler for FixpointServer {
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
                     let report =
                         fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(|e| e.to_string())?;
-                    let seen = fixpoint_app::report::seen_patterns(store.as_mut(), &report)
-                        .map_err(|e| e.to_string())?;
+                    let seen =
+                        fixpoint_app::report::seen_patterns(store.as_mut(), &report).map_err(|e| e.to_string())?;
                     let guidelines = fixpoint_app::report::guidelines(&seen);
                     let files = fixpoint_report::docs::render(&report, &seen, &guidelines);
                     return Ok((files.get(name).cloned().unwrap_or_default(), "text/markdown"));

@@ -29,6 +29,7 @@
 //! ```
 
 mod aggregate;
+pub mod config;
 mod error;
 pub mod events;
 pub mod import;

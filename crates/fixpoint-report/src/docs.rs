@@ -94,8 +94,9 @@ fn patterns(report: &Report, seen: &[SeenPattern]) -> String {
     let mut out = format!("{HEADER}\n\n# Failure patterns: {}\n\n", report.project);
     let count = |wanted: fn(&PatternStatus) -> bool| seen.iter().filter(|p| wanted(&p.status)).count();
     let mut summary = format!(
-        "{} patterns seen in the history. In run #{}: {} open, {} solved, {} not run",
+        "{} {} seen in the history. In run #{}: {} open, {} solved, {} not run",
         seen.len(),
+        if seen.len() == 1 { "pattern" } else { "patterns" },
         report.run.id,
         count(|s| *s == PatternStatus::Open),
         count(|s| *s == PatternStatus::Solved),

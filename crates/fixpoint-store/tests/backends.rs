@@ -359,7 +359,11 @@ fn triage_is_stored_with_its_run() {
         let verdicts = store.verdicts(&[id]).unwrap();
         assert_eq!(verdicts.len(), 1, "{label}");
         assert_eq!(
-            (verdicts[0].run_id, verdicts[0].nodeid.as_str(), verdicts[0].pattern.as_str()),
+            (
+                verdicts[0].run_id,
+                verdicts[0].nodeid.as_str(),
+                verdicts[0].pattern.as_str()
+            ),
             (id, "t.py::a", "P1a2b3c"),
             "{label}"
         );

@@ -333,7 +333,10 @@ fn fix_and_undo_on_one_commit_make_no_test_flaky() {
     crate::history::init_on(&dir, "master");
     // The planted coin-flip and hang are left out: every other test is
     // deterministic, and `fix` and `undo` change whether some of them pass.
-    let only = ["-k", "not test_goblin_boss_is_faster_than_orc and not test_next_turn_skips_downed_combatants"];
+    let only = [
+        "-k",
+        "not test_goblin_boss_is_faster_than_orc and not test_next_turn_skips_downed_combatants",
+    ];
     run_json(&dir, &only);
     let fixed = fixpoint(&dir, &["fix"]);
     assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));

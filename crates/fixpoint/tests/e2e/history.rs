@@ -347,7 +347,10 @@ fn flaky_counts_only_flips_of_the_same_code() {
         if setup == "no git" {
             assert!(field(0, "git_commit").is_null(), "{setup}");
         } else {
-            assert!((1..4).all(|i| field(i, "git_commit") == field(0, "git_commit")), "{setup}: one commit");
+            assert!(
+                (1..4).all(|i| field(i, "git_commit") == field(0, "git_commit")),
+                "{setup}: one commit"
+            );
         }
         // Newest first: runs 4, 3 and 1 ran the same code, run 2 other code.
         assert!(field(0, "code_hash").as_str().is_some_and(|h| h.len() == 64), "{setup}");
@@ -361,7 +364,10 @@ fn flaky_counts_only_flips_of_the_same_code() {
         let document = json(&dir, &["flaky"]);
         assert_eq!(names(&document["tests"]), ["tests/test_coin.py::test_coin"], "{setup}");
         assert_eq!(
-            (document["tests"][0]["flips"].as_u64(), document["tests"][0]["flip_rate"].as_f64()),
+            (
+                document["tests"][0]["flips"].as_u64(),
+                document["tests"][0]["flip_rate"].as_f64()
+            ),
             (Some(1), Some(0.5)),
             "{setup}: runs 1, 3 and 4 are two same-code pairs, one of them a flip"
         );

@@ -384,7 +384,11 @@ fn ci_in(dir: &Path, extra: &[&str]) -> std::process::Output {
     let python = python();
     let mut args = vec!["ci", "--python", python.to_str().unwrap()];
     args.extend_from_slice(extra);
-    fixpoint_env(dir, &args, &[("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1")])
+    fixpoint_env(
+        dir,
+        &args,
+        &[("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1")],
+    )
 }
 
 #[test]
@@ -410,7 +414,8 @@ fn ci_takes_its_baseline_from_the_default_branch() {
     let other = ci_in(&dir, &["--baseline-branch", "release"]);
     assert_eq!(other.status.code(), Some(1), "no run on `release`");
     assert!(
-        stdout(&other).contains("baseline: none (no whole-suite run on release (--baseline-branch) in the history yet)"),
+        stdout(&other)
+            .contains("baseline: none (no whole-suite run on release (--baseline-branch) in the history yet)"),
         "{}",
         stdout(&other)
     );
@@ -432,7 +437,10 @@ fn ci_takes_its_baseline_from_the_default_branch() {
     crate::support::git(&dev, &["config", "init.defaultBranch", "develop"]);
     assert_eq!(ci_in(&dev, &[]).status.code(), Some(1));
     let verdict = json(&ci_in(&dev, &["--output-format", "json"]));
-    assert_eq!(verdict["baseline"], "run #1 on develop (the default branch: init.defaultBranch)");
+    assert_eq!(
+        verdict["baseline"],
+        "run #1 on develop (the default branch: init.defaultBranch)"
+    );
 
     // A remote's HEAD comes first: origin says `trunk`, the work goes on on `master`.
     let remote = tempfile::tempdir().unwrap();
@@ -445,14 +453,20 @@ fn ci_takes_its_baseline_from_the_default_branch() {
     crate::support::git(&dir, &["remote", "set-head", "origin", "--auto"]);
     let none_yet = ci_in(&dir, &["--output-format", "json"]);
     assert_eq!(none_yet.status.code(), Some(1), "nothing recorded on trunk yet");
-    assert_eq!(json(&none_yet)["baseline_branch"], "trunk (the default branch: origin/HEAD)");
+    assert_eq!(
+        json(&none_yet)["baseline_branch"],
+        "trunk (the default branch: origin/HEAD)"
+    );
     crate::support::git(&dir, &["checkout", "--quiet", "trunk"]);
     let on_trunk = ci_in(&dir, &["--output-format", "json"]);
     crate::support::git(&dir, &["checkout", "--quiet", "master"]);
     let verdict = json(&ci_in(&dir, &["--output-format", "json"]));
     assert_eq!(
         verdict["baseline"],
-        format!("run #{} on trunk (the default branch: origin/HEAD)", json(&on_trunk)["run_id"])
+        format!(
+            "run #{} on trunk (the default branch: origin/HEAD)",
+            json(&on_trunk)["run_id"]
+        )
     );
 
     // A baseline file works the same, with no history.
