@@ -78,7 +78,8 @@ pub struct RepairSettings {
     pub request_timeout: Option<f64>,
     /// Retries of a request after a 429, a 5xx or a timeout [default: 3].
     pub http_retries: Option<u32>,
-    /// Let the model edit test files [default: false].
+    /// Let the model edit test files, conftest.py, pytest's configuration and
+    /// plugins [default: false].
     pub allow_test_edits: Option<bool>,
     /// Commit each repair with git [default: true].
     pub commit: Option<bool>,

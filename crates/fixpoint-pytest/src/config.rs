@@ -73,7 +73,11 @@ mod tests {
         let part = pytest_part("pyproject.toml", pyproject).unwrap();
         assert_eq!(part, r#"{"ini_options":{"addopts":"-q"}}"#);
         let renamed = pyproject.replace("name = \"x\"", "name = \"y\"");
-        assert_eq!(pytest_part("pyproject.toml", &renamed).unwrap(), part, "the project table is not pytest's");
+        assert_eq!(
+            pytest_part("pyproject.toml", &renamed).unwrap(),
+            part,
+            "the project table is not pytest's"
+        );
         let dotted = "[tool]\npytest.ini_options.addopts = \"-p evil\"\n";
         assert_eq!(
             pytest_part("pyproject.toml", dotted).unwrap(),
@@ -90,7 +94,11 @@ mod tests {
             Some("[tool:pytest]\ntestpaths = tests\n")
         );
         assert_eq!(pytest_part("setup.cfg", "[metadata]\nname = x\n"), None);
-        assert_eq!(pytest_part("pytest.ini", "").as_deref(), Some(""), "an empty pytest.ini still configures");
+        assert_eq!(
+            pytest_part("pytest.ini", "").as_deref(),
+            Some(""),
+            "an empty pytest.ini still configures"
+        );
         assert_eq!(pytest_part("app.py", "x = 1"), None);
     }
 }

@@ -140,8 +140,9 @@ pub fn system_prompt(allow_test_edits: bool) -> String {
     let tests = if allow_test_edits {
         "You may edit test files when the test itself is wrong."
     } else {
-        "Do not edit test files (test_*.py, *_test.py, conftest.py, files under tests/): \
-         fix the code under test. An edit to a test file is refused."
+        "Do not edit test files (test_*.py, *_test.py, conftest.py, files under tests/) or \
+         pytest's configuration, and do not add pytest hooks or plugins: fix the code under \
+         test. Such an edit is refused."
     };
     format!(
         "You repair failing Python tests. You get a failing test, its traceback and the relevant \

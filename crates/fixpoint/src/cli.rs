@@ -406,7 +406,8 @@ pub struct RepairOptions {
     /// Seconds one request to the model may take [default: 120].
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<f64>,
-    /// Let the model edit test files (a fix could then weaken the test).
+    /// Let the model edit what judges its fix: test files, conftest.py,
+    /// pytest's configuration and plugins (a fix could then weaken the test).
     #[arg(long)]
     pub allow_test_edits: bool,
     /// Leave repairs uncommitted [default: one git commit per repaired test].

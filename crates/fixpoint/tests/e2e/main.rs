@@ -14,6 +14,7 @@ mod mcp;
 mod migrate;
 mod outcomes;
 mod repair;
+mod repair_safety;
 mod report;
 mod rules;
 mod safety;

@@ -13,19 +13,19 @@ use serde_json::Value;
 
 use crate::support::{copy_of, fixpoint, fixpoint_env, git, git_init, project, python, repository, stderr, stdout};
 
-const KEY: &str = "sk-e2e-0123456789abcdefghijklmnop";
-const DISCOUNT: &str = "tests/test_pricing.py::test_discount";
+pub(crate) const KEY: &str = "sk-e2e-0123456789abcdefghijklmnop";
+pub(crate) const DISCOUNT: &str = "tests/test_pricing.py::test_discount";
 
 /// An answer that replaces `search` with `replace` in `path`.
-fn edit(path: &str, search: &str, replace: &str) -> String {
+pub(crate) fn edit(path: &str, search: &str, replace: &str) -> String {
     format!(
         "Here is the fix.\n\n{path}\n```python\n<<<<<<< SEARCH\n{search}\n=======\n{replace}\n>>>>>>> REPLACE\n```\n"
     )
 }
 
-const BUGGY: &str = "    return total - total * percent / 10";
+pub(crate) const BUGGY: &str = "    return total - total * percent / 10";
 
-fn right_fix() -> Reply {
+pub(crate) fn right_fix() -> Reply {
     Reply::Answer(edit(
         "calc/pricing.py",
         BUGGY,
@@ -48,7 +48,7 @@ fn breaking_fix() -> Reply {
 }
 
 /// The fixture project in git, with a first run recorded.
-fn prepared() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn prepared() -> (tempfile::TempDir, PathBuf) {
     let (keep, dir) = project("repair");
     git_init(&dir);
     let python = python();
@@ -57,7 +57,7 @@ fn prepared() -> (tempfile::TempDir, PathBuf) {
     (keep, dir)
 }
 
-fn repair(dir: &Path, server: &ScriptedServer, extra: &[&str]) -> Output {
+pub(crate) fn repair(dir: &Path, server: &ScriptedServer, extra: &[&str]) -> Output {
     repair_env(dir, server, extra, &[("FIXPOINT_API_KEY", KEY)])
 }
 
@@ -78,7 +78,7 @@ fn repair_env(dir: &Path, server: &ScriptedServer, extra: &[&str], env: &[(&str,
 }
 
 /// Asserts the exit code, showing what the command printed when it differs.
-fn exits(output: &Output, code: i32) {
+pub(crate) fn exits(output: &Output, code: i32) {
     assert_eq!(
         output.status.code(),
         Some(code),
@@ -89,7 +89,7 @@ fn exits(output: &Output, code: i32) {
 }
 
 /// `fixpoint attempts --output-format json`, newest first.
-fn attempts(dir: &Path) -> Vec<Value> {
+pub(crate) fn attempts(dir: &Path) -> Vec<Value> {
     let output = fixpoint(dir, &["attempts", "--output-format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     serde_json::from_slice::<Value>(&output.stdout)
@@ -99,7 +99,7 @@ fn attempts(dir: &Path) -> Vec<Value> {
         .clone()
 }
 
-fn commits(dir: &Path) -> Vec<String> {
+pub(crate) fn commits(dir: &Path) -> Vec<String> {
     git(dir, &["log", "--format=%B%x00"])
         .split('\0')
         .map(str::trim)
@@ -108,11 +108,11 @@ fn commits(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn pricing(dir: &Path) -> String {
+pub(crate) fn pricing(dir: &Path) -> String {
     fs::read_to_string(dir.join("calc/pricing.py")).unwrap()
 }
 
-fn original_pricing() -> String {
+pub(crate) fn original_pricing() -> String {
     fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/projects/repair/calc/pricing.py")).unwrap()
 }
 
@@ -311,7 +311,7 @@ fn edits_outside_the_project_or_to_tests_are_refused_unless_allowed() {
     assert!(!keep.path().join("escaped.py").exists());
     let rows = attempts(&dir);
     let reasons: Vec<&str> = rows.iter().map(|r| r["reason"].as_str().unwrap()).collect();
-    assert!(reasons[1].contains("leaves the project"), "{reasons:?}");
+    assert!(reasons[1].contains("is outside the project"), "{reasons:?}");
     assert!(reasons[0].contains("test file"), "{reasons:?}");
     assert!(rows.iter().all(|r| r["verdict"] == "refused"));
     let tests_before = fs::read_to_string(dir.join("tests/test_pricing.py")).unwrap();

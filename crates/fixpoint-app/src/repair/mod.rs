@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::path::{Component, Path};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -25,8 +25,12 @@ use fixpoint_repair::edits::{self, EditError};
 use fixpoint_repair::git::Git;
 use fixpoint_repair::prompt::{self, Failure, Relevance, SourceFile};
 use fixpoint_repair::redact::{Redactor, is_dotenv};
+
+mod guard;
+
 use fixpoint_repair::{ApiKey, Client, Message, ModelConfig, Provider};
 use fixpoint_store::{AttemptRow, Store};
+use guard::{Guard, is_python, missing_data_file};
 use serde::Serialize;
 
 use crate::{AppError, Project, Recording, RunRequest, history, run_and_record};
@@ -277,6 +281,8 @@ pub fn repair(
     let targets = choose_targets(project, request, &results)?;
 
     let redactor = Redactor::new(&project.root, std::env::vars());
+    let guard = Guard::new(&project.root, &redactor, config.allow_test_edits)
+        .map_err(|e| AppError::Usage(format!("{}: {e}", project.root.display())))?;
     let mut client = Client::new(config.model.clone());
     let journal = Journal::new(&project.root);
     let mut report = RepairReport {
@@ -320,6 +326,7 @@ pub fn repair(
             request,
             recording,
             redactor: &redactor,
+            guard: &guard,
             journal: &journal,
             git: git.as_ref(),
             store: store.as_mut(),
@@ -376,7 +383,7 @@ pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Res
     let files = context_files(&project.root, nodeid, &failure, &sources);
     let settings = &project.settings.repair;
     let allow_test_edits = settings.allow_test_edits.unwrap_or(false);
-    let missing = missing_data_file(&project.root, &test);
+    let missing = missing_data_file(&crate::paths::policy(project)?, &test);
     let prompt = prompt::build(
         &Failure {
             nodeid,
@@ -492,6 +499,7 @@ struct Session<'a> {
     request: &'a RepairRequest,
     recording: &'a Recording,
     redactor: &'a Redactor,
+    guard: &'a Guard<'a>,
     journal: &'a Journal,
     git: Option<&'a Git>,
     store: &'a mut dyn Store,
@@ -524,7 +532,7 @@ impl Session<'_> {
         let missing = self
             .results
             .get(&nodeid)
-            .and_then(|test| missing_data_file(&self.project.root, test));
+            .and_then(|test| missing_data_file(self.guard.policy(), test));
         let first = prompt::build(
             &Failure {
                 nodeid: &nodeid,
@@ -602,7 +610,8 @@ impl Session<'_> {
                 target.status = TargetStatus::Fixed;
                 return Ok(());
             }
-            messages.push(Message::assistant(completion.text));
+            // An answer that echoed a secret goes back to the model without it.
+            messages.push(Message::assistant(self.redactor.redact(&completion.text)));
             messages.push(Message::user(verdict.feedback));
         }
         Ok(())
@@ -630,26 +639,26 @@ impl Session<'_> {
         let missing = self
             .results
             .get(&target.nodeid)
-            .and_then(|test| missing_data_file(&self.project.root, test));
-        for block in &blocks {
-            // Creating the data file the test failed to open cannot weaken the test.
-            let creates_missing = block.search.trim().is_empty() && missing.as_deref() == Some(block.path.as_str());
-            let allow_test_edits = self.config.allow_test_edits || creates_missing;
-            if let Err(reason) = check_edit_path(&self.project.root, &block.path, allow_test_edits) {
-                return Ok(refuse("refused", format!("{}: {reason}", block.path)));
-            }
-        }
-        let root = &self.project.root;
-        let changed = match edits::apply(&blocks, &mut |path| std::fs::read_to_string(root.join(path)).ok()) {
+            .and_then(|test| missing_data_file(self.guard.policy(), test));
+        // Creating the data file the test failed to open cannot weaken the test.
+        let blocks = match self.guard.blocks(blocks, missing.as_deref()) {
+            Ok(blocks) => blocks,
+            Err(reason) => return Ok(refuse("refused", reason)),
+        };
+        let guard = self.guard;
+        let changed = match edits::apply(&blocks, &mut |path| guard.read(path)) {
             Ok(changed) => changed,
             Err(error @ (EditError::NotFound { .. } | EditError::Ambiguous { .. })) => {
                 return Ok(refuse("refused", error.to_string()));
             }
             Err(error) => return Ok(refuse("malformed", error.to_string())),
         };
+        if let Err(reason) = guard.changes(&changed) {
+            return Ok(refuse("refused", reason));
+        }
         let mut originals: Vec<(String, String)> = Vec::new();
         for (path, text) in &changed {
-            let before = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+            let before = guard.read(path).unwrap_or_default();
             if is_python(path)
                 && let Err(error) = fixpoint_python::parses(text)
                 && fixpoint_python::parses(&before).is_ok()
@@ -875,113 +884,6 @@ fn context_files(root: &Path, nodeid: &str, failure: &str, sources: &[(String, S
     files
 }
 
-fn is_python(path: &str) -> bool {
-    has_extension(path, "py")
-}
-
-/// Files that configure pytest or the project, which a new file must never be.
-const CONFIG_FILES: [&str; 10] = [
-    "conftest.py",
-    "pytest.ini",
-    ".pytest.ini",
-    "pytest.toml",
-    ".pytest.toml",
-    "tox.ini",
-    "setup.cfg",
-    "pyproject.toml",
-    "setup.py",
-    ".coveragerc",
-];
-
-/// The data file (from the project root) a test failed to open, as triage
-/// reads it (`FileNotFoundError` on a data path), when it is inside the
-/// project, does not exist, and is not Python, a `.pth` file, a file that
-/// configures pytest or the project, a `test*.txt` pytest would collect as a
-/// doctest, or inside an environment.
-fn missing_data_file(root: &Path, test: &TestResult) -> Option<String> {
-    let failure = fixpoint_triage::Failure::new(test);
-    let path = Path::new(fixpoint_triage::catalog::missing_data_path(&failure)?);
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        root.join(path)
-    };
-    if absolute
-        .components()
-        .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
-    {
-        return None;
-    }
-    let relative = absolute
-        .strip_prefix(root)
-        .ok()
-        .or_else(|| absolute.strip_prefix(root.canonicalize().ok()?).ok())?
-        .to_str()?
-        .replace('\\', "/");
-    let name = relative.rsplit('/').next().unwrap_or(&relative).to_ascii_lowercase();
-    let refused = relative.is_empty()
-        || is_python(&name)
-        || has_extension(&name, "pth")
-        || CONFIG_FILES.contains(&name.as_str())
-        || (name.starts_with("test") && has_extension(&name, "txt"))
-        || relative
-            .split('/')
-            .any(|part| part == "site-packages" || part.starts_with(".venv") || part == "venv" || part == ".tox");
-    (!refused && !absolute.exists()).then_some(relative)
-}
-
-fn has_extension(path: &str, extension: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case(extension))
-}
-
-/// A test file: where a fix could weaken the test instead of the code.
-pub fn is_test_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("test_") && is_python(name))
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || path.split('/').any(|part| part == "tests" || part == "test")
-}
-
-/// Why the model may not write `path`, if it may not.
-fn check_edit_path(root: &Path, path: &str, allow_test_edits: bool) -> Result<(), String> {
-    let relative = Path::new(path);
-    if path.is_empty()
-        || relative.is_absolute()
-        || relative
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)))
-    {
-        return Err("the path leaves the project; edits must stay inside it".into());
-    }
-    let first = path.split('/').next().unwrap_or_default();
-    if matches!(first, ".git" | ".fixpoint") || is_dotenv(path.rsplit('/').next().unwrap_or(path)) {
-        return Err("fixpoint does not let the model edit this file".into());
-    }
-    // A symbolic link inside the project may still lead out of it.
-    let canonical_root = root.canonicalize().map_err(|e| e.to_string())?;
-    let mut existing = root.join(relative);
-    while !existing.exists() {
-        if !existing.pop() {
-            break;
-        }
-    }
-    if let Ok(resolved) = existing.canonicalize()
-        && !resolved.starts_with(&canonical_root)
-    {
-        return Err("the path leads out of the project through a symbolic link".into());
-    }
-    if !allow_test_edits && is_test_file(path) {
-        return Err(
-            "it is a test file, and a fix must not weaken the test; fix the code under test (--allow-test-edits permits it)"
-                .into(),
-        );
-    }
-    Ok(())
-}
-
 fn commit_message(nodeid: &str, row: &AttemptRow, config: &RepairConfig, files: &[String], also: &[String]) -> String {
     let mut message = format!(
         "fixpoint repair: fix {nodeid}\n\nAttempt {} of {} by {} ({}) at temperature {}.\nChanged: {}\n",
@@ -1004,100 +906,4 @@ fn commit_message(nodeid: &str, row: &AttemptRow, config: &RepairConfig, files: 
 /// `fixpoint attempts [NODEID]`.
 pub fn attempts(store: &mut dyn Store, nodeid: Option<&str>, limit: usize) -> Result<Vec<AttemptRow>, AppError> {
     Ok(store.attempts(nodeid, limit)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn not_found(exception: &str, path: &str) -> TestResult {
-        let mut test = TestResult::new("tests/test_a.py::test_x", "tests/test_a.py", Some(1));
-        test.outcome = Outcome::Failed;
-        test.exception_type = Some(exception.to_owned());
-        test.message = Some(format!("{exception}: [Errno 2] No such file or directory: '{path}'"));
-        test
-    }
-
-    #[test]
-    fn only_a_missing_data_file_inside_the_project_may_be_created() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("tests/data")).unwrap();
-        std::fs::write(root.join("tests/data/there.json"), "[]").unwrap();
-        let at = |path: &str| root.join(path).display().to_string();
-        let missing = |exception: &str, path: &str| missing_data_file(root, &not_found(exception, path));
-        assert_eq!(
-            missing("FileNotFoundError", &at("tests/data/monsters.json")).as_deref(),
-            Some("tests/data/monsters.json")
-        );
-        assert_eq!(
-            missing("builtins.FileNotFoundError", "tests/data/prices.csv").as_deref(),
-            Some("tests/data/prices.csv")
-        );
-        assert_eq!(
-            missing("FileNotFoundError", &at("tests/data/no_extension")).as_deref(),
-            Some("tests/data/no_extension"),
-            "a data directory makes it data"
-        );
-        for refused in [
-            at("tests/data/there.json"),
-            at("tests/test_data.py"),
-            at("tests/pytest.ini"),
-            at("tests/PYTEST.INI"),
-            at("tests/.pytest.toml"),
-            at("tests/pyproject.toml"),
-            at("tests/test_notes.txt"),
-            at("tests/data/evil.pth"),
-            at(".venv/lib/site-packages/data/x.json"),
-            at("tests/../../outside.json"),
-            "/elsewhere/data/monsters.json".to_owned(),
-            at("bin/tool"),
-        ] {
-            assert_eq!(missing("FileNotFoundError", &refused), None, "{refused}");
-        }
-        // Only a crash with FileNotFoundError counts, not a message naming it.
-        assert_eq!(missing("Failed", &at("tests/data/monsters.json")), None);
-    }
-
-    #[test]
-    fn knows_test_files() {
-        for path in [
-            "tests/test_a.py",
-            "test_a.py",
-            "pkg/a_test.py",
-            "conftest.py",
-            "tests/helpers.py",
-        ] {
-            assert!(is_test_file(path), "{path}");
-        }
-        for path in ["app/dice.py", "app/testing_utils.py", "contest.py"] {
-            assert!(!is_test_file(path), "{path}");
-        }
-    }
-
-    #[test]
-    fn refuses_paths_outside_the_project_and_protected_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir(root.join("app")).unwrap();
-        assert!(check_edit_path(root, "app/dice.py", false).is_ok());
-        assert!(check_edit_path(root, "app/new/module.py", false).is_ok());
-        for bad in [
-            "../x.py",
-            "/etc/passwd",
-            "app/../../x.py",
-            ".env",
-            ".git/config",
-            ".fixpoint/journal/x",
-            "",
-        ] {
-            assert!(check_edit_path(root, bad, false).is_err(), "{bad}");
-        }
-        assert!(check_edit_path(root, "tests/test_a.py", false).is_err());
-        assert!(check_edit_path(root, "tests/test_a.py", true).is_ok());
-        let outside = tempfile::tempdir().unwrap();
-        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
-        let error = check_edit_path(root, "link/x.py", false).unwrap_err();
-        assert!(error.contains("symbolic link"), "{error}");
-    }
 }
