@@ -8,7 +8,8 @@ use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::Journal;
 use serde::Serialize;
 
-use crate::fix::{FixPlan, check_paths, under_paths};
+use crate::fix::FixPlan;
+use crate::paths::selects;
 use crate::{AppError, Project};
 
 /// The fixers whose detectors need no failing test: they find their pattern
@@ -44,7 +45,7 @@ pub fn check(
     ignore: &[String],
     unsafe_fixes: bool,
 ) -> Result<CheckResult, AppError> {
-    check_paths(project, paths)?;
+    let paths = &crate::paths::selection(project, paths)?;
     let select: Vec<String> = if select.is_empty() {
         STATIC_RULES.iter().map(|code| (*code).to_owned()).collect()
     } else {
@@ -74,7 +75,7 @@ pub fn check(
         .sources
         .iter()
         .map(|(path, _)| path.clone())
-        .filter(|path| under_paths(path, paths))
+        .filter(|path| selects(paths, path))
         .collect();
     files.sort();
     let targets: Vec<Target> = files

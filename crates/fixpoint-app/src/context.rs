@@ -54,14 +54,11 @@ pub fn pack(
     let root = &project.root;
     let candidates: Vec<String> = match selection {
         Selection::Paths(paths) => {
-            for path in paths {
-                crate::paths::confined(root, path).map_err(AppError::Usage)?;
-            }
-            crate::fix::check_paths(project, paths)?;
+            let paths = crate::paths::selection(project, paths)?;
             let ignore = GitIgnore::read(root);
             fixpoint_rules::project_files(root)
                 .into_iter()
-                .filter(|file| crate::fix::under_paths(file, paths))
+                .filter(|file| crate::paths::selects(&paths, file))
                 .filter(|file| !ignore.ignores(file))
                 .collect()
         }

@@ -12,7 +12,8 @@ use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_pytest::runner::Observer;
 
-use crate::fix::{FixPlan, apply, check_paths, under_paths};
+use crate::fix::{FixPlan, apply, undo_entry};
+use crate::paths::selects;
 use crate::{AppError, Project, RunRequest};
 
 /// `fixpoint migrate pydantic --strategy`.
@@ -116,7 +117,7 @@ fn choose(facts: &ProjectFacts, paths: &[String], strategy: Strategy) -> Vec<Mod
     let pydantic: Vec<&(String, String)> = facts
         .sources
         .iter()
-        .filter(|(path, source)| imports_pydantic(source) && under_paths(path, paths))
+        .filter(|(path, source)| imports_pydantic(source) && selects(paths, path))
         .collect();
     let mut modules: Vec<ModuleChoice> = pydantic
         .iter()
@@ -203,7 +204,7 @@ pub fn migrate_pydantic(
     strategy: Strategy,
     unsafe_fixes: bool,
 ) -> Result<Migration, AppError> {
-    check_paths(project, paths)?;
+    let paths = &crate::paths::selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
     let modules = choose(&facts, paths, strategy);
     let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
@@ -291,15 +292,6 @@ fn in_files<'a>(tests: &'a [TestResult], files: &[String]) -> Vec<&'a TestResult
         .collect()
 }
 
-fn undo_entry(project: &Project, entry: Option<&Manifest>) -> Result<(), AppError> {
-    if let Some(entry) = entry {
-        Journal::new(&project.root)
-            .undo(Some(&entry.id), false)
-            .map_err(|e| AppError::Usage(e.to_string()))?;
-    }
-    Ok(())
-}
-
 /// Applies an `auto` migration and checks it with the tests: the tests the
 /// v2 modules reach run once with the migration as chosen and once with
 /// those modules on the v1 namespace; a group of modules that share models
@@ -315,7 +307,7 @@ pub fn migrate_verified(
     observer: &mut dyn Observer,
     cancel: &AtomicBool,
 ) -> Result<Verified, AppError> {
-    check_paths(project, paths)?;
+    let paths = &crate::paths::selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
     let mut modules = choose(&facts, paths, Strategy::Auto);
     let groups = v2_groups(&facts, &modules);

@@ -46,6 +46,53 @@ pub fn argument(root: &Path, path: &str) -> Result<String, String> {
     policy.argument(path, None).map_err(|r| refused(path, &r))
 }
 
+/// A path (or node id) the user typed, read from `cwd`, where they stand;
+/// when nothing is there, it is taken as relative to the project (pytest's
+/// own view). Either way the policy approves it: inside the project,
+/// existing, not an option. Returned relative to the root.
+pub fn typed(policy: &Policy, path: &str, cwd: &Path) -> Result<String, AppError> {
+    let file = path.split("::").next().unwrap_or(path);
+    let there = !path.starts_with('-') && !Path::new(file).is_absolute() && cwd.join(file).exists();
+    let inside = cwd.starts_with(policy.root());
+    let resolved = match (there, inside) {
+        (true, true) => policy.argument(path, Some(cwd)),
+        // From above the project, `proj/tests/...` names a path inside it.
+        (true, false) => policy.argument(&cwd.join(path).display().to_string(), None),
+        (false, _) => policy.argument(path, None),
+    };
+    resolved.map_err(|refusal| AppError::Usage(refused(path, &refusal)))
+}
+
+/// The `PATHS` of `fix`, `check`, `migrate` and `context`, as users type them
+/// (`.`, `./dir`, `dir/`, an absolute path, from a subdirectory): each
+/// approved by the policy and made relative to the root. A path that names
+/// nothing is an error, so a typo is not a silent "0 fixes"; a path that is
+/// the root itself selects everything (the empty selection).
+pub fn selection(project: &Project, paths: &[String]) -> Result<Vec<String>, AppError> {
+    let policy = policy(project)?;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| project.root.clone());
+    let mut selected = Vec::new();
+    for path in paths {
+        let relative = typed(&policy, path, &cwd)?;
+        if relative == "." {
+            return Ok(Vec::new());
+        }
+        selected.push(relative);
+    }
+    Ok(selected)
+}
+
+/// Whether the project file `file` (relative to the root) is one of the
+/// `selection`'s paths or below one (everything when it is empty): `app`
+/// selects `app/x.py`, not `application.py`.
+pub fn selects(selection: &[String], file: &str) -> bool {
+    selection.is_empty()
+        || selection.iter().any(|path| {
+            file.strip_prefix(path.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+}
+
 /// Writes a file the user asked for (`report -o`, `ci --junit`): `path` as
 /// typed from the current directory, approved by the policy (inside the
 /// project, out of `.git/` and environments, not through a link), atomically.

@@ -59,7 +59,7 @@ pub fn run_tests(
     let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
     let policy = crate::paths::policy(project)?;
     for path in &request.paths {
-        selection.push(resolve_path(&policy, path, &cwd)?);
+        selection.push(crate::paths::typed(&policy, path, &cwd)?);
     }
     // An expression is the value of -k or -m, never an option of its own.
     for (flag, expression) in [("-k", &request.keyword), ("-m", &request.markers)] {
@@ -181,27 +181,11 @@ pub fn import_and_record(
     Ok((run, id))
 }
 
-/// A path the user typed is relative to where they stand; when nothing is
-/// there, it is taken as relative to the project (pytest's own view). Either
-/// way the policy approves it: inside the project, existing, not an option.
-fn resolve_path(policy: &fixpoint_paths::Policy, path: &str, cwd: &Path) -> Result<String, AppError> {
-    let file = path.split("::").next().unwrap_or(path);
-    let there = !path.starts_with('-') && !Path::new(file).is_absolute() && cwd.join(file).exists();
-    let inside = cwd.starts_with(policy.root());
-    let resolved = match (there, inside) {
-        (true, true) => policy.argument(path, Some(cwd)),
-        // From above the project, `proj/tests/...` names a path inside it.
-        (true, false) => policy.argument(&cwd.join(path).display().to_string(), None),
-        (false, _) => policy.argument(path, None),
-    };
-    resolved.map_err(|refusal| AppError::Usage(crate::paths::refused(path, &refusal)))
-}
-
 #[cfg(test)]
 mod tests {
     use std::fs;
 
-    use super::resolve_path;
+    use crate::paths::typed as resolve_path;
 
     #[test]
     fn paths_resolve_from_where_the_user_stands() {

@@ -81,8 +81,13 @@ pub struct FixInput {
     #[serde(default)]
     pub select: Vec<String>,
     /// Write the changes (needs the server started with --allow-writes) [default: false, a dry run].
+    /// Written changes are verified: the tests they reach run again, and a file whose fix
+    /// breaks a test that passed (or keeps the suite from starting) is taken back.
     #[serde(default)]
     pub apply: bool,
+    /// With `apply`, write without running the tests [default: false].
+    #[serde(default)]
+    pub no_verify: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -185,8 +190,10 @@ pub struct FixOutput {
     pub journal_id: Option<String>,
     pub fixes: usize,
     pub files: Vec<String>,
-    /// The change as a unified diff.
+    /// The change as a unified diff (of everything planned, before verification).
     pub diff: String,
+    /// Files whose fixes the verification took back: they broke a test that passed.
+    pub taken_back: Vec<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -548,10 +555,30 @@ impl FixpointServer {
                     .collect();
                 let fixes = plan.changed().map(|f| f.applied.len()).sum();
                 let files: Vec<String> = plan.changed().map(|f| f.path.clone()).collect();
-                let entry = if input.apply {
-                    fixpoint_app::fix::apply(project, &plan, "fixpoint mcp fix").map_err(|e| e.to_string())?
-                } else {
-                    None
+                let (entry, taken_back) = match (input.apply, input.no_verify) {
+                    (false, _) => (None, Vec::new()),
+                    (true, true) => (
+                        fixpoint_app::fix::apply(project, &plan, "fixpoint mcp fix").map_err(|e| e.to_string())?,
+                        Vec::new(),
+                    ),
+                    (true, false) => {
+                        let base = fixpoint_app::RunRequest {
+                            python: options.python.clone(),
+                            ..fixpoint_app::RunRequest::default()
+                        };
+                        let verified = fixpoint_app::fix::apply_verified(
+                            store.as_mut(),
+                            project,
+                            &plan,
+                            &base,
+                            "fixpoint mcp fix",
+                            &mut fixpoint_pytest::runner::Silent,
+                            &AtomicBool::new(false),
+                        )
+                        .map_err(|e| e.to_string())?;
+                        let taken_back = verified.taken_back.into_iter().flat_map(|taken| taken.paths).collect();
+                        (verified.entry, taken_back)
+                    }
                 };
                 Ok(FixOutput {
                     applied: entry.is_some(),
@@ -559,6 +586,7 @@ impl FixpointServer {
                     fixes,
                     files,
                     diff,
+                    taken_back,
                 })
             })
             .await?;

@@ -51,86 +51,125 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
         return Ok(ExitStatus::Success);
     }
     print_plan(&mut out, &plan, args.dry_run, printer)?;
-    let written = if args.dry_run {
-        None
-    } else {
+    if args.dry_run {
+        return Ok(ExitStatus::Success);
+    }
+    drop(out);
+    let written = if args.no_verify {
         fix::apply(&project, &plan, &command_line())?
+    } else {
+        verify(global, store.as_mut(), &project, &plan, printer)?
     };
+    if let Some(entry) = &written {
+        let by = if repair_request.is_some() {
+            " by the batch fixes"
+        } else {
+            ""
+        };
+        printer.note(&format!(
+            "journal {}: {} files changed{by}; `fixpoint undo {}` restores them",
+            entry.id,
+            entry.files.len(),
+            entry.id
+        ));
+    }
     if let Some(mut repair_request) = repair_request {
-        if let Some(entry) = &written {
-            printer.note(&format!(
-                "journal {}: {} files changed by the batch fixes; `fixpoint undo {}` restores them",
-                entry.id,
-                entry.files.len(),
-                entry.id
-            ));
-        }
-        drop(out);
         // The tree was clean before the batch fixes; their changes are not the user's.
         repair_request.allow_dirty = true;
         let report = super::repair::run_loop(global, &project, &repair_request, printer, true)?;
         return Ok(super::repair::status_of(&report, printer));
     }
-    let Some(entry) = written else {
-        return Ok(ExitStatus::Success);
-    };
-    printer.note(&format!(
-        "journal {}: {} files changed; `fixpoint undo {}` restores them",
-        entry.id,
-        entry.files.len(),
-        entry.id
-    ));
-    if !args.verify {
-        return Ok(ExitStatus::Success);
+    Ok(ExitStatus::Success)
+}
+
+/// Writes the plan and keeps what the tests confirm; prints what was kept,
+/// what was taken back and why, and what it cost.
+fn verify(
+    global: &GlobalArgs,
+    store: &mut dyn fixpoint_store::Store,
+    project: &Project,
+    plan: &fix::FixPlan,
+    printer: Printer,
+) -> anyhow::Result<Option<fixpoint_fix::journal::Manifest>> {
+    let changed = plan.changed().count();
+    if changed == 0 {
+        return Ok(None);
     }
-    drop(out);
     let base = fixpoint_app::RunRequest {
         python: global.python.clone(),
         ..fixpoint_app::RunRequest::default()
     };
-    let recording = fixpoint_app::Recording {
-        db: global.db.clone(),
-        build_id: None,
-        command: command_line(),
-    };
     let mut progress = printer.run_progress();
-    let verified = fix::verify(
-        store.as_mut(),
-        &project,
-        &plan,
+    let verified = fix::apply_verified(
+        store,
+        project,
+        plan,
         &base,
-        Some(&recording),
+        &command_line(),
         &mut progress,
         crate::interrupt::flag(),
     );
     progress.finish();
     let verified = verified?;
     let mut out = io::stdout().lock();
+    let taken: usize = verified.taken_back.iter().map(|taken| taken.paths.len()).sum();
     writeln!(
         out,
-        "verify: reran {} tests in {}: {} fixed, {} newly broken, {} still failing",
+        "verify: kept {} of {changed} changed files; reran {} tests in {}: {} fixed, {} still failing",
+        changed - taken,
         verified.tests,
-        verified.paths.join(" "),
+        if verified.paths.is_empty() {
+            "nothing".to_owned()
+        } else {
+            verified.paths.join(" ")
+        },
         verified.fixed.len(),
-        verified.broken.len(),
         verified.still_failing.len()
     )?;
+    for taken in &verified.taken_back {
+        const SHOWN: usize = 3;
+        let why = if let Some(stopped) = &taken.stopped {
+            format!("the suite did not start: {stopped}")
+        } else {
+            let shown = taken.broke.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+            match taken.broke.len().saturating_sub(SHOWN) {
+                0 => format!("broke {shown}"),
+                more => format!("broke {shown} and {more} more"),
+            }
+        };
+        writeln!(
+            out,
+            "  taken back  {} ({}): {why}",
+            taken.paths.join(", "),
+            taken.codes.join(", ")
+        )?;
+    }
     for nodeid in &verified.fixed {
-        writeln!(out, "  fixed   {nodeid}")?;
+        writeln!(out, "  fixed       {nodeid}")?;
     }
-    for nodeid in &verified.broken {
-        writeln!(out, "  BROKEN  {nodeid}")?;
+    for nodeid in &verified.flaky {
+        writeln!(
+            out,
+            "  flaky       {nodeid}: failed with the fixes, passed when run again; not held against them"
+        )?;
     }
-    if verified.broken.is_empty() {
-        Ok(ExitStatus::Success)
-    } else {
+    for path in &verified.unreached {
+        writeln!(out, "  unchecked   {path}: no test reaches it")?;
+    }
+    writeln!(
+        out,
+        "verify cost: {} pytest {}, {} tests, {:.1}s",
+        verified.runs,
+        if verified.runs == 1 { "run" } else { "runs" },
+        verified.tests_run,
+        verified.seconds
+    )?;
+    if !verified.taken_back.is_empty() {
         printer.warn(&format!(
-            "the fix broke {} tests: `fixpoint undo {}` takes it back",
-            verified.broken.len(),
-            entry.id
+            "{taken} of {changed} changed files taken back: their fixes broke what passed before (`--no-verify` writes them anyway)"
         ));
-        Ok(ExitStatus::Failure)
     }
+    Ok(verified.entry)
 }
 
 /// Every fix's log line, then `N fixes applied (CODE: n, ...), M left`.

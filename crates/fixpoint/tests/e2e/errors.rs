@@ -68,18 +68,6 @@ fn a_path_that_does_not_exist_is_refused_before_pytest_runs() {
 }
 
 #[test]
-fn fix_and_migrate_refuse_a_path_that_does_not_exist() {
-    let (_keep, dir) = project("outcomes");
-    for args in [&["fix", "--all", "nope/"][..], &["migrate", "pydantic", "nope/"][..]] {
-        let line = one_error_line(&fixpoint(&dir, args));
-        assert!(
-            line.contains("`nope/` does not exist in the project"),
-            "{args:?}: {line}"
-        );
-    }
-}
-
-#[test]
 fn bad_flags_and_unknown_groups_are_usage_errors() {
     let (_keep, dir) = project("outcomes");
     let python = python();

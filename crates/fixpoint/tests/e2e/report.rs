@@ -564,7 +564,8 @@ fn docs_count_patterns_from_the_run_remaining_describes() {
     let python = python();
     let python = python.to_str().unwrap();
     assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
-    assert_eq!(fixpoint(&dir, &["fix"]).status.code(), Some(0));
+    // Unverified: the history holds the two runs below and nothing else.
+    assert_eq!(fixpoint(&dir, &["fix", "--no-verify"]).status.code(), Some(0));
     // A partial run: the dice tests, and the loot tests whose missing import was fixed.
     let partial = fixpoint(
         &dir,

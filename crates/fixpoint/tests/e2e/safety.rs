@@ -344,3 +344,146 @@ fn a_run_argument_that_is_an_option_or_leaves_the_project_is_refused() {
         assert!(stdout(&output).contains("1 passed"), "{}", stdout(&output));
     }
 }
+
+/// The `PATHS` of every command that reads or writes source: `fix`, `fix
+/// --diff`, `check`, `migrate pydantic` and `context`.
+const PATH_COMMANDS: [&[&str]; 5] = [
+    &["fix", "--all"],
+    &["fix", "--all", "--diff"],
+    &["check"],
+    &["migrate", "pydantic", "--no-verify"],
+    &["context"],
+];
+
+#[test]
+fn source_paths_that_leave_the_project_are_refused_by_every_command() {
+    let (_keep, dir) = project("confined");
+    let outside = tempfile::tempdir().unwrap();
+    fs::copy(dir.join("shop/order_00.py"), outside.path().join("order_00.py")).unwrap();
+    symlink(outside.path(), dir.join("linked")).unwrap();
+    symlink(outside.path().join("order_00.py"), dir.join("shop/linked_order.py")).unwrap();
+    fs::create_dir(dir.join(".git")).unwrap();
+    fs::write(dir.join(".git/config"), "[core]\n").unwrap();
+    let before = snapshot(&dir);
+    let outside_path = outside.path().display().to_string();
+    let root = dir.display().to_string();
+    for command in PATH_COMMANDS {
+        for (path, why) in [
+            (
+                "linked/",
+                "`linked/` leads outside the project through the symbolic link `linked`".to_owned(),
+            ),
+            (
+                "shop/linked_order.py",
+                "`shop/linked_order.py` leads outside the project through the symbolic link `shop/linked_order.py`"
+                    .to_owned(),
+            ),
+            (
+                "./.git/config",
+                "`./.git/config` is inside `.git/`, which fixpoint never reads as source nor writes".to_owned(),
+            ),
+            (
+                "shop/../../x",
+                format!("`shop/../../x` is outside the project ({root})"),
+            ),
+            (
+                &outside_path,
+                format!("`{outside_path}` is outside the project ({root})"),
+            ),
+            (
+                "-x",
+                "`-x` starts with `-`: it would be read as an option, not a path".to_owned(),
+            ),
+            ("nope/", "`nope/` does not exist".to_owned()),
+        ] {
+            let mut args = command.to_vec();
+            args.extend(["--", path]);
+            let output = fixpoint(&dir, &args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+            assert_eq!(
+                one_error_line(&output),
+                format!("fixpoint: error: refused: {why}"),
+                "{args:?}"
+            );
+            assert_eq!(stdout(&output), "", "{args:?}");
+        }
+    }
+    assert_eq!(snapshot(&dir), before, "a refused command changed the project");
+    assert_eq!(
+        fs::read_to_string(outside.path().join("order_00.py")).unwrap(),
+        fs::read_to_string(dir.join("shop/order_00.py")).unwrap(),
+        "a refused command changed a file outside"
+    );
+}
+
+#[test]
+fn source_paths_typed_as_users_do_select_what_they_name() {
+    let (_keep, dir) = project("confined");
+    let whole_project = stdout(&fixpoint(&dir, &["check"]));
+    assert!(whole_project.contains("30 fixable"), "{whole_project}");
+    let absolute = dir.display().to_string();
+    let absolute_shop = dir.join("shop").display().to_string();
+    let tests = dir.join("tests");
+    // The same commands, none of them writing.
+    let readers: [&[&str]; 5] = [
+        &["fix", "--all", "--dry-run"],
+        &["fix", "--all", "--diff"],
+        &["check"],
+        &["migrate", "pydantic", "--dry-run"],
+        &["context"],
+    ];
+    for command in readers {
+        // The root, named four ways, selects what no path does; `shop`,
+        // named five ways, what `shop` does.
+        for (reference, typed) in [
+            (
+                None,
+                vec![(&dir, "."), (&dir, "./"), (&dir, absolute.as_str()), (&tests, "..")],
+            ),
+            (
+                Some("shop"),
+                vec![
+                    (&dir, "./shop"),
+                    (&dir, "shop/"),
+                    (&dir, absolute_shop.as_str()),
+                    (&dir, "tests/../shop"),
+                    (&tests, "../shop"),
+                ],
+            ),
+        ] {
+            let mut args = command.to_vec();
+            args.extend(reference);
+            let expected = fixpoint(&dir, &args);
+            // `check` exits 1 on findings, the others 0.
+            let code = expected.status.code();
+            assert!(matches!(code, Some(0 | 1)), "{args:?}: {}", stderr(&expected));
+            let expected = stdout(&expected);
+            assert!(
+                !expected.is_empty() && !expected.contains("All checks passed"),
+                "{args:?}: {expected}"
+            );
+            for (cwd, path) in typed {
+                let mut args = command.to_vec();
+                args.push(path);
+                let output = fixpoint(cwd, &args);
+                assert_eq!(
+                    output.status.code(),
+                    code,
+                    "{args:?} from {}: {}",
+                    cwd.display(),
+                    stderr(&output)
+                );
+                assert_eq!(stdout(&output), expected, "{args:?} from {}", cwd.display());
+            }
+        }
+    }
+    let shop = stdout(&fixpoint(&dir, &["check", "shop"]));
+    assert_eq!(shop, whole_project, "every finding is in shop/");
+    // One file selects that file, and a name prefix is not a directory.
+    let one = stdout(&fixpoint(&dir, &["check", "shop/order_00.py"]));
+    assert!(one.contains("shop/order_00.py") && one.contains("1 fixable"), "{one}");
+    assert!(!one.contains("order_01"), "{one}");
+    fs::write(dir.join("shop_extra.py"), "").unwrap();
+    let none = fixpoint(&dir, &["check", "shop_extra.py"]);
+    assert_eq!(stdout(&none), "All checks passed.\n");
+}

@@ -9,7 +9,10 @@ use fixpoint_store::Store;
 use fixpoint_triage::traceback::{frames, innermost_project_frame, is_project_path};
 
 use crate::history::resolve_run;
+
+mod verify;
 use crate::{AppError, Project};
+pub use verify::{TakenBack, Verification, apply_verified};
 
 /// What `fixpoint fix` was asked for.
 #[derive(Debug, Clone, Default)]
@@ -236,20 +239,6 @@ fn targets(
     targets
 }
 
-/// Fails on a `PATHS` argument that names nothing in the project, so a typo
-/// is an error rather than a silent "0 fixes".
-pub(crate) fn check_paths(project: &Project, paths: &[String]) -> Result<(), AppError> {
-    match paths.iter().find(|path| !project.root.join(path).exists()) {
-        Some(missing) => Err(AppError::Usage(format!("`{missing}` does not exist in the project"))),
-        None => Ok(()),
-    }
-}
-
-/// Whether a project file is under one of the selected paths (all when none are).
-pub(crate) fn under_paths(path: &str, paths: &[String]) -> bool {
-    paths.is_empty() || paths.iter().any(|p| path.starts_with(p.trim_end_matches('/')))
-}
-
 /// Plans the fixes for a recorded run (default: the latest).
 pub fn plan(
     store: &mut dyn Store,
@@ -257,7 +246,7 @@ pub fn plan(
     request: &FixRequest,
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
-    check_paths(project, &request.paths)?;
+    let paths = crate::paths::selection(project, &request.paths)?;
     let facts = ProjectFacts::read(&project.root);
     let run = match (run, request.all) {
         (Some(reference), _) => Some(resolve_run(store, reference)?),
@@ -286,7 +275,7 @@ pub fn plan(
     let mut files: Vec<String> = targets
         .iter()
         .map(|t| t.path.clone())
-        .filter(|path| under_paths(path, &request.paths))
+        .filter(|path| crate::paths::selects(&paths, path))
         .collect();
     files.sort();
     files.dedup();
@@ -312,7 +301,7 @@ pub fn plan(
         // them is outside the PATHS or another fixer changes it in this run.
         let outcomes = crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts);
         let blocked = outcomes.iter().any(|outcome| {
-            !under_paths(&outcome.path, &request.paths) || files.iter().any(|f| f.path == outcome.path && f.changed())
+            !crate::paths::selects(&paths, &outcome.path) || files.iter().any(|f| f.path == outcome.path && f.changed())
         });
         if !blocked {
             for outcome in outcomes {
@@ -344,6 +333,14 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
             .map_err(|e| AppError::Usage(e.to_string()))?;
     }
     Ok(Some(change.finish().map_err(|e| AppError::Usage(e.to_string()))?))
+}
+
+/// Takes back one entry `apply` wrote (a trial, or a change the tests refused).
+pub(crate) fn undo_entry(project: &Project, entry: Option<&Manifest>) -> Result<(), AppError> {
+    if let Some(entry) = entry {
+        Journal::new(&project.root).undo(Some(&entry.id), false)?;
+    }
+    Ok(())
 }
 
 pub fn undo(project: &Project, id: Option<&str>, force: bool) -> Result<Manifest, AppError> {
@@ -394,80 +391,4 @@ mod tests {
         );
         assert_eq!(undefined_name("KeyError: 'name'"), None);
     }
-}
-
-/// What rerunning the tests a fix affects showed.
-#[derive(Debug, Clone, Default)]
-pub struct Verification {
-    /// The rerun's id in the history.
-    pub run_id: Option<i64>,
-    /// The test files (and conftest directories) the changed files reach.
-    pub paths: Vec<String>,
-    pub tests: u32,
-    /// Failing before, not failing now.
-    pub fixed: Vec<String>,
-    /// Passing before, failing now: regressions the fix caused.
-    pub broken: Vec<String>,
-    pub still_failing: Vec<String>,
-}
-
-/// Reruns the tests that the changed files affect (through the import graph)
-/// and compares them with the run the fix was planned from.
-pub fn verify(
-    store: &mut dyn Store,
-    project: &Project,
-    plan: &FixPlan,
-    base: &crate::RunRequest,
-    recording: Option<&crate::Recording>,
-    observer: &mut dyn fixpoint_pytest::runner::Observer,
-    cancel: &std::sync::atomic::AtomicBool,
-) -> Result<Verification, AppError> {
-    let changed: Vec<String> = plan.changed().map(|file| file.path.clone()).collect();
-    let sources = fixpoint_python::read_project(&project.root);
-    let paths = fixpoint_python::ImportGraph::build(&project.root, &sources).affected_tests(&changed);
-    let mut verification = Verification {
-        paths: paths.clone(),
-        ..Verification::default()
-    };
-    if paths.is_empty() {
-        return Ok(verification);
-    }
-    let before: std::collections::HashMap<String, fixpoint_core::Outcome> = store
-        .outcomes(plan.run_id.as_slice(), fixpoint_store::OutcomeFilter::All)?
-        .into_iter()
-        .map(|row| (row.nodeid, row.outcome))
-        .collect();
-    let request = crate::RunRequest {
-        paths,
-        group: None,
-        keyword: None,
-        markers: None,
-        ..base.clone()
-    };
-    let (run, id) = crate::run_and_record(project, &request, recording, observer, cancel)?;
-    verification.run_id = id;
-    verification.tests = run.counts.total;
-    // A module that failed to collect before and collects now is fixed too.
-    let now: std::collections::HashSet<&str> = run.tests.iter().map(|t| t.nodeid.as_str()).collect();
-    let mut modules: Vec<String> = before
-        .iter()
-        .filter(|(nodeid, outcome)| !nodeid.contains("::") && outcome.is_failing() && !now.contains(nodeid.as_str()))
-        .filter(|(nodeid, _)| request.paths.iter().any(|path| nodeid.starts_with(path.as_str())))
-        .map(|(nodeid, _)| nodeid.clone())
-        .collect();
-    modules.sort();
-    verification.fixed.extend(modules);
-    for test in &run.tests {
-        let was = before.get(&test.nodeid).copied();
-        let failing = test.outcome.is_failing();
-        match (was.map(fixpoint_core::Outcome::is_failing), failing) {
-            (Some(true), false) => verification.fixed.push(test.nodeid.clone()),
-            (Some(false), true) if was != Some(fixpoint_core::Outcome::Skipped) => {
-                verification.broken.push(test.nodeid.clone());
-            }
-            (_, true) => verification.still_failing.push(test.nodeid.clone()),
-            _ => {}
-        }
-    }
-    Ok(verification)
 }

@@ -1,0 +1,2 @@
+def coins():
+    return Decimal(2)
