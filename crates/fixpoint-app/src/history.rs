@@ -18,7 +18,7 @@ use crate::{AppError, Project};
 /// Opens the project's history: `--db`, else `FIXPOINT_DB_URL`, else
 /// `[tool.fixpoint] db`, else `.fixpoint/fixpoint.db` in the project.
 pub fn open_store(project: &Project, db: Option<&str>) -> Result<Box<dyn Store>, AppError> {
-    let location = store_location(project, db);
+    let location = store_location(project, db)?;
     if let Location::Sqlite(path) = &location {
         ensure_ignored(path);
     }
@@ -30,16 +30,21 @@ pub fn open_store(project: &Project, db: Option<&str>) -> Result<Box<dyn Store>,
     Ok(fixpoint_store::open_with_busy_timeout(&location, busy)?)
 }
 
-pub fn store_location(project: &Project, db: Option<&str>) -> Location {
+pub fn store_location(project: &Project, db: Option<&str>) -> Result<Location, AppError> {
     let configured = db
         .map(str::to_owned)
         .or_else(|| env::var("FIXPOINT_DB_URL").ok().filter(|url| !url.is_empty()))
         .or_else(|| project.settings.db.clone());
-    match configured.as_deref().map(Location::parse) {
+    let configured = configured
+        .as_deref()
+        .map(Location::parse)
+        .transpose()
+        .map_err(AppError::Usage)?;
+    Ok(match configured {
         Some(Location::Sqlite(path)) => Location::Sqlite(project.root.join(path)),
         Some(postgres) => postgres,
         None => Location::Sqlite(project.root.join(".fixpoint").join("fixpoint.db")),
-    }
+    })
 }
 
 /// fixpoint's own directory keeps itself out of git, as `.ruff_cache` does.

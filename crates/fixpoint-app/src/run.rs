@@ -35,6 +35,12 @@ pub struct RunRequest {
     pub durations: HashMap<String, f64>,
 }
 
+/// The most pytest processes `-j` may start: 4 per CPU.
+fn max_jobs() -> u32 {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    u32::try_from(cpus.saturating_mul(4)).unwrap_or(u32::MAX)
+}
+
 /// Runs the project's tests as requested.
 pub fn run_tests(
     project: &Project,
@@ -92,6 +98,12 @@ pub fn run_tests(
     let jobs = request.jobs.or(settings.jobs).unwrap_or(1);
     if jobs == 0 {
         return Err(AppError::Usage("-j must be at least 1".into()));
+    }
+    let limit = max_jobs();
+    if jobs > limit {
+        return Err(AppError::Usage(format!(
+            "-j {jobs} is more than {limit} pytest processes (4 per CPU on this machine): pass at most -j {limit}"
+        )));
     }
     let options = RunOptions {
         interpreter,

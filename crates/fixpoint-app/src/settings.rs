@@ -11,7 +11,7 @@ use crate::AppError;
 
 /// What a project's configuration file may set. Flags override every field.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Settings {
     /// Seconds one test may run before it is killed and recorded as `timeout`.
     pub test_timeout: Option<f64>,
@@ -120,12 +120,71 @@ fn parse<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, AppError> {
         reason,
     };
     let text = fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
-    toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))
+    toml::from_str(&text).map_err(|e| invalid(unknown_key_hint(e.message()).unwrap_or_else(|| e.message().to_owned())))
+}
+
+/// serde's `unknown field `test_timeout`, expected one of `test-timeout`, ...`
+/// as one line that names the key and the closest known one.
+fn unknown_key_hint(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let normalized = key.to_ascii_lowercase().replace('_', "-");
+    let closest = known
+        .iter()
+        .map(|candidate| (distance(&normalized, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= candidate.len() / 2)
+        .min()
+        .map(|(_, candidate)| candidate);
+    Some(match closest {
+        Some(candidate) => format!("unknown key `{key}`: did you mean `{candidate}`?"),
+        None => format!("unknown key `{key}`: the keys are {}", known.join(", ")),
+    })
+}
+
+/// Levenshtein distance, for the closest known key.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_names_the_closest_known_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |text: &str| fs::write(dir.path().join("pyproject.toml"), text).unwrap();
+        write("[tool.fixpoint]\ntest_timeout = 5\n");
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.ends_with("invalid fixpoint settings: unknown key `test_timeout`: did you mean `test-timeout`?"),
+            "{error}"
+        );
+        write("[tool.fixpoint.fix]\nunsafe = true\n");
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.ends_with("unknown key `unsafe`: did you mean `unsafe-fixes`?"),
+            "{error}"
+        );
+        write("[tool.fixpoint]\nzzzzzzzzzzzz = 1\n");
+        let error = Settings::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("unknown key `zzzzzzzzzzzz`: the keys are test-timeout, "),
+            "{error}"
+        );
+    }
 
     #[test]
     fn reads_tool_fixpoint_from_pyproject() {
@@ -178,7 +237,7 @@ mod tests {
         )
         .unwrap();
         let error = Settings::load(dir.path()).unwrap_err().to_string();
-        assert!(error.contains("unknown field `api-key`"), "{error}");
+        assert!(error.contains("unknown key `api-key`: the keys are model, "), "{error}");
         assert!(!error.contains("sk-oops"), "{error}");
     }
 

@@ -73,7 +73,7 @@ fn main() {
         std::process::exit(2);
     };
     let (runs, tests): (usize, usize) = (runs.parse().expect("RUNS"), tests.parse().expect("TESTS"));
-    let location = Location::parse(location);
+    let location = Location::parse(location).expect("a database location");
     let mut store = open(&location).unwrap_or_else(|e| panic!("{e}"));
     let mut random = Lcg(42);
     let provenance = Provenance {

@@ -61,12 +61,25 @@ pub enum Location {
 
 impl Location {
     /// `postgres://...` and `postgresql://...` are PostgreSQL; `sqlite://PATH`
-    /// or any other text is a SQLite file path.
-    pub fn parse(text: &str) -> Self {
+    /// or a plain path is a SQLite file. Any other `scheme://` is an error
+    /// (not a SQLite file named after the URL).
+    pub fn parse(text: &str) -> Result<Self, String> {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            Self::Postgres(text.to_owned())
-        } else {
-            Self::Sqlite(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(text)))
+            return Ok(Self::Postgres(text.to_owned()));
+        }
+        if let Some(path) = text.strip_prefix("sqlite://") {
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        match text.split_once("://") {
+            Some((scheme, _))
+                if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
+                Err(format!(
+                    "unknown database scheme `{scheme}://` in `{}`: fixpoint stores its history in SQLite (a path or sqlite://PATH) or PostgreSQL (postgres://...)",
+                    redact_url(text)
+                ))
+            }
+            _ => Ok(Self::Sqlite(PathBuf::from(text))),
         }
     }
 
@@ -157,18 +170,26 @@ mod tests {
     #[test]
     fn parses_locations() {
         assert_eq!(
-            Location::parse("postgres://u@h/db"),
+            Location::parse("postgres://u@h/db").unwrap(),
             Location::Postgres("postgres://u@h/db".into())
         );
         assert_eq!(
-            Location::parse("postgresql://h/db"),
+            Location::parse("postgresql://h/db").unwrap(),
             Location::Postgres("postgresql://h/db".into())
         );
         assert_eq!(
-            Location::parse("sqlite:///tmp/x.db"),
+            Location::parse("sqlite:///tmp/x.db").unwrap(),
             Location::Sqlite("/tmp/x.db".into())
         );
-        assert_eq!(Location::parse("history.db"), Location::Sqlite("history.db".into()));
+        assert_eq!(
+            Location::parse("history.db").unwrap(),
+            Location::Sqlite("history.db".into())
+        );
+        let error = Location::parse("mysql://u:secret@h/db").unwrap_err();
+        assert!(
+            error.starts_with("unknown database scheme `mysql://`") && !error.contains("secret"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -178,7 +199,12 @@ mod tests {
             "postgres://fp:***@127.0.0.1:5432/db"
         );
         assert_eq!(redact_url("postgres://fp@127.0.0.1/db"), "postgres://fp@127.0.0.1/db");
-        assert!(!Location::parse("postgresql://a:b@c/d").display().contains(":b@"));
+        assert!(
+            !Location::parse("postgresql://a:b@c/d")
+                .unwrap()
+                .display()
+                .contains(":b@")
+        );
     }
 
     #[test]

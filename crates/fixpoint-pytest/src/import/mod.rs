@@ -40,7 +40,7 @@ pub fn import_file(path: &Path, format: Option<Format>, project: Option<&Path>) 
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = fs::read(path).map_err(|e| PytestError::io(format!("could not read {}", path.display()), e))?;
+    let bytes = read_report(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| malformed("not UTF-8 text, so neither JUnit XML nor reportlog JSON".into()))?;
     let format = match format {
@@ -56,6 +56,39 @@ pub fn import_file(path: &Path, format: Option<Format>, project: Option<&Path>) 
     .map_err(malformed)?;
     run.info.project = project.map(|dir| dir.display().to_string()).unwrap_or_default();
     Ok(run)
+}
+
+/// The largest report `import` reads: far above a real suite's (a
+/// reportlog of 100,000 tests is about 200 MB).
+pub const MAX_REPORT_BYTES: u64 = 1 << 30;
+
+/// A report's bytes: a regular file (not a FIFO, a device or a directory,
+/// which could block or never end) of at most [`MAX_REPORT_BYTES`].
+fn read_report(path: &Path) -> Result<Vec<u8>, PytestError> {
+    use std::io::Read;
+    let unreadable = |e| PytestError::io(format!("could not read {}", path.display()), e);
+    let malformed = |reason: String| PytestError::Malformed {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let metadata = fs::metadata(path).map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(malformed(
+            "not a regular file (a FIFO, a device or a directory): import reads report files".into(),
+        ));
+    }
+    let limit = format!("the {} MiB a report may have", MAX_REPORT_BYTES >> 20);
+    if metadata.len() > MAX_REPORT_BYTES {
+        return Err(malformed(format!("{} bytes, more than {limit}", metadata.len())));
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(MAX_REPORT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(malformed(format!("grew past {limit} while being read")));
+    }
+    Ok(bytes)
 }
 
 /// Collection errors first, then tests in the order the file has them.

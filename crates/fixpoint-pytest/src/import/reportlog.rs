@@ -34,6 +34,9 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
             )
         })?;
         records += 1;
+        if matches!(kind, "TestReport" | "CollectReport") {
+            check_fields(&record).map_err(|reason| format!("line {}: {kind} {reason}", number + 1))?;
+        }
         match kind {
             "SessionStart" => info.pytest_version = str_field(&record, "pytest_version"),
             "CollectReport" => {
@@ -79,6 +82,37 @@ pub(super) fn parse(text: &str, project: Option<&Path>) -> Result<Run, String> {
     let mut tests = builder.into_results();
     collection_errors_first(&mut tests);
     Ok(Run::new(info, tests))
+}
+
+/// A report's fields that fixpoint reads, when present, have the types and
+/// values pytest writes: a record with `"outcome": 42` is an error, not a
+/// pass.
+fn check_fields(record: &Value) -> Result<(), String> {
+    let string = |key: &str, allowed: &[&str]| match record.get(key) {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(text)) if allowed.is_empty() || allowed.contains(&text.as_str()) => Ok(()),
+        Some(Value::String(text)) => Err(format!("has \"{key}\": {text:?}, not one of {}", allowed.join(", "))),
+        Some(other) => Err(format!("has \"{key}\": {other}, not a string")),
+    };
+    string("nodeid", &[])?;
+    string("outcome", &["passed", "failed", "skipped"])?;
+    string("when", &["setup", "call", "teardown", "collect"])?;
+    match record.get("duration") {
+        None | Some(Value::Null | Value::Number(_)) => {}
+        Some(other) => return Err(format!("has \"duration\": {other}, not a number")),
+    }
+    match record.get("location") {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::Array(parts))
+            if parts.len() == 3
+                && parts[0].is_string()
+                && (parts[1].is_u64() || parts[1].is_null())
+                && parts[2].is_string() =>
+        {
+            Ok(())
+        }
+        Some(other) => Err(format!("has \"location\": {other}, not [path, line, name]")),
+    }
 }
 
 fn str_field(record: &Value, key: &str) -> Option<String> {

@@ -3,7 +3,7 @@
 use std::fs;
 use std::process::Command;
 
-use crate::support::{fixpoint, one_error_line, project, python, stderr};
+use crate::support::{fixpoint, one_error_line, project, python, stderr, stdout};
 
 #[test]
 fn a_missing_interpreter_is_named() {
@@ -131,4 +131,56 @@ fn an_empty_suite_warns_and_succeeds() {
     let output = fixpoint(&dir.join("empty"), &["run", "--python", python.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("no tests ran"));
+}
+
+#[test]
+fn hostile_inputs_are_one_line_and_exit_2() {
+    let (_keep, dir) = project("outcomes");
+    let fifo = dir.join("report.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::write(
+        dir.join("typed.jsonl"),
+        "{\"$report_type\": \"TestReport\", \"nodeid\": \"tests/test_a.py::test_a\", \"outcome\": 42, \"when\": \"call\"}\n",
+    )
+    .unwrap();
+    let python = python();
+    let python = python.to_str().unwrap();
+    let cpus = std::thread::available_parallelism().unwrap().get() * 4;
+    for (args, message) in [
+        // A FIFO and a device would block or never end.
+        (
+            vec!["import", "report.fifo"],
+            "fixpoint: error: report.fifo: not a regular file (a FIFO, a device or a directory): import reads report files"
+                .to_owned(),
+        ),
+        (
+            vec!["import", "/dev/zero"],
+            "fixpoint: error: /dev/zero: not a regular file (a FIFO, a device or a directory): import reads report files"
+                .to_owned(),
+        ),
+        (
+            vec!["import", "typed.jsonl"],
+            "fixpoint: error: typed.jsonl: line 1: TestReport has \"outcome\": 42, not a string".to_owned(),
+        ),
+        (
+            vec!["--db", "mysql://user:secret@db/history", "history"],
+            "fixpoint: error: unknown database scheme `mysql://` in `mysql://user:***@db/history`: fixpoint stores its \
+             history in SQLite (a path or sqlite://PATH) or PostgreSQL (postgres://...)"
+                .to_owned(),
+        ),
+        (
+            vec!["run", "--python", python, "-j", "4294967295"],
+            format!("fixpoint: error: -j 4294967295 is more than {cpus} pytest processes (4 per CPU on this machine): pass at most -j {cpus}"),
+        ),
+    ] {
+        let output = fixpoint(&dir, &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(one_error_line(&output), message, "{args:?}");
+    }
+    assert!(!dir.join("mysql:").exists(), "no SQLite file named after the URL");
+    assert_eq!(fixpoint(&dir, &["history"]).status.code(), Some(0));
+    assert!(
+        stdout(&fixpoint(&dir, &["history"])).starts_with("No runs recorded yet"),
+        "nothing was imported"
+    );
 }
