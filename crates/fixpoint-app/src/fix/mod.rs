@@ -299,7 +299,12 @@ pub fn plan(
         // Its files go together (a marked test needs the conftest fixture, the
         // conftest the factories), so they wait for the next `fix` when one of
         // them is outside the PATHS or another fixer changes it in this run.
-        let outcomes = crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts);
+        let mut outcomes = crate::testdata::fixture_outcomes(project, &tests, &triage.verdicts);
+        if !outcomes.is_empty()
+            && let Some(left) = generated_code_cannot_import(project, run.as_ref())
+        {
+            outcomes = vec![left];
+        }
         let blocked = outcomes.iter().any(|outcome| {
             !crate::paths::selects(&paths, &outcome.path) || files.iter().any(|f| f.path == outcome.path && f.changed())
         });
@@ -333,6 +338,62 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
             .map_err(|e| AppError::Usage(e.to_string()))?;
     }
     Ok(Some(change.finish().map_err(|e| AppError::Usage(e.to_string()))?))
+}
+
+/// The modules FP008's generated code imports, and the distributions that
+/// provide them.
+const GENERATED_CODE_NEEDS: [(&str, &str); 2] = [("factory", "factory-boy"), ("faker", "Faker")];
+
+/// When the project's interpreter (the run's, else the one `run` would pick)
+/// cannot import what FP008's fixtures need, the note that leaves them, on
+/// `tests/conftest.py`: writing them would stop the suite from starting.
+fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::RunRow>) -> Option<FileOutcome> {
+    let recorded = run
+        .and_then(|run| run.python.as_deref())
+        .map(std::path::PathBuf::from)
+        .filter(|python| python.is_file());
+    let python = match recorded {
+        Some(python) => python,
+        None => {
+            fixpoint_pytest::interpreter::discover(None, &project.root, &|key| std::env::var_os(key))
+                .ok()?
+                .path
+        }
+    };
+    let imports = |module: &str| {
+        std::process::Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .current_dir(&project.root)
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    let missing: Vec<&str> = GENERATED_CODE_NEEDS
+        .iter()
+        .filter(|(module, _)| !imports(module))
+        .map(|(_, distribution)| *distribution)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let python = python.display();
+    let message = format!(
+        "the model fixtures need {}, which {python} cannot import: install them (`{python} -m pip install {}`; `fixpoint testdata generate --add-deps` declares them in the project) and run `fixpoint fix` again",
+        missing.join(" and "),
+        missing.join(" ")
+    );
+    // A note only: the same (empty) text before and after changes nothing.
+    Some(FileOutcome {
+        path: "tests/conftest.py".to_owned(),
+        original: String::new(),
+        fixed: String::new(),
+        applied: Vec::new(),
+        left: vec![fixpoint_fix::engine::Note {
+            code: "FP008".to_owned(),
+            line: 1,
+            message,
+        }],
+        skipped: None,
+    })
 }
 
 /// Takes back one entry `apply` wrote (a trial, or a change the tests refused).

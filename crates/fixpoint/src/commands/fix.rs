@@ -113,18 +113,23 @@ fn verify(
     let verified = verified?;
     let mut out = io::stdout().lock();
     let taken: usize = verified.taken_back.iter().map(|taken| taken.paths.len()).sum();
+    let rerun = if verified.entry.is_none() {
+        String::new()
+    } else if verified.paths.is_empty() {
+        "; no test reaches them".to_owned()
+    } else {
+        format!(
+            "; reran {} tests in {}: {} fixed, {} still failing",
+            verified.tests,
+            verified.paths.join(" "),
+            verified.fixed.len(),
+            verified.still_failing.len()
+        )
+    };
     writeln!(
         out,
-        "verify: kept {} of {changed} changed files; reran {} tests in {}: {} fixed, {} still failing",
-        changed - taken,
-        verified.tests,
-        if verified.paths.is_empty() {
-            "nothing".to_owned()
-        } else {
-            verified.paths.join(" ")
-        },
-        verified.fixed.len(),
-        verified.still_failing.len()
+        "verify: kept {} of {changed} changed files{rerun}",
+        changed - taken
     )?;
     for taken in &verified.taken_back {
         const SHOWN: usize = 3;

@@ -376,14 +376,7 @@ fn fix_keeps_what_the_tests_confirm_and_takes_back_what_breaks_a_passing_test() 
     let output = fixpoint(&dir, &["fix", "--no-progress", "--python", python.to_str().unwrap()]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
-    // The seconds the verification took vary; everything else is exact.
-    let text: Vec<String> = text
-        .lines()
-        .map(|line| match line.rsplit_once(", ") {
-            Some((cost, secs)) if line.starts_with("verify cost:") && secs.ends_with('s') => format!("{cost}, <secs>"),
-            _ => line.to_owned(),
-        })
-        .collect();
+    let text = without_seconds(&text);
     assert_eq!(
         text,
         [
@@ -435,5 +428,51 @@ fn fix_keeps_what_the_tests_confirm_and_takes_back_what_breaks_a_passing_test() 
         std::fs::read_to_string(dir.join("app/loot.py"))
             .unwrap()
             .starts_with("from decimal import Decimal\n")
+    );
+}
+
+/// `fix`'s output with the seconds its verification took masked: they vary,
+/// everything else is exact.
+fn without_seconds(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| match line.rsplit_once(", ") {
+            Some((cost, secs)) if line.starts_with("verify cost:") && secs.ends_with('s') => format!("{cost}, <secs>"),
+            _ => line.to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_fix_that_keeps_the_suite_from_starting_is_taken_back() {
+    use crate::support::{stderr, stdout};
+    let (_keep, dir) = project("startup_guard");
+    let (code, _) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    let python = python();
+    let output = fixpoint(&dir, &["fix", "--no-progress", "--python", python.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let conftest = dir.join("tests/conftest.py").display().to_string();
+    let text = without_seconds(&stdout(&output).replace(&conftest, "<conftest>"));
+    assert_eq!(
+        text,
+        [
+            "tests/conftest.py:1: FP002 add `from decimal import Decimal`",
+            "1 fixes applied (FP002: 1), 0 left",
+            "verify: kept 0 of 1 changed files",
+            "  taken back  tests/conftest.py (FP002): the suite did not start: ImportError while loading conftest \
+             '<conftest>'. ImportError: tests/conftest.py must not import Decimal",
+            "verify cost: 1 pytest run, 0 tests, <secs>",
+        ]
+    );
+    assert!(
+        !std::fs::read_to_string(dir.join("tests/conftest.py"))
+            .unwrap()
+            .contains("import Decimal\n")
+    );
+    let (code, after) = run_json(&dir, &[]);
+    assert_eq!(
+        (code, after["counts"]["passed"].as_u64()),
+        (1, Some(1)),
+        "the suite still starts"
     );
 }
