@@ -45,7 +45,7 @@ pub fn check(
     ignore: &[String],
     unsafe_fixes: bool,
 ) -> Result<CheckResult, AppError> {
-    let paths = &crate::paths::selection(project, paths)?;
+    let paths = &crate::paths::python_selection(project, paths)?;
     let select: Vec<String> = if select.is_empty() {
         STATIC_RULES.iter().map(|code| (*code).to_owned()).collect()
     } else {

@@ -204,7 +204,7 @@ pub fn migrate_pydantic(
     strategy: Strategy,
     unsafe_fixes: bool,
 ) -> Result<Migration, AppError> {
-    let paths = &crate::paths::selection(project, paths)?;
+    let paths = &crate::paths::python_selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
     let modules = choose(&facts, paths, strategy);
     let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
@@ -307,7 +307,7 @@ pub fn migrate_verified(
     observer: &mut dyn Observer,
     cancel: &AtomicBool,
 ) -> Result<Verified, AppError> {
-    let paths = &crate::paths::selection(project, paths)?;
+    let paths = &crate::paths::python_selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
     let mut modules = choose(&facts, paths, Strategy::Auto);
     let groups = v2_groups(&facts, &modules);

@@ -82,6 +82,26 @@ pub fn selection(project: &Project, paths: &[String]) -> Result<Vec<String>, App
     Ok(selected)
 }
 
+/// [`selection`] for the commands that read Python source (`fix`, `check`,
+/// `migrate`): each path must hold a Python file, so `check docs/` is an
+/// error that says so, not "All checks passed".
+pub fn python_selection(project: &Project, paths: &[String]) -> Result<Vec<String>, AppError> {
+    let selected = selection(project, paths)?;
+    if selected.is_empty() {
+        return Ok(selected);
+    }
+    let python: Vec<String> = fixpoint_rules::project_files(&project.root)
+        .into_iter()
+        .filter(|file| file.ends_with(".py") || file.ends_with(".pyi"))
+        .collect();
+    for (typed, path) in paths.iter().zip(&selected) {
+        if !python.iter().any(|file| selects(std::slice::from_ref(path), file)) {
+            return Err(AppError::Usage(format!("`{typed}` selects no Python file")));
+        }
+    }
+    Ok(selected)
+}
+
 /// Whether the project file `file` (relative to the root) is one of the
 /// `selection`'s paths or below one (everything when it is empty): `app`
 /// selects `app/x.py`, not `application.py`.

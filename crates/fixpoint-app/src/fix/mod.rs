@@ -246,7 +246,7 @@ pub fn plan(
     request: &FixRequest,
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
-    let paths = crate::paths::selection(project, &request.paths)?;
+    let paths = crate::paths::python_selection(project, &request.paths)?;
     let facts = ProjectFacts::read(&project.root);
     let run = match (run, request.all) {
         (Some(reference), _) => Some(resolve_run(store, reference)?),

@@ -486,4 +486,23 @@ fn source_paths_typed_as_users_do_select_what_they_name() {
     fs::write(dir.join("shop_extra.py"), "").unwrap();
     let none = fixpoint(&dir, &["check", "shop_extra.py"]);
     assert_eq!(stdout(&none), "All checks passed.\n");
+    // A path with no Python file in it is an error, not an empty success.
+    fs::create_dir(dir.join("docs")).unwrap();
+    fs::write(dir.join("docs/notes.md"), "# Notes\n").unwrap();
+    for command in [
+        &["check"][..],
+        &["fix", "--all", "--dry-run"],
+        &["migrate", "pydantic", "--dry-run"],
+    ] {
+        for path in ["docs/", "pyproject.toml"] {
+            let mut args = command.to_vec();
+            args.push(path);
+            let output = fixpoint(&dir, &args);
+            assert_eq!(output.status.code(), Some(2), "{args:?}");
+            assert_eq!(
+                one_error_line(&output),
+                format!("fixpoint: error: `{path}` selects no Python file")
+            );
+        }
+    }
 }
