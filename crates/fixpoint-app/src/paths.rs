@@ -92,7 +92,11 @@ pub fn python_selection(project: &Project, paths: &[String]) -> Result<Vec<Strin
     }
     let python: Vec<String> = fixpoint_rules::project_files(&project.root)
         .into_iter()
-        .filter(|file| file.ends_with(".py") || file.ends_with(".pyi"))
+        .filter(|file| {
+            Path::new(file)
+                .extension()
+                .is_some_and(|ext| ext == "py" || ext == "pyi")
+        })
         .collect();
     for (typed, path) in paths.iter().zip(&selected) {
         if !python.iter().any(|file| selects(std::slice::from_ref(path), file)) {
