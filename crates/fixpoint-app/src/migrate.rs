@@ -349,6 +349,7 @@ pub fn migrate_verified(
     }
     let request = RunRequest {
         paths: all_tests.clone(),
+        from_root: true,
         python,
         ..RunRequest::default()
     };

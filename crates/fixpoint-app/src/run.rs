@@ -33,6 +33,11 @@ pub struct RunRequest {
     pub pytest_args: Vec<String>,
     /// Seconds per test from the history, to balance `-j` workers.
     pub durations: HashMap<String, f64>,
+    /// `paths` are relative to the project root (node ids, the import
+    /// graph's test files), not to where the user stands: set by the use
+    /// cases that rerun tests (fix, migrate, repair), so that `.` is the
+    /// whole project even when fixpoint runs from a subdirectory.
+    pub from_root: bool,
 }
 
 /// The most pytest processes `-j` may start: 4 per CPU.
@@ -62,7 +67,11 @@ pub fn run_tests(
                 .extend(split_words(entry).map_err(|reason| AppError::Usage(format!("group `{name}`: {reason}")))?);
         }
     }
-    let cwd = env::current_dir().unwrap_or_else(|_| project.root.clone());
+    let cwd = if request.from_root {
+        project.root.clone()
+    } else {
+        env::current_dir().unwrap_or_else(|_| project.root.clone())
+    };
     let policy = crate::paths::policy(project)?;
     for path in &request.paths {
         selection.push(crate::paths::typed(&policy, path, &cwd)?);

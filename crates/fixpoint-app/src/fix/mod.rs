@@ -344,15 +344,15 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
 /// provide them.
 const GENERATED_CODE_NEEDS: [(&str, &str); 2] = [("factory", "factory-boy"), ("faker", "Faker")];
 
+/// One interpreter start for all of them: it prints the modules that fail to import.
+const IMPORT_PROBE: &str =
+    "import sys\nfor m in sys.argv[1:]:\n    try:\n        __import__(m)\n    except Exception:\n        print(m)";
+
 /// When the project's interpreter (the run's, else the one `run` would pick)
 /// cannot import what FP008's fixtures need, the note that leaves them, on
 /// `tests/conftest.py`: writing them would stop the suite from starting.
 fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::RunRow>) -> Option<FileOutcome> {
-    let recorded = run
-        .and_then(|run| run.python.as_deref())
-        .map(std::path::PathBuf::from)
-        .filter(|python| python.is_file());
-    let python = match recorded {
+    let python = match run.and_then(recorded_python) {
         Some(python) => python,
         None => {
             fixpoint_pytest::interpreter::discover(None, &project.root, &|key| std::env::var_os(key))
@@ -360,16 +360,16 @@ fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::
                 .path
         }
     };
-    let imports = |module: &str| {
-        std::process::Command::new(&python)
-            .args(["-c", &format!("import {module}")])
-            .current_dir(&project.root)
-            .output()
-            .is_ok_and(|output| output.status.success())
-    };
+    let output = std::process::Command::new(&python)
+        .args(["-c", IMPORT_PROBE])
+        .args(GENERATED_CODE_NEEDS.iter().map(|(module, _)| module))
+        .current_dir(&project.root)
+        .output()
+        .ok()?;
+    let failed = String::from_utf8_lossy(&output.stdout);
     let missing: Vec<&str> = GENERATED_CODE_NEEDS
         .iter()
-        .filter(|(module, _)| !imports(module))
+        .filter(|(module, _)| !output.status.success() || failed.lines().any(|line| line == *module))
         .map(|(_, distribution)| *distribution)
         .collect();
     if missing.is_empty() {
@@ -394,6 +394,15 @@ fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::
         }],
         skipped: None,
     })
+}
+
+/// The interpreter a recorded run used, while it still exists: what `fix`
+/// checks and verifies with when no `--python` is given.
+pub(crate) fn recorded_python(run: &fixpoint_store::RunRow) -> Option<std::path::PathBuf> {
+    run.python
+        .as_deref()
+        .map(std::path::PathBuf::from)
+        .filter(|python| python.is_file())
 }
 
 /// Takes back one entry `apply` wrote (a trial, or a change the tests refused).

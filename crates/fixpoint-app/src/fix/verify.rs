@@ -83,11 +83,11 @@ pub fn apply_verified(
     // The tests run with the interpreter of the run the fixes came from,
     // unless one is named.
     let recorded = match (&base.python, plan.run_id) {
-        (None, Some(id)) => store.run(id)?.and_then(|row| row.python).map(std::path::PathBuf::from),
+        (None, Some(id)) => store.run(id)?.as_ref().and_then(super::recorded_python),
         _ => None,
     };
     let base = &RunRequest {
-        python: base.python.clone().or(recorded.filter(|python| python.is_file())),
+        python: base.python.clone().or(recorded),
         ..base.clone()
     };
     let mut verifier = Verifier {
@@ -167,7 +167,7 @@ pub fn apply_verified(
         ..Verification::default()
     };
     if verification.entry.is_some() {
-        verification.paths = verifier.graph.affected_tests(&kept.iter().cloned().collect::<Vec<_>>());
+        verification.paths = verifier.impact(&kept);
         verification.unreached = kept
             .iter()
             .filter(|file| verifier.graph.affected_tests(std::slice::from_ref(file)).is_empty())
@@ -245,11 +245,16 @@ struct Verifier<'a> {
 const CONFIRMING_RERUNS: usize = 3;
 
 impl Verifier<'_> {
+    /// The test files and directories `files` reach.
+    fn impact(&self, files: &BTreeSet<String>) -> Vec<String> {
+        self.graph.affected_tests(&files.iter().cloned().collect::<Vec<_>>())
+    }
+
     /// Runs, on the unchanged code, the tests the changed files reach that
     /// the run the fixes came from did not (all of them without a run).
     fn baseline_uncovered(&mut self, changed: &BTreeSet<String>) -> Result<(), AppError> {
-        let impact = self.graph.affected_tests(&changed.iter().cloned().collect::<Vec<_>>());
-        let uncovered: Vec<String> = impact
+        let uncovered: Vec<String> = self
+            .impact(changed)
             .into_iter()
             .filter(|path| !self.before.keys().any(|nodeid| reaches(path, nodeid)))
             .collect();
@@ -271,7 +276,7 @@ impl Verifier<'_> {
     /// reach. The entry stays written; the caller keeps or undoes it.
     fn trial(&mut self, files: &BTreeSet<String>) -> Result<(Option<Manifest>, Judged), AppError> {
         let entry = apply(self.project, &self.subplan(files), self.command)?;
-        let paths = self.graph.affected_tests(&files.iter().cloned().collect::<Vec<_>>());
+        let paths = self.impact(files);
         if paths.is_empty() {
             return Ok((entry, Judged::default()));
         }
@@ -306,6 +311,7 @@ impl Verifier<'_> {
     fn run(&mut self, paths: Vec<String>) -> Result<Result<Run, String>, AppError> {
         let request = RunRequest {
             paths,
+            from_root: true,
             group: None,
             keyword: None,
             markers: None,

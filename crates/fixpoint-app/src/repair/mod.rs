@@ -271,6 +271,7 @@ pub fn repair(
     if !missing.is_empty() {
         let targets = RunRequest {
             paths: missing,
+            from_root: true,
             ..request.run.clone()
         };
         let (run, _) = run_and_record(project, &targets, Some(recording), observer, cancel)?;
@@ -762,6 +763,7 @@ impl Session<'_> {
         events(RepairEvent::Verifying { files, paths: &paths });
         let request = RunRequest {
             paths,
+            from_root: true,
             group: None,
             keyword: None,
             markers: None,

@@ -21,6 +21,8 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
         timeout: args.timeout,
         pytest_args: args.pytest_args,
         durations: HashMap::new(),
+        // As the user typed them, from where they stand.
+        from_root: false,
     };
     let recording = Recording {
         db: global.db.clone(),

@@ -476,3 +476,29 @@ fn a_fix_that_keeps_the_suite_from_starting_is_taken_back() {
         "the suite still starts"
     );
 }
+
+#[test]
+fn fix_from_a_subdirectory_verifies_what_the_change_reaches_in_the_whole_project() {
+    use crate::support::{stderr, stdout};
+    let (_keep, dir) = project("root_conftest");
+    let (code, _) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    // The root conftest.py reaches every test: standing in tests/unit, the
+    // verification still reruns all three, not only those below it.
+    let python = python();
+    let output = fixpoint(
+        &dir.join("tests/unit"),
+        &["fix", "--no-progress", "--python", python.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        without_seconds(&stdout(&output)),
+        [
+            "conftest.py:1: FP002 add `from decimal import Decimal`",
+            "1 fixes applied (FP002: 1), 0 left",
+            "verify: kept 1 of 1 changed files; reran 3 tests in . tests/unit/test_a.py: 1 fixed, 0 still failing",
+            "  fixed       tests/unit/test_a.py::test_ledger",
+            "verify cost: 1 pytest run, 3 tests, <secs>",
+        ]
+    );
+}

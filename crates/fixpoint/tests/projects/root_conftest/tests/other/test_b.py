@@ -1,0 +1,6 @@
+def test_b():
+    assert True
+
+
+def test_c():
+    assert True
