@@ -226,16 +226,61 @@ pub fn module_name(root: &Path, file: &Path) -> Option<String> {
     (!name.is_empty()).then(|| name.join("."))
 }
 
+/// The libraries whose import makes a module a Pydantic module.
+pub const PYDANTIC_LIBRARIES: &[&str] = &["pydantic", "pydantic_settings"];
+
+/// Whether a module imports any of the libraries `roots` (`pydantic` also
+/// matches `pydantic.v1`), anywhere in it: at the top, in a `try:`, in a
+/// function. Relative imports are the project's own, never a library.
+pub fn imports_any(suite: &[Stmt], roots: &[&str]) -> bool {
+    struct Finder<'r> {
+        roots: &'r [&'r str],
+        found: bool,
+    }
+    impl Finder<'_> {
+        fn matches(&self, module: &str) -> bool {
+            let root = module.split('.').next().unwrap_or(module);
+            self.roots.contains(&root)
+        }
+    }
+    impl<'a> ruff_python_ast::visitor::Visitor<'a> for Finder<'_> {
+        fn visit_stmt(&mut self, statement: &'a Stmt) {
+            match statement {
+                Stmt::Import(import) => {
+                    self.found |= import.names.iter().any(|alias| self.matches(alias.name.as_str()));
+                }
+                Stmt::ImportFrom(import) if import.level == 0 => {
+                    self.found |= import.module.as_ref().is_some_and(|m| self.matches(m.as_str()));
+                }
+                _ => ruff_python_ast::visitor::walk_stmt(self, statement),
+            }
+        }
+        // Imports are statements; expressions hold none.
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut finder = Finder { roots, found: false };
+    ruff_python_ast::visitor::Visitor::visit_body(&mut finder, suite);
+    finder.found
+}
+
 /// Names of the project's Pydantic model classes: classes that derive from
-/// `BaseModel`, `BaseSettings` or `GenericModel`, or from another such class
-/// (by name, across every source given).
+/// `BaseModel`, `BaseSettings` or `GenericModel` in a module that imports
+/// Pydantic, or from another such class (by name, across every source
+/// given). A project that never imports Pydantic has none, whatever its
+/// classes are called.
 pub fn pydantic_models(sources: &[(String, String)]) -> std::collections::BTreeSet<String> {
+    const BASES: [&str; 3] = ["BaseModel", "BaseSettings", "GenericModel"];
     let mut classes: Vec<(String, Vec<String>)> = Vec::new();
+    let mut models = std::collections::BTreeSet::new();
     for (_, source) in sources {
+        if !source.contains("class ") {
+            continue;
+        }
         let Ok(parsed) = parse_module(source) else { continue };
+        let pydantic = imports_any(parsed.suite(), PYDANTIC_LIBRARIES);
         for statement in parsed.suite() {
             if let Stmt::ClassDef(class) = statement {
-                let bases = class
+                let bases: Vec<String> = class
                     .arguments
                     .as_ref()
                     .map(|arguments| {
@@ -254,14 +299,16 @@ pub fn pydantic_models(sources: &[(String, String)]) -> std::collections::BTreeS
                             .collect()
                     })
                     .unwrap_or_default();
+                if pydantic {
+                    for base in bases.iter().filter(|base| BASES.contains(&base.as_str())) {
+                        models.insert(base.clone());
+                        models.insert(class.name.as_str().to_owned());
+                    }
+                }
                 classes.push((class.name.as_str().to_owned(), bases));
             }
         }
     }
-    let mut models: std::collections::BTreeSet<String> = ["BaseModel", "BaseSettings", "GenericModel"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
     loop {
         let before = models.len();
         for (name, bases) in &classes {
@@ -345,5 +392,32 @@ mod tests {
             module_name(root, &root.join("tests/test_x.py")).as_deref(),
             Some("test_x")
         );
+    }
+
+    #[test]
+    fn pydantic_models_need_a_module_that_imports_pydantic() {
+        let source = |path: &str, text: &str| (path.to_owned(), text.to_owned());
+        // A library with its own `BaseModel` and `.copy()` methods is no Pydantic project.
+        let plain = [source(
+            "orm.py",
+            "class BaseModel:\n    pass\n\nclass Row(BaseModel):\n    pass\n",
+        )];
+        assert!(pydantic_models(&plain).is_empty());
+        let project = [
+            source(
+                "base.py",
+                "try:\n    from pydantic.v1 import BaseModel\nexcept ImportError:\n    from pydantic import BaseModel\n\nclass Base(BaseModel):\n    pass\n",
+            ),
+            source(
+                "hero.py",
+                "from .base import Base\n\nclass Hero(Base):\n    pass\n\nclass Other:\n    pass\n",
+            ),
+        ];
+        let names: Vec<String> = pydantic_models(&project).into_iter().collect();
+        assert_eq!(names, ["Base", "BaseModel", "Hero"]);
+        let parsed = parse_module("def f():\n    import pydantic_settings.sources\n").unwrap();
+        assert!(imports_any(parsed.suite(), PYDANTIC_LIBRARIES));
+        let parsed = parse_module("from .pydantic import x\nimport pydanticx\n").unwrap();
+        assert!(!imports_any(parsed.suite(), PYDANTIC_LIBRARIES));
     }
 }

@@ -11,7 +11,7 @@ mod sqlalchemy_extend_existing;
 mod stub_missing;
 mod type_checking_import;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
@@ -49,6 +49,10 @@ pub struct FixContext<'a> {
     pub pydantic_models: &'a BTreeSet<String>,
     /// The project's import graph.
     pub graph: &'a ImportGraph,
+    /// The dotted name of every project module, with its path.
+    pub modules: &'a [(String, String)],
+    /// Declarative tables: `__tablename__` → (class, path) of each class that maps it.
+    pub tables: &'a BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// The project-wide facts the fixers look at, worked out once from the
@@ -61,6 +65,8 @@ pub struct ProjectFacts {
     pub symbols: SymbolIndex,
     pub pydantic_models: BTreeSet<String>,
     pub graph: ImportGraph,
+    pub modules: Vec<(String, String)>,
+    pub tables: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl ProjectFacts {
@@ -76,6 +82,11 @@ impl ProjectFacts {
             symbols: SymbolIndex::from_sources(root, &sources),
             pydantic_models: fixpoint_python::pydantic_models(&sources),
             graph: ImportGraph::build(root, &sources),
+            modules: sources
+                .iter()
+                .filter_map(|(path, _)| Some((fixpoint_python::module_name(root, &root.join(path))?, path.clone())))
+                .collect(),
+            tables: sqlalchemy_extend_existing::declarative_tables(&sources),
             sources,
         }
     }
@@ -89,6 +100,8 @@ impl ProjectFacts {
             sources: &self.sources,
             pydantic_models: &self.pydantic_models,
             graph: &self.graph,
+            modules: &self.modules,
+            tables: &self.tables,
         }
     }
 }

@@ -58,10 +58,15 @@
 //!
 //! ## Fix safety
 //! Safe where the v2 form means the same: config keys, decorators whose
-//! parameters convert completely, keyword renames, and methods called on a
-//! known model class or on a value a model class just made. A method called
-//! on any other receiver (`thing.dict()`, which may not be a model) and a
-//! validator whose body still uses `values` in another way are unsafe.
+//! parameters convert completely, keyword renames, and methods called on
+//! what is known to be a model: a model class, what a model class makes
+//! (`Hero(...)`, `Hero.parse_obj(...)`), a name bound to one in the same
+//! scope (assigned from one, or a parameter annotated with a model), and
+//! `self` or `super()` in a model's methods. A method called on any other
+//! receiver (`thing.dict()`, which may be a `dict`) is left alone, and a
+//! module that imports neither Pydantic nor one of the project's models is
+//! not touched at all. A validator whose body still uses `values` in
+//! another way is unsafe.
 //! A `__root__` model is unsafe too (other modules may still use
 //! `__root__`). `each_item=True`, and `const=` on a `Field` with more arguments, are
 //! reported, not converted. A module already on v2 gives nothing, so a second run
@@ -470,13 +475,283 @@ fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
     }
 }
 
-/// Renamed `Field`/`constr`/`conlist` keywords, v1 methods, everywhere in the module.
+/// Class methods of a v1 model that make an instance of it.
+const CONSTRUCTORS: &[&str] = &[
+    "parse_obj",
+    "parse_raw",
+    "parse_file",
+    "from_orm",
+    "construct",
+    "validate",
+    "model_validate",
+    "model_validate_json",
+    "model_construct",
+];
+
+/// Stands in a scope for `super()` inside a model's method.
+const SUPER: &str = "super()";
+
+/// Whether `expr` makes a model instance: `Model(...)`, `Model.parse_obj(...)`
+/// and the other constructors, `known.copy()`, or a name `known` holds.
+fn is_model_value(expr: &Expr, models: &BTreeSet<String>, known: &BTreeSet<String>) -> bool {
+    match expr {
+        Expr::Name(name) => known.contains(name.id.as_str()),
+        Expr::Call(call) => match call.func.as_ref() {
+            Expr::Name(name) => models.contains(name.id.as_str()),
+            Expr::Attribute(method) => match method.value.as_ref() {
+                Expr::Name(class) if models.contains(class.id.as_str()) => CONSTRUCTORS.contains(&method.attr.as_str()),
+                receiver => {
+                    matches!(method.attr.as_str(), "copy" | "model_copy") && is_model_value(receiver, models, known)
+                }
+            },
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an annotation names a model: `Model`, `"Model"`, `module.Model`,
+/// `Optional[Model]`, `Model | None`.
+fn is_model_annotation(expr: &Expr, models: &BTreeSet<String>) -> bool {
+    match expr {
+        Expr::Name(name) => models.contains(name.id.as_str()),
+        Expr::Attribute(attribute) => models.contains(attribute.attr.as_str()),
+        Expr::StringLiteral(text) => models.contains(text.value.to_str().trim()),
+        Expr::Subscript(subscript) => {
+            called_name(&subscript.value) == Some("Optional") && is_model_annotation(&subscript.slice, models)
+        }
+        Expr::BinOp(union) => {
+            let none = |e: &Expr| matches!(e, Expr::NoneLiteral(_));
+            (is_model_annotation(&union.left, models) && none(&union.right))
+                || (none(&union.left) && is_model_annotation(&union.right, models))
+        }
+        _ => false,
+    }
+}
+
+/// The names one scope binds: to a model instance, and to anything else.
+/// Nested functions and classes are their own scopes and are not read.
+struct Bindings<'m> {
+    models: &'m BTreeSet<String>,
+    /// What the enclosing scopes know, for values read from them.
+    enclosing: BTreeSet<String>,
+    instances: BTreeSet<String>,
+    other: BTreeSet<String>,
+}
+
+impl Bindings<'_> {
+    fn bind(&mut self, target: &Expr, model: bool) {
+        match target {
+            Expr::Name(name) if model => {
+                self.instances.insert(name.id.as_str().to_owned());
+            }
+            Expr::Name(name) => {
+                self.other.insert(name.id.as_str().to_owned());
+            }
+            Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.bind(e, false)),
+            Expr::List(list) => list.elts.iter().for_each(|e| self.bind(e, false)),
+            Expr::Starred(starred) => self.bind(&starred.value, false),
+            _ => {}
+        }
+    }
+
+    fn known(&self) -> BTreeSet<String> {
+        let mut known: BTreeSet<String> = self.enclosing.difference(&self.other).cloned().collect();
+        known.extend(self.instances.difference(&self.other).cloned());
+        known
+    }
+}
+
+impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Bindings<'_> {
+    fn visit_stmt(&mut self, statement: &'a Stmt) {
+        let models = self.models;
+        match statement {
+            Stmt::FunctionDef(function) => {
+                self.other.insert(function.name.as_str().to_owned());
+                return;
+            }
+            Stmt::ClassDef(class) => {
+                self.other.insert(class.name.as_str().to_owned());
+                return;
+            }
+            Stmt::Assign(assign) => {
+                let model = is_model_value(&assign.value, models, &self.known());
+                for target in &assign.targets {
+                    self.bind(target, model);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                let model = is_model_annotation(&assign.annotation, models)
+                    || assign
+                        .value
+                        .as_deref()
+                        .is_some_and(|value| is_model_value(value, models, &self.known()));
+                self.bind(&assign.target, model);
+            }
+            Stmt::AugAssign(assign) => self.bind(&assign.target, false),
+            Stmt::For(each) => self.bind(&each.target, false),
+            Stmt::With(with) => {
+                for item in &with.items {
+                    if let Some(target) = &item.optional_vars {
+                        self.bind(target, false);
+                    }
+                }
+            }
+            Stmt::Import(_) | Stmt::ImportFrom(_) | Stmt::Global(_) | Stmt::Nonlocal(_) => {
+                for name in statement_names(statement) {
+                    self.other.insert(name);
+                }
+            }
+            _ => {}
+        }
+        fixpoint_python::ast::visitor::walk_stmt(self, statement);
+    }
+
+    // Expressions bind nothing this reading trusts (walrus, comprehensions).
+    fn visit_expr(&mut self, _: &'a Expr) {}
+}
+
+/// The names an import, `global` or `nonlocal` statement binds.
+fn statement_names(statement: &Stmt) -> Vec<String> {
+    match statement {
+        Stmt::Import(import) => import
+            .names
+            .iter()
+            .map(|a| {
+                a.asname
+                    .as_ref()
+                    .unwrap_or(&a.name)
+                    .as_str()
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect(),
+        Stmt::ImportFrom(import) => import
+            .names
+            .iter()
+            .map(|a| a.asname.as_ref().unwrap_or(&a.name).as_str().to_owned())
+            .collect(),
+        Stmt::Global(names) => names.names.iter().map(|n| n.as_str().to_owned()).collect(),
+        Stmt::Nonlocal(names) => names.names.iter().map(|n| n.as_str().to_owned()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The names known to hold a model instance in a scope: its parameters
+/// annotated with a model (and the first one of a model's method, `self`
+/// or `cls`), and what it assigns from a model value; minus every name it
+/// also binds to anything else.
+fn scope(
+    function: Option<&StmtFunctionDef>,
+    body: &[Stmt],
+    models: &BTreeSet<String>,
+    enclosing: &BTreeSet<String>,
+    model_method: bool,
+) -> BTreeSet<String> {
+    let mut bindings = Bindings {
+        models,
+        enclosing: enclosing.clone(),
+        instances: BTreeSet::new(),
+        other: BTreeSet::new(),
+    };
+    if let Some(function) = function {
+        let parameters = &function.parameters;
+        let all = parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .chain(&parameters.kwonlyargs);
+        for (index, parameter) in all.enumerate() {
+            let name = parameter.parameter.name.as_str().to_owned();
+            let annotated = parameter
+                .parameter
+                .annotation
+                .as_deref()
+                .is_some_and(|a| is_model_annotation(a, models));
+            if annotated || (model_method && index == 0) {
+                bindings.instances.insert(name);
+            } else {
+                bindings.other.insert(name);
+            }
+        }
+        for parameter in [&parameters.vararg, &parameters.kwarg].into_iter().flatten() {
+            bindings.other.insert(parameter.name.as_str().to_owned());
+        }
+    }
+    fixpoint_python::ast::visitor::Visitor::visit_body(&mut bindings, body);
+    let mut known = bindings.known();
+    known.remove(SUPER);
+    if model_method {
+        known.insert(SUPER.to_owned());
+    }
+    known
+}
+
+/// Renamed `Field`/`constr`/`conlist` keywords, everywhere in the module, and
+/// v1 methods called on what is known to be a model: a model class, what a
+/// model class makes, a name bound to one (see [`scope`]), `self` and
+/// `super()` in a model's methods. `thing.copy()` on anything else is left
+/// alone: it is as likely a `dict` or a `list`.
 struct Calls<'w, 's> {
     work: &'w mut Work<'s>,
     models: &'w BTreeSet<String>,
+    /// Names known to hold a model instance, innermost scope last.
+    scopes: Vec<BTreeSet<String>>,
+    /// Where the methods defined directly in a model class start.
+    model_methods: BTreeSet<usize>,
+}
+
+impl Calls<'_, '_> {
+    fn known_receiver(&self, receiver: &Expr) -> bool {
+        let known = self.scopes.last();
+        let holds = |name: &str| known.is_some_and(|k| k.contains(name));
+        match receiver {
+            Expr::Name(name) => self.models.contains(name.id.as_str()) || holds(name.id.as_str()),
+            Expr::Call(inner) => match inner.func.as_ref() {
+                Expr::Name(name) if name.id.as_str() == "super" => holds(SUPER),
+                Expr::Name(name) => self.models.contains(name.id.as_str()),
+                Expr::Attribute(class) => {
+                    matches!(class.value.as_ref(), Expr::Name(name) if self.models.contains(name.id.as_str()))
+                        && CONSTRUCTORS.contains(&class.attr.as_str())
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
 }
 
 impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
+    fn visit_stmt(&mut self, statement: &'a Stmt) {
+        match statement {
+            Stmt::ClassDef(class) if is_model(class, self.models) => {
+                for member in &class.body {
+                    if let Stmt::FunctionDef(method) = member
+                        && !method
+                            .decorator_list
+                            .iter()
+                            .any(|d| called_name(&d.expression) == Some("staticmethod"))
+                    {
+                        self.model_methods.insert(method.range.start().to_usize());
+                    }
+                }
+            }
+            Stmt::FunctionDef(function) => {
+                let enclosing = self.scopes.last().cloned().unwrap_or_default();
+                let model_method = self.model_methods.contains(&function.range.start().to_usize());
+                let known = scope(Some(function), &function.body, self.models, &enclosing, model_method);
+                self.scopes.push(known);
+                fixpoint_python::ast::visitor::walk_stmt(self, statement);
+                self.scopes.pop();
+                return;
+            }
+            _ => {}
+        }
+        fixpoint_python::ast::visitor::walk_stmt(self, statement);
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(call) = expr {
             let name = called_name(&call.func);
@@ -502,43 +777,19 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
                     }
                 }
             }
-            let method = match call.func.as_ref() {
-                Expr::Attribute(attribute) => METHODS
-                    .iter()
-                    .find(|(old, _)| *old == attribute.attr.as_str())
-                    .map(|m| (attribute, m)),
-                _ => None,
-            };
-            if let Some((attribute, (old, new))) = method {
-                {
-                    // Known to be a model: a model class, or what a model class just made.
-                    let receiver = attribute.value.as_ref();
-                    let known = match receiver {
-                        Expr::Name(name) => self.models.contains(name.id.as_str()),
-                        Expr::Call(inner) => match inner.func.as_ref() {
-                            Expr::Name(name) => self.models.contains(name.id.as_str()),
-                            Expr::Attribute(class) => {
-                                matches!(class.value.as_ref(), Expr::Name(name) if self.models.contains(name.id.as_str()))
-                            }
-                            _ => false,
-                        },
-                        _ => false,
-                    };
-                    let applicability = if known {
-                        Applicability::Safe
-                    } else {
-                        Applicability::Unsafe
-                    };
-                    self.work.push(
-                        applicability,
-                        vec![Edit::replacement(
-                            attribute.attr.range.start().to_usize(),
-                            attribute.attr.range.end().to_usize(),
-                            *new,
-                        )],
-                        format!(".{old}() → .{new}()"),
-                    );
-                }
+            if let Expr::Attribute(attribute) = call.func.as_ref()
+                && let Some((old, new)) = METHODS.iter().find(|(old, _)| *old == attribute.attr.as_str())
+                && self.known_receiver(&attribute.value)
+            {
+                self.work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(
+                        attribute.attr.range.start().to_usize(),
+                        attribute.attr.range.end().to_usize(),
+                        *new,
+                    )],
+                    format!(".{old}() → .{new}()"),
+                );
             }
         }
         fixpoint_python::ast::visitor::walk_expr(self, expr);
@@ -867,6 +1118,15 @@ impl Fixer for PydanticV2 {
         let Ok(parsed) = parse_module(source) else {
             return Vec::new();
         };
+        // A module that does not use Pydantic, itself or through the
+        // project's own models, has nothing to migrate.
+        let imports_model = module
+            .imports
+            .iter()
+            .any(|import| import.names.iter().any(|n| context.pydantic_models.contains(&n.name)));
+        if !imports_model && !fixpoint_python::imports_any(parsed.suite(), fixpoint_python::PYDANTIC_LIBRARIES) {
+            return Vec::new();
+        }
         let mut work = Work {
             source,
             fixes: Vec::new(),
@@ -893,9 +1153,12 @@ impl Fixer for PydanticV2 {
                 }
             }
         }
+        let module_scope = scope(None, parsed.suite(), context.pydantic_models, &BTreeSet::new(), false);
         let mut calls = Calls {
             work: &mut work,
             models: context.pydantic_models,
+            scopes: vec![module_scope],
+            model_methods: BTreeSet::new(),
         };
         fixpoint_python::ast::visitor::Visitor::visit_body(&mut calls, parsed.suite());
         // Each fix brings the v2 names its code uses: applied alone (another

@@ -31,7 +31,9 @@
 //! ```
 //!
 //! ## Fix safety
-//! Rewriting the import is safe: it names the same file. `extend_existing`
+//! Rewriting the import is safe: it names the same file. It is done only
+//! when that module defines tables (a module without any does no harm by
+//! running twice). `extend_existing`
 //! on a Core table is safe; on a declarative class it is unsafe (offered
 //! only where one class maps the table). Two classes on one table are
 //! reported only.
@@ -50,9 +52,9 @@ use crate::{Applicability, Edit, Fix};
 pub struct SqlalchemyExtendExisting;
 
 /// `__tablename__ = "x"` classes of the project: table → (class, file).
-fn declarative_tables(context: &FixContext<'_>) -> BTreeMap<String, Vec<(String, String)>> {
+pub(super) fn declarative_tables(sources: &[(String, String)]) -> BTreeMap<String, Vec<(String, String)>> {
     let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (path, source) in context.sources {
+    for (path, source) in sources {
         if !source.contains("__tablename__") {
             continue;
         }
@@ -77,13 +79,19 @@ fn declarative_tables(context: &FixContext<'_>) -> BTreeMap<String, Vec<(String,
     tables
 }
 
-/// Canonical dotted names of the project's modules.
-fn canonical_modules(context: &FixContext<'_>) -> Vec<String> {
-    context
-        .sources
-        .iter()
-        .filter_map(|(path, _)| fixpoint_python::module_name(context.root, &context.root.join(path)))
-        .collect()
+/// Whether the module at `path` (a package: any module in it) defines
+/// tables: a declarative class, or a Core `Table(...)` in a module that
+/// imports SQLAlchemy.
+fn defines_tables(context: &FixContext<'_>, path: &str) -> bool {
+    let package = path.strip_suffix("__init__.py");
+    let within = |file: &str| file == path || package.is_some_and(|dir| file.starts_with(dir));
+    context.tables.values().flatten().any(|(_, file)| within(file))
+        || context.sources.iter().any(|(file, source)| {
+            within(file)
+                && source.contains("Table(")
+                && parse_module(source)
+                    .is_ok_and(|parsed| fixpoint_python::imports_any(parsed.suite(), &["sqlalchemy"]))
+        })
 }
 
 impl Fixer for SqlalchemyExtendExisting {
@@ -107,19 +115,22 @@ impl Fixer for SqlalchemyExtendExisting {
         }
         let mut fixes = Vec::new();
         // 1. A model module imported under a second name.
-        let canonical = canonical_modules(context);
+        // Only a module that defines tables runs twice to any harm here.
         for import in module.imports.iter().filter(|i| i.level == 0) {
             let names: Vec<&str> = match &import.from {
                 Some(from) => vec![from.as_str()],
                 None => import.names.iter().map(|n| n.name.as_str()).collect(),
             };
             for name in names {
-                if canonical.iter().any(|c| c == name) {
+                if context.modules.iter().any(|(c, _)| c == name) {
                     continue;
                 }
                 let suffix = format!(".{name}");
-                let real: Vec<&String> = canonical.iter().filter(|c| c.ends_with(&suffix)).collect();
-                if let [real] = real.as_slice() {
+                let real: Vec<&(String, String)> =
+                    context.modules.iter().filter(|(c, _)| c.ends_with(&suffix)).collect();
+                if let [(real, real_path)] = real.as_slice()
+                    && defines_tables(context, real_path)
+                {
                     let text = &source[import.start..import.end];
                     let Some(at) = text.find(name) else { continue };
                     let start = import.start + at;
@@ -136,7 +147,7 @@ impl Fixer for SqlalchemyExtendExisting {
             return fixes;
         }
         // 2. Two declarative classes on one table: explain, change nothing.
-        let declarative = declarative_tables(context);
+        let declarative = context.tables;
         for table in tables.iter().filter(|table| !table.is_empty()) {
             if let Some(classes) = declarative.get(*table).filter(|classes| classes.len() > 1) {
                 if classes.iter().any(|(_, file)| file == path) {

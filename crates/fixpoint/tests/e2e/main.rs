@@ -18,5 +18,6 @@ mod repair_safety;
 mod report;
 mod rules;
 mod safety;
+mod stdlib;
 mod support;
 mod testdata;
