@@ -26,17 +26,24 @@ pub fn discover(project: &Project) -> ModelGraph {
 
 /// What happened to one generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum FileState {
     Created,
     Updated,
     Unchanged,
+    /// Changed by hand outside its CUSTOM blocks: left as it is (`--force` regenerates it).
+    Edited,
+    /// Not written: the project's interpreter cannot import what it needs.
+    HeldBack,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileOutcome {
     pub path: String,
     pub state: FileState,
+    /// For an edited file: its lines that regenerating would drop.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -45,6 +52,11 @@ pub struct GenerateOptions {
     pub add_deps: bool,
     /// Say what would change, write nothing.
     pub dry_run: bool,
+    /// Regenerate files edited by hand outside their CUSTOM blocks too (the
+    /// journal keeps the edited text: `fixpoint undo` brings it back).
+    pub force: bool,
+    /// The interpreter to ask whether the generated code can import (else the one `run` would pick).
+    pub python: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,23 +68,93 @@ pub struct GenerateReport {
     pub missing_dependencies: Vec<String>,
     /// The file they were added to, with `--add-deps`.
     pub dependencies_added_to: Option<String>,
+    /// Distributions the generated code imports that the interpreter cannot.
+    pub not_importable: Vec<String>,
+    /// The interpreter that was asked.
+    pub python: Option<String>,
     pub models: usize,
     pub skipped: Vec<fixpoint_testdata::model::Skipped>,
 }
 
-/// The files `generate` would write for this graph: (path, new text, old text).
-pub fn plan(
-    project: &Project,
-    graph: &ModelGraph,
-    layout: &Layout,
-    add_deps: bool,
-) -> Vec<(String, String, Option<String>)> {
+impl GenerateReport {
+    /// Something was left undone that the user must act on.
+    pub fn incomplete(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| matches!(f.state, FileState::Edited | FileState::HeldBack))
+    }
+}
+
+/// The modules the generated code imports, and the distributions that provide them.
+const GENERATED_CODE_NEEDS: [(&str, &str); 2] = [("factory", "factory-boy"), ("faker", "Faker")];
+
+/// One interpreter start for all of them: it prints the modules that fail to import.
+const IMPORT_PROBE: &str =
+    "import sys\nfor m in sys.argv[1:]:\n    try:\n        __import__(m)\n    except Exception:\n        print(m)";
+
+/// The distributions the generated code needs that `python` cannot import;
+/// `None` when the interpreter does not start (nothing can be said).
+pub fn not_importable(project: &Project, python: &Path) -> Option<Vec<&'static str>> {
+    let output = Command::new(python)
+        .args(["-c", IMPORT_PROBE])
+        .args(GENERATED_CODE_NEEDS.iter().map(|(module, _)| module))
+        .current_dir(&project.root)
+        .output()
+        .ok()?;
+    let failed = String::from_utf8_lossy(&output.stdout);
+    Some(
+        GENERATED_CODE_NEEDS
+            .iter()
+            .filter(|(module, _)| !output.status.success() || failed.lines().any(|line| line == *module))
+            .map(|(_, distribution)| *distribution)
+            .collect(),
+    )
+}
+
+/// What to tell a user whose interpreter lacks `missing`: "`subject` needs
+/// X, which PY cannot import: install them (the command ...)".
+pub fn install_hint(subject: &str, python: &Path, missing: &[impl AsRef<str>]) -> String {
+    let names: Vec<&str> = missing.iter().map(AsRef::as_ref).collect();
+    let python = python.display();
+    let them = if names.len() == 1 { "it" } else { "them" };
+    format!(
+        "{subject} {}, which {python} cannot import: install {them} (`{python} -m pip install {}`; `fixpoint testdata generate --add-deps` declares {them} in the project)",
+        names.join(" and "),
+        names.join(" "),
+    )
+}
+
+/// What to say of a generated file edited by hand outside its CUSTOM blocks.
+pub fn edited_note(path: &str, lines: &[usize]) -> String {
+    let drops = match lines {
+        [] => "regenerating would put back the lines removed".to_owned(),
+        [line] => format!("regenerating would drop its line {line}"),
+        more => format!(
+            "regenerating would drop its lines {}",
+            more.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    format!("{path} was edited outside its CUSTOM blocks ({drops})")
+}
+
+/// One file `generate` would write.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub path: String,
+    pub new: String,
+    pub old: Option<String>,
+    /// Changed by hand outside its CUSTOM blocks: the lines `new` would drop.
+    pub edited: Option<Vec<usize>>,
+}
+
+/// The files `generate` would write for this graph.
+pub fn plan(project: &Project, graph: &ModelGraph, layout: &Layout, add_deps: bool) -> Vec<Planned> {
     let read = |path: &str| fs::read_to_string(project.root.join(path)).ok();
     let tests = &layout.tests_dir;
     let factories = read(&format!("{tests}/factories.py"));
     let seed = read(&format!("{tests}/seed.py"));
     let conftest = read(&format!("{tests}/conftest.py"));
-    let mut files: Vec<(String, String, Option<String>)> = fixpoint_testdata::generate(
+    let mut files: Vec<Planned> = fixpoint_testdata::generate(
         graph,
         layout,
         conftest.as_deref(),
@@ -80,14 +162,20 @@ pub fn plan(
         seed.as_deref(),
     )
     .into_iter()
-    .map(|file| {
-        let old = read(&file.path);
-        (file.path, file.content, old)
+    .map(|file| Planned {
+        old: read(&file.path),
+        path: file.path,
+        new: file.content,
+        edited: file.edited,
     })
     .collect();
     if add_deps && let Some((path, text)) = fixpoint_testdata::deps::add(&project.root, &graph.stack.missing) {
-        let old = read(&path);
-        files.push((path, text, old));
+        files.push(Planned {
+            old: read(&path),
+            path,
+            new: text,
+            edited: None,
+        });
     }
     files
 }
@@ -110,33 +198,48 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
             "only Prisma models found: `fixpoint testdata discover` reads them, but no Python factories are generated for the Prisma client".to_owned(),
         ));
     }
-    let files = plan(project, &graph, &Layout::read(&project.root), options.add_deps);
+    let layout = Layout::read(&project.root);
+    let files = plan(project, &graph, &layout, options.add_deps);
+    // The conftest is what pytest loads first: it is held back while the
+    // interpreter cannot import what the generated code needs, so that the
+    // suite still starts.
+    let python = interpreter::discover(options.python.as_deref(), &project.root, &|key| env::var_os(key))
+        .ok()
+        .map(|found| found.path);
+    let missing = python
+        .as_deref()
+        .and_then(|python| not_importable(project, python))
+        .unwrap_or_default();
+    let conftest = format!("{}/conftest.py", layout.tests_dir);
     let mut outcomes = Vec::new();
-    let changed: Vec<&(String, String, Option<String>)> = files
-        .iter()
-        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
-        .collect();
-    for (path, new, old) in &files {
-        let state = match old {
-            None => FileState::Created,
-            Some(old) if old == new => FileState::Unchanged,
-            Some(_) => FileState::Updated,
+    let mut changed: Vec<&Planned> = Vec::new();
+    for file in &files {
+        let (state, lines) = match (&file.old, &file.edited) {
+            (Some(old), _) if *old == file.new => (FileState::Unchanged, Vec::new()),
+            (Some(_), Some(lines)) if !options.force => (FileState::Edited, lines.clone()),
+            _ if file.path == conftest && !missing.is_empty() => (FileState::HeldBack, Vec::new()),
+            (None, _) => (FileState::Created, Vec::new()),
+            (Some(_), _) => (FileState::Updated, Vec::new()),
         };
+        if matches!(state, FileState::Created | FileState::Updated) {
+            changed.push(file);
+        }
         outcomes.push(FileOutcome {
-            path: path.clone(),
+            path: file.path.clone(),
             state,
+            lines,
         });
     }
     let mut journal_id = None;
     if !options.dry_run && !changed.is_empty() {
         let journal = Journal::new(&project.root);
         let mut change = journal.begin(command).map_err(|e| AppError::Usage(e.to_string()))?;
-        for (path, new, _) in &changed {
-            if let Some(parent) = project.root.join(path).parent() {
+        for file in &changed {
+            if let Some(parent) = project.root.join(&file.path).parent() {
                 fs::create_dir_all(parent).map_err(|e| AppError::Usage(format!("{}: {e}", parent.display())))?;
             }
             change
-                .write(path, new.as_bytes(), &[CODE.to_owned()])
+                .write(&file.path, file.new.as_bytes(), &[CODE.to_owned()])
                 .map_err(|e| AppError::Usage(e.to_string()))?;
         }
         let manifest = change.finish().map_err(|e| AppError::Usage(e.to_string()))?;
@@ -144,7 +247,7 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
     }
     let dependencies_added_to = if options.add_deps {
         // The three generated files come first, the dependency file after them.
-        files.get(3).map(|(path, _, _)| path.clone())
+        files.get(3).map(|file| file.path.clone())
     } else {
         None
     };
@@ -157,6 +260,8 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
             graph.stack.missing.clone()
         },
         dependencies_added_to,
+        not_importable: missing.iter().map(|name| (*name).to_owned()).collect(),
+        python: python.map(|p| p.display().to_string()),
         models: graph.models.len(),
         skipped: graph.skipped.clone(),
     })
@@ -462,19 +567,45 @@ pub fn fixture_outcomes(
     let subgraph = connected_subgraph(&graph, keep);
     let models: Vec<&str> = subgraph.models.iter().map(|m| m.name.as_str()).collect();
     let planned = plan(project, &subgraph, &layout, false);
+    // The generated files go together: one edited by hand holds them all back.
+    let edited: Vec<String> = planned
+        .iter()
+        .filter(|file| file.old.as_deref() != Some(file.new.as_str()))
+        .filter_map(|file| Some(edited_note(&file.path, file.edited.as_deref()?)))
+        .collect();
+    if !edited.is_empty() {
+        let old = planned[0].old.clone().unwrap_or_default();
+        return vec![Outcome {
+            path: planned[0].path.clone(),
+            original: old.clone(),
+            fixed: old,
+            applied: Vec::new(),
+            left: edited
+                .into_iter()
+                .map(|message| Note {
+                    code: FIXER_CODE.to_owned(),
+                    line: 1,
+                    message: format!(
+                        "{message}: FP008 leaves the model fixtures to `fixpoint testdata generate --force`"
+                    ),
+                })
+                .collect(),
+            skipped: None,
+        }];
+    }
     // A fixture is there when the generated conftest defines it or the
     // project's conftest files already do; a test is marked only then.
     let conftest = format!("{}/conftest.py", layout.tests_dir);
     let generated = planned
         .iter()
-        .find(|(path, ..)| *path == conftest)
-        .map(|(_, new, _)| fixtures_in(new))
+        .find(|file| file.path == conftest)
+        .map(|file| fixtures_in(&file.new))
         .unwrap_or_default();
     let defined = |fixture: &str| generated.contains(fixture) || layout.existing_fixtures.contains(fixture);
     let mut outcomes: Vec<Outcome> = planned
         .into_iter()
-        .filter(|(_, new, old)| old.as_deref() != Some(new.as_str()))
-        .map(|(path, new, old)| {
+        .filter(|file| file.old.as_deref() != Some(file.new.as_str()))
+        .map(|Planned { path, new, old, .. }| {
             let applied = if path == conftest {
                 wanted
                     .iter()

@@ -247,12 +247,15 @@ pub struct TestdataInput {
     /// Also add the missing dev dependencies (factory-boy, faker).
     #[serde(default)]
     pub add_deps: bool,
+    /// Regenerate files edited by hand outside their `# CUSTOM` blocks too (the journal keeps the edited text) [default: false: they are kept, state "edited"].
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TestdataOutput {
     pub applied: bool,
-    /// Each file (tests/factories.py, tests/seed.py, tests/conftest.py) and whether it is created, updated or unchanged; models found; missing dependencies.
+    /// Each file (tests/factories.py, tests/seed.py, tests/conftest.py) and whether it is created, updated, unchanged, edited (kept: changed by hand outside its CUSTOM blocks, with the lines) or held-back (the interpreter cannot import factory-boy/Faker); models found; missing dependencies.
     pub report: Value,
 }
 
@@ -713,6 +716,8 @@ impl FixpointServer {
                 let options = fixpoint_app::testdata::GenerateOptions {
                     add_deps: input.add_deps,
                     dry_run: !input.apply,
+                    force: input.force,
+                    python: None,
                 };
                 fixpoint_app::testdata::generate(project, &options, "fixpoint mcp generate_testdata")
                     .map_err(|e| e.to_string())

@@ -2,13 +2,107 @@
 //! `# CUSTOM: KEY` and `# END CUSTOM` carry over to the new text under the
 //! same key, and fixpoint's block of a conftest (between its begin and end
 //! markers) is replaced while every line outside it stays as it is.
+//!
+//! Lines a person changed anywhere else would be lost, so every generated
+//! text ends with a seal: the SHA-256 of the text outside its CUSTOM blocks.
+//! A text whose seal no longer matches was edited by hand (see [`edits`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
 
 pub const BLOCK_BEGIN: &str = "# --- fixpoint testdata: generated fixtures (edit only inside `# CUSTOM` blocks) ---";
 pub const BLOCK_END: &str = "# --- fixpoint testdata: end ---";
 const CUSTOM: &str = "# CUSTOM: ";
 const END_CUSTOM: &str = "# END CUSTOM";
+const SEAL: &str = "# fixpoint testdata sha256: ";
+const SEAL_NOTE: &str = " (of the text outside the CUSTOM blocks; edits there are kept, others need --force)";
+
+/// The text a seal covers: without the seal line, every CUSTOM body emptied.
+fn sealed_part(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if inside && trimmed != END_CUSTOM {
+            continue;
+        }
+        inside = trimmed.starts_with(CUSTOM);
+        if !trimmed.starts_with(SEAL) && trimmed != BLOCK_BEGIN && trimmed != BLOCK_END {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+fn digest(text: &str) -> String {
+    use std::fmt::Write as _;
+    Sha256::digest(sealed_part(text).as_bytes())
+        .iter()
+        .take(16)
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
+/// `text` with its seal as the last line (an older seal replaced).
+pub fn seal(text: &str) -> String {
+    let mut out: String = text
+        .split_inclusive('\n')
+        .filter(|line| !line.trim().starts_with(SEAL))
+        .collect();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let hash = digest(&out);
+    out.push_str(SEAL);
+    out.push_str(&hash);
+    out.push_str(SEAL_NOTE);
+    out.push('\n');
+    out
+}
+
+/// How a person changed a generated text outside its CUSTOM blocks: `None`
+/// when they did not (its seal matches). Otherwise the numbers (from 1) of
+/// its lines that `next` would drop (the edited ones, and any the models'
+/// changes replace: the seal says that the text was edited, not where);
+/// empty when the edit only removed lines.
+/// A text without a seal was not written by fixpoint, or not by this
+/// version: it counts as edited.
+pub fn edits(previous: &str, next: &str) -> Option<Vec<usize>> {
+    let recorded = previous
+        .lines()
+        .rev()
+        .find_map(|line| line.trim().strip_prefix(SEAL))
+        .and_then(|rest| rest.split_whitespace().next());
+    if recorded == Some(digest(previous).as_str()) || previous == next {
+        return None;
+    }
+    let kept: BTreeSet<&str> = next.lines().collect();
+    let mut inside = false;
+    let mut lost = Vec::new();
+    for (index, line) in previous.lines().enumerate() {
+        let trimmed = line.trim();
+        if inside && trimmed != END_CUSTOM {
+            continue;
+        }
+        inside = trimmed.starts_with(CUSTOM);
+        if !trimmed.starts_with(SEAL) && !kept.contains(line) {
+            lost.push(index + 1);
+        }
+    }
+    Some(lost)
+}
+
+/// [`edits`] for fixpoint's block of a conftest, in the conftest's line
+/// numbers; `None` also when it has no block yet (one is appended).
+pub fn block_edits(previous: &str, next: &str) -> Option<Vec<usize>> {
+    let (start, end) = block_range(previous)?;
+    let next = block_range(next).map_or("", |(s, e)| &next[s..e]);
+    let offset = previous[..start].lines().count();
+    edits(&previous[start..end], next).map(|lines| lines.into_iter().map(|line| line + offset).collect())
+}
 
 /// The custom blocks of a text: key → the lines between the markers.
 pub fn custom_blocks(text: &str) -> BTreeMap<String, String> {
@@ -90,7 +184,7 @@ fn block_range(text: &str) -> Option<(usize, usize)> {
 /// `conftest` with fixpoint's block set to `block` (custom blocks kept):
 /// replaced where it is, or appended after everything else.
 pub fn put_block(conftest: &str, block: &str) -> String {
-    let wrapped = |body: &str| format!("{BLOCK_BEGIN}\n{body}{BLOCK_END}\n");
+    let wrapped = |body: &str| format!("{BLOCK_BEGIN}\n{}{BLOCK_END}\n", seal(body));
     match block_range(conftest) {
         Some((start, end)) => {
             let kept = keep_custom(block, Some(&conftest[start..end]));
@@ -141,5 +235,38 @@ mod tests {
         assert!(!twice.contains("one\n"));
         assert!(twice.ends_with("# after\n"));
         assert_eq!(without_block(&twice), format!("{conftest}\n\n# after\n"));
+    }
+
+    #[test]
+    fn a_seal_tells_hand_edits_outside_the_custom_blocks() {
+        let generated = seal("a = 1\n# CUSTOM: A\n# END CUSTOM\nb = 2\n");
+        assert_eq!(seal(&generated), generated, "sealing twice changes nothing");
+        let next = seal("a = 1\n# CUSTOM: A\n# END CUSTOM\nb = 3\n");
+        assert_eq!(edits(&generated, &next), None, "untouched: regenerate freely");
+        let custom = generated.replace("# CUSTOM: A\n", "# CUSTOM: A\nmine = 1\n");
+        assert_eq!(edits(&custom, &next), None, "inside a CUSTOM block is kept anyway");
+        let edited = generated.replace("a = 1\n", "a = 1\nextra = 9\n");
+        assert_eq!(edits(&edited, &generated), Some(vec![2]), "line 2 would be lost");
+        // With the models changed too, their changed lines would go as well.
+        assert_eq!(edits(&edited, &next), Some(vec![2, 5]));
+        assert_eq!(edits(&generated.replace("a = 1\n", ""), &generated), Some(vec![]));
+        assert_eq!(
+            edits("written = 'by hand'\n", &next),
+            Some(vec![1]),
+            "no seal: not ours"
+        );
+        assert_eq!(edits(&next, &next), None);
+    }
+
+    #[test]
+    fn the_conftest_block_is_sealed_and_its_edits_found_by_conftest_line() {
+        let conftest = put_block("import pytest\n", "x = 1\n");
+        let next = put_block(&conftest, "x = 2\n");
+        assert_eq!(block_edits(&conftest, &next), None);
+        let edited = conftest.replace("x = 1\n", "x = 1\ny = 5\n");
+        let next = put_block(&edited, "x = 1\n");
+        let line = edited.lines().position(|l| l == "y = 5").unwrap() + 1;
+        assert_eq!(block_edits(&edited, &next), Some(vec![line]));
+        assert_eq!(block_edits("import pytest\n", &next), None, "no block yet: appended");
     }
 }

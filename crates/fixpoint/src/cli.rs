@@ -266,6 +266,11 @@ pub struct TestdataGenerateArgs {
     /// Say which files would change and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Regenerate files edited by hand outside their `# CUSTOM` blocks too (without it they
+    /// are left as they are, their lines named, exit 1); the journal keeps the edited text,
+    /// so `fixpoint undo` brings it back.
+    #[arg(long)]
+    pub force: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
 }

@@ -340,14 +340,6 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
     Ok(Some(change.finish().map_err(|e| AppError::Usage(e.to_string()))?))
 }
 
-/// The modules FP008's generated code imports, and the distributions that
-/// provide them.
-const GENERATED_CODE_NEEDS: [(&str, &str); 2] = [("factory", "factory-boy"), ("faker", "Faker")];
-
-/// One interpreter start for all of them: it prints the modules that fail to import.
-const IMPORT_PROBE: &str =
-    "import sys\nfor m in sys.argv[1:]:\n    try:\n        __import__(m)\n    except Exception:\n        print(m)";
-
 /// When the project's interpreter (the run's, else the one `run` would pick)
 /// cannot import what FP008's fixtures need, the note that leaves them, on
 /// `tests/conftest.py`: writing them would stop the suite from starting.
@@ -360,26 +352,13 @@ fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::
                 .path
         }
     };
-    let output = std::process::Command::new(&python)
-        .args(["-c", IMPORT_PROBE])
-        .args(GENERATED_CODE_NEEDS.iter().map(|(module, _)| module))
-        .current_dir(&project.root)
-        .output()
-        .ok()?;
-    let failed = String::from_utf8_lossy(&output.stdout);
-    let missing: Vec<&str> = GENERATED_CODE_NEEDS
-        .iter()
-        .filter(|(module, _)| !output.status.success() || failed.lines().any(|line| line == *module))
-        .map(|(_, distribution)| *distribution)
-        .collect();
+    let missing = crate::testdata::not_importable(project, &python)?;
     if missing.is_empty() {
         return None;
     }
-    let python = python.display();
     let message = format!(
-        "the model fixtures need {}, which {python} cannot import: install them (`{python} -m pip install {}`; `fixpoint testdata generate --add-deps` declares them in the project) and run `fixpoint fix` again",
-        missing.join(" and "),
-        missing.join(" ")
+        "{} and run `fixpoint fix` again",
+        crate::testdata::install_hint("the model fixtures need", &python, &missing)
     );
     // A note only: the same (empty) text before and after changes nothing.
     Some(FileOutcome {

@@ -144,6 +144,9 @@ pub struct GeneratedFile {
     /// From the project root.
     pub path: String,
     pub content: String,
+    /// The file on disk was changed by hand outside its CUSTOM blocks:
+    /// the numbers of its lines `content` would drop (see [`merge::edits`]).
+    pub edited: Option<Vec<usize>>,
 }
 
 /// The models factories are generated for: persisted ones in creation order,
@@ -272,21 +275,22 @@ pub fn generate(
     seed_now: Option<&str>,
 ) -> Vec<GeneratedFile> {
     let tests = &layout.tests_dir;
-    let factories = merge::keep_custom(&factories::render(graph, layout), factories_now);
-    let seed = merge::keep_custom(&seed::render(graph, layout), seed_now);
-    let block = conftest::render(graph, layout);
-    let conftest = merge::put_block(conftest_now.unwrap_or_default(), &block);
+    let whole = |path: String, rendered: String, now: Option<&str>| {
+        let content = merge::seal(&merge::keep_custom(&rendered, now));
+        let edited = now.and_then(|now| merge::edits(now, &content));
+        GeneratedFile { path, content, edited }
+    };
+    let conftest = merge::put_block(conftest_now.unwrap_or_default(), &conftest::render(graph, layout));
     vec![
-        GeneratedFile {
-            path: format!("{tests}/factories.py"),
-            content: factories,
-        },
-        GeneratedFile {
-            path: format!("{tests}/seed.py"),
-            content: seed,
-        },
+        whole(
+            format!("{tests}/factories.py"),
+            factories::render(graph, layout),
+            factories_now,
+        ),
+        whole(format!("{tests}/seed.py"), seed::render(graph, layout), seed_now),
         GeneratedFile {
             path: format!("{tests}/conftest.py"),
+            edited: conftest_now.and_then(|now| merge::block_edits(now, &conftest)),
             content: conftest,
         },
     ]

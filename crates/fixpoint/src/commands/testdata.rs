@@ -27,11 +27,18 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
             let options = GenerateOptions {
                 add_deps: args.add_deps,
                 dry_run: args.dry_run,
+                force: args.force,
+                python: global.python.clone(),
             };
             let report = testdata::generate(&project, &options, &command_line())?;
+            let status = if report.incomplete() {
+                ExitStatus::Failure
+            } else {
+                ExitStatus::Success
+            };
             if args.output_format == OutputFormat::Json {
                 print_json(&report)?;
-                return Ok(ExitStatus::Success);
+                return Ok(status);
             }
             let mut out = io::stdout().lock();
             for file in &report.files {
@@ -41,8 +48,29 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                     (FileState::Updated, false) => "updated",
                     (FileState::Updated, true) => "would update",
                     (FileState::Unchanged, _) => "unchanged",
+                    (FileState::Edited, _) => "kept as it is",
+                    (FileState::HeldBack, _) => "held back",
                 };
                 writeln!(out, "{}: {state}", file.path)?;
+            }
+            for file in report.files.iter().filter(|f| f.state == FileState::Edited) {
+                printer.warn(&format!(
+                    "{}: `--force` regenerates it (the journal keeps your text for `fixpoint undo`); to keep an edit, move it into a `# CUSTOM:` block",
+                    testdata::edited_note(&file.path, &file.lines)
+                ));
+            }
+            if let Some(python) = &report.python
+                && let Some(file) = report.files.iter().find(|f| f.state == FileState::HeldBack)
+            {
+                printer.warn(&format!(
+                    "{} not written: {}; the suite could not start with it",
+                    file.path,
+                    testdata::install_hint(
+                        "its fixtures need",
+                        std::path::Path::new(python),
+                        &report.not_importable
+                    )
+                ));
             }
             for skipped in &report.skipped {
                 printer.warn(&format!(
@@ -50,7 +78,11 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                     skipped.model, skipped.path, skipped.reason
                 ));
             }
-            let changed = report.files.iter().filter(|f| f.state != FileState::Unchanged).count();
+            let changed = report
+                .files
+                .iter()
+                .filter(|f| matches!(f.state, FileState::Created | FileState::Updated))
+                .count();
             match &report.journal_id {
                 Some(id) => writeln!(
                     out,
@@ -59,8 +91,16 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                     report.models,
                     if changed == 1 { "it" } else { "them" }
                 )?,
-                None if changed == 0 => writeln!(out, "nothing changed: the models are as they were")?,
-                None => writeln!(out, "{changed} files would change; nothing written")?,
+                None if changed == 0 && !report.incomplete() => {
+                    writeln!(out, "nothing changed: the models are as they were")?;
+                }
+                None if changed == 0 => writeln!(out, "nothing written")?,
+                None if args.dry_run => writeln!(
+                    out,
+                    "{changed} {} would change; nothing written",
+                    if changed == 1 { "file" } else { "files" }
+                )?,
+                None => {}
             }
             if let Some(file) = &report.dependencies_added_to {
                 writeln!(out, "factory-boy and faker added to {file}")?;
@@ -70,7 +110,7 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                     report.missing_dependencies.join(" and ")
                 ));
             }
-            Ok(ExitStatus::Success)
+            Ok(status)
         }
         TestdataCommand::Verify(args) => {
             let report = testdata::verify(&project, global.python.as_deref(), global.db.as_deref())?;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use crate::support::{copy_of, repository, run_json, test};
+use crate::support::{copy_of, example_python, repository, run_json, test};
 
 /// FAILURES.md's table: node id (or module path) → category.
 fn planted() -> BTreeMap<String, String> {
@@ -353,14 +353,6 @@ fn fix_and_undo_on_one_commit_make_no_test_flaky() {
     let flaky = fixpoint(&dir, &["flaky"]);
     assert_eq!(flaky.status.code(), Some(0), "{}", stderr(&flaky));
     insta::assert_snapshot!("dreamforge_flaky_after_fix_and_undo", stdout(&flaky));
-}
-
-/// The Python with only what `examples/dreamforge/requirements.txt`
-/// installs (no factory_boy, no Faker), from `scripts/test`.
-fn example_python() -> std::path::PathBuf {
-    std::env::var_os("FIXPOINT_EXAMPLE_PYTHON")
-        .expect("FIXPOINT_EXAMPLE_PYTHON is not set: run the tests with scripts/test")
-        .into()
 }
 
 /// The README's flow as a new user meets it, with only the example's own

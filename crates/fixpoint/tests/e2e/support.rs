@@ -194,3 +194,11 @@ pub fn mcp_client(name: &str, project: &Path, extra: &[&OsStr]) -> Output {
         .output()
         .unwrap()
 }
+
+/// The Python with only what `examples/dreamforge/requirements.txt`
+/// installs (no factory_boy, no Faker), from `scripts/test`.
+pub fn example_python() -> std::path::PathBuf {
+    std::env::var_os("FIXPOINT_EXAMPLE_PYTHON")
+        .expect("FIXPOINT_EXAMPLE_PYTHON is not set: run the tests with scripts/test")
+        .into()
+}

@@ -17,8 +17,11 @@ fn discover_json(dir: &Path) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// `testdata generate` with the test Python (which has factory-boy and
+/// Faker), as a user with the project's environment has it.
 fn generate(dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["testdata", "generate"];
+    let python = python();
+    let mut args = vec!["testdata", "generate", "--python", python.to_str().unwrap()];
     args.extend_from_slice(extra);
     let output = fixpoint(dir, &args);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
@@ -442,6 +445,28 @@ fn fix_generates_the_missing_model_fixtures_through_fp008() {
 }
 
 #[test]
+fn fix_never_overwrites_a_factories_module_the_team_wrote_itself() {
+    use crate::support::run_json;
+    let (_keep, dir) = project("testdata-sa14");
+    let ours = "\"\"\"Our own factories.\"\"\"\n\nHELPERS = ['kept']\n";
+    fs::create_dir_all(dir.join("tests")).unwrap();
+    fs::write(dir.join("tests/factories.py"), ours).unwrap();
+    let (code, _) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    let output = fixpoint(&dir, &["fix", "--select", "FP008"]);
+    let log = stdout(&output);
+    assert!(
+        log.lines().any(|l| l
+            == "tests/factories.py:1: FP008 left: tests/factories.py was edited outside its CUSTOM blocks (regenerating \
+                would drop its lines 1, 3): FP008 leaves the model fixtures to `fixpoint testdata generate --force`"),
+        "{log}"
+    );
+    assert!(log.contains("0 fixes applied"), "{log}");
+    assert_eq!(read(&dir, "tests/factories.py"), ours);
+    assert!(!dir.join("tests/conftest.py").exists());
+}
+
+#[test]
 fn the_examples_missing_fixture_and_catalog_rows_are_generated_and_nothing_else_breaks() {
     use crate::support::{copy_of, outcomes, repository, run_json};
     let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
@@ -516,4 +541,120 @@ fn the_examples_missing_fixture_and_catalog_rows_are_generated_and_nothing_else_
     let edge = ok(&seed(&dir, &["--scenario", "edge", "--db", &db]));
     assert!(edge.contains("Campaign 3, Character 4"), "{edge}");
     ok(&seed(&dir, &["--clean", "--db", &db]));
+}
+
+/// `stdout` with the journal id made stable.
+fn without_journal_id(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.find("`fixpoint undo ") {
+            Some(at) => format!("{}`fixpoint undo ID` takes them back\n", &line[..at]),
+            None => line.to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_generated_file_edited_outside_its_custom_blocks_is_kept_until_forced() {
+    let (_keep, dir) = project("testdata-sa14");
+    generate(&dir, &[]);
+    let edited = read(&dir, "tests/factories.py").replacen(
+        "import factory\n",
+        "import factory\nMINE = 7  # a helper of ours\n",
+        1,
+    );
+    fs::write(dir.join("tests/factories.py"), &edited).unwrap();
+    let line = edited.lines().position(|l| l.starts_with("MINE = 7")).unwrap() + 1;
+    // The models change, so the files would be regenerated.
+    let models = read(&dir, "library/models.py").replace(
+        "    phone = Column(String(20))\n",
+        "    phone = Column(String(20))\n    email = Column(String(160), unique=True, nullable=False)\n",
+    );
+    fs::write(dir.join("library/models.py"), models).unwrap();
+
+    let python = python();
+    let args = ["testdata", "generate", "--python", python.to_str().unwrap()];
+    let kept = fixpoint(&dir, &args);
+    assert_eq!(kept.status.code(), Some(1), "{}", stderr(&kept));
+    assert_eq!(
+        without_journal_id(&stdout(&kept)),
+        "tests/factories.py: kept as it is\ntests/seed.py: updated\ntests/conftest.py: unchanged\n\
+         1 file written for 4 models; `fixpoint undo ID` takes them back\n",
+    );
+    assert_eq!(
+        read(&dir, "tests/factories.py"),
+        edited,
+        "the edited file is left byte for byte"
+    );
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let output = fixpoint(&dir, &forced);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("tests/factories.py: updated\n"),
+        "{}",
+        stdout(&output)
+    );
+    let regenerated = read(&dir, "tests/factories.py");
+    assert!(
+        !regenerated.contains("MINE = 7") && regenerated.contains("email = factory."),
+        "{regenerated}"
+    );
+    // The warning named exactly the lines the forced regeneration dropped:
+    // ours, and the one the new column changed.
+    let dropped: Vec<String> = edited
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with("# fixpoint testdata sha256") && !regenerated.lines().any(|r| r == *l))
+        .map(|(at, _)| (at + 1).to_string())
+        .collect();
+    assert!(dropped.contains(&line.to_string()) && dropped.len() == 2, "{dropped:?}");
+    let errors = stderr(&kept);
+    let warnings: Vec<&str> = errors.lines().filter(|l| l.contains("factories.py")).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "fixpoint: warning: tests/factories.py was edited outside its CUSTOM blocks (regenerating would drop its lines {}): \
+             `--force` regenerates it (the journal keeps your text for `fixpoint undo`); to keep an edit, move it into a `# CUSTOM:` block",
+            dropped.join(", ")
+        )]
+    );
+    // The journal kept the edited text.
+    let undo = fixpoint(&dir, &["undo"]);
+    assert_eq!(undo.status.code(), Some(0), "{}", stderr(&undo));
+    assert_eq!(read(&dir, "tests/factories.py"), edited);
+}
+
+#[test]
+fn generate_holds_the_conftest_back_while_the_interpreter_cannot_import_factory_boy() {
+    use crate::support::example_python;
+    let (_keep, dir) = project("testdata-sa14");
+    let python = example_python();
+    let output = fixpoint(&dir, &["testdata", "generate", "--python", python.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        without_journal_id(&stdout(&output)),
+        "tests/factories.py: created\ntests/seed.py: created\ntests/conftest.py: held back\n\
+         2 files written for 4 models; `fixpoint undo ID` takes them back\n"
+    );
+    let shown = python.display();
+    assert!(
+        stderr(&output).lines().any(|l| l
+            == format!(
+                "fixpoint: warning: tests/conftest.py not written: its fixtures need factory-boy and Faker, which {shown} \
+                 cannot import: install them (`{shown} -m pip install factory-boy Faker`; `fixpoint testdata generate \
+                 --add-deps` declares them in the project); the suite could not start with it"
+            )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.join("tests/conftest.py").exists());
+    // The suite still starts under that interpreter.
+    let started = Command::new(&python)
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&started.stdout);
+    assert!(!text.contains("ImportError while loading conftest"), "{text}");
 }
