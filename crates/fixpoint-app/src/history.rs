@@ -244,17 +244,31 @@ pub fn show(store: &mut dyn Store, reference: &str) -> Result<(RunRow, Vec<Resul
     Ok((run, results))
 }
 
-/// `fixpoint compare [A] [B]`: by default the two newest runs.
+/// How far back `compare` looks for a run of the same tests as the latest.
+const COMPARABLE_WINDOW: usize = 50;
+
+/// `fixpoint compare [A] [B]`: by default the latest run and the latest before it that
+/// ran the same selection (the run just before, when none did).
 pub fn compare(store: &mut dyn Store, base: Option<&str>, head: Option<&str>) -> Result<Comparison, AppError> {
     let (base, head) = match (base, head) {
         (Some(base), Some(head)) => (resolve_run(store, base)?, resolve_run(store, head)?),
         (Some(base), None) => (resolve_run(store, base)?, resolve_run(store, "latest")?),
         _ => {
-            let runs = store.runs(2)?;
+            // The latest run against the one before it that ran the same
+            // tests: after `fix`, the run before the latest is often its
+            // verification, a few tests only, and every other test would
+            // look added.
+            let runs = store.runs(COMPARABLE_WINDOW)?;
             match runs.as_slice() {
                 [] => return Err(AppError::NoRuns),
                 [_] => return Err(AppError::Usage("the history holds one run: compare needs two".into())),
-                [head, base, ..] => (base.clone(), head.clone()),
+                [head, earlier @ ..] => {
+                    let same = |run: &&RunRow| {
+                        run.selection == head.selection && run.group == head.group && run.shard == head.shard
+                    };
+                    let base = earlier.iter().find(same).unwrap_or(&earlier[0]);
+                    (base.clone(), head.clone())
+                }
             }
         }
     };

@@ -615,7 +615,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The earlier run [default: the run before the latest].
+    /// The earlier run [default: the newest earlier run of the same tests as the latest, else the run before it].
     #[arg(value_name = "A")]
     pub base: Option<String>,
     /// The later run [default: the latest].

@@ -373,3 +373,20 @@ fn flaky_counts_only_flips_of_the_same_code() {
         );
     }
 }
+
+#[test]
+fn compare_after_a_partial_run_compares_the_runs_of_the_same_tests() {
+    let (_keep, dir) = project("outcomes");
+    let (_, first) = run_json(&dir, &[]);
+    // A few tests only, as fix's verification runs them.
+    run_json(&dir, &["tests/unit/test_math.py"]);
+    let (_, last) = run_json(&dir, &[]);
+    let comparison = json(&dir, &["compare"]);
+    assert_eq!(comparison["base"], first["run_id"], "{comparison}");
+    assert_eq!(comparison["head"], last["run_id"]);
+    assert!(comparison["added"].as_array().unwrap().is_empty(), "{comparison}");
+    // Named, the partial run is still compared with.
+    let partial = (first["run_id"].as_i64().unwrap() + 1).to_string();
+    let explicit = json(&dir, &["compare", &partial]);
+    assert!(!explicit["added"].as_array().unwrap().is_empty(), "{explicit}");
+}
