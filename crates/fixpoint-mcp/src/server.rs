@@ -367,6 +367,24 @@ impl FixpointServer {
         paths.iter().try_for_each(|p| confined(&self.project.root, p).map(drop))
     }
 
+    /// `paths` confined to the project and made absolute: a tool's paths are
+    /// relative to the project root, whatever directory the server runs in
+    /// (the app reads a relative path from the process's directory, as a
+    /// command line does).
+    fn rooted_paths(&self, paths: &[String]) -> Result<Vec<String>, String> {
+        paths
+            .iter()
+            .map(|path| {
+                let relative = confined(&self.project.root, path)?;
+                let rooted = match relative.as_str() {
+                    "." | "" => self.project.root.clone(),
+                    relative => self.project.root.join(relative),
+                };
+                Ok(rooted.display().to_string())
+            })
+            .collect()
+    }
+
     fn writes_allowed(&self, what: &str) -> Result<(), String> {
         if self.options.allow_writes {
             Ok(())
@@ -530,8 +548,8 @@ impl FixpointServer {
     /// returns the diff. `apply: true` writes through the journal (server started with
     /// --allow-writes); `undo` takes it back.
     #[tool(name = "fix")]
-    async fn fix(&self, Parameters(input): Parameters<FixInput>) -> Result<Json<FixOutput>, String> {
-        self.check_paths(&input.paths)?;
+    async fn fix(&self, Parameters(mut input): Parameters<FixInput>) -> Result<Json<FixOutput>, String> {
+        input.paths = self.rooted_paths(&input.paths)?;
         if input.apply {
             self.writes_allowed("fix with apply: true")?;
         }
@@ -744,8 +762,8 @@ impl FixpointServer {
     /// Pack the relevant files into one document within a token budget (honouring
     /// .gitignore; secrets redacted), for paths or for a failing test.
     #[tool(name = "pack_context")]
-    async fn pack_context(&self, Parameters(input): Parameters<PackInput>) -> Result<Json<PackOutput>, String> {
-        self.check_paths(&input.paths)?;
+    async fn pack_context(&self, Parameters(mut input): Parameters<PackInput>) -> Result<Json<PackOutput>, String> {
+        input.paths = self.rooted_paths(&input.paths)?;
         if let Some(nodeid) = &input.nodeid {
             confined(&self.project.root, nodeid)?;
         }

@@ -72,3 +72,21 @@ fn prints_the_configuration_clients_need() {
     let bad = fixpoint(&dir, &["mcp", "--print-config", "vim"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn the_official_client_applies_a_verified_fix_with_paths_from_another_directory() {
+    let (_keep, dir) = project("verify");
+    let python = python();
+    let run = fixpoint(&dir, &["run", "--python", python.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let elsewhere = tempfile::tempdir().unwrap();
+    // Paths that exist in the server's own directory must not be read there.
+    std::fs::create_dir_all(elsewhere.path().join("app")).unwrap();
+    let output = mcp_client("verified_fix.py", &dir, &[elsewhere.path().as_os_str()]);
+    let printed = stdout(&output);
+    assert!(
+        output.status.success() && printed.ends_with("all checks passed\n"),
+        "{printed}\n{}",
+        stderr(&output)
+    );
+}
