@@ -1,14 +1,15 @@
 use std::collections::HashMap;
 use std::env;
 use std::ffi::OsString;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use fixpoint_core::Run;
 use fixpoint_pytest::import::{Format, import_file};
 use fixpoint_pytest::runner::{self, Observer, RunOptions};
-use fixpoint_pytest::{Shard, interpreter};
+use fixpoint_pytest::{PytestError, Shard, interpreter};
 
 use crate::args::split_words;
 use crate::{AppError, Project, history};
@@ -46,16 +47,11 @@ fn max_jobs() -> u32 {
     u32::try_from(cpus.saturating_mul(4)).unwrap_or(u32::MAX)
 }
 
-/// Runs the project's tests as requested.
-pub fn run_tests(
-    project: &Project,
-    request: &RunRequest,
-    observer: &mut dyn Observer,
-    cancel: &AtomicBool,
-) -> Result<Run, AppError> {
+/// pytest's arguments for the request: the group's entries, the typed
+/// paths (checked against the project's path policy), `-k`/`-m`, then the
+/// pass-through arguments.
+fn selection(project: &Project, request: &RunRequest) -> Result<Vec<String>, AppError> {
     let settings = &project.settings;
-    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))?;
-
     let mut selection: Vec<String> = Vec::new();
     if let Some(name) = &request.group {
         let entries = settings.groups.get(name).ok_or_else(|| AppError::UnknownGroup {
@@ -93,6 +89,19 @@ pub fn run_tests(
         selection.extend(["-m".to_owned(), markers.clone()]);
     }
     selection.extend(request.pytest_args.iter().cloned());
+    Ok(selection)
+}
+
+/// Runs the project's tests as requested.
+pub fn run_tests(
+    project: &Project,
+    request: &RunRequest,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<Run, AppError> {
+    let settings = &project.settings;
+    let interpreter = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))?;
+    let selection = selection(project, request)?;
 
     let seconds = |value: Option<f64>, what: &str| -> Result<Option<Duration>, AppError> {
         value
@@ -160,15 +169,23 @@ pub fn run_and_record(
         .map(|r| history::open_store(project, r.db.as_deref()))
         .transpose()?;
     let jobs = request.jobs.or(project.settings.jobs).unwrap_or(1);
-    let run = match store.as_deref_mut() {
+    let started = SystemTime::now();
+    let attempt = match store.as_deref_mut() {
         Some(store) if jobs > 1 && request.durations.is_empty() => {
             let balanced = RunRequest {
                 durations: history::latest_durations(store)?,
                 ..request.clone()
             };
-            run_tests(project, &balanced, observer, cancel)?
+            run_tests(project, &balanced, observer, cancel)
         }
-        _ => run_tests(project, request, observer, cancel)?,
+        _ => run_tests(project, request, observer, cancel),
+    };
+    let run = match attempt {
+        Err(AppError::Pytest(PytestError::PytestFailed { status, detail, output })) => {
+            did_not_start(project, request, &status, &detail, &output, started)
+                .ok_or(AppError::Pytest(PytestError::PytestFailed { status, detail, output }))?
+        }
+        other => other?,
     };
     let id = match (store.as_deref_mut(), recording) {
         (Some(store), Some(recording)) => Some(history::record_run(
@@ -181,6 +198,99 @@ pub fn run_and_record(
         _ => None,
     };
     Ok((run, id))
+}
+
+/// A suite that could not start (a conftest that fails to import, a plugin
+/// that fails to load, an invalid configuration), as a run: one collection
+/// error on the file pytest names (the conftest, else the pytest
+/// configuration file), so that it is recorded, triaged and counted like any
+/// other failure, with pytest's output as its traceback (so triage finds the
+/// conftest's line) and the tests under that conftest as affected. `None` when
+/// the cause is the command line itself (an unknown option or a bad `-k`
+/// after `--`): that stays a usage error.
+fn did_not_start(
+    project: &Project,
+    request: &RunRequest,
+    status: &str,
+    detail: &str,
+    output: &str,
+    started: SystemTime,
+) -> Option<Run> {
+    const USAGE: [&str; 3] = [
+        "unrecognized arguments",
+        "file or directory not found",
+        "Wrong expression passed to",
+    ];
+    if USAGE.iter().any(|usage| detail.contains(usage))
+        && request.pytest_args.iter().any(|arg| detail.contains(arg.as_str()))
+    {
+        return None;
+    }
+    let selection = selection(project, request).ok()?;
+    let conftest = detail
+        .split_once("while loading conftest '")
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .map(|(path, _)| {
+            Path::new(path)
+                .strip_prefix(&project.root)
+                .map_or_else(|_| path.to_owned(), |p| p.display().to_string())
+        });
+    let config = fixpoint_pytest::config::CONFIG_FILES.into_iter().find(|name| {
+        fs::read_to_string(project.root.join(name))
+            .is_ok_and(|text| fixpoint_pytest::config::pytest_part(name, &text).is_some())
+    });
+    let path = conftest
+        .or_else(|| config.map(str::to_owned))
+        .unwrap_or_else(|| ".".to_owned());
+    // The exception pytest ended with: "... . ModuleNotFoundError: No module named 'x'".
+    let exception = detail
+        .match_indices(". ")
+        .map(|(at, _)| &detail[at + 2..])
+        .chain([detail])
+        .find(|rest| {
+            rest.split_once(": ").is_some_and(|(name, _)| {
+                !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            })
+        })
+        .unwrap_or(detail);
+    let mut test = fixpoint_core::TestResult::new(path.clone(), path.clone(), None);
+    test.outcome = fixpoint_core::Outcome::Error;
+    test.phase = Some(fixpoint_core::Phase::Collection);
+    test.exception_type = exception.split_once(": ").map(|(name, _)| name.to_owned());
+    test.message = Some(exception.to_owned());
+    // The conftest's own frame: `tests/conftest.py:3: in <module>`.
+    let line = output.lines().find_map(|text| {
+        let rest = text.strip_prefix(path.as_str())?.strip_prefix(':')?;
+        rest.split_once(':')?.0.parse::<u32>().ok()
+    });
+    test.crash = Some(fixpoint_core::Crash {
+        path,
+        line,
+        message: exception.to_owned(),
+    });
+    // pytest's own words: the traceback through the conftest, where it has one.
+    test.longrepr = Some(format!(
+        "{}\n\npytest stopped before running any test ({status})",
+        output.trim()
+    ));
+    let python = interpreter::discover(request.python.as_deref(), &project.root, &|key| env::var_os(key))
+        .ok()
+        .map(|found| found.path.display().to_string());
+    let info = fixpoint_core::RunInfo {
+        source: "run".to_owned(),
+        started_at: fixpoint_core::format_rfc3339(started),
+        finished_at: fixpoint_core::format_rfc3339(SystemTime::now()),
+        duration: started.elapsed().map_or(0.0, |d| d.as_secs_f64()),
+        project: project.root.display().to_string(),
+        python,
+        selection,
+        group: request.group.clone(),
+        shard: request.shard.map(|shard| shard.to_string()),
+        workers: 1,
+        interrupted: Some(format!("the suite did not start ({status}): no test ran")),
+        ..fixpoint_core::RunInfo::default()
+    };
+    Some(Run::new(info, vec![test]))
 }
 
 /// Imports a report file and records it in the history.

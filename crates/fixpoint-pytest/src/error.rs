@@ -13,8 +13,13 @@ pub enum PytestError {
     PytestMissing { python: PathBuf, origin: String },
     #[error("could not start {}: {source}", python.display())]
     Spawn { python: PathBuf, source: io::Error },
+    /// `detail` is the telling line; `output` the end of what pytest printed.
     #[error("pytest stopped before running tests ({status}): {detail}")]
-    PytestFailed { status: String, detail: String },
+    PytestFailed {
+        status: String,
+        detail: String,
+        output: String,
+    },
     #[error("{}: {reason}", path.display())]
     Malformed { path: PathBuf, reason: String },
     #[error("{context}: {source}")]

@@ -595,6 +595,7 @@ impl<'a, 'o> Pass<'a, 'o> {
                     return Err(PytestError::PytestFailed {
                         status: describe_exit(status),
                         detail: format!("pytest died during collection: {}", self.output_excerpt(index)),
+                        output: self.output(index),
                     });
                 }
             }
@@ -610,6 +611,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             return Err(PytestError::PytestFailed {
                 status: format!("exit status {exitstatus}"),
                 detail: self.output_excerpt(index),
+                output: self.output(index),
             });
         }
         if exitstatus == 2 && self.interrupted.is_none() {
@@ -629,6 +631,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         PytestError::PytestFailed {
             status: describe_exit(status),
             detail: self.output_excerpt(index),
+            output: self.output(index),
         }
     }
 
@@ -703,13 +706,17 @@ impl<'a, 'o> Pass<'a, 'o> {
 
     /// One line from pytest's own output that explains a failure to start.
     fn output_excerpt(&self, index: usize) -> String {
+        explain_output(&self.output(index))
+    }
+
+    /// The end of what the worker printed: stderr, then stdout.
+    fn output(&self, index: usize) -> String {
         let slot = &self.slots[index];
-        let text = format!(
+        format!(
             "{}\n{}",
             read_tail(&slot.stderr_log, 16384),
             read_tail(&slot.stdout_log, 16384)
-        );
-        explain_output(&text)
+        )
     }
 
     /// Tests in collection order across the partition: the plugin tells each
@@ -733,11 +740,18 @@ fn explain_output(text: &str) -> String {
         .map(str::trim_end)
         .filter(|line| !line.trim().is_empty())
         .collect();
-    let first_error = lines.iter().find(|line| {
-        line.starts_with("ERROR")
-            || line.starts_with("ImportError")
-            || line.contains("Error while")
-            || line.starts_with("fixpoint:")
+    // A usage error's first line is the usage; argparse's verdict follows it.
+    let usage = lines
+        .iter()
+        .find(|line| line.contains(": error: "))
+        .filter(|_| lines.iter().any(|line| line.starts_with("ERROR: usage:")));
+    let first_error = usage.or_else(|| {
+        lines.iter().find(|line| {
+            line.starts_with("ERROR")
+                || line.starts_with("ImportError")
+                || line.contains("Error while")
+                || line.starts_with("fixpoint:")
+        })
     });
     let exception = lines
         .iter()
@@ -783,6 +797,12 @@ mod tests {
         assert_eq!(
             explain_output("ERROR: file or directory not found: nope\n\n"),
             "ERROR: file or directory not found: nope"
+        );
+        assert_eq!(
+            explain_output(
+                "ERROR: usage: python -m pytest [options] [file_or_dir]\npython -m pytest: error: unrecognized arguments: --nope\n  inifile: None\n"
+            ),
+            "python -m pytest: error: unrecognized arguments: --nope"
         );
         assert_eq!(explain_output(""), "pytest printed nothing");
     }

@@ -197,7 +197,10 @@ pub fn triage(tests: &[TestResult], project: &ProjectIndex) -> Triage {
             .crash
             .as_ref()
             .filter(|crash| traceback::is_project_path(&crash.path))
-            .map(|crash| format!("{}:{}", crash.path, crash.line.unwrap_or(0)));
+            .map(|crash| match crash.line {
+                Some(line) => format!("{}:{line}", crash.path),
+                None => crash.path.clone(),
+            });
         for location in frame.map(|f| format!("{}:{}", f.path, f.line)).into_iter().chain(crash) {
             if !pattern.locations.contains(&location) {
                 pattern.locations.push(location);

@@ -81,15 +81,21 @@ impl ProjectIndex {
     }
 
     /// Test functions defined in a test module, or in every test module under
-    /// a directory (a conftest's directory): at least the tests a collection
-    /// error there takes down (parametrized cases count once).
+    /// a directory (a conftest's directory, or a configuration file's, for a
+    /// suite that did not start): at least the tests a collection error there
+    /// takes down (parametrized cases count once).
     pub fn tests_in(&self, path: &str) -> u32 {
         if let Some((_, count)) = self.test_functions.iter().find(|(file, _)| file == path)
             && !path.ends_with("conftest.py")
         {
             return *count;
         }
-        let directory = path.strip_suffix("conftest.py").unwrap_or(path).trim_end_matches('/');
+        let is_config = [".ini", ".toml", ".cfg"].iter().any(|ext| path.ends_with(ext));
+        let directory = if path.ends_with("conftest.py") || is_config {
+            path.rsplit_once('/').map_or("", |(parent, _)| parent)
+        } else {
+            path.trim_end_matches('/')
+        };
         self.test_functions
             .iter()
             .filter(|(file, _)| {
@@ -214,6 +220,8 @@ mod tests {
         assert_eq!(index.tests_in("tests/api/conftest.py"), 1);
         assert_eq!(index.tests_in("tests/conftest.py"), 3);
         assert_eq!(index.tests_in("conftest.py"), 4);
+        assert_eq!(index.tests_in("pytest.ini"), 4);
+        assert_eq!(index.tests_in("pyproject.toml"), 4);
         assert_eq!(index.tests_in("tests"), 3);
         assert_eq!(index.tests_in("missing.py"), 0);
     }

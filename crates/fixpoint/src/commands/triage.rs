@@ -30,6 +30,11 @@ fn fix_line(fix: &Suggestion) -> String {
     }
 }
 
+/// `1 test`, `2 tests`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 fn place(pattern: &Pattern) -> String {
     let mut places = pattern.locations.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
     if pattern.locations.len() > 3 {
@@ -40,22 +45,17 @@ fn place(pattern: &Pattern) -> String {
 
 fn text(run: &RunRow, result: &Triage) -> String {
     let mut out = format!(
-        "Run {}: {} failing, {} tests affected, {} pattern{}\n",
+        "Run {}: {} failing, {} affected, {}\n",
         run.id,
         result.failures,
-        result.tests_affected,
-        result.patterns.len(),
-        if result.patterns.len() == 1 { "" } else { "s" }
+        count(result.tests_affected as usize, "test"),
+        count(result.patterns.len(), "pattern")
     );
     if result.patterns.is_empty() {
         out.push_str("Nothing to triage: every test passed.\n");
     }
     for (rank, pattern) in result.patterns.iter().enumerate() {
-        let tests = if pattern.blast_radius == 1 {
-            "1 test".to_owned()
-        } else {
-            format!("{} tests", pattern.blast_radius)
-        };
+        let tests = count(pattern.blast_radius as usize, "test");
         let _ = writeln!(
             out,
             "\n{:>2}. {tests:<9} {}  {}  ({})",
@@ -88,11 +88,11 @@ fn text(run: &RunRow, result: &Triage) -> String {
 
 fn markdown(run: &RunRow, result: &Triage) -> String {
     let mut out = format!(
-        "# Triage of run {}\n\n{} failing results, {} tests affected, {} patterns.\n\n",
+        "# Triage of run {}\n\n{} failing, {} affected, {}.\n\n",
         run.id,
         result.failures,
-        result.tests_affected,
-        result.patterns.len()
+        count(result.tests_affected as usize, "test"),
+        count(result.patterns.len(), "pattern")
     );
     out.push_str(
         "| # | Tests | Category | Pattern | Cause | Where | Fix |\n| ---: | ---: | --- | --- | --- | --- | --- |\n",
@@ -165,10 +165,10 @@ pub fn explain(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<ExitSt
     writeln!(out, "  {}", pattern.explanation)?;
     writeln!(
         out,
-        "pattern {}: {} failing, {} tests affected",
+        "pattern {}: {} failing, {} affected",
         pattern.id,
         pattern.failures.len(),
-        pattern.blast_radius
+        count(pattern.blast_radius as usize, "test")
     )?;
     writeln!(out, "  {}", pattern.message)?;
     if !pattern.locations.is_empty() {

@@ -45,17 +45,68 @@ fn a_project_that_does_not_exist_is_refused() {
     );
 }
 
+/// A suite that cannot start is a run: recorded, triaged, exit 1. Only an
+/// option the user passed through to pytest stays a usage error (exit 2).
 #[test]
-fn a_conftest_that_fails_to_import_is_one_line() {
-    let (_keep, dir) = project("startup");
+fn a_suite_that_cannot_start_is_a_recorded_failing_run() {
+    let (_keep, dir) = project("no_start");
     let python = python();
-    let output = fixpoint(
-        &dir.join("conftest_broken"),
-        &["run", "--python", python.to_str().unwrap()],
+    let python = python.to_str().unwrap();
+    let snapshot = |name: &str, text: String| {
+        let mut settings = insta::Settings::clone_current();
+        settings.add_filter(r"\d+\.\d+s", "[TIME]");
+        settings.add_filter(r"(?m)^Run \d+", "Run [ID]");
+        settings.bind(|| insta::assert_snapshot!(name, text));
+    };
+
+    // From a subdirectory, as a user stands in the tests.
+    let output = fixpoint(&dir.join("tests"), &["run", "--python", python]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    snapshot("no_start_run", stdout(&output));
+    let triage = fixpoint(&dir, &["triage"]);
+    assert_eq!(triage.status.code(), Some(0), "{}", stderr(&triage));
+    snapshot("no_start_triage", stdout(&triage));
+
+    // A plugin that fails to load: the configuration file is the failure.
+    fs::write(dir.join("tests/conftest.py"), "").unwrap();
+    fs::write(
+        dir.join("pytest.ini"),
+        "[pytest]\ntestpaths = tests\naddopts = -p ledger_audit_plugin\n",
+    )
+    .unwrap();
+    let output = fixpoint(&dir, &["run", "--python", python, "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let tests = document["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 1, "{document}");
+    assert_eq!(
+        (
+            tests[0]["nodeid"].as_str(),
+            tests[0]["outcome"].as_str(),
+            tests[0]["phase"].as_str()
+        ),
+        (Some("pytest.ini"), Some("error"), Some("collection"))
     );
+    assert!(
+        tests[0]["message"].as_str().unwrap().contains("ledger_audit_plugin"),
+        "{document}"
+    );
+    let history = fixpoint(&dir, &["history", "--output-format", "json"]);
+    let history: serde_json::Value = serde_json::from_str(&stdout(&history)).unwrap();
+    assert_eq!(history["runs"].as_array().unwrap().len(), 2, "{history}");
+
+    // An unknown option the user passed through is the user's usage error.
+    fs::write(dir.join("pytest.ini"), "[pytest]\ntestpaths = tests\n").unwrap();
+    let output = fixpoint(&dir, &["run", "--python", python, "--", "--no-such-option"]);
     let line = one_error_line(&output);
-    assert!(line.contains("ImportError while loading conftest"), "{line}");
-    assert!(line.contains("No module named 'dreamforge_settings'"), "{line}");
+    assert!(line.contains("unrecognized arguments: --no-such-option"), "{line}");
+    let history = fixpoint(&dir, &["history", "--output-format", "json"]);
+    let history: serde_json::Value = serde_json::from_str(&stdout(&history)).unwrap();
+    assert_eq!(
+        history["runs"].as_array().unwrap().len(),
+        2,
+        "nothing recorded: {history}"
+    );
 }
 
 #[test]

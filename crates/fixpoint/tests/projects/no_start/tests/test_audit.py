@@ -1,0 +1,2 @@
+def test_trail(trail):
+    assert trail is not None

@@ -1,1 +1,0 @@
-import dreamforge_settings  # noqa: F401  (not installed)
