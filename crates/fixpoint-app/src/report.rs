@@ -475,8 +475,9 @@ pub fn guidelines(seen: &[SeenPattern]) -> Vec<Guideline> {
             rule: fixpoint_triage::guidelines::guideline(category.id)
                 .unwrap_or_default()
                 .to_owned(),
+            // Only a rule `fixpoint check` runs: FP008 and FP004 act on failures.
             check: match category.fix {
-                Fix::Fixer { code, .. } => Some(code.to_owned()),
+                Fix::Fixer { code, .. } if crate::check::STATIC_RULES.contains(&code) => Some(code.to_owned()),
                 _ => None,
             },
             patterns: count,

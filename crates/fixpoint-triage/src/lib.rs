@@ -37,8 +37,12 @@ pub use project::ProjectIndex;
 use serde::Serialize;
 use traceback::{Frame, innermost_project_frame, trim_to_project};
 
-/// The batch fixers this fixpoint has (the others are planned).
-const BUILT_FIXERS: [&str; 8] = ["FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008"];
+/// The batch fixers this fixpoint has (the others are planned). A test in
+/// `fixpoint-app` holds this and [`UNSAFE_FIXERS`] to the fixer registry.
+pub const BUILT_FIXERS: [&str; 8] = ["FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008"];
+
+/// The fixers whose every fix is unsafe: their command needs `--unsafe-fixes`.
+pub const UNSAFE_FIXERS: [&str; 2] = ["FP004", "FP006"];
 
 /// The fix suggested for a pattern, with the command that applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,7 +71,14 @@ impl Suggestion {
                 kind: "fixer",
                 code: Some(code),
                 fixer: Some(name),
-                command: Some(format!("fixpoint fix --select {code}")),
+                command: Some(format!(
+                    "fixpoint fix --select {code}{}",
+                    if UNSAFE_FIXERS.contains(&code) {
+                        " --unsafe-fixes"
+                    } else {
+                        ""
+                    }
+                )),
                 available: BUILT_FIXERS.contains(&code),
                 manual,
             },

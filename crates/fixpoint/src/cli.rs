@@ -742,4 +742,24 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+
+    /// Every command a triage suggestion prints is one this command line takes.
+    #[test]
+    fn every_suggested_command_parses() {
+        use clap::Parser;
+        use fixpoint_triage::{CATALOG, Suggestion};
+        let commands: Vec<String> = CATALOG
+            .iter()
+            .filter_map(|category| Suggestion::for_pattern(category.fix, "P000000").command)
+            .chain(fixpoint_app::check::STATIC_RULES.map(|code| format!("fixpoint check --select {code}")))
+            .collect();
+        assert!(commands.iter().any(|command| command.contains("--unsafe-fixes")));
+        for command in commands {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            assert_eq!(words[0], "fixpoint", "{command}");
+            if let Err(error) = Cli::try_parse_from(&words) {
+                panic!("`{command}` does not parse: {error}");
+            }
+        }
+    }
 }

@@ -150,7 +150,12 @@ fn targets(
         add(Target {
             code: "FP006",
             path: path.to_owned(),
-            name: format!("{function}|{} (pattern {})", verdict.category, verdict.pattern),
+            name: format!(
+                "{function}|{} (pattern {}; {})",
+                verdict.category,
+                verdict.pattern,
+                fixpoint_triage::catalog::docs_url(verdict.category)
+            ),
         });
     }
     for test in tests.iter().filter(|t| t.outcome.is_failing()) {
@@ -410,6 +415,34 @@ pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::undefined_name;
+
+    /// Triage's suggestions name fixers by code: each must be a fixer this
+    /// fixpoint has (FP008 is the test-data generator's), and the command
+    /// of one whose every fix is unsafe must carry `--unsafe-fixes`.
+    #[test]
+    fn triage_names_the_fixers_of_the_registry() {
+        use fixpoint_fix::fixers::FIXERS;
+        use fixpoint_triage::{BUILT_FIXERS, CATALOG, Fix, UNSAFE_FIXERS};
+        let mut registry: Vec<&str> = FIXERS.iter().map(|fixer| fixer.code()).chain(["FP008"]).collect();
+        registry.sort_unstable();
+        assert_eq!(registry, BUILT_FIXERS);
+        let unsafe_only: Vec<&str> = FIXERS
+            .iter()
+            .filter(|fixer| fixer.unsafe_only())
+            .map(|fixer| fixer.code())
+            .collect();
+        assert_eq!(unsafe_only, UNSAFE_FIXERS);
+        for category in CATALOG {
+            if let Fix::Fixer { code, name, .. } = category.fix {
+                let named = FIXERS.iter().find(|fixer| fixer.code() == code);
+                assert!(
+                    named.is_some_and(|fixer| fixer.name() == name) || code == "FP008",
+                    "{}: {code} {name}",
+                    category.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn reads_what_a_module_lacks() {

@@ -118,6 +118,10 @@ pub trait Fixer: Sync {
     fn opt_in(&self) -> bool {
         false
     }
+    /// Every fix it makes is unsafe: it changes nothing without `--unsafe-fixes`.
+    fn unsafe_only(&self) -> bool {
+        false
+    }
 }
 
 /// Every fixer, in code order.

@@ -83,6 +83,10 @@ impl Fixer for StubMissing {
         "stub-missing"
     }
 
+    fn unsafe_only(&self) -> bool {
+        true
+    }
+
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
         let mut names: Vec<&str> = context
             .targets

@@ -10,7 +10,7 @@ pub static CATEGORY: Category = Category {
     fix: Fix::Fixer {
         code: "FP004",
         name: "stub-missing",
-        manual: "write X in M (or import it from where it lives now)",
+        manual: "write the missing function or class in the module it is imported from (or import it from where it lives now)",
     },
     matches,
 };

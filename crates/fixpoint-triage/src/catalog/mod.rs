@@ -169,6 +169,12 @@ pub fn markdown() -> String {
     out
 }
 
+/// Where a category's cause and fix are documented, for a reader of a
+/// marker or a SARIF rule who has no fixpoint at hand.
+pub fn docs_url(id: &str) -> String {
+    format!("https://github.com/fixpoint-dev/fixpoint/blob/main/docs/categories.md#{id}")
+}
+
 /// A category by id.
 pub fn category(id: &str) -> Option<&'static Category> {
     CATALOG.iter().find(|category| category.id == id).copied()
