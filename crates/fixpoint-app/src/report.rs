@@ -126,6 +126,7 @@ pub fn fix_words(fix: &Suggestion) -> String {
             if fix.available { "" } else { ", not built yet" }
         ),
         (None, "repair") => "code change (repair loop)".to_owned(),
+        (None, "migrate") => format!("migration (`{}`)", fix.command.as_deref().unwrap_or_default()),
         _ => "manual".to_owned(),
     }
 }

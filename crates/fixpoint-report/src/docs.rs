@@ -230,9 +230,10 @@ fn remaining(report: &Report) -> String {
         any = true;
         let _ = writeln!(
             out,
-            "### {} ({} tests): {}\n\n{}\n\nFix: {}. {}\n",
+            "### {} ({} test{}): {}\n\n{}\n\nFix: {}. {}\n",
             pattern.id,
             pattern.blast_radius,
+            if pattern.blast_radius == 1 { "" } else { "s" },
             pattern.title,
             cell(&pattern.message),
             pattern.fix,

@@ -34,6 +34,10 @@ pub static GUIDELINES: &[(&str, &str)] = &[
         "Declare every import in the project's dependencies and install the test extras in CI from the lock file; never rely on a package that happens to be in the developer's environment.",
     ),
     (
+        "dependency-drift",
+        "Pin every dependency the code imports from (a lock file, or `==`/`~=` bounds in the requirements) and upgrade on purpose: a major version lands in one change together with the code moved to its API, with the tests run against it.",
+    ),
+    (
         "import-missing-name",
         "Do not import a name before it exists: a test for new behaviour lands with at least a stub of the function it calls, and removed names are removed from their importers in the same change.",
     ),

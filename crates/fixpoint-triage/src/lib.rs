@@ -30,7 +30,7 @@ pub mod traceback;
 
 use std::collections::HashMap;
 
-pub use catalog::{CATALOG, Category, Fix};
+pub use catalog::{CATALOG, Category, Fix, Package};
 pub use failure::Failure;
 use fixpoint_core::{Phase, TestResult};
 pub use project::ProjectIndex;
@@ -90,6 +90,14 @@ impl Suggestion {
                 available: true,
                 manual,
             },
+            Fix::Migrate { library, manual } => Self {
+                kind: "migrate",
+                code: None,
+                fixer: None,
+                command: Some(format!("fixpoint migrate {library}")),
+                available: true,
+                manual,
+            },
             Fix::Manual(manual) => Self {
                 kind: "manual",
                 code: None,
@@ -117,6 +125,9 @@ pub struct Pattern {
     pub masked_message: String,
     /// The innermost frame in the project's code, where the cause sits.
     pub location: Option<Frame>,
+    /// For dependency drift: the installed package the name is missing from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
     /// The failing results (node ids; a module path for a collection error).
     pub failures: Vec<String>,
     /// Tests this cause takes down: failing tests plus the tests inside
@@ -194,6 +205,7 @@ pub fn triage(tests: &[TestResult], project: &ProjectIndex) -> Triage {
                 message: failure.headline().to_owned(),
                 masked_message: fingerprint::mask(failure.headline()),
                 location: frame.clone(),
+                package: catalog::installed(&failure),
                 failures: Vec::new(),
                 blast_radius: 0,
                 locations: Vec::new(),

@@ -7,6 +7,8 @@
 mod assertion;
 mod circular_import;
 mod crashed;
+mod dependency_drift;
+pub use dependency_drift::{Package, installed};
 mod fixture_error;
 mod fixture_not_found;
 mod flaky;
@@ -67,6 +69,11 @@ pub enum Fix {
     Repair { manual: &'static str },
     /// A step only a person can take.
     Manual(&'static str),
+    /// `fixpoint migrate LIBRARY`: the code moved to the installed version.
+    Migrate {
+        library: &'static str,
+        manual: &'static str,
+    },
 }
 
 /// Every category, in precedence order; `unknown` is last and takes the rest.
@@ -77,6 +84,7 @@ pub static CATALOG: &[&Category] = &[
     &fixture_not_found::CATEGORY,
     &circular_import::CATEGORY,
     &module_not_found::CATEGORY,
+    &dependency_drift::CATEGORY,
     &import_missing_name::CATEGORY,
     &sqlalchemy_table_redefined::CATEGORY,
     &sqlalchemy_duplicate_class::CATEGORY,
@@ -114,10 +122,15 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
 }
 
 /// The fix for one failure: its category's, except a missing data file,
-/// which no batch fix can write.
+/// which no batch fix can write, and drift in a library fixpoint migrates.
 pub fn fix_for(category: &Category, failure: &Failure<'_>) -> Fix {
     if category.id == missing_test_data::CATEGORY.id && missing_data_path(failure).is_some() {
         return missing_test_data::FILE_FIX;
+    }
+    if category.id == dependency_drift::CATEGORY.id
+        && installed(failure).is_some_and(|package| package.module == "pydantic")
+    {
+        return dependency_drift::PYDANTIC_FIX;
     }
     category.fix
 }
@@ -137,6 +150,7 @@ pub fn markdown() -> String {
         Fix::Fixer { code, name, .. } => format!("batch fix `{code}` ({name})"),
         Fix::Repair { .. } => "code change (repair loop)".to_owned(),
         Fix::Manual(_) => "manual".to_owned(),
+        Fix::Migrate { library, .. } => format!("migration (`fixpoint migrate {library}`)"),
     };
     for category in CATALOG {
         let _ = writeln!(
@@ -149,12 +163,19 @@ pub fn markdown() -> String {
     }
     for category in CATALOG {
         let mut manual = match category.fix {
-            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) => manual.to_owned(),
+            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) | Fix::Migrate { manual, .. } => {
+                manual.to_owned()
+            }
         };
         if category.id == missing_test_data::CATEGORY.id
             && let Fix::Repair { manual: file } = missing_test_data::FILE_FIX
         {
             let _ = write!(manual, ". A missing data file: {file} (`fixpoint repair --pattern ID`)");
+        }
+        if category.id == dependency_drift::CATEGORY.id
+            && let Fix::Migrate { manual: pydantic, .. } = dependency_drift::PYDANTIC_FIX
+        {
+            let _ = write!(manual, ". In Pydantic: {pydantic}");
         }
         let _ = write!(
             out,
@@ -185,6 +206,54 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    fn failing(exception: &str, message: &str) -> fixpoint_core::TestResult {
+        let mut test = fixpoint_core::TestResult::new("tests/test_a.py::test_a", "tests/test_a.py", Some(1));
+        test.outcome = fixpoint_core::Outcome::Failed;
+        test.exception_type = Some(exception.into());
+        test.longrepr = Some(format!("tests/test_a.py:3: in test_a\n    run()\nE   {message}"));
+        test
+    }
+
+    /// After a dependency upgrade: a name gone from an installed library is
+    /// drift (migrate Pydantic, pin the rest), never a stub to write.
+    #[test]
+    fn upgrade_messages_land_in_their_categories() {
+        let cases = [
+            (
+                "ImportError",
+                "ImportError: cannot import name 'ConfigError' from 'pydantic' (/v/lib/python3.11/site-packages/pydantic/__init__.py)",
+                "dependency-drift",
+                Some("fixpoint migrate pydantic"),
+            ),
+            (
+                "ImportError",
+                "ImportError: cannot import name 'Markup' from 'jinja2' (/usr/lib/python3/dist-packages/jinja2/__init__.py)",
+                "dependency-drift",
+                None,
+            ),
+            (
+                "ImportError",
+                "ImportError: cannot import name 'split_coins' from 'app.loot' (/home/ci/app/loot.py)",
+                "import-missing-name",
+                Some("fixpoint fix --select FP004 --unsafe-fixes"),
+            ),
+            (
+                "TypeError",
+                "TypeError: `localns` arguments are not longer accepted.",
+                "pydantic-v1-method",
+                Some("fixpoint fix --select FP003"),
+            ),
+        ];
+        for (exception, message, category, command) in cases {
+            let test = failing(exception, message);
+            let failure = Failure::new(&test);
+            let found = classify(&failure, &ProjectIndex::empty());
+            assert_eq!(found.id, category, "{message}");
+            let suggestion = crate::Suggestion::for_pattern(fix_for(found, &failure), "P000000");
+            assert_eq!(suggestion.command.as_deref(), command, "{message}");
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_unknown_is_last() {

@@ -10,7 +10,7 @@ pub static CATEGORY: Category = Category {
     fix: Fix::Fixer {
         code: "FP003",
         name: "pydantic-v2",
-        manual: ".dict() -> .model_dump(), .json() -> .model_dump_json(), .parse_obj() -> .model_validate(), .from_orm() -> .model_validate()",
+        manual: ".dict() -> .model_dump(), .json() -> .model_dump_json(), .parse_obj() -> .model_validate(), .from_orm() -> .model_validate(); .update_forward_refs(**localns) -> .model_rebuild(_types_namespace=localns), by hand",
     },
     matches,
 };
@@ -19,4 +19,6 @@ fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
     (failure.says("PydanticDeprecatedSince20")
         && (failure.says("method is deprecated") || failure.says("`__fields__` attribute is deprecated")))
         || failure.says("`dumps_kwargs` keyword arguments are no longer supported")
+        // `Model.update_forward_refs(**localns)` under Pydantic 2 (sic: "not longer").
+        || failure.says("`localns` arguments are not longer accepted")
 }

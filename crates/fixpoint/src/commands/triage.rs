@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use fixpoint_app::Project;
 use fixpoint_app::triage::{self, Explanation};
 use fixpoint_store::{RunRow, Store};
-use fixpoint_triage::{Pattern, Suggestion, Triage};
+use fixpoint_triage::{Package, Pattern, Suggestion, Triage};
 
 use super::print_json;
 use crate::ExitStatus;
@@ -21,12 +21,21 @@ fn fix_line(fix: &Suggestion) -> String {
             fix.fixer.unwrap_or_default(),
             if fix.available { "" } else { ", not built yet" }
         ),
+        (Some(command), None) if fix.kind == "migrate" => format!("{} (`{command}`)", fix.manual),
         (Some(command), None) => format!(
             "{} (or the repair loop: `{command}`{})",
             fix.manual,
             if fix.available { "" } else { ", not built yet" }
         ),
         _ => fix.manual.to_owned(),
+    }
+}
+
+/// `pydantic 2.9.2`, or the module when its distribution is not on this machine.
+fn installed(package: &Package) -> String {
+    match (&package.distribution, &package.version) {
+        (Some(name), Some(version)) => format!("{name} {version}"),
+        _ => format!("{} (version unknown on this machine)", package.module),
     }
 }
 
@@ -67,6 +76,9 @@ fn text(run: &RunRow, result: &Triage) -> String {
         let _ = writeln!(out, "    {}", pattern.message);
         if !pattern.locations.is_empty() {
             let _ = writeln!(out, "    at {}", place(pattern));
+        }
+        if let Some(package) = &pattern.package {
+            let _ = writeln!(out, "    installed: {}", installed(package));
         }
         let failures = &pattern.failures;
         let shown: Vec<&str> = failures.iter().take(3).map(String::as_str).collect();

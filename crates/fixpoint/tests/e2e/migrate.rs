@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{fixpoint, stdout};
+use crate::support::{fixpoint, git_init, project, python, run_json, stderr, stdout};
 
 fn write(dir: &std::path::Path, path: &str, text: &str) {
     let path = dir.join(path);
@@ -146,4 +146,51 @@ fn auto_falls_back_to_the_v1_namespace_where_v2_breaks_tests_and_keeps_v2_elsewh
         fs::read_to_string(root.join("shop/customers.py")).unwrap(),
         original_customers
     );
+}
+
+/// After a dependency upgrade, triage tells drift from bugs: a name gone
+/// from an installed library names the package and its installed version and
+/// points at `fixpoint migrate pydantic` (which then recovers those tests) or
+/// at pinning, never at a stub; a name missing from the project's own module
+/// is FP004's, with the flag it needs.
+#[test]
+fn triage_tells_dependency_drift_from_a_missing_function_and_its_command_works() {
+    let (_keep, dir) = project("drift");
+    git_init(&dir);
+    let python = python();
+    let python = python.to_str().unwrap();
+    let (code, _) = run_json(&dir, &[]);
+    assert_eq!(code, 1);
+    let triage = fixpoint(&dir, &["triage"]);
+    assert_eq!(triage.status.code(), Some(0), "{}", stderr(&triage));
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\(/[^)]*/site-packages/", "([SITE-PACKAGES]/");
+    settings.add_filter(r"\((/[^)]*)/shop/", "([PROJECT]/shop/");
+    settings.add_filter(r"installed: (\S+) \d[\w.]*", "installed: $1 [VERSION]");
+    settings.bind(|| insta::assert_snapshot!("triage_after_an_upgrade", stdout(&triage)));
+
+    // The command triage printed for the Pydantic pattern, as printed.
+    let document: serde_json::Value =
+        serde_json::from_str(&stdout(&fixpoint(&dir, &["triage", "--output-format", "json"]))).unwrap();
+    let patterns = document["triage"]["patterns"].as_array().unwrap();
+    let pydantic = patterns
+        .iter()
+        .find(|p| p["package"]["module"] == "pydantic")
+        .expect("a pydantic drift pattern");
+    assert_eq!(pydantic["package"]["version"], pydantic_version(python).as_str());
+    let command = pydantic["fix"]["command"].as_str().unwrap();
+    let mut words: Vec<&str> = command.split_whitespace().skip(1).collect();
+    words.extend(["--python", python]);
+    let migrated = fixpoint(&dir, &words);
+    assert_eq!(migrated.status.code(), Some(0), "{command}: {}", stderr(&migrated));
+    let (_, after) = run_json(&dir, &["tests/test_settings.py"]);
+    assert_eq!(after["counts"]["passed"], 2, "{after}");
+}
+
+fn pydantic_version(python: &str) -> String {
+    let output = std::process::Command::new(python)
+        .args(["-c", "import importlib.metadata as m; print(m.version('pydantic'))"])
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }

@@ -1,0 +1,156 @@
+//! The `dependency-drift` category: a name missing from an installed
+//! library. Its explanation and fix are user documentation:
+//! `docs/categories.md` is generated from them.
+
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{Category, Failure, Fix, ProjectIndex};
+
+pub static CATEGORY: Category = Category {
+    id: "dependency-drift",
+    title: "Name missing from an installed library",
+    explanation: "`from M import X` fails where M is an installed third-party package (its file is in `site-packages`): the installed version is not the one the code was written for. A stub written into the library would be lost on the next install.",
+    fix: Fix::Manual(
+        "pin the package to the version the code was written for in the project's requirements, or move the code to the installed version's API",
+    ),
+    matches,
+};
+
+/// The fix for drift in a library fixpoint migrates.
+pub static PYDANTIC_FIX: Fix = Fix::Migrate {
+    library: "pydantic",
+    manual: "move the code to the installed Pydantic's API (migrate does it where it can, verified by the tests), or pin Pydantic to the version it was written for",
+};
+
+fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    installed(failure).is_some()
+}
+
+/// The installed package a failure's missing name was looked for in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Package {
+    /// The top-level module: `pydantic`.
+    pub module: String,
+    /// The distribution that installed it and its version, read from the
+    /// `*.dist-info` beside it when this machine has that directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// `ImportError: cannot import name 'X' from 'pkg.sub' (/…/site-packages/pkg/sub.py)`:
+/// the package, when the module's file is an installed one.
+pub fn installed(failure: &Failure<'_>) -> Option<Package> {
+    if !failure.exception_is("ImportError") {
+        return None;
+    }
+    let line = failure.text.lines().find(|line| line.contains("cannot import name"))?;
+    let (_, rest) = line.split_once("' from '")?;
+    let (module, rest) = rest.split_once('\'')?;
+    let file = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let top = module.split('.').next()?;
+    let marker = ["/site-packages/", "/dist-packages/"]
+        .into_iter()
+        .find_map(|marker| file.find(marker).map(|at| at + marker.len()))?;
+    let (distribution, version) = distribution(Path::new(&file[..marker]), top).unzip();
+    Some(Package {
+        module: top.to_owned(),
+        distribution,
+        version,
+    })
+}
+
+/// The distribution in `site_packages` that installed the module `top`, and
+/// its version: a `NAME-VERSION.dist-info` whose `top_level.txt` lists the
+/// module, or whose name is the module's.
+fn distribution(site_packages: &Path, top: &str) -> Option<(String, String)> {
+    let normalized = |name: &str| name.to_ascii_lowercase().replace(['-', '.'], "_");
+    let mut found = None;
+    for entry in fs::read_dir(site_packages).ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some((distribution, version)) = name.strip_suffix(".dist-info").and_then(|stem| stem.rsplit_once('-'))
+        else {
+            continue;
+        };
+        let lists = fs::read_to_string(entry.path().join("top_level.txt"))
+            .is_ok_and(|text| text.lines().any(|line| line.trim() == top));
+        if lists || normalized(distribution) == normalized(top) {
+            found = Some((distribution.to_owned(), version.to_owned()));
+            if normalized(distribution) == normalized(top) {
+                break;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use fixpoint_core::{Outcome, TestResult};
+
+    use super::*;
+
+    fn failure(message: &str) -> TestResult {
+        let mut test = TestResult::new("tests/test_a.py", "tests/test_a.py", None);
+        test.outcome = Outcome::Error;
+        test.exception_type = Some("ImportError".into());
+        test.longrepr = Some(format!(
+            "tests/test_a.py:1: in <module>\n    from x import y\nE   {message}"
+        ));
+        test
+    }
+
+    #[test]
+    fn names_the_installed_package_and_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("lib/python3.11/site-packages");
+        fs::create_dir_all(site.join("pydantic")).unwrap();
+        fs::create_dir_all(site.join("pydantic-2.9.2.dist-info")).unwrap();
+        fs::create_dir_all(site.join("PyYAML-6.0.1.dist-info")).unwrap();
+        fs::write(site.join("PyYAML-6.0.1.dist-info/top_level.txt"), "_yaml\nyaml\n").unwrap();
+        let message = format!(
+            "ImportError: cannot import name 'ConfigError' from 'pydantic' ({}/pydantic/__init__.py)",
+            site.display()
+        );
+        let test = failure(&message);
+        assert_eq!(
+            installed(&Failure::new(&test)),
+            Some(Package {
+                module: "pydantic".into(),
+                distribution: Some("pydantic".into()),
+                version: Some("2.9.2".into()),
+            })
+        );
+        let message = format!(
+            "ImportError: cannot import name 'CLoader' from 'yaml.loader' ({}/yaml/loader.py)",
+            site.display()
+        );
+        let test = failure(&message);
+        let package = installed(&Failure::new(&test)).unwrap();
+        assert_eq!(
+            (package.distribution.as_deref(), package.version.as_deref()),
+            (Some("PyYAML"), Some("6.0.1"))
+        );
+    }
+
+    #[test]
+    fn a_project_module_or_a_vanished_machine_is_not_a_version() {
+        let test = failure("ImportError: cannot import name 'split' from 'app.loot' (/home/ci/app/loot.py)");
+        assert_eq!(installed(&Failure::new(&test)), None);
+        let test = failure(
+            "ImportError: cannot import name 'x' from 'lib' (/gone/venv/lib/python3.11/site-packages/lib/__init__.py)",
+        );
+        assert_eq!(
+            installed(&Failure::new(&test)),
+            Some(Package {
+                module: "lib".into(),
+                distribution: None,
+                version: None
+            })
+        );
+    }
+}

@@ -1,0 +1,5 @@
+from shop.versions import parse
+
+
+def test_parse():
+    assert str(parse("1.2")) == "1.2"
