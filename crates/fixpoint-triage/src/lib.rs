@@ -196,7 +196,7 @@ pub fn triage(tests: &[TestResult], project: &ProjectIndex) -> Triage {
         let at = *by_fingerprint.entry(fingerprint.clone()).or_insert_with(|| {
             let id = fingerprint::pattern_id(&fingerprint);
             patterns.push(Pattern {
-                fix: Suggestion::for_pattern(catalog::fix_for(category, &failure), &id),
+                fix: Suggestion::for_pattern(catalog::fix_for(category, &failure, project), &id),
                 id,
                 category: category.id,
                 title: category.title,

@@ -32,6 +32,9 @@ pub struct ProjectIndex {
     v1_config: HashMap<String, bool>,
     /// Every file (path from the root) with the test functions it defines.
     test_functions: Vec<(String, u32)>,
+    /// Table name → how many classes in the project declare it as their
+    /// `__tablename__`.
+    tablenames: HashMap<String, u32>,
 }
 
 impl ProjectIndex {
@@ -46,6 +49,11 @@ impl ProjectIndex {
         for (path, source) in sources {
             index.read_classes(source);
             index.test_functions.push((path.clone(), test_functions(source)));
+            for line in source.lines() {
+                if let Some(table) = tablename(line) {
+                    *index.tablenames.entry(table.to_owned()).or_default() += 1;
+                }
+            }
         }
         index
     }
@@ -73,6 +81,12 @@ impl ProjectIndex {
             }
             *self.v1_config.entry(name).or_default() |= v1;
         }
+    }
+
+    /// How many of the project's classes declare `__tablename__ = "table"`:
+    /// two or more is a true duplicate, not a module imported twice.
+    pub fn classes_mapping(&self, table: &str) -> u32 {
+        self.tablenames.get(table).copied().unwrap_or(0)
     }
 
     /// Whether the project defines `class_name` with a Pydantic 1 `class Config`.
@@ -107,6 +121,19 @@ impl ProjectIndex {
             .map(|(_, count)| count)
             .sum()
     }
+}
+
+/// The table of a `    __tablename__ = "x"` line.
+fn tablename(line: &str) -> Option<&str> {
+    let value = line
+        .trim()
+        .strip_prefix("__tablename__")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = &value[1..];
+    inner.find(quote).map(|end| &inner[..end])
 }
 
 /// `def test...` functions (and `async def`) at module or class level.
@@ -224,5 +251,20 @@ mod tests {
         assert_eq!(index.tests_in("pyproject.toml"), 4);
         assert_eq!(index.tests_in("tests"), 3);
         assert_eq!(index.tests_in("missing.py"), 0);
+    }
+
+    #[test]
+    fn counts_the_classes_that_declare_a_table() {
+        let index = ProjectIndex::from_sources(&[
+            ("a.py".into(), "class A(Base):\n    __tablename__ = \"items\"\n".into()),
+            (
+                "b.py".into(),
+                "class B(Base):\n    __tablename__='items'  # copy\n".into(),
+            ),
+            ("c.py".into(), "class C(Base):\n    __tablename__ = \"other\"\n".into()),
+        ]);
+        assert_eq!(index.classes_mapping("items"), 2);
+        assert_eq!(index.classes_mapping("other"), 1);
+        assert_eq!(index.classes_mapping("none"), 0);
     }
 }

@@ -122,10 +122,16 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
 }
 
 /// The fix for one failure: its category's, except a missing data file,
-/// which no batch fix can write, and drift in a library fixpoint migrates.
-pub fn fix_for(category: &Category, failure: &Failure<'_>) -> Fix {
+/// which no batch fix can write, a table two classes declare, which FP001
+/// only reports, and drift in a library fixpoint migrates.
+pub fn fix_for(category: &Category, failure: &Failure<'_>, project: &ProjectIndex) -> Fix {
     if category.id == missing_test_data::CATEGORY.id && missing_data_path(failure).is_some() {
         return missing_test_data::FILE_FIX;
+    }
+    if category.id == sqlalchemy_table_redefined::CATEGORY.id
+        && sqlalchemy_table_redefined::table(failure).is_some_and(|table| project.classes_mapping(table) >= 2)
+    {
+        return sqlalchemy_table_redefined::TRUE_DUPLICATE_FIX;
     }
     if category.id == dependency_drift::CATEGORY.id
         && installed(failure).is_some_and(|package| package.module == "pydantic")
@@ -176,6 +182,11 @@ pub fn markdown() -> String {
             && let Fix::Migrate { manual: pydantic, .. } = dependency_drift::PYDANTIC_FIX
         {
             let _ = write!(manual, ". In Pydantic: {pydantic}");
+        }
+        if category.id == sqlalchemy_table_redefined::CATEGORY.id
+            && let Fix::Manual(duplicate) = sqlalchemy_table_redefined::TRUE_DUPLICATE_FIX
+        {
+            let _ = write!(manual, ". When {duplicate}");
         }
         let _ = write!(
             out,
@@ -250,7 +261,8 @@ mod tests {
             let failure = Failure::new(&test);
             let found = classify(&failure, &ProjectIndex::empty());
             assert_eq!(found.id, category, "{message}");
-            let suggestion = crate::Suggestion::for_pattern(fix_for(found, &failure), "P000000");
+            let suggestion =
+                crate::Suggestion::for_pattern(fix_for(found, &failure, &ProjectIndex::empty()), "P000000");
             assert_eq!(suggestion.command.as_deref(), command, "{message}");
         }
     }

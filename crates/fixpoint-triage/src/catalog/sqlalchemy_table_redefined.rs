@@ -18,3 +18,20 @@ pub static CATEGORY: Category = Category {
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
     failure.says("is already defined for this MetaData instance")
 }
+
+/// The fix when two of the project's classes declare the table: FP001 only
+/// reports that (`extend_existing` would let one class silently take the
+/// other's table), so it is a person's change.
+pub static TRUE_DUPLICATE_FIX: Fix = Fix::Manual(
+    "two classes declare this `__tablename__`: give each its own table, or remove the copy (`extend_existing=True` would let one silently take over the other's table)",
+);
+
+/// The table a failure says is defined twice: `Table 'roll_logs' is already ...`.
+pub fn table<'f>(failure: &'f Failure<'_>) -> Option<&'f str> {
+    let line = failure
+        .text
+        .lines()
+        .find(|line| line.contains("is already defined for this MetaData instance"))?;
+    let (_, rest) = line.split_once("Table '")?;
+    rest.split_once('\'').map(|(table, _)| table)
+}

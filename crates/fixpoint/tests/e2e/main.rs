@@ -19,5 +19,6 @@ mod report;
 mod rules;
 mod safety;
 mod stdlib;
+mod suggestions;
 mod support;
 mod testdata;

@@ -1,0 +1,2 @@
+def test_models():
+    import app.models
