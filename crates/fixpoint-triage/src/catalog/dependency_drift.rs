@@ -42,25 +42,56 @@ pub struct Package {
     pub version: Option<String>,
 }
 
-/// `ImportError: cannot import name 'X' from 'pkg.sub' (/…/site-packages/pkg/sub.py)`:
-/// the package, when the module's file is an installed one.
+/// The installed package a name is missing from, when the failure says so:
+/// - `ImportError: cannot import name 'X' from 'pkg.sub' (/…/site-packages/pkg/sub.py)`;
+/// - Pydantic's own `` `pydantic:X` has been removed in V2 ``;
+/// - `AttributeError: module 'pkg' has no attribute 'X'` raised inside the
+///   package (its module `__getattr__`, a frame in `site-packages/pkg/`).
 pub fn installed(failure: &Failure<'_>) -> Option<Package> {
-    if !failure.exception_is("ImportError") {
+    let (top, site_packages) = if failure.exception_is("ImportError") {
+        let line = failure.text.lines().find(|line| line.contains("cannot import name"))?;
+        let (_, rest) = line.split_once("' from '")?;
+        let (module, rest) = rest.split_once('\'')?;
+        let file = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+        (module.split('.').next()?, site_packages_of(file)?.to_owned())
+    } else if failure.exception_is("PydanticImportError") && failure.says("has been removed in V2") {
+        ("pydantic", frame_in(failure, "pydantic").unwrap_or_default())
+    } else if failure.exception_is("AttributeError") {
+        let line = failure.text.lines().find(|line| line.contains("has no attribute"))?;
+        let (_, rest) = line.split_once("module '")?;
+        let (module, _) = rest.split_once('\'')?;
+        let top = module.split('.').next()?;
+        (top, frame_in(failure, top)?)
+    } else {
         return None;
+    };
+    let (distribution, version) = if site_packages.is_empty() {
+        None
+    } else {
+        distribution(Path::new(&site_packages), top)
     }
-    let line = failure.text.lines().find(|line| line.contains("cannot import name"))?;
-    let (_, rest) = line.split_once("' from '")?;
-    let (module, rest) = rest.split_once('\'')?;
-    let file = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-    let top = module.split('.').next()?;
-    let marker = ["/site-packages/", "/dist-packages/"]
-        .into_iter()
-        .find_map(|marker| file.find(marker).map(|at| at + marker.len()))?;
-    let (distribution, version) = distribution(Path::new(&file[..marker]), top).unzip();
+    .unzip();
     Some(Package {
         module: top.to_owned(),
         distribution,
         version,
+    })
+}
+
+/// `/v/lib/python3.11/site-packages/` of a file installed there.
+fn site_packages_of(file: &str) -> Option<&str> {
+    ["/site-packages/", "/dist-packages/"]
+        .into_iter()
+        .find_map(|marker| file.find(marker).map(|at| &file[..at + marker.len()]))
+}
+
+/// The site-packages directory of a traceback frame inside the package `top`.
+fn frame_in(failure: &Failure<'_>, top: &str) -> Option<String> {
+    failure.frames.iter().find_map(|frame| {
+        let site = site_packages_of(&frame.path)?;
+        frame.path[site.len()..]
+            .starts_with(&format!("{top}/"))
+            .then(|| site.to_owned())
     })
 }
 
@@ -135,6 +166,27 @@ mod tests {
             (package.distribution.as_deref(), package.version.as_deref()),
             (Some("PyYAML"), Some("6.0.1"))
         );
+    }
+
+    #[test]
+    fn pydantic_removals_and_attributes_raised_inside_a_package_are_drift() {
+        let mut test = failure("");
+        test.exception_type = Some("pydantic.errors.PydanticImportError".into());
+        test.longrepr = Some(
+            "app/a.py:1: in <module>\n    from pydantic import validate_model\n/v/lib/python3.11/site-packages/pydantic/_migration.py:302: in wrapper\n    raise PydanticImportError(f'`{import_path}` has been removed in V2.')\nE   pydantic.errors.PydanticImportError: `pydantic:validate_model` has been removed in V2.".into(),
+        );
+        assert_eq!(
+            installed(&Failure::new(&test)).map(|p| p.module),
+            Some("pydantic".into())
+        );
+        let mut test = failure("");
+        test.exception_type = Some("AttributeError".into());
+        test.longrepr = Some("app/a.py:3: in f\n    lib.gone()\n/v/lib/python3.11/site-packages/lib/__init__.py:9: in __getattr__\n    raise AttributeError(name)\nE   AttributeError: module 'lib' has no attribute 'gone'".into());
+        assert_eq!(installed(&Failure::new(&test)).map(|p| p.module), Some("lib".into()));
+        // Raised in the project's own frame: nothing says the module is installed.
+        test.longrepr =
+            Some("app/a.py:3: in f\n    lib.gone()\nE   AttributeError: module 'lib' has no attribute 'gone'".into());
+        assert_eq!(installed(&Failure::new(&test)), None);
     }
 
     #[test]

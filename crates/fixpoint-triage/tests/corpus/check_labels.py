@@ -18,6 +18,7 @@ CORPUS = Path(__file__).resolve().parent
 
 CATEGORIES = [
     "module-not-found",
+    "dependency-drift",
     "import-missing-name",
     "circular-import",
     "name-error",
