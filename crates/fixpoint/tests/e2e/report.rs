@@ -280,6 +280,21 @@ fn every_report_format_is_read_by_the_tools_that_consume_it() {
     let guidelines = fs::read_to_string(health.join("GUIDELINES.md")).unwrap();
     assert!(guidelines.contains("One import path per model module"), "{guidelines}");
     assert!(guidelines.contains("fixpoint check --select FP001"), "{guidelines}");
+    // Every check the guidelines cite runs: it exits 0 or 1, never 2 ("not a check rule").
+    let cited: Vec<&str> = guidelines
+        .split('`')
+        .filter(|span| span.starts_with("fixpoint check"))
+        .collect();
+    assert!(!cited.is_empty(), "{guidelines}");
+    for command in cited {
+        let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let output = fixpoint(&dir, &words);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "`{command}`: {}",
+            stderr(&output)
+        );
+    }
     let patterns = fs::read_to_string(health.join("PATTERNS.md")).unwrap();
     assert!(
         patterns.contains("Solved by batch fix FP002 (missing-import)"),
