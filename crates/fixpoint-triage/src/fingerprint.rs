@@ -60,6 +60,16 @@ pub fn mask(text: &str) -> String {
                 .position(|ch| ch.is_whitespace() || matches!(ch, '\'' | '"' | ')' | ',' | ']' | ':'))
                 .map_or(chars.len(), |len| at + len);
             let path: String = chars[at..end].iter().collect();
+            // An installed file is the same file wherever the environment is.
+            let installed = ["/site-packages/", "/dist-packages/"]
+                .iter()
+                .find_map(|marker| path.find(marker).map(|at| &path[at + 1..]));
+            if let Some(installed) = installed {
+                out.push_str("<env>/");
+                out.push_str(installed);
+                at = end;
+                continue;
+            }
             if path.matches('/').count() >= 2 {
                 let temporary = ["/tmp/", "/var/folders/", "/private/var/"]
                     .iter()
@@ -141,6 +151,14 @@ mod tests {
         assert_eq!(
             mask("cannot import name 'x' from 'app.loot' (/home/ci/build/app/loot.py)"),
             "cannot import name 'x' from 'app.loot' (.../loot.py)"
+        );
+        assert_eq!(
+            mask(
+                "cannot import name 'X' from 'pydantic' (/tmp/a/.venv/lib/python3.11/site-packages/pydantic/__init__.py)"
+            ),
+            mask(
+                "cannot import name 'X' from 'pydantic' (/home/b/venv/lib/python3.11/site-packages/pydantic/__init__.py)"
+            )
         );
         assert_eq!(mask("ratio 1/2 and a/b"), "ratio N/N and a/b");
     }
