@@ -206,8 +206,8 @@ pub fn run_and_record(
 /// configuration file), so that it is recorded, triaged and counted like any
 /// other failure, with pytest's output as its traceback (so triage finds the
 /// conftest's line) and the tests under that conftest as affected. `None` when
-/// the cause is the command line itself (an unknown option or a bad `-k`
-/// after `--`): that stays a usage error.
+/// the cause is the command line itself (an option pytest does not know, a
+/// bad `-k`): that stays a usage error.
 fn did_not_start(
     project: &Project,
     request: &RunRequest,
@@ -216,17 +216,21 @@ fn did_not_start(
     output: &str,
     started: SystemTime,
 ) -> Option<Run> {
-    const USAGE: [&str; 3] = [
-        "unrecognized arguments",
-        "file or directory not found",
-        "Wrong expression passed to",
-    ];
-    if USAGE.iter().any(|usage| detail.contains(usage))
-        && request.pytest_args.iter().any(|arg| detail.contains(arg.as_str()))
-    {
+    let selection = selection(project, request).ok()?;
+    // What pytest refused, as it names it: arguments, a path, `-k`/`-m`.
+    let refused: Vec<&str> = ["unrecognized arguments: ", "file or directory not found: "]
+        .iter()
+        .filter_map(|verdict| detail.split_once(verdict).map(|(_, rest)| rest))
+        .flat_map(str::split_whitespace)
+        .chain(
+            ["-k", "-m"]
+                .into_iter()
+                .filter(|flag| detail.contains(&format!("Wrong expression passed to '{flag}'"))),
+        )
+        .collect();
+    if refused.iter().any(|word| selection.iter().any(|arg| arg == word)) {
         return None;
     }
-    let selection = selection(project, request).ok()?;
     let conftest = detail
         .split_once("while loading conftest '")
         .and_then(|(_, rest)| rest.split_once('\''))
@@ -242,21 +246,23 @@ fn did_not_start(
     let path = conftest
         .or_else(|| config.map(str::to_owned))
         .unwrap_or_else(|| ".".to_owned());
-    // The exception pytest ended with: "... . ModuleNotFoundError: No module named 'x'".
-    let exception = detail
-        .match_indices(". ")
-        .map(|(at, _)| &detail[at + 2..])
-        .chain([detail])
-        .find(|rest| {
-            rest.split_once(": ").is_some_and(|(name, _)| {
-                !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            })
-        })
-        .unwrap_or(detail);
+    // The exception pytest ended with (`E   ModuleNotFoundError: ...`), else
+    // its own error line (`ERROR: Error importing plugin "x": ...`).
+    let exception = output
+        .lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("E   "))
+        .map_or_else(|| detail.trim_start_matches("ERROR: "), str::trim);
     let mut test = fixpoint_core::TestResult::new(path.clone(), path.clone(), None);
     test.outcome = fixpoint_core::Outcome::Error;
     test.phase = Some(fixpoint_core::Phase::Collection);
-    test.exception_type = exception.split_once(": ").map(|(name, _)| name.to_owned());
+    test.exception_type = exception
+        .split_once(": ")
+        .map(|(name, _)| name)
+        .filter(|name| {
+            !name.is_empty() && !name.contains(' ') && (name.ends_with("Error") || name.ends_with("Exception"))
+        })
+        .map(str::to_owned);
     test.message = Some(exception.to_owned());
     // The conftest's own frame: `tests/conftest.py:3: in <module>`.
     let line = output.lines().find_map(|text| {

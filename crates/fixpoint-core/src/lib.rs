@@ -23,6 +23,12 @@ pub use time::{Timestamp, format_rfc3339};
 
 use serde::{Deserialize, Serialize};
 
+/// Where a failure category's cause and fix are documented, for a reader of
+/// a SARIF rule or a test marker who has no fixpoint at hand.
+pub fn category_docs_url(category: &str) -> String {
+    format!("https://github.com/fixpoint-dev/fixpoint/blob/main/docs/categories.md#{category}")
+}
+
 /// Where a failure was raised: the crash site pytest reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Crash {

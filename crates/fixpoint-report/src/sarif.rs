@@ -28,7 +28,7 @@ pub fn render(report: &Report, version: &str) -> Value {
                 "id": id,
                 "name": camel(id),
                 "defaultConfiguration": {"level": "error"},
-                "helpUri": format!("https://github.com/fixpoint-dev/fixpoint/blob/main/docs/categories.md#{id}"),
+                "helpUri": fixpoint_core::category_docs_url(id),
             });
             if let Some(pattern) = pattern {
                 rule["shortDescription"] = json!({"text": pattern.title});

@@ -154,7 +154,7 @@ fn targets(
                 "{function}|{} (pattern {}; {})",
                 verdict.category,
                 verdict.pattern,
-                fixpoint_triage::catalog::docs_url(verdict.category)
+                fixpoint_core::category_docs_url(verdict.category)
             ),
         });
     }

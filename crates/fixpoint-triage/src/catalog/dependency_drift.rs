@@ -26,7 +26,13 @@ pub static PYDANTIC_FIX: Fix = Fix::Migrate {
 };
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    installed(failure).is_some()
+    missing_from(failure).is_some()
+}
+
+/// The top-level module of the installed package a name is missing from
+/// (`pydantic`), read from the failure alone; no file is read.
+pub fn package_module<'f>(failure: &'f Failure<'_>) -> Option<&'f str> {
+    missing_from(failure).map(|(top, _)| top)
 }
 
 /// The installed package a failure's missing name was looked for in.
@@ -42,40 +48,44 @@ pub struct Package {
     pub version: Option<String>,
 }
 
-/// The installed package a name is missing from, when the failure says so:
-/// - `ImportError: cannot import name 'X' from 'pkg.sub' (/…/site-packages/pkg/sub.py)`;
-/// - Pydantic's own `` `pydantic:X` has been removed in V2 ``;
-/// - `AttributeError: module 'pkg' has no attribute 'X'` raised inside the
-///   package (its module `__getattr__`, a frame in `site-packages/pkg/`).
+/// The installed package a name is missing from, with its distribution and
+/// version from the `*.dist-info` beside it (read once per pattern).
 pub fn installed(failure: &Failure<'_>) -> Option<Package> {
-    let (top, site_packages) = if failure.exception_is("ImportError") {
-        let line = failure.text.lines().find(|line| line.contains("cannot import name"))?;
-        let (_, rest) = line.split_once("' from '")?;
-        let (module, rest) = rest.split_once('\'')?;
-        let file = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
-        (module.split('.').next()?, site_packages_of(file)?.to_owned())
-    } else if failure.exception_is("PydanticImportError") && failure.says("has been removed in V2") {
-        ("pydantic", frame_in(failure, "pydantic").unwrap_or_default())
-    } else if failure.exception_is("AttributeError") {
-        let line = failure.text.lines().find(|line| line.contains("has no attribute"))?;
-        let (_, rest) = line.split_once("module '")?;
-        let (module, _) = rest.split_once('\'')?;
-        let top = module.split('.').next()?;
-        (top, frame_in(failure, top)?)
-    } else {
-        return None;
-    };
-    let (distribution, version) = if site_packages.is_empty() {
-        None
-    } else {
-        distribution(Path::new(&site_packages), top)
-    }
-    .unzip();
+    let (top, site_packages) = missing_from(failure)?;
+    let (distribution, version) = site_packages
+        .and_then(|site| distribution(Path::new(site), top))
+        .unzip();
     Some(Package {
         module: top.to_owned(),
         distribution,
         version,
     })
+}
+
+/// The top-level module a name is missing from and the site-packages
+/// directory it is installed in (when the failure shows it), for:
+/// - `ImportError: cannot import name 'X' from 'pkg.sub' (/…/site-packages/pkg/sub.py)`;
+/// - Pydantic's own `` `pydantic:X` has been removed in V2 ``;
+/// - `AttributeError: module 'pkg' has no attribute 'X'` raised inside the
+///   package (its module `__getattr__`, a frame in `site-packages/pkg/`).
+fn missing_from<'f>(failure: &'f Failure<'_>) -> Option<(&'f str, Option<&'f str>)> {
+    if failure.exception_is("ImportError") {
+        let line = failure.text.lines().find(|line| line.contains("cannot import name"))?;
+        let (_, rest) = line.split_once("' from '")?;
+        let (module, rest) = rest.split_once('\'')?;
+        let file = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+        Some((module.split('.').next()?, Some(site_packages_of(file)?)))
+    } else if failure.exception_is("PydanticImportError") && failure.says("has been removed in V2") {
+        Some(("pydantic", frame_in(failure, "pydantic")))
+    } else if failure.exception_is("AttributeError") {
+        let line = failure.text.lines().find(|line| line.contains("has no attribute"))?;
+        let (_, rest) = line.split_once("module '")?;
+        let (module, _) = rest.split_once('\'')?;
+        let top = module.split('.').next()?;
+        Some((top, Some(frame_in(failure, top)?)))
+    } else {
+        None
+    }
 }
 
 /// `/v/lib/python3.11/site-packages/` of a file installed there.
@@ -86,12 +96,10 @@ fn site_packages_of(file: &str) -> Option<&str> {
 }
 
 /// The site-packages directory of a traceback frame inside the package `top`.
-fn frame_in(failure: &Failure<'_>, top: &str) -> Option<String> {
+fn frame_in<'f>(failure: &'f Failure<'_>, top: &str) -> Option<&'f str> {
     failure.frames.iter().find_map(|frame| {
         let site = site_packages_of(&frame.path)?;
-        frame.path[site.len()..]
-            .starts_with(&format!("{top}/"))
-            .then(|| site.to_owned())
+        frame.path[site.len()..].starts_with(&format!("{top}/")).then_some(site)
     })
 }
 
@@ -100,23 +108,25 @@ fn frame_in(failure: &Failure<'_>, top: &str) -> Option<String> {
 /// module, or whose name is the module's.
 fn distribution(site_packages: &Path, top: &str) -> Option<(String, String)> {
     let normalized = |name: &str| name.to_ascii_lowercase().replace(['-', '.'], "_");
-    let mut found = None;
-    for entry in fs::read_dir(site_packages).ok()?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some((distribution, version)) = name.strip_suffix(".dist-info").and_then(|stem| stem.rsplit_once('-'))
-        else {
-            continue;
-        };
-        let lists = fs::read_to_string(entry.path().join("top_level.txt"))
-            .is_ok_and(|text| text.lines().any(|line| line.trim() == top));
-        if lists || normalized(distribution) == normalized(top) {
-            found = Some((distribution.to_owned(), version.to_owned()));
-            if normalized(distribution) == normalized(top) {
-                break;
-            }
-        }
-    }
-    found
+    let installed: Vec<(String, String)> = fs::read_dir(site_packages)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let (distribution, version) = name.strip_suffix(".dist-info")?.rsplit_once('-')?;
+            Some((distribution.to_owned(), version.to_owned()))
+        })
+        .collect();
+    // By name first; only then the `top_level.txt` of each (PyYAML → yaml).
+    let by_name = installed.iter().find(|(name, _)| normalized(name) == normalized(top));
+    by_name
+        .or_else(|| {
+            installed.iter().find(|(name, version)| {
+                fs::read_to_string(site_packages.join(format!("{name}-{version}.dist-info/top_level.txt")))
+                    .is_ok_and(|text| text.lines().any(|line| line.trim() == top))
+            })
+        })
+        .cloned()
 }
 
 #[cfg(test)]

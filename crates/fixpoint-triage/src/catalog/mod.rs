@@ -121,6 +121,37 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
         .unwrap_or(&unknown::CATEGORY)
 }
 
+/// The fixes [`fix_for`] gives instead of a category's own, as (category,
+/// the case, fix): documented with the category.
+const VARIANTS: [(&str, &str, &Fix); 3] = [
+    (
+        missing_test_data::CATEGORY.id,
+        "A missing data file",
+        &missing_test_data::FILE_FIX,
+    ),
+    (
+        dependency_drift::CATEGORY.id,
+        "In Pydantic",
+        &dependency_drift::PYDANTIC_FIX,
+    ),
+    (
+        sqlalchemy_table_redefined::CATEGORY.id,
+        "A true duplicate",
+        &sqlalchemy_table_redefined::TRUE_DUPLICATE_FIX,
+    ),
+];
+
+impl Fix {
+    /// What to do by hand.
+    pub fn manual(&self) -> &'static str {
+        match *self {
+            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) | Fix::Migrate { manual, .. } => {
+                manual
+            }
+        }
+    }
+}
+
 /// The fix for one failure: its category's, except a missing data file,
 /// which no batch fix can write, a table two classes declare, which FP001
 /// only reports, and drift in a library fixpoint migrates.
@@ -133,9 +164,7 @@ pub fn fix_for(category: &Category, failure: &Failure<'_>, project: &ProjectInde
     {
         return sqlalchemy_table_redefined::TRUE_DUPLICATE_FIX;
     }
-    if category.id == dependency_drift::CATEGORY.id
-        && installed(failure).is_some_and(|package| package.module == "pydantic")
-    {
+    if category.id == dependency_drift::CATEGORY.id && dependency_drift::package_module(failure) == Some("pydantic") {
         return dependency_drift::PYDANTIC_FIX;
     }
     category.fix
@@ -168,25 +197,16 @@ pub fn markdown() -> String {
         );
     }
     for category in CATALOG {
-        let mut manual = match category.fix {
-            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) | Fix::Migrate { manual, .. } => {
-                manual.to_owned()
+        let mut manual = category.fix.manual().to_owned();
+        for (_, case, fix) in VARIANTS.iter().filter(|(id, ..)| *id == category.id) {
+            let _ = write!(manual, ". {case}: {}", fix.manual());
+            match fix {
+                Fix::Repair { .. } => manual.push_str(" (`fixpoint repair --pattern ID`)"),
+                Fix::Migrate { library, .. } => {
+                    let _ = write!(manual, " (`fixpoint migrate {library}`)");
+                }
+                _ => {}
             }
-        };
-        if category.id == missing_test_data::CATEGORY.id
-            && let Fix::Repair { manual: file } = missing_test_data::FILE_FIX
-        {
-            let _ = write!(manual, ". A missing data file: {file} (`fixpoint repair --pattern ID`)");
-        }
-        if category.id == dependency_drift::CATEGORY.id
-            && let Fix::Migrate { manual: pydantic, .. } = dependency_drift::PYDANTIC_FIX
-        {
-            let _ = write!(manual, ". In Pydantic: {pydantic}");
-        }
-        if category.id == sqlalchemy_table_redefined::CATEGORY.id
-            && let Fix::Manual(duplicate) = sqlalchemy_table_redefined::TRUE_DUPLICATE_FIX
-        {
-            let _ = write!(manual, ". When {duplicate}");
         }
         let _ = write!(
             out,
@@ -199,12 +219,6 @@ pub fn markdown() -> String {
         );
     }
     out
-}
-
-/// Where a category's cause and fix are documented, for a reader of a
-/// marker or a SARIF rule who has no fixpoint at hand.
-pub fn docs_url(id: &str) -> String {
-    format!("https://github.com/fixpoint-dev/fixpoint/blob/main/docs/categories.md#{id}")
 }
 
 /// A category by id.

@@ -23,7 +23,7 @@ fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
 /// reports that (`extend_existing` would let one class silently take the
 /// other's table), so it is a person's change.
 pub static TRUE_DUPLICATE_FIX: Fix = Fix::Manual(
-    "two classes declare this `__tablename__`: give each its own table, or remove the copy (`extend_existing=True` would let one silently take over the other's table)",
+    "two classes declare this table: give each its own `__tablename__`, or remove the copy (`extend_existing=True` would let one silently take over the other's table)",
 );
 
 /// The table a failure says is defined twice: `Table 'roll_logs' is already ...`.
