@@ -31,6 +31,9 @@ import zlib
 import pytest
 
 SCHEMA = 1
+# Fields whose empty value still says something: a bare ``xfail`` marker has
+# the reason "".
+_KEEP_EMPTY = frozenset({"wasxfail"})
 _CAPTURE_LIMIT = int(os.environ.get("FIXPOINT_CAPTURE_LIMIT", "16384"))
 _TEXT_LIMIT = int(os.environ.get("FIXPOINT_TEXT_LIMIT", "65536"))
 
@@ -99,6 +102,31 @@ def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> l
     return owners
 
 
+class KeyboardInterruptInTest(Exception):
+    """Stands for a ``KeyboardInterrupt`` that a test itself raised.
+
+    fixpoint runs pytest in a process group of its own, so a Ctrl-C at the
+    terminal never reaches a worker (fixpoint stops its workers itself): a
+    ``KeyboardInterrupt`` inside one is the test's doing, and pytest would
+    end the whole session on it. Turned into this exception it is the test's
+    failure and the run goes on. Named and placed so that pytest prints it
+    as ``KeyboardInterrupt: ...``.
+    """
+
+
+KeyboardInterruptInTest.__name__ = KeyboardInterruptInTest.__qualname__ = "KeyboardInterrupt"
+KeyboardInterruptInTest.__module__ = "builtins"
+
+
+def _new_style_wrappers() -> bool:
+    """pluggy 1.2 and later let a hook wrapper replace an exception."""
+    try:
+        pytest.hookimpl(wrapper=True)
+    except TypeError:
+        return False
+    return True
+
+
 def _exception_name(exc_type) -> str:
     module = getattr(exc_type, "__module__", "") or ""
     name = getattr(exc_type, "__qualname__", None) or exc_type.__name__
@@ -132,12 +160,20 @@ class FixpointPlugin:
         # Each item's place in the whole selection, before the -j partition.
         self.positions: dict[str, int] = {}
         self.passed_duration = 0.0
+        # The test running now, and what stopped the session (pytest.exit(),
+        # or a KeyboardInterrupt that could not be made the test's failure).
+        self.running: str | None = None
+        self.interrupt: dict | None = None
 
     # -- output ---------------------------------------------------------
     def emit(self, event: str, flush: bool = True, **fields) -> None:
         # Empty fields are left out: most phases pass and carry nothing.
         record = {"event": event}
-        record.update((key, value) for key, value in fields.items() if value is not None and value != "")
+        record.update(
+            (key, value)
+            for key, value in fields.items()
+            if value is not None and (value != "" or key in _KEEP_EMPTY)
+        )
         self.stream.write(json.dumps(record, default=str) + "\n")
         if flush:
             self.stream.flush()
@@ -258,6 +294,7 @@ class FixpointPlugin:
             markers=markers,
         )
         self.passed_duration = 0.0
+        self.running = nodeid
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -265,6 +302,11 @@ class FixpointPlugin:
         report = outcome.get_result()
         if call.excinfo is not None:
             report._fixpoint_exception = _exception_name(call.excinfo.type)
+
+    def pytest_keyboard_interrupt(self, excinfo) -> None:
+        # pytest calls this for a KeyboardInterrupt and for pytest.exit()
+        # alike, before it ends the session.
+        self.interrupt = {"nodeid": self.running, "reason": excinfo.exconly().strip()}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.passed and getattr(report, "wasxfail", None) is None:
@@ -301,9 +343,37 @@ class FixpointPlugin:
 
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         self.emit("test_finish", nodeid=nodeid, duration=self.passed_duration)
+        self.running = None
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
-        self.emit("session_finish", exitstatus=int(exitstatus))
+        self.emit("session_finish", exitstatus=int(exitstatus), interrupt=self.interrupt)
+
+
+class PhaseGuard:
+    """Makes a ``KeyboardInterrupt`` in a test's setup, call or teardown the
+    test's failure (see ``KeyboardInterruptInTest``)."""
+
+    def _guard(self):
+        try:
+            return (yield)
+        except KeyboardInterrupt as error:
+            raise KeyboardInterruptInTest(
+                "raised in the test"
+            ) from error
+
+    if _new_style_wrappers():
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_setup(self, item):
+            return (yield from self._guard())
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_call(self, item):
+            return (yield from self._guard())
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_teardown(self, item, nextitem):
+            return (yield from self._guard())
 
 
 def _skip_reason(text) -> str:
@@ -333,6 +403,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests' own subprocesses must not hold the pipe open after pytest exits.
     os.set_inheritable(int(fd), False)
     config.pluginmanager.register(FixpointPlugin(config, stream), "fixpoint-events")
+    config.pluginmanager.register(PhaseGuard(), "fixpoint-phase-guard")
     # fixpoint prints from the events: pytest's own progress output is a
     # quarter of a quick suite's time, written to a log nobody reads. It stays
     # when asked for, and under pytest-xdist, whose controller writes to it.

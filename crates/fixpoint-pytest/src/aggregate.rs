@@ -95,11 +95,13 @@ impl ResultBuilder {
     }
 
     /// Closes a test: adds the time of its phases that passed, which the
-    /// plugin does not report one by one.
-    pub fn finish(&mut self, nodeid: &str, passed_duration: f64) -> Option<&TestResult> {
-        let at = *self.index.get(nodeid)?;
+    /// plugin does not report one by one. A test whose start was lost (a
+    /// test wrote into the event pipe) is still recorded.
+    pub fn finish(&mut self, nodeid: &str, passed_duration: f64) -> &TestResult {
+        let path = TestResult::file_of(nodeid).to_owned();
+        let at = self.entry(nodeid, &path, None);
         self.tests[at].duration += passed_duration;
-        Some(&self.tests[at])
+        &self.tests[at]
     }
 
     /// Notes which `-j` worker ran the test.

@@ -35,7 +35,19 @@ pub enum Event {
     },
     SessionFinish {
         exitstatus: i32,
+        /// What stopped the session early, when something did.
+        #[serde(default)]
+        interrupt: Option<Interrupt>,
     },
+}
+
+/// A `pytest.exit()` (or a `KeyboardInterrupt` pytest ended the session on).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Interrupt {
+    /// The test that was running, if one was.
+    pub nodeid: Option<String>,
+    /// The exception, as pytest prints it (`_pytest.outcomes.Exit: done`).
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -102,10 +114,13 @@ pub struct PhaseReport {
     pub log: String,
 }
 
-/// Parses one line of the stream; `None` for a blank line.
-pub fn parse_line(line: &str) -> Option<Result<Event, serde_json::Error>> {
-    let line = line.trim();
-    (!line.is_empty()).then(|| serde_json::from_str(line))
+/// Parses one line of the stream; `None` for a blank line. The bytes are
+/// the pipe's, unchecked: a test can write anything to an inherited
+/// descriptor, and a line that is not an event (or not UTF-8) is an error
+/// for that line only.
+pub fn parse_line(line: &[u8]) -> Option<Result<Event, serde_json::Error>> {
+    let line = line.trim_ascii();
+    (!line.is_empty()).then(|| serde_json::from_slice(line))
 }
 
 #[cfg(test)]
@@ -115,7 +130,7 @@ mod tests {
     #[test]
     fn parses_a_failed_call_phase() {
         let line = r#"{"event": "test_report", "nodeid": "t.py::a", "when": "call", "outcome": "failed", "duration": 0.5, "exception_type": "ValueError", "crash": {"path": "t.py", "line": 3, "message": "ValueError: x"}}"#;
-        let Some(Ok(Event::TestReport(report))) = parse_line(line) else {
+        let Some(Ok(Event::TestReport(report))) = parse_line(line.as_bytes()) else {
             panic!("not a test report");
         };
         assert_eq!(report.outcome, "failed");
@@ -125,8 +140,22 @@ mod tests {
 
     #[test]
     fn rejects_garbage_and_skips_blank_lines() {
-        assert!(parse_line("   ").is_none());
-        assert!(matches!(parse_line("{nope"), Some(Err(_))));
-        assert!(matches!(parse_line(r#"{"event": "unknown"}"#), Some(Err(_))));
+        assert!(parse_line(b"   ").is_none());
+        assert!(matches!(parse_line(b"{nope"), Some(Err(_))));
+        assert!(matches!(parse_line(br#"{"event": "unknown"}"#), Some(Err(_))));
+        assert!(matches!(
+            parse_line(b"{\"event\": \"session_finish\", \"exitstatus\": 0, \"x\": \"\xff\"}"),
+            Some(Err(_))
+        ));
+        let finish = parse_line(
+            br#"{"event": "session_finish", "exitstatus": 2, "interrupt": {"nodeid": null, "reason": "Exit: x"}}"#,
+        );
+        assert!(matches!(
+            finish,
+            Some(Ok(Event::SessionFinish {
+                exitstatus: 2,
+                interrupt: Some(_)
+            }))
+        ));
     }
 }

@@ -12,12 +12,18 @@
 //!   tests and puts the results back in collection order;
 //! - reruns failing tests in fresh processes for `--reruns`; a test that
 //!   passes on a rerun is `flaky`.
+//!
+//! A worker is done when its process has exited, not when its pipe closes: a
+//! child a test forked may hold the pipe forever. On exit the worker's
+//! leftovers are killed (see [`kill_worker`]) and the pipe gets
+//! [`PIPE_GRACE`] to deliver what was written. Nothing here blocks on the
+//! worker, so both timeouts hold whatever the pipe carries.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -29,15 +35,22 @@ use std::time::{Duration, Instant, SystemTime};
 use fixpoint_core::{Outcome, Phase, Run, RunInfo, TestResult, format_rfc3339};
 
 use crate::aggregate::ResultBuilder;
-use crate::events::{CollectedItem, Event, SessionStart, parse_line};
+use crate::events::{CollectedItem, Event, Interrupt, SessionStart, parse_line};
 use crate::interpreter::Interpreter;
-use crate::sys::{describe_exit, kill_group, prepare_child};
+use crate::sys::{describe_exit, has_exited, kill_worker, prepare_child};
 use crate::{PytestError, Shard, plugin};
 
 /// How often the supervisor looks at the clocks when no event arrives.
 const TICK: Duration = Duration::from_millis(50);
 /// The exit code the boot script uses when `import pytest` fails.
 const PYTEST_MISSING: i32 = 97;
+/// How long the pipe may still deliver events after its worker exited.
+const PIPE_GRACE: Duration = Duration::from_secs(3);
+/// The longest line the event reader keeps (the collection of a suite of
+/// half a million tests); a longer one is not an event and is dropped.
+const MAX_LINE: usize = 64 << 20;
+/// Unreadable lines reported one by one per worker; the rest are counted.
+const UNREADABLE_SHOWN: u32 = 3;
 
 /// What to run and how.
 #[derive(Debug, Clone)]
@@ -239,11 +252,19 @@ struct Context<'a> {
     cancel: &'a AtomicBool,
 }
 
+/// Which process of which slot a message comes from: a restarted slot's
+/// old reader may still be draining the pipe of the process before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Source {
+    slot: usize,
+    spawn: u32,
+}
+
 /// What a worker's reader thread sends: the lines of one read from the
 /// pipe (parsed, or as text when unreadable), then the end of the stream.
 enum Message {
-    Lines(usize, Vec<Result<Event, String>>),
-    Closed(usize),
+    Lines(Source, Vec<Result<Event, String>>),
+    Closed(Source),
 }
 
 /// Why the supervisor killed a worker.
@@ -266,6 +287,16 @@ struct Current {
 struct Slot {
     env: Vec<(&'static str, String)>,
     child: Option<Child>,
+    /// The environment mark of the current process (see `sys::WORKER_MARK`).
+    mark: String,
+    /// The current process's pipe has not reached its end.
+    stream_open: bool,
+    /// When the current process was seen to have exited.
+    exited_at: Option<Instant>,
+    /// Lines of the current process that were not events.
+    unreadable: u32,
+    /// What stopped the current process's session, by its own account.
+    interrupt: Option<Interrupt>,
     spawns: u32,
     tests_since_spawn: u32,
     session_seen: bool,
@@ -333,6 +364,11 @@ impl<'a, 'o> Pass<'a, 'o> {
             .map(|env| Slot {
                 env,
                 child: None,
+                mark: String::new(),
+                stream_open: false,
+                exited_at: None,
+                unreadable: 0,
+                interrupt: None,
                 spawns: 0,
                 tests_since_spawn: 0,
                 session_seen: false,
@@ -383,20 +419,89 @@ impl<'a, 'o> Pass<'a, 'o> {
     fn supervise(&mut self) -> Result<(), PytestError> {
         while self.slots.iter().any(|slot| slot.child.is_some()) {
             match self.receiver.recv_timeout(TICK) {
-                Ok(Message::Lines(index, lines)) => {
+                Ok(Message::Lines(source, lines)) if self.is_current(source) => {
                     for line in lines {
                         match line {
-                            Ok(event) => self.on_event(index, event),
-                            Err(text) => self.observer.progress(Progress::Notice {
-                                message: format!("worker {} sent an unreadable event: {text}", index + 1),
-                            }),
+                            Ok(event) => self.on_event(source.slot, event),
+                            Err(text) => self.on_unreadable(source.slot, &text),
                         }
                     }
                 }
-                Ok(Message::Closed(index)) => self.on_exit(index)?,
-                Err(_) => {}
+                Ok(Message::Closed(source)) if self.is_current(source) => {
+                    self.slots[source.slot].stream_open = false;
+                }
+                Ok(_) | Err(_) => {}
             }
             self.check_clocks();
+            self.check_exits()?;
+        }
+        Ok(())
+    }
+
+    fn is_current(&self, source: Source) -> bool {
+        let slot = &self.slots[source.slot];
+        slot.child.is_some() && slot.spawns == source.spawn
+    }
+
+    fn on_unreadable(&mut self, index: usize, text: &str) {
+        let slot = &mut self.slots[index];
+        slot.unreadable += 1;
+        if slot.unreadable <= UNREADABLE_SHOWN {
+            // Escaped: the line may hold control bytes meant for no terminal.
+            let shown: String = text
+                .chars()
+                .flat_map(|c| {
+                    if c.is_control() {
+                        c.escape_debug().collect()
+                    } else {
+                        vec![c]
+                    }
+                })
+                .take(100)
+                .collect();
+            self.observer.progress(Progress::Notice {
+                message: format!("worker {} wrote a line that is not an event: {shown}", index + 1),
+            });
+        }
+    }
+
+    /// Finds workers whose process has exited: kills what they left running,
+    /// and ends them once their pipe is drained (or its grace is over).
+    fn check_exits(&mut self) -> Result<(), PytestError> {
+        for index in 0..self.slots.len() {
+            let slot = &mut self.slots[index];
+            let Some(child) = &slot.child else {
+                continue;
+            };
+            if slot.exited_at.is_none() && has_exited(child.id()) {
+                kill_worker(child.id(), &slot.mark);
+                slot.exited_at = Some(Instant::now());
+            }
+            let Some(exited_at) = slot.exited_at else {
+                continue;
+            };
+            if slot.stream_open && exited_at.elapsed() < PIPE_GRACE {
+                continue;
+            }
+            if slot.stream_open {
+                self.observer.progress(Progress::Notice {
+                    message: format!(
+                        "worker {} exited, but a process it started still holds its event pipe; stopped reading it",
+                        index + 1
+                    ),
+                });
+            }
+            let hidden = self.slots[index].unreadable.saturating_sub(UNREADABLE_SHOWN);
+            if hidden > 0 {
+                self.observer.progress(Progress::Notice {
+                    message: if hidden == 1 {
+                        format!("worker {} wrote 1 more line that is not an event", index + 1)
+                    } else {
+                        format!("worker {} wrote {hidden} more lines that are not events", index + 1)
+                    },
+                });
+            }
+            self.on_exit(index)?;
         }
         Ok(())
     }
@@ -405,6 +510,10 @@ impl<'a, 'o> Pass<'a, 'o> {
         let options = self.context.options;
         let slot = &mut self.slots[index];
         slot.spawns += 1;
+        slot.stream_open = true;
+        slot.exited_at = None;
+        slot.unreadable = 0;
+        slot.interrupt = None;
         slot.tests_since_spawn = 0;
         slot.order.clear();
         slot.cursor = 0;
@@ -416,6 +525,11 @@ impl<'a, 'o> Pass<'a, 'o> {
             .context
             .workdir
             .join(format!("attempt{}-worker{}-{}", self.attempt, index + 1, slot.spawns));
+        slot.mark = format!(
+            "{}/{}",
+            self.context.workdir.file_name().unwrap_or_default().to_string_lossy(),
+            stem.file_name().unwrap_or_default().to_string_lossy()
+        );
         slot.stdout_log = stem.with_extension("out");
         slot.stderr_log = stem.with_extension("err");
         let log = |path: &Path| {
@@ -441,7 +555,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             fs::write(&skip, ids.join("\n")).map_err(|e| PytestError::io("could not write the skip list", e))?;
             command.env("FIXPOINT_SKIP_FILE", &skip);
         }
-        prepare_child(&mut command, writer.as_raw_fd());
+        prepare_child(&mut command, writer.as_raw_fd(), &slot.mark);
         let child = command.spawn().map_err(|source| PytestError::Spawn {
             python: options.interpreter.path.clone(),
             source,
@@ -451,31 +565,11 @@ impl<'a, 'o> Pass<'a, 'o> {
         slot.child = Some(child);
 
         let sender = self.sender.clone();
-        thread::spawn(move || {
-            let mut reader = BufReader::with_capacity(1 << 16, reader);
-            let mut batch = Vec::new();
-            let mut line = String::new();
-            // One message per read from the pipe, not per line: the
-            // supervisor wakes once for everything pytest flushed at once.
-            while matches!(reader.read_line(&mut line), Ok(n) if n > 0) {
-                match parse_line(&line) {
-                    None => {}
-                    Some(Ok(event)) => batch.push(Ok(event)),
-                    Some(Err(_)) => batch.push(Err(line.trim_end().to_owned())),
-                }
-                line.clear();
-                if reader.buffer().is_empty()
-                    && !batch.is_empty()
-                    && sender.send(Message::Lines(index, std::mem::take(&mut batch))).is_err()
-                {
-                    return;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = sender.send(Message::Lines(index, batch));
-            }
-            let _ = sender.send(Message::Closed(index));
-        });
+        let source = Source {
+            slot: index,
+            spawn: slot.spawns,
+        };
+        thread::spawn(move || read_events(reader, source, &sender));
         Ok(())
     }
 
@@ -527,22 +621,24 @@ impl<'a, 'o> Pass<'a, 'o> {
             Event::TestFinish { nodeid, duration } => {
                 slot.since = Instant::now();
                 slot.tests_since_spawn += 1;
-                if let Some(test) = self.builder.finish(&nodeid, duration) {
-                    self.observer.progress(Progress::TestFinished {
-                        test,
-                        attempt: self.attempt,
-                    });
-                }
+                let test = self.builder.finish(&nodeid, duration);
+                self.observer.progress(Progress::TestFinished {
+                    test,
+                    attempt: self.attempt,
+                });
                 slot.done.insert(nodeid);
                 if let Some(next) = slot.current() {
                     self.observer.progress(Progress::TestStarted { nodeid: &next.nodeid });
                 }
             }
-            Event::SessionFinish { exitstatus } => slot.finished_status = Some(exitstatus),
+            Event::SessionFinish { exitstatus, interrupt } => {
+                slot.finished_status = Some(exitstatus);
+                slot.interrupt = interrupt;
+            }
         }
     }
 
-    /// The worker's event stream closed: find out why, record what its
+    /// The worker exited and its pipe is drained: find out why, record what its
     /// current test suffered, and start a new worker if tests remain.
     fn on_exit(&mut self, index: usize) -> Result<(), PytestError> {
         let Some(mut child) = self.slots[index].child.take() else {
@@ -604,7 +700,20 @@ impl<'a, 'o> Pass<'a, 'o> {
     }
 
     fn on_session_end(&mut self, index: usize, exitstatus: i32) -> Result<(), PytestError> {
+        // A test that started and never finished did not pass: forget it.
+        let unfinished = self.slots[index].current().map(|current| current.nodeid);
+        if let Some(nodeid) = unfinished.as_deref().filter(|nodeid| self.builder.contains(nodeid)) {
+            self.builder.remove(nodeid);
+        }
         let slot = &self.slots[index];
+        if let Some(interrupt) = &slot.interrupt {
+            let reason = match &interrupt.nodeid {
+                Some(nodeid) => format!("pytest stopped the session while {nodeid} ran: {}", interrupt.reason),
+                None => format!("pytest stopped the session: {}", interrupt.reason),
+            };
+            self.interrupted.get_or_insert(reason);
+            return Ok(());
+        }
         let ran_nothing = slot.collected.as_ref().is_none_or(Vec::is_empty) && self.builder.is_empty();
         // 3: internal error, 4: usage error (bad path, bad option).
         if matches!(exitstatus, 3 | 4) && ran_nothing {
@@ -688,7 +797,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         for slot in &mut self.slots {
             let overdue = slot.kill.is_none() && slot.since.elapsed() > limit && slot.current().is_some();
             if let Some(child) = slot.child.as_ref().filter(|_| overdue) {
-                kill_group(child.id());
+                kill_worker(child.id(), &slot.mark);
                 slot.kill = Some(Kill::TestTimeout);
             }
         }
@@ -698,7 +807,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         for slot in &mut self.slots {
             let replaceable = slot.kill.is_none_or(|kill| kill == Kill::TestTimeout);
             if let Some(child) = slot.child.as_ref().filter(|_| replaceable) {
-                kill_group(child.id());
+                kill_worker(child.id(), &slot.mark);
                 slot.kill = Some(reason);
             }
         }
@@ -729,6 +838,68 @@ impl<'a, 'o> Pass<'a, 'o> {
             }
         }
         order
+    }
+}
+
+/// Reads one worker's pipe until its end, sending one message per read from
+/// the pipe, not per line: the supervisor wakes once for everything pytest
+/// flushed at once.
+fn read_events(pipe: io::PipeReader, source: Source, sender: &mpsc::Sender<Message>) {
+    let mut reader = BufReader::with_capacity(1 << 16, pipe);
+    let mut batch = Vec::new();
+    let mut line = Vec::new();
+    while let Some(overlong) = read_line_capped(&mut reader, &mut line) {
+        if overlong {
+            batch.push(Err(format!("a line of more than {} MiB", MAX_LINE >> 20)));
+        } else {
+            match parse_line(&line) {
+                None => {}
+                Some(Ok(event)) => batch.push(Ok(event)),
+                Some(Err(_)) => batch.push(Err(String::from_utf8_lossy(line.trim_ascii()).into_owned())),
+            }
+        }
+        line.clear();
+        if reader.buffer().is_empty()
+            && !batch.is_empty()
+            && sender.send(Message::Lines(source, std::mem::take(&mut batch))).is_err()
+        {
+            return;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(Message::Lines(source, batch));
+    }
+    let _ = sender.send(Message::Closed(source));
+}
+
+/// Reads up to and including the next newline into `line`, keeping at most
+/// [`MAX_LINE`] bytes: `Some(true)` for a line that was longer (dropped),
+/// `None` at the end of the stream (or on a read error).
+fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>) -> Option<bool> {
+    let mut overlong = false;
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        if buffer.is_empty() {
+            return (!line.is_empty() || overlong).then_some(overlong);
+        }
+        let newline = buffer.iter().position(|&byte| byte == b'\n');
+        let chunk = &buffer[..newline.map_or(buffer.len(), |at| at + 1)];
+        if !overlong && line.len() + chunk.len() > MAX_LINE {
+            overlong = true;
+            line.clear();
+        }
+        if !overlong {
+            line.extend_from_slice(chunk);
+        }
+        let used = chunk.len();
+        reader.consume(used);
+        if newline.is_some() {
+            return Some(overlong);
+        }
     }
 }
 
@@ -805,6 +976,28 @@ mod tests {
             "python -m pytest: error: unrecognized arguments: --nope"
         );
         assert_eq!(explain_output(""), "pytest printed nothing");
+    }
+
+    #[test]
+    fn reads_lines_of_any_bytes_and_drops_overlong_ones() {
+        let mut input = b"\xff\xfe\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
+        input.extend_from_slice(b"\n{\"event\"\nlast");
+        let mut reader = BufReader::with_capacity(1024, input.as_slice());
+        let mut line = Vec::new();
+        let mut seen = Vec::new();
+        while let Some(overlong) = read_line_capped(&mut reader, &mut line) {
+            seen.push((overlong, String::from_utf8_lossy(&line).into_owned()));
+            line.clear();
+        }
+        let expected = [
+            (false, "\u{fffd}\u{fffd}\n"),
+            (true, ""),
+            (false, "{\"event\"\n"),
+            (false, "last"),
+        ];
+        let expected: Vec<(bool, String)> = expected.iter().map(|(o, t)| (*o, (*t).to_owned())).collect();
+        assert_eq!(seen, expected);
     }
 
     #[test]

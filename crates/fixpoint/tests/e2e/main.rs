@@ -9,6 +9,7 @@ mod dreamforge;
 mod errors;
 mod hazards;
 mod history;
+mod hostile;
 mod import;
 mod mcp;
 mod migrate;

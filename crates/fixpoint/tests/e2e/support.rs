@@ -202,3 +202,77 @@ pub fn example_python() -> std::path::PathBuf {
         .expect("FIXPOINT_EXAMPLE_PYTHON is not set: run the tests with scripts/test")
         .into()
 }
+
+/// pytest's per-test verdicts from `-v -rA`: a test reported twice (failed
+/// in its body, then an error in teardown) keeps the failure.
+pub fn pytest_verdicts(output: &str) -> (BTreeMap<String, String>, usize) {
+    let mut verdicts: BTreeMap<String, String> = BTreeMap::new();
+    let mut reported_twice = 0;
+    for line in output.lines() {
+        let mut words = line.split_whitespace();
+        let (Some(first), Some(second)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let (nodeid, word) = if first.contains("::") {
+            (first, second)
+        } else if first == "ERROR"
+            && !second.contains("::")
+            && Path::new(second).extension().is_some_and(|ext| ext == "py")
+        {
+            // A collection error in the short summary: `ERROR tests/test_x.py`.
+            (second, "ERROR")
+        } else {
+            continue;
+        };
+        let outcome = match word {
+            "PASSED" => "passed",
+            "FAILED" => "failed",
+            "ERROR" => "error",
+            "SKIPPED" => "skipped",
+            "XFAIL" => "xfailed",
+            "XPASS" => "xpassed",
+            _ => continue,
+        };
+        match verdicts.get(nodeid).map(String::as_str) {
+            Some("failed") if outcome == "error" => reported_twice += 1,
+            Some("failed") => {}
+            _ => {
+                verdicts.insert(nodeid.to_owned(), outcome.to_owned());
+            }
+        }
+    }
+    (verdicts, reported_twice)
+}
+
+/// pytest's closing line as counts per outcome word.
+pub fn pytest_summary(output: &str) -> BTreeMap<String, u64> {
+    let line = output
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('=') && line.contains(" in "))
+        .unwrap_or_else(|| panic!("no closing line in pytest's output:\n{output}"));
+    let body = line.trim_matches(|c| c == '=' || c == ' ');
+    let body = &body[..body.rfind(" in ").unwrap()];
+    body.split(", ")
+        .map(|part| {
+            let (count, word) = part.split_once(' ').unwrap();
+            let word = match word {
+                "errors" => "error",
+                "warnings" => "warning",
+                other => other,
+            };
+            (word.to_owned(), count.parse().unwrap())
+        })
+        .collect()
+}
+
+/// A run document's counts without `total` and zeros.
+pub fn counts(document: &Value) -> BTreeMap<String, u64> {
+    document["counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, value)| *key != "total" && value.as_u64().unwrap() > 0)
+        .map(|(key, value)| (key.clone(), value.as_u64().unwrap()))
+        .collect()
+}
