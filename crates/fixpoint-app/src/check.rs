@@ -3,6 +3,8 @@
 //! would change, and what they would leave for a person, is reported as a
 //! finding. `--fix` writes the changes through the journal.
 
+use fixpoint_core::FixerCode;
+use fixpoint_core::fixer::{check_rules, fixer_list, parse_fixers};
 use fixpoint_fix::engine::fix_files;
 use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::Journal;
@@ -11,10 +13,6 @@ use serde::Serialize;
 use crate::fix::FixPlan;
 use crate::paths::selects;
 use crate::{AppError, Project};
-
-/// The fixers whose detectors need no failing test: they find their pattern
-/// in the source alone.
-pub const STATIC_RULES: [&str; 4] = ["FP001", "FP002", "FP003", "FP005"];
 
 /// One thing `check` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,30 +44,20 @@ pub fn check(
     unsafe_fixes: bool,
 ) -> Result<CheckResult, AppError> {
     let paths = &crate::paths::python_selection(project, paths)?;
-    let select: Vec<String> = if select.is_empty() {
-        STATIC_RULES.iter().map(|code| (*code).to_owned()).collect()
-    } else {
-        let unknown: Vec<&String> = select
-            .iter()
-            .filter(|wanted| {
-                !STATIC_RULES
-                    .iter()
-                    .any(|code| code.eq_ignore_ascii_case(wanted) || rule_name(code).eq_ignore_ascii_case(wanted))
-            })
-            .collect();
-        if let Some(rule) = unknown.first() {
-            return Err(AppError::Usage(format!(
-                "`{rule}` is not a check rule: the rules are {}",
-                STATIC_RULES
-                    .iter()
-                    .map(|code| format!("{code} ({})", rule_name(code)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        select.to_vec()
+    let is_rule = |code: FixerCode| code.info().check_rule;
+    let not_a_rule = |entry: String| {
+        AppError::Usage(format!(
+            "`{entry}` is not a check rule: the rules are {}",
+            fixer_list(|info| info.check_rule)
+        ))
     };
-    let fixers = selected(&select, ignore);
+    let mut select = parse_fixers(select, is_rule).map_err(not_a_rule)?;
+    if select.is_empty() {
+        select = check_rules().collect();
+    }
+    // `[tool.fixpoint.fix] ignore` is shared with `fix`: any fixer may be named.
+    let ignore = crate::fix::parse_fixer_list(ignore)?;
+    let fixers = selected(&select, &ignore);
     let facts = ProjectFacts::read(&project.root);
     let mut files: Vec<String> = facts
         .sources
@@ -81,7 +69,7 @@ pub fn check(
     let targets: Vec<Target> = files
         .iter()
         .flat_map(|path| {
-            STATIC_RULES.iter().map(move |code| Target {
+            check_rules().map(move |code| Target {
                 code,
                 path: path.clone(),
                 name: String::new(),
@@ -118,12 +106,4 @@ pub fn check(
             unfinished,
         },
     })
-}
-
-/// A rule's name, from its fixer.
-pub fn rule_name(code: &str) -> &'static str {
-    fixpoint_fix::fixers::FIXERS
-        .iter()
-        .find(|f| f.code() == code)
-        .map_or("", |f| f.name())
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use fixpoint_core::{Outcome, TestResult};
+use fixpoint_core::{FixerCode, Outcome, TestResult};
 use fixpoint_fix::engine::fix_files;
 use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
@@ -179,13 +179,17 @@ fn plan_choices(
     let targets: Vec<Target> = modules
         .iter()
         .map(|choice| Target {
-            code: if choice.strategy == V2 { "FP003" } else { "FP007" },
+            code: if choice.strategy == V2 {
+                FixerCode::PydanticV2
+            } else {
+                FixerCode::PydanticV1Namespace
+            },
             path: choice.path.clone(),
             name: String::new(),
         })
         .collect();
     let files: Vec<String> = modules.iter().map(|choice| choice.path.clone()).collect();
-    let fixers = selected(&["FP003".to_owned(), "FP007".to_owned()], &[]);
+    let fixers = selected(&[FixerCode::PydanticV2, FixerCode::PydanticV1Namespace], &[]);
     let journal = Journal::new(&project.root);
     Ok(FixPlan {
         run_id: None,

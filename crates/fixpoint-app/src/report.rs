@@ -448,16 +448,16 @@ fn solved_by(pattern: &SeenPattern, attempts: &[AttemptRow], report: &Report) ->
         .iter()
         .find(|c| c.id == pattern.category)
         .and_then(|c| match c.fix {
-            Fix::Fixer { code, name, .. } => Some((code, name)),
+            Fix::Fixer { code, .. } => Some(code),
             _ => None,
         });
-    if let Some((code, name)) = fixer
+    if let Some(code) = fixer
         && report
             .fixes
             .iter()
-            .any(|f| f.kind == "fixer" && f.state == "complete" && f.by.contains(code))
+            .any(|f| f.kind == "fixer" && f.state == "complete" && f.by.contains(code.id()))
     {
-        return format!("batch fix {code} ({name})");
+        return format!("batch fix {code} ({})", code.name());
     }
     "manual change".to_owned()
 }
@@ -478,7 +478,7 @@ pub fn guidelines(seen: &[SeenPattern]) -> Vec<Guideline> {
                 .to_owned(),
             // Only a rule `fixpoint check` runs: FP008 and FP004 act on failures.
             check: match category.fix {
-                Fix::Fixer { code, .. } if crate::check::STATIC_RULES.contains(&code) => Some(code.to_owned()),
+                Fix::Fixer { code, .. } => code.check_command(),
                 _ => None,
             },
             patterns: count,

@@ -425,16 +425,6 @@ pub fn tests_dir(project: &Project) -> PathBuf {
     project.root.join(Layout::read(&project.root).tests_dir)
 }
 
-/// FP008's code and name, for `fixpoint fix --select`.
-pub const FIXER_CODE: &str = "FP008";
-pub const FIXER_NAME: &str = "testdata-fixture";
-
-/// Whether `--select`/`--ignore` let FP008 run (it runs by default).
-pub fn fixer_selected(select: &[String], ignore: &[String]) -> bool {
-    let named = |list: &[String]| list.iter().any(|item| item == FIXER_CODE || item == FIXER_NAME);
-    (select.is_empty() || named(select)) && !named(ignore)
-}
-
 /// `fixture 'campaign_factory' not found` → `campaign_factory`.
 fn missing_fixture(test: &fixpoint_core::TestResult) -> Option<String> {
     [test.message.as_deref(), test.longrepr.as_deref()]
@@ -583,7 +573,7 @@ pub fn fixture_outcomes(
             left: edited
                 .into_iter()
                 .map(|message| Note {
-                    code: FIXER_CODE.to_owned(),
+                    code: fixpoint_core::FixerCode::TestdataFixture.id().to_owned(),
                     line: 1,
                     message: format!(
                         "{message}: FP008 leaves the model fixtures to `fixpoint testdata generate --force`"
@@ -611,14 +601,14 @@ pub fn fixture_outcomes(
                     .iter()
                     .filter(|(fixture, ..)| generated.contains(fixture))
                     .map(|(_, message, _)| Note {
-                        code: FIXER_CODE.to_owned(),
+                        code: fixpoint_core::FixerCode::TestdataFixture.id().to_owned(),
                         line: old.as_deref().map_or(1, |o| o.lines().count() + 1),
                         message: message.clone(),
                     })
                     .collect()
             } else {
                 vec![Note {
-                    code: FIXER_CODE.to_owned(),
+                    code: fixpoint_core::FixerCode::TestdataFixture.id().to_owned(),
                     line: 1,
                     message: format!("generated for {}", models.join(", ")),
                 }]
@@ -649,7 +639,7 @@ pub fn fixture_outcomes(
             continue;
         };
         let note = Note {
-            code: FIXER_CODE.to_owned(),
+            code: fixpoint_core::FixerCode::TestdataFixture.id().to_owned(),
             line,
             message: format!(
                 "`{name}` uses `{fixture}`: the {} rows it looks up come from {}.{}",

@@ -15,9 +15,11 @@
 //! assert_eq!(counts.summary(1.5), "1 failed, 2 passed in 1.50s");
 //! ```
 
+pub mod fixer;
 mod outcome;
 mod time;
 
+pub use fixer::{FixerCode, FixerInfo};
 pub use outcome::{Counts, Outcome, Phase};
 pub use time::{Timestamp, format_rfc3339};
 

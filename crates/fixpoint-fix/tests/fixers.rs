@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
+use fixpoint_core::FixerCode;
 use fixpoint_fix::engine::{fix_files, unified_diff};
 use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::Journal;
@@ -62,13 +63,13 @@ fn missing_import() {
     let targets: Vec<Target> = ["Decimal", "datetime", "roll", "Shared", "Mystery", "json"]
         .iter()
         .map(|name| Target {
-            code: "FP002",
+            code: FixerCode::MissingImport,
             path: "app/loot.py".into(),
             name: (*name).into(),
         })
         .collect();
     let context = facts.context(&targets);
-    let fixers = selected(&["FP002".into()], &[]);
+    let fixers = selected(&[FixerCode::MissingImport], &[]);
     let files = vec!["app/loot.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
     insta::assert_snapshot!(report(std::slice::from_ref(outcome)));
@@ -97,12 +98,12 @@ fn stub_missing() {
     let (dir, facts) = fixture("stub_missing");
     let root = dir.path();
     let targets = vec![Target {
-        code: "FP004",
+        code: FixerCode::StubMissing,
         path: "app/loot.py".into(),
         name: "split_coins".into(),
     }];
     let context = facts.context(&targets);
-    let fixers = selected(&["stub-missing".into()], &[]);
+    let fixers = selected(&[FixerCode::StubMissing], &[]);
     let files = vec!["app/loot.py".to_owned()];
     // Unsafe: without --unsafe-fixes it is only reported.
     let cautious = &fix_files(&files, &fixers, &context, false)[0];
@@ -129,12 +130,12 @@ fn pydantic_v2() {
     let (dir, facts) = fixture("pydantic_v2");
     let root = dir.path();
     let targets = vec![Target {
-        code: "FP003",
+        code: FixerCode::PydanticV2,
         path: "app/schemas.py".into(),
         name: String::new(),
     }];
     let context = facts.context(&targets);
-    let fixers = selected(&["FP003".into()], &[]);
+    let fixers = selected(&[FixerCode::PydanticV2], &[]);
     let files = vec!["app/schemas.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
     insta::assert_snapshot!(report(std::slice::from_ref(outcome)));
@@ -153,7 +154,7 @@ fn sqlalchemy_extend_existing() {
     let (dir, facts) = fixture("sqlalchemy_extend_existing");
     let root = dir.path();
     let target = |path: &str, table: &str| Target {
-        code: "FP001",
+        code: FixerCode::SqlalchemyExtendExisting,
         path: path.into(),
         name: table.into(),
     };
@@ -165,7 +166,7 @@ fn sqlalchemy_extend_existing() {
         target("shop/models/gadget.py", "widgets"),
     ];
     let context = facts.context(&targets);
-    let fixers = selected(&["FP001".into()], &[]);
+    let fixers = selected(&[FixerCode::SqlalchemyExtendExisting], &[]);
     let files: Vec<String> = [
         "tests/test_item.py",
         "shop/models/item.py",
@@ -193,7 +194,7 @@ fn skip_documented() {
     let (dir, facts) = fixture("skip_documented");
     let root = dir.path();
     let target = |name: &str| Target {
-        code: "FP006",
+        code: FixerCode::SkipDocumented,
         path: "tests/test_dice.py".into(),
         name: name.into(),
     };
@@ -207,8 +208,12 @@ fn skip_documented() {
     let context = facts.context(&targets);
     let files = vec!["tests/test_dice.py".to_owned()];
     // Opt-in: not part of the default selection.
-    assert!(selected(&[], &[]).iter().all(|fixer| fixer.code() != "FP006"));
-    let fixers = selected(&["FP006".into()], &[]);
+    assert!(
+        selected(&[], &[])
+            .iter()
+            .all(|fixer| fixer.code() != FixerCode::SkipDocumented)
+    );
+    let fixers = selected(&[FixerCode::SkipDocumented], &[]);
     let outcome = &fix_files(&files, &fixers, &context, true)[0];
     insta::assert_snapshot!(unified_diff(&outcome.path, &outcome.original, &outcome.fixed));
     fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
@@ -225,13 +230,13 @@ fn type_checking_import() {
     let targets: Vec<Target> = ["ledger/reports.py", "ledger/accounts.py"]
         .iter()
         .map(|path| Target {
-            code: "FP005",
+            code: FixerCode::TypeCheckingImport,
             path: (*path).into(),
             name: String::new(),
         })
         .collect();
     let context = facts.context(&targets);
-    let fixers = selected(&["FP005".into()], &[]);
+    let fixers = selected(&[FixerCode::TypeCheckingImport], &[]);
     let files: Vec<String> = vec!["ledger/reports.py".into(), "ledger/accounts.py".into()];
     let outcomes = fix_files(&files, &fixers, &context, false);
     // accounts.py uses `summarize` at run time: it keeps its import.
@@ -270,12 +275,12 @@ fn pydantic_v1_namespace() {
     let (dir, facts) = fixture("pydantic_v1_namespace");
     let root = dir.path();
     let targets = vec![Target {
-        code: "FP007",
+        code: FixerCode::PydanticV1Namespace,
         path: "app/legacy.py".into(),
         name: String::new(),
     }];
     let context = facts.context(&targets);
-    let fixers = selected(&["FP007".into()], &[]);
+    let fixers = selected(&[FixerCode::PydanticV1Namespace], &[]);
     let files = vec!["app/legacy.py".to_owned()];
     let outcome = &fix_files(&files, &fixers, &context, false)[0];
     insta::assert_snapshot!(report(std::slice::from_ref(outcome)));

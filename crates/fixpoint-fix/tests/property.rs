@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use fixpoint_core::FixerCode;
 use fixpoint_fix::engine::fix_files;
 use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_python::{parses, unbound_names};
@@ -72,12 +73,16 @@ fn the_standard_library_survives_the_fixer() {
             let mut targets: Vec<Target> = unbound
                 .into_iter()
                 .map(|(name, _)| Target {
-                    code: "FP002",
+                    code: FixerCode::MissingImport,
                     path: path.clone(),
                     name,
                 })
                 .collect();
-            for code in ["FP001", "FP003", "FP005"] {
+            for code in [
+                FixerCode::SqlalchemyExtendExisting,
+                FixerCode::PydanticV2,
+                FixerCode::TypeCheckingImport,
+            ] {
                 targets.push(Target {
                     code,
                     path: path.clone(),

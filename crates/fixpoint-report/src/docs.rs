@@ -71,7 +71,8 @@ pub struct Guideline {
     pub category: String,
     pub title: String,
     pub rule: String,
-    /// The `fixpoint check` rule that enforces it, if one does.
+    /// The `fixpoint check` command that enforces it, if one does (from the
+    /// fixer registry: `FixerCode::check_command`).
     pub check: Option<String>,
     /// Patterns of the category seen.
     pub patterns: u32,
@@ -277,8 +278,8 @@ fn guidelines_md(report: &Report, guidelines: &[Guideline]) -> String {
             guideline.title, guideline.category, guideline.rule
         );
         match &guideline.check {
-            Some(code) => {
-                let _ = writeln!(out, "Enforced by `fixpoint check --select {code}`.");
+            Some(command) => {
+                let _ = writeln!(out, "Enforced by `{command}`.");
             }
             None => {
                 let _ = writeln!(

@@ -370,7 +370,7 @@ pub struct GuidelineInput {
     pub category: String,
     pub title: String,
     pub rule: String,
-    /// The `fixpoint check` code that enforces it, if any.
+    /// The `fixpoint check` command that enforces it, if any.
     pub check: Option<String>,
     /// Project files where failures of the category pointed.
     pub files: Vec<String>,
@@ -394,7 +394,7 @@ pub fn generate(guidelines: &[GuidelineInput]) -> Vec<(String, String)> {
             };
             let check = g.check.as_ref().map_or_else(
                 || "`fixpoint ci` fails the build when a test newly fails this way.".to_owned(),
-                |code| format!("`fixpoint check --select {code}` finds it; `fixpoint check --fix` fixes it."),
+                |command| format!("`{command}` finds it; `fixpoint check --fix` fixes it."),
             );
             (
                 format!("{RULES_DIR}/fixpoint-{}.mdc", g.category),
@@ -482,7 +482,7 @@ mod tests {
             category: "name-error".into(),
             title: "Name not defined".into(),
             rule: "Import every name.".into(),
-            check: Some("FP002".into()),
+            check: Some("fixpoint check --select FP002".into()),
             files: vec!["app/loot.py".into()],
         };
         let first = agents_md(Some("# Agents\n\nBe kind.\n"), std::slice::from_ref(&guideline));

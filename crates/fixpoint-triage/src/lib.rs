@@ -37,13 +37,6 @@ pub use project::ProjectIndex;
 use serde::Serialize;
 use traceback::{Frame, innermost_project_frame, trim_to_project};
 
-/// The batch fixers this fixpoint has (the others are planned). A test in
-/// `fixpoint-app` holds this and [`UNSAFE_FIXERS`] to the fixer registry.
-pub const BUILT_FIXERS: [&str; 8] = ["FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008"];
-
-/// The fixers whose every fix is unsafe: their command needs `--unsafe-fixes`.
-pub const UNSAFE_FIXERS: [&str; 2] = ["FP004", "FP006"];
-
 /// The fix suggested for a pattern, with the command that applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
@@ -57,7 +50,8 @@ pub struct Suggestion {
     /// The command that applies it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
-    /// Whether this fixpoint has that command yet.
+    /// Whether this fixpoint has that command yet (every fixer of the
+    /// registry is built; kept for readers of the JSON).
     pub available: bool,
     /// What to do by hand.
     pub manual: &'static str,
@@ -67,19 +61,12 @@ impl Suggestion {
     /// The suggestion for a pattern of a category with this fix.
     pub fn for_pattern(fix: Fix, pattern_id: &str) -> Self {
         match fix {
-            Fix::Fixer { code, name, manual } => Self {
+            Fix::Fixer { code, manual } => Self {
                 kind: "fixer",
-                code: Some(code),
-                fixer: Some(name),
-                command: Some(format!(
-                    "fixpoint fix --select {code}{}",
-                    if UNSAFE_FIXERS.contains(&code) {
-                        " --unsafe-fixes"
-                    } else {
-                        ""
-                    }
-                )),
-                available: BUILT_FIXERS.contains(&code),
+                code: Some(code.id()),
+                fixer: Some(code.name()),
+                command: Some(code.fix_command()),
+                available: true,
                 manual,
             },
             Fix::Repair { manual } => Self {

@@ -74,11 +74,8 @@ pub enum Command {
     /// Apply the batch fixes the latest run's failures call for, through the journal.
     ///
     /// Every change is logged; `--diff` shows it without writing; `fixpoint undo`
-    /// restores the originals. The fixers: FP001 sqlalchemy-extend-existing, FP002
-    /// missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), FP005
-    /// type-checking-import, FP006 skip-documented (opt-in, unsafe), FP007
-    /// pydantic-v1-namespace, FP008 testdata-fixture (a model's missing fixtures, and the
-    /// project's own reference data for a lookup that found no row, from `fixpoint testdata`).
+    /// restores the originals.
+    #[command(after_long_help = fixpoint_core::fixer::fixer_help("Fixers", |_| true))]
     Fix(FixArgs),
     /// Restore the files a fix changed, byte for byte (default: the newest change).
     Undo(UndoArgs),
@@ -113,8 +110,8 @@ pub enum Command {
     /// Check the source for the patterns the batch fixers know, without running tests:
     /// the regression guard for CI and pre-commit. Exit 1 when any is found.
     ///
-    /// Rules: FP001 sqlalchemy-extend-existing, FP002 missing-import, FP003 pydantic-v2,
-    /// FP005 type-checking-import. `--fix` applies the fixable ones through the journal.
+    /// `--fix` applies the fixable findings through the journal.
+    #[command(after_long_help = fixpoint_core::fixer::fixer_help("Rules", |info| info.check_rule))]
     Check(CheckArgs),
     /// Run the suite in CI and fail only for new failures: tests that fail now and did
     /// not fail in the baseline (the latest run on the default branch in the history, a run,
@@ -751,7 +748,8 @@ mod tests {
         let commands: Vec<String> = CATALOG
             .iter()
             .filter_map(|category| Suggestion::for_pattern(category.fix, "P000000").command)
-            .chain(fixpoint_app::check::STATIC_RULES.map(|code| format!("fixpoint check --select {code}")))
+            .chain(fixpoint_core::FixerCode::all().filter_map(fixpoint_core::FixerCode::check_command))
+            .chain(fixpoint_core::FixerCode::all().map(fixpoint_core::FixerCode::fix_command))
             .collect();
         assert!(commands.iter().any(|command| command.contains("--unsafe-fixes")));
         for command in commands {

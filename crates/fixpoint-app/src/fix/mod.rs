@@ -1,7 +1,7 @@
 //! The batch-fix use cases: plan the fixes the latest triage calls for,
 //! write them through the journal, undo them.
 
-use fixpoint_core::TestResult;
+use fixpoint_core::{FixerCode, TestResult};
 use fixpoint_fix::engine::{FileOutcome, fix_files};
 use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
@@ -41,6 +41,17 @@ impl FixPlan {
     pub fn changed(&self) -> impl Iterator<Item = &FileOutcome> {
         self.files.iter().filter(|file| file.changed())
     }
+}
+
+/// A `--select`/`--ignore` list as fixers; an entry that names none is a
+/// usage error that lists them.
+pub fn parse_fixer_list(list: &[String]) -> Result<Vec<FixerCode>, AppError> {
+    fixpoint_core::fixer::parse_fixers(list, |_| true).map_err(|entry| {
+        AppError::Usage(format!(
+            "unknown fixer `{entry}` (known: {})",
+            fixpoint_core::fixer::fixer_list(|_| true)
+        ))
+    })
 }
 
 /// `NameError: name 'Decimal' is not defined` → `Decimal`.
@@ -148,7 +159,7 @@ fn targets(
         };
         let function = function.split('[').next().unwrap_or(function);
         add(Target {
-            code: "FP006",
+            code: FixerCode::SkipDocumented,
             path: path.to_owned(),
             name: format!(
                 "{function}|{} (pattern {}; {})",
@@ -176,7 +187,7 @@ fn targets(
             {
                 if let Some(table) = &table {
                     add(Target {
-                        code: "FP001",
+                        code: FixerCode::SqlalchemyExtendExisting,
                         path: frame.path,
                         name: table.clone(),
                     });
@@ -189,7 +200,7 @@ fn targets(
                 .filter(fixpoint_triage::traceback::Frame::is_project)
             {
                 add(Target {
-                    code: "FP005",
+                    code: FixerCode::TypeCheckingImport,
                     path: frame.path,
                     name: String::new(),
                 });
@@ -198,7 +209,7 @@ fn targets(
         if category.starts_with("pydantic-") {
             for path in pydantic_files(test, &facts.sources, &facts.pydantic_models) {
                 add(Target {
-                    code: "FP003",
+                    code: FixerCode::PydanticV2,
                     path,
                     name: String::new(),
                 });
@@ -206,7 +217,7 @@ fn targets(
         }
         if let (Some(name), Some(path)) = (messages.iter().find_map(|t| undefined_name(t)), raised_in(test)) {
             add(Target {
-                code: "FP002",
+                code: FixerCode::MissingImport,
                 path,
                 name: name.to_owned(),
             });
@@ -218,7 +229,7 @@ fn targets(
             continue;
         };
         add(Target {
-            code: "FP004",
+            code: FixerCode::StubMissing,
             path: path.clone(),
             name: name.to_owned(),
         });
@@ -234,7 +245,7 @@ fn targets(
         if let Some(import) = importer.from_import(module) {
             for wanted in import.names.iter().filter(|n| !provider.binds(&n.name)) {
                 add(Target {
-                    code: "FP004",
+                    code: FixerCode::StubMissing,
                     path: path.clone(),
                     name: wanted.name.clone(),
                 });
@@ -252,6 +263,7 @@ pub fn plan(
     run: Option<&str>,
 ) -> Result<FixPlan, AppError> {
     let paths = crate::paths::python_selection(project, &request.paths)?;
+    let (select, ignore) = (parse_fixer_list(&request.select)?, parse_fixer_list(&request.ignore)?);
     let facts = ProjectFacts::read(&project.root);
     let run = match (run, request.all) {
         (Some(reference), _) => Some(resolve_run(store, reference)?),
@@ -268,7 +280,7 @@ pub fn plan(
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
         for (path, _) in &facts.sources {
-            for code in ["FP001", "FP002", "FP003", "FP005"] {
+            for code in fixpoint_core::fixer::check_rules() {
                 targets.push(Target {
                     code,
                     path: path.clone(),
@@ -284,19 +296,15 @@ pub fn plan(
         .collect();
     files.sort();
     files.dedup();
-    let fixers = selected(&request.select, &request.ignore);
-    let testdata = crate::testdata::fixer_selected(&request.select, &request.ignore);
-    if fixers.is_empty() && !testdata {
+    let chosen = fixpoint_core::fixer::selected_fixers(&select, &ignore);
+    if chosen.is_empty() {
         return Err(AppError::Usage(format!(
-            "no fixer matches --select {} (known: {})",
-            request.select.join(","),
-            fixpoint_fix::fixers::FIXERS
-                .iter()
-                .map(|f| format!("{} {}", f.code(), f.name()))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "--ignore leaves no fixer to run (--select {})",
+            request.select.join(",")
         )));
     }
+    let fixers = selected(&select, &ignore);
+    let testdata = chosen.contains(&FixerCode::TestdataFixture);
     let journal = Journal::new(&project.root);
     let mut files = fix_files(&files, &fixers, &facts.context(&targets), request.unsafe_fixes);
     if testdata {
@@ -372,7 +380,7 @@ fn generated_code_cannot_import(project: &Project, run: Option<&fixpoint_store::
         fixed: String::new(),
         applied: Vec::new(),
         left: vec![fixpoint_fix::engine::Note {
-            code: "FP008".to_owned(),
+            code: FixerCode::TestdataFixture.id().to_owned(),
             line: 1,
             message,
         }],
@@ -416,32 +424,21 @@ pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
 mod tests {
     use super::undefined_name;
 
-    /// Triage's suggestions name fixers by code: each must be a fixer this
-    /// fixpoint has (FP008 is the test-data generator's), and the command
-    /// of one whose every fix is unsafe must carry `--unsafe-fixes`.
+    /// Every fixer of the registry has exactly one implementation: in
+    /// `fixpoint-fix`, or (FP008) in this crate's `testdata`.
     #[test]
-    fn triage_names_the_fixers_of_the_registry() {
-        use fixpoint_fix::fixers::FIXERS;
-        use fixpoint_triage::{BUILT_FIXERS, CATALOG, Fix, UNSAFE_FIXERS};
-        let mut registry: Vec<&str> = FIXERS.iter().map(|fixer| fixer.code()).chain(["FP008"]).collect();
-        registry.sort_unstable();
-        assert_eq!(registry, BUILT_FIXERS);
-        let unsafe_only: Vec<&str> = FIXERS
+    fn every_fixer_of_the_registry_is_implemented_once() {
+        use fixpoint_core::FixerCode;
+        let implemented: Vec<FixerCode> = fixpoint_fix::fixers::FIXERS
             .iter()
-            .filter(|fixer| fixer.unsafe_only())
             .map(|fixer| fixer.code())
+            .chain([FixerCode::TestdataFixture])
             .collect();
-        assert_eq!(unsafe_only, UNSAFE_FIXERS);
-        for category in CATALOG {
-            if let Fix::Fixer { code, name, .. } = category.fix {
-                let named = FIXERS.iter().find(|fixer| fixer.code() == code);
-                assert!(
-                    named.is_some_and(|fixer| fixer.name() == name) || code == "FP008",
-                    "{}: {code} {name}",
-                    category.id
-                );
-            }
-        }
+        let mut distinct = implemented.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), implemented.len(), "{implemented:?}");
+        assert_eq!(distinct, FixerCode::all().collect::<Vec<_>>());
     }
 
     #[test]

@@ -36,6 +36,7 @@
 //! one is a person's call. A name the module already binds is left alone, so
 //! a second run changes nothing.
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 
 use super::{FixContext, Fixer};
@@ -182,12 +183,8 @@ fn new_import(source: &str, module: &ModuleSummary, line: &str) -> Edit {
 }
 
 impl Fixer for MissingImport {
-    fn code(&self) -> &'static str {
-        "FP002"
-    }
-
-    fn name(&self) -> &'static str {
-        "missing-import"
+    fn code(&self) -> FixerCode {
+        FixerCode::MissingImport
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -233,13 +230,13 @@ impl Fixer for MissingImport {
                     },
                 },
                 Some(Origin::Ambiguous(candidates)) => fixes.push(
-                    Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                    Fix::new(self.code().id(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
                         "`{name}` is defined in {}: import it from the right one",
                         candidates.join(", ")
                     )),
                 ),
                 None => fixes.push(
-                    Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                    Fix::new(self.code().id(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
                         "`{name}` is not defined in the project nor a well-known name: import or define it"
                     )),
                 ),
@@ -262,7 +259,7 @@ impl Fixer for MissingImport {
             edits.push(new_import(source, module, &lines.join("\n")));
         }
         if !edits.is_empty() {
-            fixes.push(Fix::new(self.code(), Applicability::Safe, edits).with_message(messages.join("\n")));
+            fixes.push(Fix::new(self.code().id(), Applicability::Safe, edits).with_message(messages.join("\n")));
         }
         fixes
     }

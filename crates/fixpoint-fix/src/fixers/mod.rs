@@ -14,6 +14,7 @@ mod type_checking_import;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
 
 use crate::Fix;
@@ -30,8 +31,8 @@ pub use type_checking_import::TypeCheckingImport;
 /// `NameError` says is not defined, the table a model defines twice, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// The fixer code this target is for.
-    pub code: &'static str,
+    /// The fixer this target is for.
+    pub code: FixerCode,
     /// The file, relative to the project root.
     pub path: String,
     pub name: String,
@@ -108,20 +109,11 @@ impl ProjectFacts {
 
 /// A batch fix: finds the places it applies to in one file and says how to
 /// change them. It must be idempotent: on its own output it finds nothing.
+/// Its code, name, safety and opt-in are its row of the registry
+/// (`fixpoint_core::fixer::FIXERS`).
 pub trait Fixer: Sync {
-    /// Stable code, e.g. `FP002`.
-    fn code(&self) -> &'static str;
-    /// Stable name, e.g. `missing-import`.
-    fn name(&self) -> &'static str;
+    fn code(&self) -> FixerCode;
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix>;
-    /// An opt-in fixer runs only when `--select` names it.
-    fn opt_in(&self) -> bool {
-        false
-    }
-    /// Every fix it makes is unsafe: it changes nothing without `--unsafe-fixes`.
-    fn unsafe_only(&self) -> bool {
-        false
-    }
 }
 
 /// Every fixer, in code order.
@@ -135,21 +127,14 @@ pub static FIXERS: &[&dyn Fixer] = &[
     &PydanticV1Namespace,
 ];
 
-/// The fixers a `--select`/`--ignore` pair picks (codes or names; an empty
-/// select means every fixer that is not opt-in).
-pub fn selected(select: &[String], ignore: &[String]) -> Vec<&'static dyn Fixer> {
-    let named =
-        |fixer: &&dyn Fixer, list: &[String]| list.iter().any(|item| item == fixer.code() || item == fixer.name());
+/// The fixers a `--select`/`--ignore` pair picks (see
+/// `fixpoint_core::fixer::selected_fixers`) that are implemented here: FP008
+/// lives in `fixpoint-app`, beside the test data it writes.
+pub fn selected(select: &[FixerCode], ignore: &[FixerCode]) -> Vec<&'static dyn Fixer> {
+    let codes = fixpoint_core::fixer::selected_fixers(select, ignore);
     FIXERS
         .iter()
-        .filter(|fixer| {
-            if select.is_empty() {
-                !fixer.opt_in()
-            } else {
-                named(fixer, select)
-            }
-        })
-        .filter(|fixer| !named(fixer, ignore))
+        .filter(|fixer| codes.contains(&fixer.code()))
         .copied()
         .collect()
 }

@@ -33,6 +33,7 @@
 
 use std::fmt::Write as _;
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 
 use super::lines::{line_end, line_start};
@@ -71,17 +72,8 @@ pub fn needs_v1(source: &str) -> Option<&'static str> {
 pub struct PydanticV1Namespace;
 
 impl Fixer for PydanticV1Namespace {
-    fn code(&self) -> &'static str {
-        "FP007"
-    }
-
-    fn name(&self) -> &'static str {
-        "pydantic-v1-namespace"
-    }
-
-    fn opt_in(&self) -> bool {
-        // Chosen per module by `fixpoint migrate pydantic`, never by default.
-        true
+    fn code(&self) -> FixerCode {
+        FixerCode::PydanticV1Namespace
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -131,7 +123,7 @@ impl Fixer for PydanticV1Namespace {
         if edits.is_empty() {
             return Vec::new();
         }
-        vec![Fix::new(self.code(), Applicability::Safe, edits).with_message(messages.join("\n"))]
+        vec![Fix::new(self.code().id(), Applicability::Safe, edits).with_message(messages.join("\n"))]
     }
 }
 

@@ -75,6 +75,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Decorator, Expr, Stmt, StmtClassDef, StmtFunctionDef};
 use fixpoint_python::parser::parse_module;
@@ -155,7 +156,7 @@ impl Work<'_> {
 
     fn push(&mut self, applicability: Applicability, edits: Vec<Edit>, message: String) {
         self.fixes
-            .push(Fix::new("FP003", applicability, edits).with_message(message));
+            .push(Fix::new(FixerCode::PydanticV2.id(), applicability, edits).with_message(message));
         self.needs.push(std::mem::take(&mut self.imports).into_iter().collect());
     }
 
@@ -1103,12 +1104,8 @@ fn is_settings(class: &StmtClassDef) -> bool {
 }
 
 impl Fixer for PydanticV2 {
-    fn code(&self) -> &'static str {
-        "FP003"
-    }
-
-    fn name(&self) -> &'static str {
-        "pydantic-v2"
+    fn code(&self) -> FixerCode {
+        FixerCode::PydanticV2
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

@@ -25,6 +25,7 @@
 //! Unsafe, and opt-in: it changes what the suite checks. A test already
 //! marked by fixpoint is left alone, so a second run changes nothing.
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::parser::parse_module;
 
@@ -36,20 +37,8 @@ use crate::{Applicability, Fix};
 pub struct SkipDocumented;
 
 impl Fixer for SkipDocumented {
-    fn code(&self) -> &'static str {
-        "FP006"
-    }
-
-    fn name(&self) -> &'static str {
-        "skip-documented"
-    }
-
-    fn opt_in(&self) -> bool {
-        true
-    }
-
-    fn unsafe_only(&self) -> bool {
-        true
+    fn code(&self) -> FixerCode {
+        FixerCode::SkipDocumented
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -97,6 +86,6 @@ impl Fixer for SkipDocumented {
             return Vec::new();
         }
         import_pytest(module, &mut edits);
-        vec![Fix::new(self.code(), Applicability::Unsafe, edits).with_message(messages.join("\n"))]
+        vec![Fix::new(self.code().id(), Applicability::Unsafe, edits).with_message(messages.join("\n"))]
     }
 }

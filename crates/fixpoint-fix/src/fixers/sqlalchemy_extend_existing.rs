@@ -40,6 +40,7 @@
 
 use std::collections::BTreeMap;
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Expr, Stmt};
 use fixpoint_python::parser::parse_module;
@@ -95,12 +96,8 @@ fn defines_tables(context: &FixContext<'_>, path: &str) -> bool {
 }
 
 impl Fixer for SqlalchemyExtendExisting {
-    fn code(&self) -> &'static str {
-        "FP001"
-    }
-
-    fn name(&self) -> &'static str {
-        "sqlalchemy-extend-existing"
+    fn code(&self) -> FixerCode {
+        FixerCode::SqlalchemyExtendExisting
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -135,7 +132,7 @@ impl Fixer for SqlalchemyExtendExisting {
                     let Some(at) = text.find(name) else { continue };
                     let start = import.start + at;
                     fixes.push(
-                        Fix::new(self.code(), Applicability::Safe, vec![Edit::replacement(start, start + name.len(), real.as_str())])
+                        Fix::new(self.code().id(), Applicability::Safe, vec![Edit::replacement(start, start + name.len(), real.as_str())])
                             .with_message(format!(
                                 "import `{real}` by its one name, not as `{name}`: the module ran twice and defined its tables twice"
                             )),
@@ -155,7 +152,7 @@ impl Fixer for SqlalchemyExtendExisting {
                         .iter()
                         .map(|(class, file)| format!("`{class}` ({file})"))
                         .collect();
-                    fixes.push(Fix::new(self.code(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
+                    fixes.push(Fix::new(self.code().id(), Applicability::DisplayOnly, Vec::new()).with_message(format!(
                         "{} {} map table `{table}`: extend_existing=True would let one silently break the other's mapper; give each its own table",
                         listed.join(" and "),
                         if listed.len() == 2 { "both" } else { "all" }
@@ -169,7 +166,7 @@ impl Fixer for SqlalchemyExtendExisting {
                 .get(*table)
                 .filter(|classes| classes.len() == 1 && classes[0].1 == path)
             {
-                if let Some(fix) = table_args_fix(self.code(), source, &classes[0].0) {
+                if let Some(fix) = table_args_fix(self.code().id(), source, &classes[0].0) {
                     fixes.push(fix);
                 }
                 continue;
@@ -185,7 +182,7 @@ impl Fixer for SqlalchemyExtendExisting {
                 if !has_keyword {
                     fixes.push(
                         Fix::new(
-                            self.code(),
+                            self.code().id(),
                             Applicability::Safe,
                             vec![Edit::insertion(end, ", extend_existing=True")],
                         )

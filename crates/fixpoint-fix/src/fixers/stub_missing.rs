@@ -29,6 +29,7 @@
 
 use std::fmt::Write as _;
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::{ModuleSummary, call_sites};
 
 use super::{FixContext, Fixer};
@@ -75,16 +76,8 @@ fn parameters(name: &str, context: &FixContext<'_>) -> String {
 }
 
 impl Fixer for StubMissing {
-    fn code(&self) -> &'static str {
-        "FP004"
-    }
-
-    fn name(&self) -> &'static str {
-        "stub-missing"
-    }
-
-    fn unsafe_only(&self) -> bool {
-        true
+    fn code(&self) -> FixerCode {
+        FixerCode::StubMissing
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -114,7 +107,7 @@ impl Fixer for StubMissing {
         }
         vec![
             Fix::new(
-                self.code(),
+                self.code().id(),
                 Applicability::Unsafe,
                 vec![Edit::insertion(source.len(), text)],
             )

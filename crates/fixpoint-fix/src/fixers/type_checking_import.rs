@@ -40,6 +40,7 @@
 
 use std::fmt::Write as _;
 
+use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 
 use super::lines::{line_end, line_start};
@@ -50,12 +51,8 @@ use crate::{Applicability, Edit, Fix};
 pub struct TypeCheckingImport;
 
 impl Fixer for TypeCheckingImport {
-    fn code(&self) -> &'static str {
-        "FP005"
-    }
-
-    fn name(&self) -> &'static str {
-        "type-checking-import"
+    fn code(&self) -> FixerCode {
+        FixerCode::TypeCheckingImport
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -141,6 +138,6 @@ impl Fixer for TypeCheckingImport {
         } else {
             Applicability::Unsafe
         };
-        vec![Fix::new(self.code(), applicability, edits).with_message(messages.join("\n"))]
+        vec![Fix::new(self.code().id(), applicability, edits).with_message(messages.join("\n"))]
     }
 }

@@ -1,6 +1,8 @@
 //! The `circular-import` category: circular import. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Circular import",
     explanation: "Two modules import each other, and one of them is used before it has finished importing (`partially initialized module`). Often one of the imports is only needed for type annotations.",
     fix: Fix::Fixer {
-        code: "FP005",
-        name: "type-checking-import",
+        code: FixerCode::TypeCheckingImport,
         manual: "move the import that is only used in annotations under `if TYPE_CHECKING:`, or import inside the function that needs it",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `fixture-not-found` category: missing fixture. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Missing fixture",
     explanation: "The test asks for a fixture that no conftest.py or plugin defines: a typo, a fixture that was renamed, or test data that was never written.",
     fix: Fix::Fixer {
-        code: "FP008",
-        name: "testdata-fixture",
+        code: FixerCode::TestdataFixture,
         manual: "define the fixture in the nearest conftest.py (or fix its name: pytest lists the available ones in the traceback); a fixture named after a model (`campaign`, `campaign_factory`) is generated from the model by FP008",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `import-missing-name` category: name missing from a module. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Name missing from a module",
     explanation: "`from M import X` fails because M has no X: the function or class was never written, was renamed, or lives elsewhere.",
     fix: Fix::Fixer {
-        code: "FP004",
-        name: "stub-missing",
+        code: FixerCode::StubMissing,
         manual: "write the missing function or class in the module it is imported from (or import it from where it lives now)",
     },
     matches,

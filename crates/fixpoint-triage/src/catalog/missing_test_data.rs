@@ -1,6 +1,8 @@
 //! The `missing-test-data` category: missing test data. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Missing test data",
     explanation: "The test needs data that is not there: a data file that was never committed, or database rows that no fixture created.",
     fix: Fix::Fixer {
-        code: "FP008",
-        name: "testdata-fixture",
+        code: FixerCode::TestdataFixture,
         manual: "rows that one of the project's own seeders creates (`seed_items(session)`): FP008 generates a `seeded_items` fixture that runs it and marks the test to use it; other rows: create them in a fixture (`fixpoint testdata generate` writes factories for the models)",
     },
     matches,

@@ -39,7 +39,7 @@ mod sqlalchemy_table_redefined;
 mod timeout;
 mod unknown;
 
-use serde::Serialize;
+use fixpoint_core::FixerCode;
 
 pub use crate::failure::Failure;
 pub use crate::project::{ProjectIndex, v1_config_model};
@@ -56,15 +56,10 @@ pub struct Category {
 }
 
 /// What makes a category's failures go away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fix {
-    /// A batch fix (codemod) with a stable code, and the manual step it automates.
-    Fixer {
-        code: &'static str,
-        name: &'static str,
-        manual: &'static str,
-    },
+    /// A batch fix (codemod) of the fixer registry, and the manual step it automates.
+    Fixer { code: FixerCode, manual: &'static str },
     /// Needs a real code change: the LLM repair loop, or a person.
     Repair { manual: &'static str },
     /// A step only a person can take.
@@ -182,7 +177,7 @@ pub fn markdown() -> String {
          | category | title | fix |\n| --- | --- | --- |\n",
     );
     let fix = |category: &Category| match category.fix {
-        Fix::Fixer { code, name, .. } => format!("batch fix `{code}` ({name})"),
+        Fix::Fixer { code, .. } => format!("batch fix `{code}` ({})", code.name()),
         Fix::Repair { .. } => "code change (repair loop)".to_owned(),
         Fix::Manual(_) => "manual".to_owned(),
         Fix::Migrate { library, .. } => format!("migration (`fixpoint migrate {library}`)"),

@@ -1,6 +1,8 @@
 //! The `module-attribute-missing` category: module has no such attribute. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Module has no such attribute",
     explanation: "Code uses `module.name` and the module has no `name`: a function that was never written, or was renamed.",
     fix: Fix::Fixer {
-        code: "FP004",
-        name: "stub-missing",
+        code: FixerCode::StubMissing,
         manual: "write the function in the module, or call it by its current name",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `name-error` category: name not defined. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Name not defined",
     explanation: "A name is used but never defined or imported in that module: usually a missing import.",
     fix: Fix::Fixer {
-        code: "FP002",
-        name: "missing-import",
+        code: FixerCode::MissingImport,
         manual: "import the name in the module that uses it",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `pydantic-removed-keyword` category: pydantic Field keyword removed in v2. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Pydantic Field keyword removed in v2",
     explanation: "`Field(regex=...)`, `const=`, `min_items=`/`max_items=` and similar keywords were removed or renamed in Pydantic 2.",
     fix: Fix::Fixer {
-        code: "FP003",
-        name: "pydantic-v2",
+        code: FixerCode::PydanticV2,
         manual: "regex -> pattern, min_items/max_items -> min_length/max_length, const -> Literal",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `pydantic-root-model` category: pydantic __root__ model. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Pydantic __root__ model",
     explanation: "Pydantic 2 dropped custom root types declared with `__root__`; they are `RootModel` now.",
     fix: Fix::Fixer {
-        code: "FP003",
-        name: "pydantic-v2",
+        code: FixerCode::PydanticV2,
         manual: "subclass RootModel[T] and use .root instead of __root__",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `pydantic-settings-moved` category: baseSettings moved to pydantic-settings. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "BaseSettings moved to pydantic-settings",
     explanation: "Pydantic 2 moved `BaseSettings` to the separate `pydantic-settings` package.",
     fix: Fix::Fixer {
-        code: "FP003",
-        name: "pydantic-v2",
+        code: FixerCode::PydanticV2,
         manual: "add pydantic-settings and import BaseSettings from pydantic_settings",
     },
     matches,

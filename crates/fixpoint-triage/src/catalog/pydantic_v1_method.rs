@@ -1,6 +1,8 @@
 //! The `pydantic-v1-method` category: pydantic v1 model method. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Pydantic v1 model method",
     explanation: "Code calls a Pydantic 1 model method (`.dict()`, `.json()`, `.parse_obj()`, `.from_orm()`, ...) that Pydantic 2 deprecates or changed (`.json(indent=2)` no longer takes dumps keywords).",
     fix: Fix::Fixer {
-        code: "FP003",
-        name: "pydantic-v2",
+        code: FixerCode::PydanticV2,
         manual: ".dict() -> .model_dump(), .json() -> .model_dump_json(), .parse_obj() -> .model_validate(), .from_orm() -> .model_validate(); .update_forward_refs(**localns) -> .model_rebuild(_types_namespace=localns), by hand",
     },
     matches,

@@ -1,6 +1,8 @@
 //! The `pydantic-v1-validator` category: pydantic v1 validator. Its explanation and
 //! fix are user documentation: `docs/categories.md` is generated from them.
 
+use fixpoint_core::FixerCode;
+
 use super::{Category, Failure, Fix, ProjectIndex};
 
 pub static CATEGORY: Category = Category {
@@ -8,8 +10,7 @@ pub static CATEGORY: Category = Category {
     title: "Pydantic v1 validator",
     explanation: "A `@validator` or `@root_validator` written for Pydantic 1 is rejected by Pydantic 2 (`skip_on_failure`, the `field`/`config` parameters, `each_item`).",
     fix: Fix::Fixer {
-        code: "FP003",
-        name: "pydantic-v2",
+        code: FixerCode::PydanticV2,
         manual: "use @field_validator / @model_validator (mode=\"before\" for pre=True)",
     },
     matches,
