@@ -3,10 +3,9 @@
 
 use fixpoint_core::{FixerCode, TestResult};
 use fixpoint_fix::engine::{FileOutcome, fix_files};
-use fixpoint_fix::fixers::{ProjectFacts, Target, selected};
+use fixpoint_fix::fixers::{FailureView, ProjectFacts, Target, failure_targets, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_store::Store;
-use fixpoint_triage::traceback::{frames, innermost_project_frame, is_project_path};
 
 use crate::history::resolve_run;
 
@@ -54,205 +53,27 @@ pub fn parse_fixer_list(list: &[String]) -> Result<Vec<FixerCode>, AppError> {
     })
 }
 
-/// `NameError: name 'Decimal' is not defined` → `Decimal`.
-fn undefined_name(text: &str) -> Option<&str> {
-    let rest = &text[text.find("name '")? + 6..];
-    let name = &rest[..rest.find('\'')?];
-    rest[name.len()..].starts_with("' is not defined").then_some(name)
-}
-
-/// The file a failure was raised in, if it is the project's.
-fn raised_in(test: &TestResult) -> Option<String> {
-    if let Some(crash) = test.crash.as_ref().filter(|crash| is_project_path(&crash.path)) {
-        return Some(crash.path.clone());
-    }
-    innermost_project_frame(&frames(test.longrepr.as_deref().unwrap_or_default())).map(|frame| frame.path.clone())
-}
-
-/// `cannot import name 'X' from 'M'` and `module 'M' has no attribute 'X'` → (X, M).
-fn missing_from_module(text: &str) -> Option<(&str, &str)> {
-    let quoted = |rest: &str| -> Option<(usize, usize)> {
-        let start = rest.find('\'')? + 1;
-        let end = start + rest[start..].find('\'')?;
-        Some((start, end))
-    };
-    if let Some(at) = text.find("cannot import name '") {
-        let rest = &text[at + "cannot import name ".len()..];
-        let (a, b) = quoted(rest)?;
-        let after = &rest[b + 1..];
-        let from = after.strip_prefix(" from ")?;
-        let (c, d) = quoted(from)?;
-        return Some((&rest[a..b], &from[c..d]));
-    }
-    let at = text.find("module '")?;
-    let rest = &text[at + "module ".len()..];
-    let (a, b) = quoted(rest)?;
-    let after = rest[b + 1..].strip_prefix(" has no attribute ")?;
-    let (c, d) = quoted(after)?;
-    Some((&after[c..d], &rest[a..b]))
-}
-
-/// The project file of a dotted module name, if the project has it.
-fn module_file(project: &Project, module: &str) -> Option<String> {
-    let base = module.replace('.', "/");
-    ["", "src/"]
-        .iter()
-        .flat_map(|prefix| [format!("{prefix}{base}.py"), format!("{prefix}{base}/__init__.py")])
-        .find(|candidate| project.root.join(candidate).is_file())
-}
-
-/// Files a Pydantic failure implicates: its project frames, and where the
-/// models it names are defined.
-fn pydantic_files(
-    test: &TestResult,
-    sources: &[(String, String)],
-    models: &std::collections::BTreeSet<String>,
-) -> Vec<String> {
-    let longrepr = test.longrepr.as_deref().unwrap_or_default();
-    let mut files: Vec<String> = frames(longrepr)
-        .into_iter()
-        .filter(fixpoint_triage::traceback::Frame::is_project)
-        .map(|f| f.path)
-        .collect();
-    files.extend(
-        test.crash
-            .iter()
-            .filter(|c| is_project_path(&c.path))
-            .map(|c| c.path.clone()),
-    );
-    let named: Vec<&str> = longrepr
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|word| models.contains(*word))
-        .collect();
-    for (path, source) in sources {
-        if named.iter().any(|model| source.contains(&format!("class {model}("))) {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
-}
-
-/// What the failures of a run point the fixers at.
-fn targets(
-    project: &Project,
-    tests: &[TestResult],
-    facts: &ProjectFacts,
-    triage: &fixpoint_triage::Triage,
-) -> Vec<Target> {
-    let mut targets: Vec<Target> = Vec::new();
-    let mut add = |target: Target| {
-        if !targets.contains(&target) {
-            targets.push(target);
-        }
-    };
-    // FP006 marks what still fails for a known pattern, naming the pattern.
-    let categories: std::collections::HashMap<&str, &str> = triage
+/// What the failures of a run point the fixers at: each fixer reads every
+/// failing test, with the verdict triage gave it, for its own targets.
+fn targets(tests: &[TestResult], facts: &ProjectFacts, triage: &fixpoint_triage::Triage) -> Vec<Target> {
+    let verdicts: std::collections::HashMap<&str, (&str, &str)> = triage
         .verdicts
         .iter()
-        .map(|verdict| (verdict.nodeid.as_str(), verdict.category))
+        .map(|verdict| (verdict.nodeid.as_str(), (verdict.category, verdict.pattern.as_str())))
         .collect();
-    for verdict in &triage.verdicts {
-        let Some((path, function)) = verdict.nodeid.split_once("::") else {
-            continue;
-        };
-        let function = function.split('[').next().unwrap_or(function);
-        add(Target {
-            code: FixerCode::SkipDocumented,
-            path: path.to_owned(),
-            name: format!(
-                "{function}|{} (pattern {}; {})",
-                verdict.category,
-                verdict.pattern,
-                fixpoint_core::category_docs_url(verdict.category)
-            ),
-        });
-    }
-    for test in tests.iter().filter(|t| t.outcome.is_failing()) {
-        let messages: Vec<&str> = [test.message.as_deref(), test.crash.as_ref().map(|c| c.message.as_str())]
-            .into_iter()
-            .flatten()
-            .collect();
-        let category = categories.get(test.nodeid.as_str()).copied().unwrap_or_default();
-        if category == "sqlalchemy-table-redefined" {
-            let table = messages.iter().find_map(|m| {
-                let rest = &m[m.find("Table '")? + 7..];
-                Some(rest[..rest.find('\'')?].to_owned())
-            });
-            let longrepr = test.longrepr.as_deref().unwrap_or_default();
-            for frame in frames(longrepr)
-                .into_iter()
-                .filter(fixpoint_triage::traceback::Frame::is_project)
-            {
-                if let Some(table) = &table {
-                    add(Target {
-                        code: FixerCode::SqlalchemyExtendExisting,
-                        path: frame.path,
-                        name: table.clone(),
-                    });
-                }
+    let failures: Vec<FailureView<'_>> = tests
+        .iter()
+        .filter(|test| test.outcome.is_failing())
+        .map(|test| {
+            let (category, pattern) = verdicts.get(test.nodeid.as_str()).copied().unwrap_or(("", ""));
+            FailureView {
+                test,
+                category,
+                pattern,
             }
-        }
-        if category == "circular-import" {
-            for frame in frames(test.longrepr.as_deref().unwrap_or_default())
-                .into_iter()
-                .filter(fixpoint_triage::traceback::Frame::is_project)
-            {
-                add(Target {
-                    code: FixerCode::TypeCheckingImport,
-                    path: frame.path,
-                    name: String::new(),
-                });
-            }
-        }
-        if category.starts_with("pydantic-") {
-            for path in pydantic_files(test, &facts.sources, &facts.pydantic_models) {
-                add(Target {
-                    code: FixerCode::PydanticV2,
-                    path,
-                    name: String::new(),
-                });
-            }
-        }
-        if let (Some(name), Some(path)) = (messages.iter().find_map(|t| undefined_name(t)), raised_in(test)) {
-            add(Target {
-                code: FixerCode::MissingImport,
-                path,
-                name: name.to_owned(),
-            });
-        }
-        let Some((name, module)) = messages.iter().find_map(|t| missing_from_module(t)) else {
-            continue;
-        };
-        let Some(path) = module_file(project, module) else {
-            continue;
-        };
-        add(Target {
-            code: FixerCode::StubMissing,
-            path: path.clone(),
-            name: name.to_owned(),
-        });
-        // The same import may ask the module for more names it lacks.
-        let importer = std::fs::read_to_string(project.root.join(&test.path)).unwrap_or_default();
-        let provider = std::fs::read_to_string(project.root.join(&path)).unwrap_or_default();
-        let (Ok(importer), Ok(provider)) = (
-            fixpoint_python::summarize(&importer),
-            fixpoint_python::summarize(&provider),
-        ) else {
-            continue;
-        };
-        if let Some(import) = importer.from_import(module) {
-            for wanted in import.names.iter().filter(|n| !provider.binds(&n.name)) {
-                add(Target {
-                    code: FixerCode::StubMissing,
-                    path: path.clone(),
-                    name: wanted.name.clone(),
-                });
-            }
-        }
-    }
-    targets
+        })
+        .collect();
+    failure_targets(&failures, facts)
 }
 
 /// Plans the fixes for a recorded run (default: the latest).
@@ -276,7 +97,7 @@ pub fn plan(
         None => Vec::new(),
     };
     let triage = fixpoint_triage::triage(&tests, &fixpoint_triage::ProjectIndex::from_sources(&facts.sources));
-    let mut targets = targets(project, &tests, &facts, &triage);
+    let mut targets = targets(&tests, &facts, &triage);
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
         for (path, _) in &facts.sources {
@@ -422,8 +243,6 @@ pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
 
 #[cfg(test)]
 mod tests {
-    use super::undefined_name;
-
     /// Every fixer of the registry has exactly one implementation: in
     /// `fixpoint-fix`, or (FP008) in this crate's `testdata`.
     #[test]
@@ -439,35 +258,5 @@ mod tests {
         distinct.dedup();
         assert_eq!(distinct.len(), implemented.len(), "{implemented:?}");
         assert_eq!(distinct, FixerCode::all().collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn reads_what_a_module_lacks() {
-        use super::missing_from_module;
-        assert_eq!(
-            missing_from_module("ImportError: cannot import name 'split_coins' from 'app.loot' (/x/app/loot.py)"),
-            Some(("split_coins", "app.loot"))
-        );
-        assert_eq!(
-            missing_from_module("AttributeError: module 'app.characters' has no attribute 'long_rest'"),
-            Some(("long_rest", "app.characters"))
-        );
-        assert_eq!(
-            missing_from_module("AttributeError: 'Foo' object has no attribute 'x'"),
-            None
-        );
-    }
-
-    #[test]
-    fn reads_the_name_of_a_name_error() {
-        assert_eq!(
-            undefined_name("NameError: name 'Decimal' is not defined"),
-            Some("Decimal")
-        );
-        assert_eq!(
-            undefined_name("NameError: name 'x' is not defined. Did you mean: 'y'?"),
-            Some("x")
-        );
-        assert_eq!(undefined_name("KeyError: 'name'"), None);
     }
 }

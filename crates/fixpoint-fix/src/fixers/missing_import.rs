@@ -39,7 +39,7 @@
 use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
 /// Where well-known names come from. `module` for `import module` entries.
@@ -182,9 +182,29 @@ fn new_import(source: &str, module: &ModuleSummary, line: &str) -> Edit {
     )
 }
 
+/// `NameError: name 'Decimal' is not defined` → `Decimal`.
+fn undefined_name(text: &str) -> Option<&str> {
+    let rest = &text[text.find("name '")? + 6..];
+    let name = &rest[..rest.find('\'')?];
+    rest[name.len()..].starts_with("' is not defined").then_some(name)
+}
+
 impl Fixer for MissingImport {
     fn code(&self) -> FixerCode {
         FixerCode::MissingImport
+    }
+
+    /// The name a `NameError` says is not defined, in the file it was raised in.
+    fn targets(&self, failure: &FailureView<'_>, _facts: &ProjectFacts) -> Vec<Target> {
+        let name = failure.messages().into_iter().find_map(undefined_name);
+        match (name, failure.raised_in()) {
+            (Some(name), Some(path)) => vec![Target {
+                code: self.code(),
+                path,
+                name: name.to_owned(),
+            }],
+            _ => Vec::new(),
+        }
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -262,5 +282,23 @@ impl Fixer for MissingImport {
             fixes.push(Fix::new(self.code().id(), Applicability::Safe, edits).with_message(messages.join("\n")));
         }
         fixes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::undefined_name;
+
+    #[test]
+    fn reads_the_name_of_a_name_error() {
+        assert_eq!(
+            undefined_name("NameError: name 'Decimal' is not defined"),
+            Some("Decimal")
+        );
+        assert_eq!(
+            undefined_name("NameError: name 'x' is not defined. Did you mean: 'y'?"),
+            Some("x")
+        );
+        assert_eq!(undefined_name("KeyError: 'name'"), None);
     }
 }

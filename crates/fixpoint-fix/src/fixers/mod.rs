@@ -1,6 +1,7 @@
 //! The batch fixers, one per file; each file's doc comment is the fixer's
 //! user documentation (what it does, why, an example, fix safety).
 
+mod failure;
 mod lines;
 pub mod marks;
 mod missing_import;
@@ -19,6 +20,7 @@ use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
 
 use crate::Fix;
 
+pub use failure::FailureView;
 pub use missing_import::MissingImport;
 pub use pydantic_v1_namespace::{PydanticV1Namespace, needs_v1};
 pub use pydantic_v2::PydanticV2;
@@ -114,6 +116,27 @@ impl ProjectFacts {
 pub trait Fixer: Sync {
     fn code(&self) -> FixerCode;
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix>;
+    /// Where a failing test points this fixer. None by default: such a
+    /// fixer acts on whole files only, under `fix --all` and `check`.
+    fn targets(&self, _failure: &FailureView<'_>, _facts: &ProjectFacts) -> Vec<Target> {
+        Vec::new()
+    }
+}
+
+/// What these failures point every fixer at, each target once, in the
+/// order the fixers and failures give them.
+pub fn failure_targets(failures: &[FailureView<'_>], facts: &ProjectFacts) -> Vec<Target> {
+    let mut targets: Vec<Target> = Vec::new();
+    for fixer in FIXERS {
+        for failure in failures {
+            for target in fixer.targets(failure, facts) {
+                if !targets.contains(&target) {
+                    targets.push(target);
+                }
+            }
+        }
+    }
+    targets
 }
 
 /// Every fixer, in code order.

@@ -82,7 +82,7 @@ use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
 
 use super::lines::{indentation, line_end, line_start};
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
 /// v1 config key → v2 key (`None`: removed in v2).
@@ -1106,6 +1106,36 @@ fn is_settings(class: &StmtClassDef) -> bool {
 impl Fixer for PydanticV2 {
     fn code(&self) -> FixerCode {
         FixerCode::PydanticV2
+    }
+
+    /// The files a Pydantic failure implicates: its project frames, its
+    /// crash site, and where the models its traceback names are defined.
+    fn targets(&self, failure: &FailureView<'_>, facts: &ProjectFacts) -> Vec<Target> {
+        if !failure.category.starts_with("pydantic-") {
+            return Vec::new();
+        }
+        let mut files: Vec<String> = failure.project_frames().into_iter().map(|frame| frame.path).collect();
+        files.extend(failure.project_crash_path().map(str::to_owned));
+        let named: Vec<&str> = failure
+            .longrepr()
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|word| facts.pydantic_models.contains(*word))
+            .collect();
+        for (path, source) in &facts.sources {
+            if named.iter().any(|model| source.contains(&format!("class {model}("))) {
+                files.push(path.clone());
+            }
+        }
+        files.sort();
+        files.dedup();
+        files
+            .into_iter()
+            .map(|path| Target {
+                code: self.code(),
+                path,
+                name: String::new(),
+            })
+            .collect()
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

@@ -30,7 +30,7 @@ use fixpoint_python::ModuleSummary;
 use fixpoint_python::parser::parse_module;
 
 use super::marks::{decorated_with, decorator_insertion, import_pytest, test_functions};
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Fix};
 
 /// Marks known failures `xfail(strict=True)` with the pattern as reason.
@@ -39,6 +39,30 @@ pub struct SkipDocumented;
 impl Fixer for SkipDocumented {
     fn code(&self) -> FixerCode {
         FixerCode::SkipDocumented
+    }
+
+    /// Every failing test triage filed, named `function|reason` with the
+    /// pattern, its category and the category's documentation.
+    fn targets(&self, failure: &FailureView<'_>, _facts: &ProjectFacts) -> Vec<Target> {
+        let Some((path, function)) = failure
+            .test
+            .nodeid
+            .split_once("::")
+            .filter(|_| !failure.category.is_empty())
+        else {
+            return Vec::new();
+        };
+        let function = function.split('[').next().unwrap_or(function);
+        vec![Target {
+            code: self.code(),
+            path: path.to_owned(),
+            name: format!(
+                "{function}|{} (pattern {}; {})",
+                failure.category,
+                failure.pattern,
+                fixpoint_core::category_docs_url(failure.category)
+            ),
+        }]
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

@@ -46,7 +46,7 @@ use fixpoint_python::ast::{Expr, Stmt};
 use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
 
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
 /// Handles a table defined twice on one MetaData.
@@ -98,6 +98,30 @@ fn defines_tables(context: &FixContext<'_>, path: &str) -> bool {
 impl Fixer for SqlalchemyExtendExisting {
     fn code(&self) -> FixerCode {
         FixerCode::SqlalchemyExtendExisting
+    }
+
+    /// The table a `sqlalchemy-table-redefined` failure names, in every
+    /// project file its traceback passes through.
+    fn targets(&self, failure: &FailureView<'_>, _facts: &ProjectFacts) -> Vec<Target> {
+        if failure.category != "sqlalchemy-table-redefined" {
+            return Vec::new();
+        }
+        let table = failure.messages().into_iter().find_map(|message| {
+            let rest = &message[message.find("Table '")? + 7..];
+            Some(rest[..rest.find('\'')?].to_owned())
+        });
+        let Some(table) = table else {
+            return Vec::new();
+        };
+        failure
+            .project_frames()
+            .into_iter()
+            .map(|frame| Target {
+                code: self.code(),
+                path: frame.path,
+                name: table.clone(),
+            })
+            .collect()
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

@@ -32,7 +32,7 @@ use std::fmt::Write as _;
 use fixpoint_core::FixerCode;
 use fixpoint_python::{ModuleSummary, call_sites};
 
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
 /// Python's keywords: never a parameter name.
@@ -75,9 +75,72 @@ fn parameters(name: &str, context: &FixContext<'_>) -> String {
         .join(", ")
 }
 
+/// `cannot import name 'X' from 'M'` and `module 'M' has no attribute 'X'` → (X, M).
+fn missing_from_module(text: &str) -> Option<(&str, &str)> {
+    let quoted = |rest: &str| -> Option<(usize, usize)> {
+        let start = rest.find('\'')? + 1;
+        let end = start + rest[start..].find('\'')?;
+        Some((start, end))
+    };
+    if let Some(at) = text.find("cannot import name '") {
+        let rest = &text[at + "cannot import name ".len()..];
+        let (a, b) = quoted(rest)?;
+        let after = &rest[b + 1..];
+        let from = after.strip_prefix(" from ")?;
+        let (c, d) = quoted(from)?;
+        return Some((&rest[a..b], &from[c..d]));
+    }
+    let at = text.find("module '")?;
+    let rest = &text[at + "module ".len()..];
+    let (a, b) = quoted(rest)?;
+    let after = rest[b + 1..].strip_prefix(" has no attribute ")?;
+    let (c, d) = quoted(after)?;
+    Some((&after[c..d], &rest[a..b]))
+}
+
+/// The project file of a dotted module name, if the project has it.
+fn module_file(root: &std::path::Path, module: &str) -> Option<String> {
+    let base = module.replace('.', "/");
+    ["", "src/"]
+        .iter()
+        .flat_map(|prefix| [format!("{prefix}{base}.py"), format!("{prefix}{base}/__init__.py")])
+        .find(|candidate| root.join(candidate).is_file())
+}
+
 impl Fixer for StubMissing {
     fn code(&self) -> FixerCode {
         FixerCode::StubMissing
+    }
+
+    /// The name a project module lacks, in that module, with the other
+    /// names the same import asks of it.
+    fn targets(&self, failure: &FailureView<'_>, facts: &ProjectFacts) -> Vec<Target> {
+        let Some((name, module)) = failure.messages().into_iter().find_map(missing_from_module) else {
+            return Vec::new();
+        };
+        let Some(path) = module_file(&facts.root, module) else {
+            return Vec::new();
+        };
+        let target = |name: &str| Target {
+            code: self.code(),
+            path: path.clone(),
+            name: name.to_owned(),
+        };
+        let mut targets = vec![target(name)];
+        let read = |file: &str| std::fs::read_to_string(facts.root.join(file)).unwrap_or_default();
+        if let (Ok(importer), Ok(provider)) = (
+            fixpoint_python::summarize(&read(&failure.test.path)),
+            fixpoint_python::summarize(&read(&path)),
+        ) && let Some(import) = importer.from_import(module)
+        {
+            for wanted in import.names.iter().filter(|wanted| !provider.binds(&wanted.name)) {
+                let more = target(&wanted.name);
+                if !targets.contains(&more) {
+                    targets.push(more);
+                }
+            }
+        }
+        targets
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
@@ -113,5 +176,26 @@ impl Fixer for StubMissing {
             )
             .with_message(messages.join("\n")),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_from_module;
+
+    #[test]
+    fn reads_what_a_module_lacks() {
+        assert_eq!(
+            missing_from_module("ImportError: cannot import name 'split_coins' from 'app.loot' (/x/app/loot.py)"),
+            Some(("split_coins", "app.loot"))
+        );
+        assert_eq!(
+            missing_from_module("AttributeError: module 'app.characters' has no attribute 'long_rest'"),
+            Some(("long_rest", "app.characters"))
+        );
+        assert_eq!(
+            missing_from_module("AttributeError: 'Foo' object has no attribute 'x'"),
+            None
+        );
     }
 }

@@ -44,7 +44,7 @@ use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 
 use super::lines::{line_end, line_start};
-use super::{FixContext, Fixer};
+use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
 /// Moves annotation-only imports that close a cycle under `if TYPE_CHECKING:`.
@@ -53,6 +53,22 @@ pub struct TypeCheckingImport;
 impl Fixer for TypeCheckingImport {
     fn code(&self) -> FixerCode {
         FixerCode::TypeCheckingImport
+    }
+
+    /// Every project module a `circular-import` failure passes through.
+    fn targets(&self, failure: &FailureView<'_>, _facts: &ProjectFacts) -> Vec<Target> {
+        if failure.category != "circular-import" {
+            return Vec::new();
+        }
+        failure
+            .project_frames()
+            .into_iter()
+            .map(|frame| Target {
+                code: self.code(),
+                path: frame.path,
+                name: String::new(),
+            })
+            .collect()
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {
