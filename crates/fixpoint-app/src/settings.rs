@@ -49,6 +49,31 @@ pub struct FixSettings {
     pub unsafe_fixes: bool,
 }
 
+/// Which fixers a caller asked for: the flags of `fix` and `check`, the
+/// arguments of the MCP `fix` tool.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixerChoice {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub unsafe_fixes: bool,
+}
+
+impl FixSettings {
+    /// The caller's choice over `[tool.fixpoint.fix]`, the one merge every
+    /// front end uses: a list the caller gave wins whole, an empty one takes
+    /// the setting; unsafe fixes are on when either turns them on.
+    pub fn combine(&self, given: FixerChoice) -> FixerChoice {
+        let pick = |given: Vec<String>, setting: &Vec<String>| {
+            if given.is_empty() { setting.clone() } else { given }
+        };
+        FixerChoice {
+            select: pick(given.select, &self.select),
+            ignore: pick(given.ignore, &self.ignore),
+            unsafe_fixes: given.unsafe_fixes || self.unsafe_fixes,
+        }
+    }
+}
+
 /// `[tool.fixpoint.repair]`; flags override it. Keys never go here: they come
 /// from `FIXPOINT_API_KEY` (or `OPENAI_API_KEY` / `ANTHROPIC_API_KEY`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -245,5 +270,31 @@ mod tests {
     fn no_file_means_defaults() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), (Settings::default(), None));
+    }
+
+    #[test]
+    fn a_given_list_wins_whole_and_unsafe_is_either() {
+        let settings = FixSettings {
+            select: vec!["FP002".into()],
+            ignore: vec!["FP004".into()],
+            unsafe_fixes: false,
+        };
+        let given = FixerChoice {
+            select: Vec::new(),
+            ignore: vec!["FP001".into()],
+            unsafe_fixes: true,
+        };
+        assert_eq!(
+            settings.combine(given),
+            FixerChoice {
+                select: vec!["FP002".into()],
+                ignore: vec!["FP001".into()],
+                unsafe_fixes: true,
+            }
+        );
+        assert_eq!(
+            settings.combine(FixerChoice::default()).ignore,
+            vec!["FP004".to_owned()]
+        );
     }
 }

@@ -77,9 +77,16 @@ pub struct FixInput {
     /// Only files under these paths.
     #[serde(default)]
     pub paths: Vec<String>,
-    /// Only these fixers (codes or names).
+    /// Only these fixers (codes or names) [default: `[tool.fixpoint.fix] select`, else
+    /// every fixer that is not opt-in].
     #[serde(default)]
     pub select: Vec<String>,
+    /// Skip these fixers [default: `[tool.fixpoint.fix] ignore`].
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Also apply fixes marked unsafe [default: `[tool.fixpoint.fix] unsafe-fixes`].
+    #[serde(default)]
+    pub unsafe_fixes: bool,
     /// Write the changes (needs the server started with --allow-writes) [default: false, a dry run].
     /// Written changes are verified: the tests they reach run again, and a file whose fix
     /// breaks a test that passed (or keeps the suite from starting) is taken back.
@@ -556,16 +563,16 @@ impl FixpointServer {
         let output = self
             .blocking(move |project, options| {
                 let mut store = store(project, options)?;
-                let configured = &project.settings.fix;
+                let choice = project.settings.fix.combine(fixpoint_app::FixerChoice {
+                    select: input.select,
+                    ignore: input.ignore,
+                    unsafe_fixes: input.unsafe_fixes,
+                });
                 let request = fixpoint_app::fix::FixRequest {
                     paths: input.paths,
-                    select: if input.select.is_empty() {
-                        configured.select.clone()
-                    } else {
-                        input.select
-                    },
-                    ignore: configured.ignore.clone(),
-                    unsafe_fixes: configured.unsafe_fixes,
+                    select: choice.select,
+                    ignore: choice.ignore,
+                    unsafe_fixes: choice.unsafe_fixes,
                     all: false,
                 };
                 let plan =

@@ -1,8 +1,10 @@
 //! A failing test as the fixers read it to find their targets: its
 //! messages, its project frames, and the triage verdict it got.
 
-use fixpoint_core::TestResult;
+use fixpoint_core::{FixerCode, TestResult};
 use fixpoint_triage::traceback::{Frame, frames, innermost_project_frame, is_project_path};
+
+use super::Target;
 
 /// One failing test of the run `fix` answers.
 pub struct FailureView<'a> {
@@ -32,6 +34,19 @@ impl FailureView<'_> {
     /// The frames of its traceback in the project's own files.
     pub fn project_frames(&self) -> Vec<Frame> {
         frames(self.longrepr()).into_iter().filter(Frame::is_project).collect()
+    }
+
+    /// One target per project frame: `name` in every project file the
+    /// traceback passes through.
+    pub fn frame_targets(&self, code: FixerCode, name: &str) -> Vec<Target> {
+        self.project_frames()
+            .into_iter()
+            .map(|frame| Target {
+                code,
+                path: frame.path,
+                name: name.to_owned(),
+            })
+            .collect()
     }
 
     /// The file it was raised in, if it is the project's.

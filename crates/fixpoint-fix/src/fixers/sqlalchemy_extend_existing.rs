@@ -110,18 +110,7 @@ impl Fixer for SqlalchemyExtendExisting {
             let rest = &message[message.find("Table '")? + 7..];
             Some(rest[..rest.find('\'')?].to_owned())
         });
-        let Some(table) = table else {
-            return Vec::new();
-        };
-        failure
-            .project_frames()
-            .into_iter()
-            .map(|frame| Target {
-                code: self.code(),
-                path: frame.path,
-                name: table.clone(),
-            })
-            .collect()
+        table.map_or_else(Vec::new, |table| failure.frame_targets(self.code(), &table))
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

@@ -60,15 +60,7 @@ impl Fixer for TypeCheckingImport {
         if failure.category != "circular-import" {
             return Vec::new();
         }
-        failure
-            .project_frames()
-            .into_iter()
-            .map(|frame| Target {
-                code: self.code(),
-                path: frame.path,
-                name: String::new(),
-            })
-            .collect()
+        failure.frame_targets(self.code(), "")
     }
 
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix> {

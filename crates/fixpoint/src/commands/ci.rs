@@ -13,13 +13,13 @@ use crate::printer::Printer;
 
 pub fn check(global: &GlobalArgs, args: &CheckArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let configured = &project.settings.fix;
-    let ignore = if args.ignore.is_empty() {
-        configured.ignore.clone()
-    } else {
-        args.ignore.clone()
-    };
-    let result = fixpoint_app::check::check(&project, &args.paths, &args.select, &ignore, configured.unsafe_fixes)?;
+    // `[tool.fixpoint.fix] select` names fixers for `fix`; `check` runs its rules.
+    let choice = project.settings.fix.combine(fixpoint_app::FixerChoice {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        unsafe_fixes: false,
+    });
+    let result = fixpoint_app::check::check(&project, &args.paths, &args.select, &choice.ignore, choice.unsafe_fixes)?;
     for (path, reason) in &result.skipped {
         printer.warn(&format!("{path}: not checked: {reason}"));
     }

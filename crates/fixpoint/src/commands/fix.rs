@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use fixpoint_app::Project;
 use fixpoint_app::fix::{self, FixRequest};
 use fixpoint_app::migrate;
+use fixpoint_app::{FixerChoice, Project};
 use fixpoint_fix::engine::unified_diff;
 
 use super::{command_line, print_json};
@@ -16,14 +16,16 @@ use crate::printer::Printer;
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
-    // Flags win over [tool.fixpoint.fix].
-    let configured = &project.settings.fix;
-    let pick = |flag: &Vec<String>, setting: &Vec<String>| if flag.is_empty() { setting.clone() } else { flag.clone() };
+    let choice = project.settings.fix.combine(FixerChoice {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        unsafe_fixes: args.unsafe_fixes,
+    });
     let request = FixRequest {
         paths: args.paths.clone(),
-        select: pick(&args.select, &configured.select),
-        ignore: pick(&args.ignore, &configured.ignore),
-        unsafe_fixes: args.unsafe_fixes || configured.unsafe_fixes,
+        select: choice.select,
+        ignore: choice.ignore,
+        unsafe_fixes: choice.unsafe_fixes,
         all: args.all,
     };
     let repair_request = args.repair.then(|| {

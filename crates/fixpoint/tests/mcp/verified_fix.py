@@ -48,6 +48,11 @@ async def main():
         check(tests_only.is_error or structured(tests_only)["files"] == [], "paths ['tests'] select no fixable file")
         outside = await client.call_tool("fix", {"paths": ["../"]})
         check(outside.is_error, "a path that leaves the project is refused")
+        ignored = structured(await client.call_tool("fix", {"ignore": ["missing-import"]}))
+        check(ignored["files"] == [] and ignored["fixes"] == 0, "the caller's ignore is heard", ignored)
+        unknown = await client.call_tool("fix", {"select": ["FP099"]})
+        check(unknown.is_error and "unknown fixer `FP099`" in " ".join(getattr(b, "text", "") for b in unknown.content),
+              "an unknown fixer is a tool error that names it")
 
         applied = structured(await client.call_tool("fix", {"apply": True}))
         check(applied["applied"] is True and applied["journal_id"], "fix applied through the journal", applied)
