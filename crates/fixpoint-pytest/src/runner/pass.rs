@@ -1,44 +1,27 @@
-//! Runs pytest as child processes and turns their event streams into a [`Run`].
-//!
-//! Each worker is one `python fixpoint_pytest_boot.py -p fixpoint_pytest_plugin
-//! --continue-on-collection-errors ARGS` in its own process group, with the
-//! plugin's events on a pipe (descriptor 3). The supervisor here:
-//!
-//! - kills a worker whose current test runs past the test timeout, records
-//!   that test as `timeout`, and starts a new worker for the tests it had not
-//!   reached (the plugin drops the ones already done);
-//! - does the same when a worker dies in a test (`crashed`);
-//! - with `-j N`, runs N workers over a round-robin partition of the selected
-//!   tests and puts the results back in collection order;
-//! - reruns failing tests in fresh processes for `--reruns`; a test that
-//!   passes on a rerun is `flaky`.
-//!
-//! A worker is done when its process has exited, not when its pipe closes: a
-//! child a test forked may hold the pipe forever. On exit the worker's
-//! leftovers are killed (see [`kill_worker`]) and the pipe gets
-//! [`PIPE_GRACE`] to deliver what was written. Nothing here blocks on the
-//! worker, so both timeouts hold whatever the pipe carries.
+//! One round of pytest processes (the main run, or one rerun): spawning
+//! workers, folding their events, watching both clocks, noticing exits,
+//! killing what a worker left, and restarting a worker for the tests it had
+//! not reached.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
-use std::fmt::Write as _;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use fixpoint_core::{Outcome, Phase, Run, RunInfo, TestResult, format_rfc3339};
+use fixpoint_core::Outcome;
 
+use super::output::{explain_output, read_tail};
+use super::reader::{Message, Source, read_events};
+use super::{Context, Observer, Progress};
 use crate::aggregate::ResultBuilder;
-use crate::events::{CollectedItem, Event, Interrupt, SessionStart, parse_line};
-use crate::interpreter::Interpreter;
+use crate::events::{CollectedItem, Event, Interrupt, SessionStart};
 use crate::sys::{describe_exit, has_exited, kill_worker, prepare_child};
-use crate::{PytestError, Shard, plugin};
+use crate::{PytestError, plugin};
 
 /// How often the supervisor looks at the clocks when no event arrives.
 const TICK: Duration = Duration::from_millis(50);
@@ -46,226 +29,8 @@ const TICK: Duration = Duration::from_millis(50);
 const PYTEST_MISSING: i32 = 97;
 /// How long the pipe may still deliver events after its worker exited.
 const PIPE_GRACE: Duration = Duration::from_secs(3);
-/// The longest line the event reader keeps (the collection of a suite of
-/// half a million tests); a longer one is not an event and is dropped.
-const MAX_LINE: usize = 64 << 20;
 /// Unreadable lines reported one by one per worker; the rest are counted.
 const UNREADABLE_SHOWN: u32 = 3;
-
-/// What to run and how.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    pub interpreter: Interpreter,
-    /// pytest's working directory: the project root.
-    pub project_dir: PathBuf,
-    /// Selection and pass-through arguments for pytest (paths, `-k`, `-m`, ...).
-    pub pytest_args: Vec<OsString>,
-    /// Number of pytest processes (at least 1).
-    pub jobs: u32,
-    pub shard: Option<Shard>,
-    pub reruns: u32,
-    pub test_timeout: Option<Duration>,
-    /// A limit on the whole run.
-    pub timeout: Option<Duration>,
-    /// Seconds per node id from an earlier run: with them, `-j` balances
-    /// workers longest test first instead of round robin.
-    pub durations: HashMap<String, f64>,
-}
-
-/// What the runner reports while it works; the binary draws it.
-#[derive(Debug)]
-pub enum Progress<'a> {
-    /// Another worker finished collecting; `total` is the sum so far.
-    Collected {
-        total: usize,
-    },
-    TestStarted {
-        nodeid: &'a str,
-    },
-    /// A test (or a module that failed to collect) has its result. `attempt`
-    /// is 1 for the first run, 2 for the first rerun, ...
-    TestFinished {
-        test: &'a TestResult,
-        attempt: u32,
-    },
-    RerunStarted {
-        attempt: u32,
-        tests: usize,
-    },
-    /// Something the user should know, e.g. a worker restarted after a crash.
-    Notice {
-        message: String,
-    },
-}
-
-pub trait Observer {
-    fn progress(&mut self, event: Progress<'_>);
-}
-
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn progress(&mut self, _event: Progress<'_>) {}
-}
-
-/// Runs the suite. `cancel` is polled: set it (from a Ctrl-C handler) to stop
-/// the run; the result then says it was interrupted.
-pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBool) -> Result<Run, PytestError> {
-    let started_at = SystemTime::now();
-    let clock = Instant::now();
-    let workdir = tempfile::Builder::new()
-        .prefix("fixpoint-run-")
-        .tempdir()
-        .map_err(|e| PytestError::io("could not create a temporary directory", e))?;
-    let boot = plugin::install(workdir.path())?;
-    let context = Context {
-        options,
-        boot,
-        workdir: workdir.path().to_path_buf(),
-        deadline: options.timeout.map(|limit| clock + limit),
-        cancel,
-    };
-
-    let jobs = options.jobs.max(1);
-    let durations_file = (jobs > 1 && !options.durations.is_empty())
-        .then(|| write_durations(&context.workdir, &options.durations))
-        .transpose()?;
-    let mut slot_envs = Vec::new();
-    for part in 1..=jobs {
-        let mut env = Vec::new();
-        if let Some(shard) = options.shard {
-            env.push(("FIXPOINT_SHARD", shard.to_string()));
-        }
-        if jobs > 1 {
-            env.push(("FIXPOINT_PARTITION", format!("{part}/{jobs}")));
-        }
-        if let Some(file) = &durations_file {
-            env.push(("FIXPOINT_DURATIONS_FILE", file.display().to_string()));
-        }
-        slot_envs.push(env);
-    }
-    let main = Pass::new(&context, slot_envs, 1, observer).execute()?;
-    let order = main.collection_order();
-    let mut session = main.session.clone();
-    let mut interrupted = main.interrupted.clone();
-    let mut tests = main.builder.into_results();
-    sort_by_collection_order(&mut tests, &order);
-
-    let mut attempt = 1;
-    while attempt <= options.reruns && interrupted.is_none() {
-        let failing: Vec<String> = tests
-            .iter()
-            .filter(|test| test.outcome.is_failing() && test.phase != Some(Phase::Collection))
-            .map(|test| test.nodeid.clone())
-            .collect();
-        if failing.is_empty() {
-            break;
-        }
-        attempt += 1;
-        observer.progress(Progress::RerunStarted {
-            attempt: attempt - 1,
-            tests: failing.len(),
-        });
-        let only = context.workdir.join(format!("rerun-{attempt}.txt"));
-        fs::write(&only, failing.join("\n")).map_err(|e| PytestError::io("could not write the rerun list", e))?;
-        let workers = jobs.min(u32::try_from(failing.len()).unwrap_or(u32::MAX));
-        let envs = (1..=workers)
-            .map(|part| {
-                let mut env = vec![("FIXPOINT_ONLY_FILE", only.display().to_string())];
-                if workers > 1 {
-                    env.push(("FIXPOINT_PARTITION", format!("{part}/{workers}")));
-                }
-                env
-            })
-            .collect();
-        let rerun = Pass::new(&context, envs, attempt, observer).execute()?;
-        interrupted = interrupted.or(rerun.interrupted.clone());
-        if session.is_none() {
-            session.clone_from(&rerun.session);
-        }
-        merge_rerun(&mut tests, &failing, &rerun.builder);
-    }
-
-    let session = session.unwrap_or_default();
-    let info = RunInfo {
-        source: "run".to_owned(),
-        started_at: format_rfc3339(started_at),
-        finished_at: format_rfc3339(SystemTime::now()),
-        duration: clock.elapsed().as_secs_f64(),
-        project: options.project_dir.display().to_string(),
-        rootdir: session.rootdir,
-        python: Some(
-            session
-                .python_executable
-                .unwrap_or_else(|| options.interpreter.path.display().to_string()),
-        ),
-        python_version: session.python_version,
-        pytest_version: session.pytest_version,
-        plugins: session.plugins,
-        selection: Vec::new(),
-        group: None,
-        shard: options.shard.map(|shard| shard.to_string()),
-        workers: jobs,
-        interrupted,
-    };
-    Ok(Run::new(info, tests))
-}
-
-fn write_durations(dir: &Path, durations: &HashMap<String, f64>) -> Result<PathBuf, PytestError> {
-    let path = dir.join("durations.tsv");
-    let mut lines = String::new();
-    for (nodeid, seconds) in durations.iter().filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
-        let _ = writeln!(lines, "{seconds}\t{nodeid}");
-    }
-    fs::write(&path, lines).map_err(|e| PytestError::io("could not write the durations file", e))?;
-    Ok(path)
-}
-
-/// Applies a rerun's outcomes to the tests it reran.
-fn merge_rerun(tests: &mut [TestResult], rerun_ids: &[String], rerun: &ResultBuilder) {
-    let rerun_ids: HashSet<&str> = rerun_ids.iter().map(String::as_str).collect();
-    for test in tests.iter_mut().filter(|test| rerun_ids.contains(test.nodeid.as_str())) {
-        let Some(again) = rerun.get(&test.nodeid) else {
-            continue;
-        };
-        test.attempts += 1;
-        test.rerun_outcomes.push(again.outcome);
-        if again.outcome == Outcome::Passed {
-            // Keep the first failure's details: they say how it flakes.
-            test.outcome = Outcome::Flaky;
-        }
-    }
-}
-
-/// Collection errors first, in the order they came; then tests in the order
-/// pytest collected them.
-fn sort_by_collection_order(tests: &mut [TestResult], order: &HashMap<String, usize>) {
-    tests.sort_by_key(|test| order.get(&test.nodeid).map_or((0, 0), |&at| (1, at)));
-}
-
-struct Context<'a> {
-    options: &'a RunOptions,
-    boot: PathBuf,
-    workdir: PathBuf,
-    deadline: Option<Instant>,
-    cancel: &'a AtomicBool,
-}
-
-/// Which process of which slot a message comes from: a restarted slot's
-/// old reader may still be draining the pipe of the process before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Source {
-    slot: usize,
-    spawn: u32,
-}
-
-/// What a worker's reader thread sends: the lines of one read from the
-/// pipe (parsed, or as text when unreadable), then the end of the stream.
-enum Message {
-    Lines(Source, Vec<Result<Event, String>>),
-    Closed(Source),
-}
 
 /// Why the supervisor killed a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,21 +103,21 @@ impl Slot {
 }
 
 /// One round of pytest processes: the main run, or one rerun.
-struct Pass<'a, 'o> {
+pub(super) struct Pass<'a, 'o> {
     context: &'a Context<'a>,
     slots: Vec<Slot>,
     attempt: u32,
     observer: &'o mut dyn Observer,
-    builder: ResultBuilder,
-    session: Option<SessionStart>,
-    interrupted: Option<String>,
+    pub(super) builder: ResultBuilder,
+    pub(super) session: Option<SessionStart>,
+    pub(super) interrupted: Option<String>,
     collected_total: usize,
     sender: mpsc::Sender<Message>,
     receiver: mpsc::Receiver<Message>,
 }
 
 impl<'a, 'o> Pass<'a, 'o> {
-    fn new(
+    pub(super) fn new(
         context: &'a Context<'a>,
         envs: Vec<Vec<(&'static str, String)>>,
         attempt: u32,
@@ -397,7 +162,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         }
     }
 
-    fn execute(mut self) -> Result<Self, PytestError> {
+    pub(super) fn execute(mut self) -> Result<Self, PytestError> {
         for index in 0..self.slots.len() {
             if let Err(error) = self.spawn(index) {
                 self.kill_all(Kill::Interrupted);
@@ -830,7 +595,7 @@ impl<'a, 'o> Pass<'a, 'o> {
 
     /// Tests in collection order across the partition: the plugin tells each
     /// item's place in the whole selection.
-    fn collection_order(&self) -> HashMap<String, usize> {
+    pub(super) fn collection_order(&self) -> HashMap<String, usize> {
         let mut order = HashMap::new();
         for slot in &self.slots {
             for (k, item) in slot.collected.iter().flatten().enumerate() {
@@ -838,181 +603,5 @@ impl<'a, 'o> Pass<'a, 'o> {
             }
         }
         order
-    }
-}
-
-/// Reads one worker's pipe until its end, sending one message per read from
-/// the pipe, not per line: the supervisor wakes once for everything pytest
-/// flushed at once.
-fn read_events(pipe: io::PipeReader, source: Source, sender: &mpsc::Sender<Message>) {
-    let mut reader = BufReader::with_capacity(1 << 16, pipe);
-    let mut batch = Vec::new();
-    let mut line = Vec::new();
-    while let Some(overlong) = read_line_capped(&mut reader, &mut line) {
-        if overlong {
-            batch.push(Err(format!("a line of more than {} MiB", MAX_LINE >> 20)));
-        } else {
-            match parse_line(&line) {
-                None => {}
-                Some(Ok(event)) => batch.push(Ok(event)),
-                Some(Err(_)) => batch.push(Err(String::from_utf8_lossy(line.trim_ascii()).into_owned())),
-            }
-        }
-        line.clear();
-        if reader.buffer().is_empty()
-            && !batch.is_empty()
-            && sender.send(Message::Lines(source, std::mem::take(&mut batch))).is_err()
-        {
-            return;
-        }
-    }
-    if !batch.is_empty() {
-        let _ = sender.send(Message::Lines(source, batch));
-    }
-    let _ = sender.send(Message::Closed(source));
-}
-
-/// Reads up to and including the next newline into `line`, keeping at most
-/// [`MAX_LINE`] bytes: `Some(true)` for a line that was longer (dropped),
-/// `None` at the end of the stream (or on a read error).
-fn read_line_capped(reader: &mut impl BufRead, line: &mut Vec<u8>) -> Option<bool> {
-    let mut overlong = false;
-    loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return None,
-        };
-        if buffer.is_empty() {
-            return (!line.is_empty() || overlong).then_some(overlong);
-        }
-        let newline = buffer.iter().position(|&byte| byte == b'\n');
-        let chunk = &buffer[..newline.map_or(buffer.len(), |at| at + 1)];
-        if !overlong && line.len() + chunk.len() > MAX_LINE {
-            overlong = true;
-            line.clear();
-        }
-        if !overlong {
-            line.extend_from_slice(chunk);
-        }
-        let used = chunk.len();
-        reader.consume(used);
-        if newline.is_some() {
-            return Some(overlong);
-        }
-    }
-}
-
-/// The most telling line of pytest's output: its first error line, joined to
-/// the exception it ends with.
-fn explain_output(text: &str) -> String {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim_end)
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    // A usage error's first line is the usage; argparse's verdict follows it.
-    let usage = lines
-        .iter()
-        .find(|line| line.contains(": error: "))
-        .filter(|_| lines.iter().any(|line| line.starts_with("ERROR: usage:")));
-    let first_error = usage.or_else(|| {
-        lines.iter().find(|line| {
-            line.starts_with("ERROR")
-                || line.starts_with("ImportError")
-                || line.contains("Error while")
-                || line.starts_with("fixpoint:")
-        })
-    });
-    let exception = lines
-        .iter()
-        .rev()
-        .find(|line| line.starts_with("E   "))
-        .map(|line| line[4..].trim());
-    match (first_error, exception) {
-        (Some(first), Some(exception)) if !first.contains(exception) => {
-            format!("{first} {exception}")
-        }
-        (Some(first), _) => (*first).to_owned(),
-        (None, Some(exception)) => exception.to_owned(),
-        (None, None) => lines
-            .last()
-            .map_or_else(|| "pytest printed nothing".to_owned(), |line| (*line).to_owned()),
-    }
-}
-
-fn read_tail(path: &Path, limit: u64) -> String {
-    let Ok(mut file) = File::open(path) else {
-        return String::new();
-    };
-    let length = file.metadata().map_or(0, |meta| meta.len());
-    if length > limit {
-        let _ = file.seek(SeekFrom::Start(length - limit));
-    }
-    let mut bytes = Vec::new();
-    let _ = file.read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn explains_a_conftest_import_error_in_one_line() {
-        let output = "ImportError while loading conftest '/p/tests/conftest.py'.\ntests/conftest.py:1: in <module>\n    import nope\nE   ModuleNotFoundError: No module named 'nope'\n";
-        assert_eq!(
-            explain_output(output),
-            "ImportError while loading conftest '/p/tests/conftest.py'. ModuleNotFoundError: No module named 'nope'"
-        );
-        assert_eq!(
-            explain_output("ERROR: file or directory not found: nope\n\n"),
-            "ERROR: file or directory not found: nope"
-        );
-        assert_eq!(
-            explain_output(
-                "ERROR: usage: python -m pytest [options] [file_or_dir]\npython -m pytest: error: unrecognized arguments: --nope\n  inifile: None\n"
-            ),
-            "python -m pytest: error: unrecognized arguments: --nope"
-        );
-        assert_eq!(explain_output(""), "pytest printed nothing");
-    }
-
-    #[test]
-    fn reads_lines_of_any_bytes_and_drops_overlong_ones() {
-        let mut input = b"\xff\xfe\n".to_vec();
-        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 1));
-        input.extend_from_slice(b"\n{\"event\"\nlast");
-        let mut reader = BufReader::with_capacity(1024, input.as_slice());
-        let mut line = Vec::new();
-        let mut seen = Vec::new();
-        while let Some(overlong) = read_line_capped(&mut reader, &mut line) {
-            seen.push((overlong, String::from_utf8_lossy(&line).into_owned()));
-            line.clear();
-        }
-        let expected = [
-            (false, "\u{fffd}\u{fffd}\n"),
-            (true, ""),
-            (false, "{\"event\"\n"),
-            (false, "last"),
-        ];
-        let expected: Vec<(bool, String)> = expected.iter().map(|(o, t)| (*o, (*t).to_owned())).collect();
-        assert_eq!(seen, expected);
-    }
-
-    #[test]
-    fn merges_reruns_into_flaky_and_still_failing() {
-        let mut first = TestResult::new("t.py::a", "t.py", Some(1));
-        first.outcome = Outcome::Failed;
-        let mut second = first.clone();
-        second.nodeid = "t.py::b".into();
-        let mut tests = vec![first, second];
-        let mut rerun = ResultBuilder::new();
-        rerun.start_test("t.py::a", "t.py", Some(1), Vec::new());
-        rerun.set_outcome("t.py::b", "t.py", Some(2), Outcome::Failed, "again".into(), 0.1);
-        merge_rerun(&mut tests, &["t.py::a".into(), "t.py::b".into()], &rerun);
-        assert_eq!((tests[0].outcome, tests[0].attempts), (Outcome::Flaky, 2));
-        assert_eq!(tests[1].outcome, Outcome::Failed);
-        assert_eq!(tests[1].rerun_outcomes, vec![Outcome::Failed]);
     }
 }
