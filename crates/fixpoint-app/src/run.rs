@@ -39,6 +39,8 @@ pub struct RunRequest {
     /// cases that rerun tests (fix, migrate, repair), so that `.` is the
     /// whole project even when fixpoint runs from a subdirectory.
     pub from_root: bool,
+    /// Environment variables for pytest, beside the inherited ones.
+    pub env: Vec<(String, String)>,
 }
 
 /// The most pytest processes `-j` may start: 4 per CPU.
@@ -133,6 +135,7 @@ pub fn run_tests(
         test_timeout: seconds(request.test_timeout.or(settings.test_timeout), "--test-timeout")?,
         timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
         durations: request.durations.clone(),
+        env: request.env.clone(),
     };
     let mut run = runner::run(&options, observer, cancel)?;
     run.info.selection = selection;

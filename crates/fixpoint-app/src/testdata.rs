@@ -342,20 +342,26 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
         }
     }
     if steps.iter().all(|s| s.ok) {
-        let mut command = Command::new(&interpreter.path);
-        command
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-            .current_dir(&project.root);
-        if db.is_some() {
-            command.env("FIXPOINT_TESTDATA_DB", &url);
+        // The suite through the runner, as `fixpoint run` runs it: the
+        // project's timeouts hold, and a hang or a crash is named.
+        let request = crate::RunRequest {
+            python: Some(interpreter.path.clone()),
+            from_root: true,
+            env: db
+                .map(|_| vec![("FIXPOINT_TESTDATA_DB".to_owned(), url.clone())])
+                .unwrap_or_default(),
+            ..crate::RunRequest::default()
+        };
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let run = crate::run::run_tests(project, &request, &mut fixpoint_pytest::runner::Silent, &cancel)?;
+        let mut detail = run.counts.summary(run.info.duration);
+        if let Some(why) = &run.info.interrupted {
+            detail = format!("{detail} (interrupted: {why})");
         }
-        let output = command
-            .output()
-            .map_err(|e| AppError::Usage(format!("{}: {e}", interpreter.path.display())))?;
         steps.push(Step {
             name: "pytest".to_owned(),
-            ok: output.status.success(),
-            detail: last_line(&String::from_utf8_lossy(&output.stdout)),
+            ok: run.is_success(),
+            detail,
         });
     }
     let ok = steps.iter().all(|s| s.ok);

@@ -22,6 +22,7 @@
 //!     test_timeout: Some(std::time::Duration::from_secs(10)),
 //!     timeout: None,
 //!     durations: Default::default(),
+//!     env: vec![],
 //! };
 //! let run = runner::run(&options, &mut runner::Silent, &AtomicBool::new(false))?;
 //! println!("{}", run.counts.summary(run.info.duration));

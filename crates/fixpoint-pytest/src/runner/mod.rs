@@ -61,6 +61,8 @@ pub struct RunOptions {
     /// Seconds per node id from an earlier run: with them, `-j` balances
     /// workers longest test first instead of round robin.
     pub durations: HashMap<String, f64>,
+    /// Environment variables for pytest, beside the inherited ones.
+    pub env: Vec<(String, String)>,
 }
 
 /// What the runner reports while it works; the binary draws it.

@@ -309,6 +309,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             .args(["-p", plugin::MODULE, "--continue-on-collection-errors"])
             .args(&options.pytest_args)
             .current_dir(&options.project_dir)
+            .envs(options.env.iter().map(|(key, value)| (key, value)))
             .env("FIXPOINT_EVENT_FD", "3")
             .envs(slot.env.iter().map(|(key, value)| (*key, value)))
             .stdin(Stdio::null())

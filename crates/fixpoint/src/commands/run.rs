@@ -23,6 +23,7 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
         durations: HashMap::new(),
         // As the user typed them, from where they stand.
         from_root: false,
+        env: Vec::new(),
     };
     let recording = Recording {
         db: global.db.clone(),

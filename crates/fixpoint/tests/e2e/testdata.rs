@@ -658,3 +658,43 @@ fn generate_holds_the_conftest_back_while_the_interpreter_cannot_import_factory_
     let text = String::from_utf8_lossy(&started.stdout);
     assert!(!text.contains("ImportError while loading conftest"), "{text}");
 }
+
+#[test]
+fn verify_runs_the_suite_through_the_runner_so_a_hanging_test_is_cut_off() {
+    let (_keep, dir) = project("testdata-sa14");
+    generate(&dir, &[]);
+    fs::write(
+        dir.join("tests/test_hangs.py"),
+        "import time\n\n\ndef test_waits_forever():\n    time.sleep(600)\n",
+    )
+    .unwrap();
+    let pyproject = read(&dir, "pyproject.toml");
+    fs::write(
+        dir.join("pyproject.toml"),
+        format!("{pyproject}\n[tool.fixpoint]\ntest-timeout = 2\n"),
+    )
+    .unwrap();
+    let verify = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
+    let text = stdout(&verify);
+    assert_eq!(verify.status.code(), Some(1), "{text}{}", stderr(&verify));
+    let last = text
+        .lines()
+        .rev()
+        .find(|line| line.contains("pytest"))
+        .unwrap_or_default();
+    let last = masked_seconds(last);
+    assert_eq!(last, "FAIL pytest: 5 passed, 1 timeout in [TIME]", "{text}");
+}
+
+/// `0.52s` → `[TIME]`.
+fn masked_seconds(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            let number = word.strip_suffix('s').unwrap_or("x");
+            if number.parse::<f64>().is_ok() { "[TIME]" } else { word }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_owned()
+}
