@@ -94,9 +94,7 @@ pub fn check(
         }
     }
     findings.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)).then(a.code.cmp(&b.code)));
-    let unfinished = Journal::new(&project.root)
-        .unfinished()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let unfinished = Journal::new(&project.root).unfinished()?;
     Ok(CheckResult {
         findings,
         skipped,

@@ -13,8 +13,28 @@ pub enum AppError {
     Settings { path: PathBuf, reason: String },
     #[error("unknown group `{name}`: {}", describe_groups(available))]
     UnknownGroup { name: String, available: Vec<String> },
+    /// The user asked for something that cannot be: a bad flag, path or value.
     #[error("{0}")]
     Usage(String),
+    /// A file, directory or process fixpoint needed failed it; the source
+    /// (printed after the context) says how.
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// git refused or failed (the repair loop's branch and commits).
+    #[error("{0}")]
+    Git(fixpoint_repair::git::GitError),
+    /// A verified repair whose commit failed: the change stays in the work
+    /// tree and the journal.
+    #[error("the repair of {nodeid} works but could not be committed")]
+    Commit {
+        nodeid: String,
+        #[source]
+        source: fixpoint_repair::git::GitError,
+    },
     /// The path policy refused a path (see `fixpoint-paths`).
     #[error("refused: {0}")]
     Refused(fixpoint_paths::Refusal),
@@ -45,6 +65,22 @@ impl From<fixpoint_fix::journal::JournalError> for AppError {
             fixpoint_fix::journal::JournalError::Refused(refusal) => Self::Refused(refusal),
             other => Self::Journal(other),
         }
+    }
+}
+
+impl AppError {
+    /// An I/O failure with what fixpoint was doing: `could not create DIR`.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<fixpoint_repair::git::GitError> for AppError {
+    fn from(error: fixpoint_repair::git::GitError) -> Self {
+        Self::Git(error)
     }
 }
 

@@ -194,7 +194,7 @@ fn plan_choices(
     Ok(FixPlan {
         run_id: None,
         files: fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes),
-        unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
+        unfinished: journal.unfinished()?,
     })
 }
 

@@ -12,7 +12,7 @@ use crate::{AppError, Project};
 
 /// The policy of `project`.
 pub fn policy(project: &Project) -> Result<Policy, AppError> {
-    Policy::new(&project.root).map_err(|e| AppError::Usage(format!("{}: {e}", project.root.display())))
+    Policy::new(&project.root).map_err(|e| AppError::io(format!("could not read {}", project.root.display()), e))
 }
 
 /// The message for a refused argument: which one, and why.

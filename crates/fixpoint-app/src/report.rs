@@ -503,13 +503,13 @@ pub fn write_docs(store: &mut dyn Store, project: &Project, out: &Path) -> Resul
     let policy = crate::paths::policy(project)?;
     let out = policy.relative(&out.to_string_lossy())?;
     let dir = policy.writable(&out)?;
-    fs::create_dir_all(&dir).map_err(|e| AppError::Usage(format!("{}: {e}", dir.display())))?;
+    fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("could not create {}", dir.display()), e))?;
     let mut written = Vec::new();
     for (name, content) in fixpoint_report::docs::render(&report, &seen, &guidelines) {
         let path = policy.writable(&format!("{out}/{name}"))?;
         let changed = fs::read(&path).map_or(true, |old| old != content.as_bytes());
         if changed {
-            write_atomically(&path, content.as_bytes()).map_err(|e| AppError::Usage(e.to_string()))?;
+            write_atomically(&path, content.as_bytes())?;
         }
         written.push(DocFile { path, changed });
     }

@@ -11,9 +11,8 @@ use fixpoint_store::Store;
 
 use crate::{AppError, Project};
 
-#[allow(clippy::needless_pass_by_value, reason = "used as map_err(journal_error)")]
 fn journal_error(e: JournalError) -> AppError {
-    AppError::Usage(e.to_string())
+    AppError::from(e)
 }
 
 pub fn list(project: &Project) -> Vec<RuleFile> {

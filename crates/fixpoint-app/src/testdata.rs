@@ -233,16 +233,15 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
     let mut journal_id = None;
     if !options.dry_run && !changed.is_empty() {
         let journal = Journal::new(&project.root);
-        let mut change = journal.begin(command).map_err(|e| AppError::Usage(e.to_string()))?;
+        let mut change = journal.begin(command)?;
         for file in &changed {
             if let Some(parent) = project.root.join(&file.path).parent() {
-                fs::create_dir_all(parent).map_err(|e| AppError::Usage(format!("{}: {e}", parent.display())))?;
+                fs::create_dir_all(parent)
+                    .map_err(|e| AppError::io(format!("could not create {}", parent.display()), e))?;
             }
-            change
-                .write(&file.path, file.new.as_bytes(), &[CODE.to_owned()])
-                .map_err(|e| AppError::Usage(e.to_string()))?;
+            change.write(&file.path, file.new.as_bytes(), &[CODE.to_owned()])?;
         }
-        let manifest = change.finish().map_err(|e| AppError::Usage(e.to_string()))?;
+        let manifest = change.finish()?;
         journal_id = Some(manifest.id);
     }
     let dependencies_added_to = if options.add_deps {
@@ -296,7 +295,7 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
         )));
     }
     let interpreter = interpreter::discover(python, &project.root, &|key| env::var_os(key))?;
-    let scratch = tempfile::tempdir().map_err(|e| AppError::Usage(format!("a temporary directory: {e}")))?;
+    let scratch = tempfile::tempdir().map_err(|e| AppError::io("could not create a temporary directory", e))?;
     let url = match db {
         Some(url) => url.to_owned(),
         None => format!("sqlite:///{}", scratch.path().join("verify.sqlite3").display()),
@@ -319,7 +318,7 @@ pub fn verify(project: &Project, python: Option<&Path>, db: Option<&str>) -> Res
             .arg(&url)
             .current_dir(&project.root)
             .output()
-            .map_err(|e| AppError::Usage(format!("{}: {e}", interpreter.path.display())))?;
+            .map_err(|e| AppError::io(format!("could not start {}", interpreter.path.display()), e))?;
         let ok = output.status.success();
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);

@@ -8,6 +8,7 @@
 //! the project root, and nothing is written unless the server was started
 //! with `--allow-writes` and the call asks for it.
 
+mod error;
 mod guard;
 mod server;
 

@@ -20,7 +20,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use fixpoint_app::AppError;
 use fixpoint_app::paths::confined;
+
+use crate::error::ToolError;
 
 /// How the server was started.
 #[derive(Debug, Clone, Default)]
@@ -351,13 +354,14 @@ impl FixpointServer {
     async fn blocking<T, F>(&self, work: F) -> Result<T, String>
     where
         T: Send + 'static,
-        F: FnOnce(&Project, &Options) -> Result<T, String> + Send + 'static,
+        F: FnOnce(&Project, &Options) -> Result<T, ToolError> + Send + 'static,
     {
         let project = Arc::clone(&self.project);
         let options = Arc::clone(&self.options);
         tokio::task::spawn_blocking(move || work(&project, &options))
             .await
             .map_err(|e| format!("the tool stopped unexpectedly: {e}"))?
+            .map_err(ToolError::into_message)
     }
 
     /// The report of a recorded run (default: the latest).
@@ -365,7 +369,7 @@ impl FixpointServer {
         self.blocking(move |project, options| {
             let mut store = store(project, options)?;
             fixpoint_app::report::build(store.as_mut(), project, run.as_deref().unwrap_or("latest"))
-                .map_err(|e| e.to_string())
+                .map_err(ToolError::from)
         })
         .await
     }
@@ -403,8 +407,8 @@ impl FixpointServer {
     }
 }
 
-fn store(project: &Project, options: &Options) -> Result<Box<dyn fixpoint_store::Store>, String> {
-    fixpoint_app::history::open_store(project, options.db.as_deref()).map_err(|e| e.to_string())
+fn store(project: &Project, options: &Options) -> Result<Box<dyn fixpoint_store::Store>, AppError> {
+    fixpoint_app::history::open_store(project, options.db.as_deref())
 }
 
 fn run_output(report: &fixpoint_report::Report) -> RunOutput {
@@ -485,10 +489,10 @@ impl FixpointServer {
                     &mut observer,
                     &AtomicBool::new(false),
                 )
-                .map_err(|e| e.to_string())?;
+                .map_err(ToolError::from)?;
                 let id = id.ok_or("the run was not recorded")?;
                 let mut store = store(project, options)?;
-                fixpoint_app::report::build(store.as_mut(), project, &id.to_string()).map_err(|e| e.to_string())
+                fixpoint_app::report::build(store.as_mut(), project, &id.to_string()).map_err(ToolError::from)
             })
             .await;
         let _ = forward.await;
@@ -543,7 +547,7 @@ impl FixpointServer {
                     &input.nodeid,
                     input.run.as_deref().unwrap_or("latest"),
                 )
-                .map_err(|e| e.to_string())
+                .map_err(ToolError::from)
             })
             .await?;
         Ok(Json(ExplainOutput {
@@ -575,8 +579,7 @@ impl FixpointServer {
                     unsafe_fixes: choice.unsafe_fixes,
                     all: false,
                 };
-                let plan =
-                    fixpoint_app::fix::plan(store.as_mut(), project, &request, None).map_err(|e| e.to_string())?;
+                let plan = fixpoint_app::fix::plan(store.as_mut(), project, &request, None).map_err(ToolError::from)?;
                 let diff: String = plan
                     .changed()
                     .map(|f| fixpoint_fix_diff(&f.path, &f.original, &f.fixed))
@@ -586,7 +589,7 @@ impl FixpointServer {
                 let (entry, taken_back) = match (input.apply, input.no_verify) {
                     (false, _) => (None, Vec::new()),
                     (true, true) => (
-                        fixpoint_app::fix::apply(project, &plan, "fixpoint mcp fix").map_err(|e| e.to_string())?,
+                        fixpoint_app::fix::apply(project, &plan, "fixpoint mcp fix").map_err(ToolError::from)?,
                         Vec::new(),
                     ),
                     (true, false) => {
@@ -603,7 +606,7 @@ impl FixpointServer {
                             &mut fixpoint_pytest::runner::Silent,
                             &AtomicBool::new(false),
                         )
-                        .map_err(|e| e.to_string())?;
+                        .map_err(ToolError::from)?;
                         let taken_back = verified.taken_back.into_iter().flat_map(|taken| taken.paths).collect();
                         (verified.entry, taken_back)
                     }
@@ -627,7 +630,7 @@ impl FixpointServer {
         self.writes_allowed("undo")?;
         let manifest = self
             .blocking(move |project, _| {
-                fixpoint_app::fix::undo(project, input.id.as_deref(), false).map_err(|e| e.to_string())
+                fixpoint_app::fix::undo(project, input.id.as_deref(), false).map_err(ToolError::from)
             })
             .await?;
         Ok(Json(UndoOutput {
@@ -671,7 +674,7 @@ impl FixpointServer {
                     &mut |_| {},
                     &AtomicBool::new(false),
                 )
-                .map_err(|e| e.to_string())
+                .map_err(ToolError::from)
             })
             .await?;
         Ok(Json(RepairOutput {
@@ -686,7 +689,7 @@ impl FixpointServer {
             .blocking(move |project, options| {
                 let mut store = store(project, options)?;
                 let (entries, _) = fixpoint_app::history::history(store.as_mut(), input.limit.unwrap_or(20))
-                    .map_err(|e| e.to_string())?;
+                    .map_err(ToolError::from)?;
                 Ok(entries
                     .iter()
                     .map(|e| json!({"run": to_value(&e.run), "pass_rate": e.pass_rate}))
@@ -703,7 +706,7 @@ impl FixpointServer {
             .blocking(move |project, options| {
                 let mut store = store(project, options)?;
                 fixpoint_app::history::compare(store.as_mut(), input.base.as_deref(), input.head.as_deref())
-                    .map_err(|e| e.to_string())
+                    .map_err(ToolError::from)
             })
             .await?;
         Ok(Json(CompareOutput {
@@ -717,7 +720,7 @@ impl FixpointServer {
         let tests = self
             .blocking(move |project, options| {
                 let mut store = store(project, options)?;
-                fixpoint_app::history::flaky(store.as_mut(), input.window.unwrap_or(20)).map_err(|e| e.to_string())
+                fixpoint_app::history::flaky(store.as_mut(), input.window.unwrap_or(20)).map_err(ToolError::from)
             })
             .await?;
         Ok(Json(FlakyOutput {
@@ -745,7 +748,7 @@ impl FixpointServer {
                     python: None,
                 };
                 fixpoint_app::testdata::generate(project, &options, "fixpoint mcp generate_testdata")
-                    .map_err(|e| e.to_string())
+                    .map_err(ToolError::from)
             })
             .await?;
         Ok(Json(TestdataOutput {
@@ -786,8 +789,7 @@ impl FixpointServer {
                     None => fixpoint_app::context::Selection::Paths(input.paths),
                 };
                 let mut store = store(project, options)?;
-                fixpoint_app::context::pack(project, Some(store.as_mut()), &selection, budget)
-                    .map_err(|e| e.to_string())
+                fixpoint_app::context::pack(project, Some(store.as_mut()), &selection, budget).map_err(ToolError::from)
             })
             .await?;
         Ok(Json(PackOutput {
@@ -951,18 +953,17 @@ impl ServerHandler for FixpointServer {
                 let mut store = store(project, options)?;
                 let json_of = |value: &Value| serde_json::to_string_pretty(value).unwrap_or_default();
                 if let Some(run) = rest.strip_prefix("runs/") {
-                    let report =
-                        fixpoint_app::report::build(store.as_mut(), project, run).map_err(|e| e.to_string())?;
+                    let report = fixpoint_app::report::build(store.as_mut(), project, run).map_err(ToolError::from)?;
                     return Ok((json_of(&to_value(&report)), "application/json"));
                 }
                 if rest == "patterns" {
                     let report =
-                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(|e| e.to_string())?;
+                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
                     return Ok((json_of(&to_value(&report.patterns)), "application/json"));
                 }
                 if let Some(nodeid) = rest.strip_prefix("failures/") {
                     let explanation = fixpoint_app::triage::explain(store.as_mut(), project, nodeid, "latest")
-                        .map_err(|e| e.to_string())?;
+                        .map_err(ToolError::from)?;
                     return Ok((json_of(&to_value(&explanation)), "application/json"));
                 }
                 if let Some(name) = rest.strip_prefix("rules/") {
@@ -972,20 +973,20 @@ impl ServerHandler for FixpointServer {
                         .ok_or_else(|| format!("no rule `{name}`: `list_rules` names them"))?;
                     let path = fixpoint_app::paths::policy(project)
                         .and_then(|policy| Ok(policy.readable(&rule.path)?))
-                        .map_err(|e| e.to_string())?;
-                    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+                        .map_err(ToolError::from)?;
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| AppError::io(format!("could not read {}", path.display()), e))?;
                     return Ok((text, "text/markdown"));
                 }
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
                     let report =
-                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(|e| e.to_string())?;
-                    let seen =
-                        fixpoint_app::report::seen_patterns(store.as_mut(), &report).map_err(|e| e.to_string())?;
+                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
+                    let seen = fixpoint_app::report::seen_patterns(store.as_mut(), &report).map_err(ToolError::from)?;
                     let guidelines = fixpoint_app::report::guidelines(&seen);
                     let files = fixpoint_report::docs::render(&report, &seen, &guidelines);
                     return Ok((files.get(name).cloned().unwrap_or_default(), "text/markdown"));
                 }
-                Err(format!("unknown resource `{read_uri}`"))
+                Err(format!("unknown resource `{read_uri}`").into())
             })
             .await
             .map_err(|e| ErrorData::resource_not_found(e, None))?;
@@ -1050,7 +1051,7 @@ impl ServerHandler for FixpointServer {
                 let (system, user) = self
                     .blocking(move |project, options| {
                         let mut store = store(project, options)?;
-                        fixpoint_app::repair::prompt_for(project, store.as_mut(), &nodeid).map_err(|e| e.to_string())
+                        fixpoint_app::repair::prompt_for(project, store.as_mut(), &nodeid).map_err(ToolError::from)
                     })
                     .await
                     .map_err(|e| ErrorData::invalid_params(e, None))?;
@@ -1060,8 +1061,8 @@ impl ServerHandler for FixpointServer {
                 let markdown = self
                     .blocking(|project, options| {
                         let mut store = store(project, options)?;
-                        let report = fixpoint_app::report::build(store.as_mut(), project, "latest")
-                            .map_err(|e| e.to_string())?;
+                        let report =
+                            fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
                         Ok(fixpoint_report::markdown::render(&report))
                     })
                     .await
@@ -1079,8 +1080,8 @@ impl ServerHandler for FixpointServer {
                 let text = self
                     .blocking(move |project, options| {
                         let mut store = store(project, options)?;
-                        let report = fixpoint_app::report::build(store.as_mut(), project, "latest")
-                            .map_err(|e| e.to_string())?;
+                        let report =
+                            fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
                         let pattern = report
                             .patterns
                             .iter()

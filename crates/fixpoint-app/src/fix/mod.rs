@@ -152,7 +152,7 @@ pub fn plan(
     Ok(FixPlan {
         run_id: run.map(|run| run.id),
         files,
-        unfinished: journal.unfinished().map_err(|e| AppError::Usage(e.to_string()))?,
+        unfinished: journal.unfinished()?,
     })
 }
 
@@ -163,15 +163,13 @@ pub fn apply(project: &Project, plan: &FixPlan, command: &str) -> Result<Option<
         return Ok(None);
     }
     let journal = Journal::new(&project.root);
-    let mut change = journal.begin(command).map_err(|e| AppError::Usage(e.to_string()))?;
+    let mut change = journal.begin(command)?;
     for file in plan.changed() {
         let mut codes: Vec<String> = file.applied.iter().map(|note| note.code.clone()).collect();
         codes.dedup();
-        change
-            .write(&file.path, file.fixed.as_bytes(), &codes)
-            .map_err(|e| AppError::Usage(e.to_string()))?;
+        change.write(&file.path, file.fixed.as_bytes(), &codes)?;
     }
-    Ok(Some(change.finish().map_err(|e| AppError::Usage(e.to_string()))?))
+    Ok(Some(change.finish()?))
 }
 
 /// When the project's interpreter (the run's, else the one `run` would pick)
@@ -236,9 +234,7 @@ pub fn verify_journal(project: &Project) -> Result<fixpoint_fix::journal::Verifi
 }
 
 pub fn journal(project: &Project) -> Result<Vec<Manifest>, AppError> {
-    Journal::new(&project.root)
-        .entries()
-        .map_err(|e| AppError::Usage(e.to_string()))
+    Ok(Journal::new(&project.root).entries()?)
 }
 
 #[cfg(test)]

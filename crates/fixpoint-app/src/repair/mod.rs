@@ -283,7 +283,7 @@ pub fn repair(
 
     let redactor = Redactor::new(&project.root, std::env::vars());
     let guard = Guard::new(&project.root, &redactor, config.allow_test_edits)
-        .map_err(|e| AppError::Usage(format!("{}: {e}", project.root.display())))?;
+        .map_err(|e| AppError::io(format!("could not read {}", project.root.display()), e))?;
     let mut client = Client::new(config.model.clone());
     let journal = Journal::new(&project.root);
     let mut report = RepairReport {
@@ -429,7 +429,6 @@ fn prepare_git(
     switch: bool,
 ) -> Result<Option<Git>, AppError> {
     let git = Git::open(&project.root);
-    let git_error = |e: fixpoint_repair::git::GitError| AppError::Usage(e.to_string());
     match &git {
         None if config.commit => {
             return Err(AppError::Usage(format!(
@@ -440,7 +439,7 @@ fn prepare_git(
         None => {}
         Some(git) => {
             if !request.allow_dirty {
-                let dirty = git.dirty_paths(".fixpoint").map_err(git_error)?;
+                let dirty = git.dirty_paths(".fixpoint")?;
                 if !dirty.is_empty() {
                     return Err(AppError::Usage(format!(
                         "the work tree has uncommitted changes ({}): commit or stash them first, or pass --allow-dirty",
@@ -449,10 +448,10 @@ fn prepare_git(
                 }
             }
             if config.commit {
-                git.check_identity().map_err(git_error)?;
+                git.check_identity()?;
             }
             if let Some(branch) = request.branch.as_ref().filter(|_| switch) {
-                git.switch_new_branch(branch).map_err(git_error)?;
+                git.switch_new_branch(branch)?;
             }
         }
     }
@@ -677,14 +676,11 @@ impl Session<'_> {
             .map(|((path, new), (_, old))| unified_diff(path, old, new))
             .collect();
 
-        let journal_error = |e: fixpoint_fix::journal::JournalError| AppError::Usage(e.to_string());
-        let mut change = self.journal.begin(&self.recording.command).map_err(journal_error)?;
+        let mut change = self.journal.begin(&self.recording.command)?;
         for (path, text) in &changed {
-            change
-                .write(path, text.as_bytes(), &["repair".to_owned()])
-                .map_err(journal_error)?;
+            change.write(path, text.as_bytes(), &["repair".to_owned()])?;
         }
-        let entry = change.finish().map_err(journal_error)?;
+        let entry = change.finish()?;
         row.journal_id = Some(entry.id.clone());
 
         let files: Vec<String> = changed.keys().cloned().collect();
@@ -692,14 +688,14 @@ impl Session<'_> {
         let (run, run_id) = match run {
             Ok(done) => done,
             Err(error) => {
-                self.journal.undo(Some(&entry.id), true).map_err(journal_error)?;
+                self.journal.undo(Some(&entry.id), true)?;
                 return Err(error);
             }
         };
         row.run_id = run_id;
         let judged = self.judge(&target.nodeid, &run);
         if let Some((reason, output)) = judged {
-            self.journal.undo(Some(&entry.id), false).map_err(journal_error)?;
+            self.journal.undo(Some(&entry.id), false)?;
             return Ok(Verdict {
                 kind: "reverted",
                 feedback: prompt::feedback(
@@ -726,9 +722,10 @@ impl Session<'_> {
             && let Some(git) = self.git
         {
             let message = commit_message(&target.nodeid, row, self.config, &files, &target.also_fixed);
-            let commit = git
-                .commit(&files, &message)
-                .map_err(|e| AppError::Usage(format!("the repair of {} works but {e}", target.nodeid)))?;
+            let commit = git.commit(&files, &message).map_err(|source| AppError::Commit {
+                nodeid: target.nodeid.clone(),
+                source,
+            })?;
             row.git_commit = Some(commit.clone());
             target.commit = Some(commit);
         }
