@@ -10,7 +10,11 @@
 
 mod error;
 mod guard;
+mod prompts;
+mod resources;
 mod server;
+mod tools;
+mod types;
 
 pub use server::{FixpointServer, Options};
 

@@ -1,0 +1,116 @@
+//! The resources: the history's runs, patterns and failures, the Cursor
+//! rules and the test-health documents, as `fixpoint://` URIs.
+
+use fixpoint_app::AppError;
+use fixpoint_app::paths::confined;
+use rmcp::model::{
+    ErrorData, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
+};
+use serde_json::Value;
+
+use crate::error::ToolError;
+use crate::server::{FixpointServer, store, to_value};
+use crate::tools::rule_uri;
+
+/// The resources every server lists; runs and failures are reached through templates.
+const DOCS: [&str; 4] = ["PATTERNS.md", "FIXES.md", "REMAINING.md", "GUIDELINES.md"];
+
+impl FixpointServer {
+    pub(crate) fn resources(&self) -> ListResourcesResult {
+        let mut resources = vec![
+            Resource::new("fixpoint://runs/latest", "latest run")
+                .with_description("The latest run's report: counts, patterns, failures, fixes, trend (JSON).")
+                .with_mime_type("application/json"),
+            Resource::new("fixpoint://patterns", "patterns")
+                .with_description("The latest run's failure patterns, largest first (JSON).")
+                .with_mime_type("application/json"),
+        ];
+        for rule in fixpoint_app::rules::list(&self.project) {
+            let mut resource =
+                Resource::new(rule_uri(&rule.name), format!("rule {}", rule.name)).with_mime_type("text/markdown");
+            if let Some(description) = &rule.description {
+                resource = resource.with_description(description.clone());
+            }
+            resources.push(resource);
+        }
+        for name in DOCS {
+            resources.push(
+                Resource::new(format!("fixpoint://docs/{name}"), name)
+                    .with_description("Test-health documentation generated from the history (Markdown).")
+                    .with_mime_type("text/markdown"),
+            );
+        }
+        ListResourcesResult::with_all_items(resources)
+    }
+
+    pub(crate) fn resource_templates() -> ListResourceTemplatesResult {
+        ListResourceTemplatesResult::with_all_items(vec![
+            ResourceTemplate::new("fixpoint://runs/{id}", "run")
+                .with_description("A recorded run's report, by id (`fixpoint history` lists them) (JSON).")
+                .with_mime_type("application/json"),
+            ResourceTemplate::new("fixpoint://rules/{name}", "rule")
+                .with_description("A Cursor rule's file (.cursor/rules/{name}.mdc), front matter and body.")
+                .with_mime_type("text/markdown"),
+            ResourceTemplate::new("fixpoint://failures/{nodeid}", "failure")
+                .with_description("One failure of the latest run explained, by node id (JSON).")
+                .with_mime_type("application/json"),
+        ])
+    }
+
+    pub(crate) async fn read(&self, request: ReadResourceRequestParams) -> Result<ReadResourceResponse, ErrorData> {
+        let uri = request.uri.clone();
+        let Some(rest) = uri.strip_prefix("fixpoint://") else {
+            return Err(ErrorData::resource_not_found(format!("unknown resource `{uri}`"), None));
+        };
+        let rest = rest.to_owned();
+        if let Some(nodeid) = rest.strip_prefix("failures/") {
+            confined(&self.project.root, nodeid).map_err(|e| ErrorData::invalid_params(e, None))?;
+        }
+        let read_uri = uri.clone();
+        let text = self
+            .blocking(move |project, options| {
+                let mut store = store(project, options)?;
+                let json_of = |value: &Value| serde_json::to_string_pretty(value).unwrap_or_default();
+                if let Some(run) = rest.strip_prefix("runs/") {
+                    let report = fixpoint_app::report::build(store.as_mut(), project, run).map_err(ToolError::from)?;
+                    return Ok((json_of(&to_value(&report)), "application/json"));
+                }
+                if rest == "patterns" {
+                    let report =
+                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
+                    return Ok((json_of(&to_value(&report.patterns)), "application/json"));
+                }
+                if let Some(nodeid) = rest.strip_prefix("failures/") {
+                    let explanation = fixpoint_app::triage::explain(store.as_mut(), project, nodeid, "latest")
+                        .map_err(ToolError::from)?;
+                    return Ok((json_of(&to_value(&explanation)), "application/json"));
+                }
+                if let Some(name) = rest.strip_prefix("rules/") {
+                    let rule = fixpoint_app::rules::list(project)
+                        .into_iter()
+                        .find(|r| r.name == name)
+                        .ok_or_else(|| format!("no rule `{name}`: `list_rules` names them"))?;
+                    let path = fixpoint_app::paths::policy(project)
+                        .and_then(|policy| Ok(policy.readable(&rule.path)?))
+                        .map_err(ToolError::from)?;
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| AppError::io(format!("could not read {}", path.display()), e))?;
+                    return Ok((text, "text/markdown"));
+                }
+                if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
+                    let report =
+                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
+                    let seen = fixpoint_app::report::seen_patterns(store.as_mut(), &report).map_err(ToolError::from)?;
+                    let guidelines = fixpoint_app::report::guidelines(&seen);
+                    let files = fixpoint_report::docs::render(&report, &seen, &guidelines);
+                    return Ok((files.get(name).cloned().unwrap_or_default(), "text/markdown"));
+                }
+                Err(format!("unknown resource `{read_uri}`").into())
+            })
+            .await
+            .map_err(|e| ErrorData::resource_not_found(e, None))?;
+        let (body, mime) = text;
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(body, uri).with_mime_type(mime)]).into())
+    }
+}
