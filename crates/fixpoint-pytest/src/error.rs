@@ -11,8 +11,10 @@ pub enum PytestError {
     NoInterpreter { project: PathBuf },
     #[error("pytest is not importable by {} (from {origin}); install it with `{} -m pip install pytest`", python.display(), python.display())]
     PytestMissing { python: PathBuf, origin: String },
-    #[error("could not start {}: {source}", python.display())]
-    Spawn { python: PathBuf, source: io::Error },
+    // The I/O error is part of the message, not a `source`: printed with
+    // its causes (`{:#}`), it would appear twice.
+    #[error("could not start {}: {error}", python.display())]
+    Spawn { python: PathBuf, error: io::Error },
     /// `detail` is the telling line; `output` the end of what pytest printed.
     #[error("pytest stopped before running tests ({status}): {detail}")]
     PytestFailed {
@@ -22,15 +24,15 @@ pub enum PytestError {
     },
     #[error("{}: {reason}", path.display())]
     Malformed { path: PathBuf, reason: String },
-    #[error("{context}: {source}")]
-    Io { context: String, source: io::Error },
+    #[error("{context}: {error}")]
+    Io { context: String, error: io::Error },
 }
 
 impl PytestError {
     pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
         Self::Io {
             context: context.into(),
-            source,
+            error: source,
         }
     }
 }

@@ -92,7 +92,10 @@ fn venv_python(venv: &Path) -> PathBuf {
 /// A path with a separator is taken as is; a bare name is searched on `PATH`.
 fn resolve_command(command: &Path, lookup: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     if command.components().count() > 1 {
-        return command.is_file().then(|| command.to_path_buf());
+        // Absolute, so that it names the file the user meant: pytest runs in
+        // the project directory, where a relative path would mean another.
+        let command = std::path::absolute(command).ok()?;
+        return command.is_file().then_some(command);
     }
     let path = lookup("PATH")?;
     env::split_paths(&path)

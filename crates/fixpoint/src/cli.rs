@@ -498,6 +498,10 @@ pub struct CiArgs {
     /// ones) and append a Markdown summary to $GITHUB_STEP_SUMMARY.
     #[arg(long)]
     pub github: bool,
+    /// Rerun failing tests up to N times; a test that then passes is `flaky` and
+    /// does not fail the build [default: `reruns` in [tool.fixpoint], else 0].
+    #[arg(long, value_name = "N")]
+    pub reruns: Option<u32>,
     /// pytest processes to run at once.
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<u32>,

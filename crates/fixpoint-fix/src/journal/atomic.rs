@@ -51,7 +51,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
     }
     temporary.persist(path).map_err(|error| JournalError::Io {
         path: path.to_path_buf(),
-        source: error.error,
+        error: error.error,
     })?;
     Ok(())
 }

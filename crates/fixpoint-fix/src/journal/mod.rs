@@ -94,8 +94,10 @@ impl Manifest {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    // The I/O error is part of the message, not a `source`, so that it is
+    // printed once whether or not causes are.
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("{}: not a fixpoint journal manifest ({reason})", path.display())]
     Corrupt { path: PathBuf, reason: String },
     #[error("no journal entry `{0}`: `fixpoint journal` lists them")]
@@ -116,7 +118,7 @@ pub enum JournalError {
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
     move |source| JournalError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     }
 }
 

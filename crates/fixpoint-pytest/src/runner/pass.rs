@@ -324,7 +324,7 @@ impl<'a, 'o> Pass<'a, 'o> {
         prepare_child(&mut command, writer.as_raw_fd(), &slot.mark);
         let child = command.spawn().map_err(|source| PytestError::Spawn {
             python: options.interpreter.path.clone(),
-            source,
+            error: source,
         })?;
         drop(command);
         drop(writer);

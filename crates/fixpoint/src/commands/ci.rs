@@ -93,6 +93,7 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
             paths: args.paths.clone(),
             python: global.python.clone(),
             jobs: args.jobs,
+            reruns: args.reruns,
             test_timeout: args.test_timeout,
             ..RunRequest::default()
         },

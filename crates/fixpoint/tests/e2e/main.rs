@@ -23,3 +23,4 @@ mod stdlib;
 mod suggestions;
 mod support;
 mod testdata;
+mod workflow;

@@ -8,7 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::{
-    counts, fixpoint, outcomes, project, pytest, pytest_summary, pytest_verdicts, python, run_json, stdout, test,
+    counts, fixpoint, outcomes, project, pytest, pytest_summary, pytest_verdicts, python, run_json, stderr, stdout,
+    test,
 };
 
 #[test]
@@ -430,4 +431,19 @@ fn fix_from_a_subdirectory_verifies_what_the_change_reaches_in_the_whole_project
             "verify cost: 1 pytest run, 3 tests, <secs>",
         ]
     );
+}
+
+#[test]
+fn a_relative_python_is_read_from_where_the_user_typed_it() {
+    // From the project's parent, as `fixpoint run --project proj --python
+    // ../venv/bin/python` is typed: pytest runs in the project, but the path
+    // means the file relative to the directory the command was typed in.
+    let (_keep, dir) = project("balance");
+    let parent = dir.parent().unwrap();
+    let python = python();
+    let ups = parent.components().count() - 1;
+    let relative = format!("{}{}", "../".repeat(ups), python.strip_prefix("/").unwrap().display());
+    let name = dir.file_name().unwrap().to_str().unwrap();
+    let output = fixpoint(parent, &["--project", name, "run", "--python", &relative]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }

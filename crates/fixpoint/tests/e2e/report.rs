@@ -9,7 +9,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{copy_of, fixpoint, fixpoint_env, git_init, project, python, repository, stderr, stdout};
+use crate::support::{
+    copy_of, deterministic_dreamforge, fixpoint, fixpoint_env, git_init, project, python, repository, stderr, stdout,
+};
 
 fn tool(variable: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(variable).unwrap_or_else(|| {
@@ -549,23 +551,6 @@ fn init_adds_what_is_missing_and_never_overwrites() {
         fs::read_to_string(root.join(".pre-commit-config.yaml")).unwrap(),
         "repos: []\n"
     );
-}
-
-/// Dreamforge without its coin-flip and its hang (deselected in its pytest
-/// configuration, so a run of everything is still a whole-suite run): every
-/// outcome is the same from run to run.
-fn deterministic_dreamforge() -> (tempfile::TempDir, PathBuf) {
-    let (keep, dir) = copy_of(&repository().join("examples/dreamforge"));
-    let pyproject = dir.join("pyproject.toml");
-    let text = fs::read_to_string(&pyproject).unwrap();
-    let text = text.replacen(
-        "testpaths = [\"tests\"]\n",
-        "testpaths = [\"tests\"]\naddopts = \"--deselect tests/services/test_initiative.py::test_goblin_boss_is_faster_than_orc \
-         --deselect tests/services/test_initiative.py::test_next_turn_skips_downed_combatants\"\n",
-        1,
-    );
-    fs::write(&pyproject, text).unwrap();
-    (keep, dir)
 }
 
 /// A generated document with the temporary directory masked.

@@ -1,5 +1,5 @@
 //! `fixpoint init`: the files that put fixpoint into a project's CI and
-//! hooks: a GitHub Actions workflow, a `[tool.fixpoint]` section and a
+//! hooks: a GitHub Actions workflow (see [`workflow`]), a `[tool.fixpoint]` section and a
 //! pre-commit hook for `fixpoint check`. Nothing that exists is overwritten:
 //! an existing workflow or pre-commit file is left alone (the snippet to add
 //! is reported instead), and the settings section is appended to
@@ -12,54 +12,10 @@ use fixpoint_fix::journal::{Journal, Manifest};
 
 use crate::{AppError, Project};
 
+pub mod workflow;
+
 pub const WORKFLOW_PATH: &str = ".github/workflows/fixpoint.yml";
 pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
-
-/// The workflow: the suite judged against the main branch's latest run.
-pub const WORKFLOW: &str = r#"# Written by `fixpoint init`. The build fails only for tests that newly fail
-# against the latest run on main (a ratchet); `--strict` fails on any failure.
-name: fixpoint
-
-on:
-  push:
-    branches: [main]
-  pull_request:
-
-jobs:
-  tests:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - name: Install fixpoint
-        run: cargo install --locked --git https://github.com/fixpoint-dev/fixpoint fixpoint
-      - name: Install the project and its test dependencies
-        run: |
-          python -m venv .venv
-          .venv/bin/pip install -e . pytest
-      - name: Restore the test history
-        uses: actions/cache@v4
-        with:
-          path: .fixpoint/fixpoint.db
-          key: fixpoint-history-${{ github.run_id }}
-          restore-keys: fixpoint-history-
-      - name: Static checks
-        run: fixpoint check
-      - name: Tests against the baseline
-        run: fixpoint ci --junit fixpoint-junit.xml --github
-      - name: Dashboard
-        if: always()
-        run: fixpoint report --format html --output fixpoint-report.html
-      - uses: actions/upload-artifact@v4
-        if: always()
-        with:
-          name: fixpoint-report
-          path: |
-            fixpoint-junit.xml
-            fixpoint-report.html
-"#;
 
 /// The settings section appended to `pyproject.toml`.
 pub const SETTINGS: &str = r"
@@ -90,7 +46,7 @@ pub enum InitAction {
     AlreadyThere,
     /// It exists; the snippet to add by hand is given.
     LeftAlone {
-        snippet: &'static str,
+        snippet: String,
     },
 }
 
@@ -106,13 +62,14 @@ pub fn init(project: &Project, command: &str) -> Result<InitOutcome, AppError> {
     let mut writes: Vec<(String, String)> = Vec::new();
     let mut files = Vec::new();
 
+    let workflow = workflow::render(root, &crate::ci::default_branch(root).name);
     match read(WORKFLOW_PATH) {
         None => {
-            writes.push((WORKFLOW_PATH.to_owned(), WORKFLOW.to_owned()));
+            writes.push((WORKFLOW_PATH.to_owned(), workflow));
             files.push((WORKFLOW_PATH.to_owned(), InitAction::Created));
         }
         Some(text) if text.contains("fixpoint ci") => files.push((WORKFLOW_PATH.to_owned(), InitAction::AlreadyThere)),
-        Some(_) => files.push((WORKFLOW_PATH.to_owned(), InitAction::LeftAlone { snippet: WORKFLOW })),
+        Some(_) => files.push((WORKFLOW_PATH.to_owned(), InitAction::LeftAlone { snippet: workflow })),
     }
 
     let fixpoint_toml = root.join("fixpoint.toml").is_file();
@@ -154,7 +111,7 @@ pub fn init(project: &Project, command: &str) -> Result<InitOutcome, AppError> {
         Some(_) => files.push((
             PRE_COMMIT_PATH.to_owned(),
             InitAction::LeftAlone {
-                snippet: PRE_COMMIT_HOOK,
+                snippet: PRE_COMMIT_HOOK.to_owned(),
             },
         )),
     }
@@ -162,17 +119,14 @@ pub fn init(project: &Project, command: &str) -> Result<InitOutcome, AppError> {
     let journal = if writes.is_empty() {
         None
     } else {
-        let error = |e: fixpoint_fix::journal::JournalError| AppError::Usage(e.to_string());
-        let mut change = Journal::new(root).begin(command).map_err(error)?;
+        let mut change = Journal::new(root).begin(command)?;
         for (path, text) in &writes {
             if let Some(dir) = root.join(path).parent() {
-                fs::create_dir_all(dir).map_err(|e| AppError::Usage(format!("{}: {e}", dir.display())))?;
+                fs::create_dir_all(dir).map_err(|e| AppError::io(format!("could not create {}", dir.display()), e))?;
             }
-            change
-                .write(path, text.as_bytes(), &["init".to_owned()])
-                .map_err(error)?;
+            change.write(path, text.as_bytes(), &["init".to_owned()])?;
         }
-        Some(change.finish().map_err(error)?)
+        Some(change.finish()?)
     };
     Ok(InitOutcome { files, journal })
 }
