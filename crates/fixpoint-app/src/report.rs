@@ -494,18 +494,46 @@ pub struct DocFile {
     pub changed: bool,
 }
 
-/// Writes the documentation into `out` (relative to the project), each file
-/// only when its content changed, atomically.
-pub fn write_docs(store: &mut dyn Store, project: &Project, out: &Path) -> Result<Vec<DocFile>, AppError> {
+/// The latest run's report, every pattern the history has seen and the
+/// guidelines for their categories: what the test-health documents and the
+/// generated Cursor rules are made of.
+pub struct Health {
+    pub report: Report,
+    pub seen: Vec<SeenPattern>,
+    pub guidelines: Vec<Guideline>,
+}
+
+pub fn health(store: &mut dyn Store, project: &Project) -> Result<Health, AppError> {
     let report = build(store, project, "latest")?;
     let seen = seen_patterns(store, &report)?;
     let guidelines = guidelines(&seen);
+    Ok(Health {
+        report,
+        seen,
+        guidelines,
+    })
+}
+
+/// The test-health documents (`fixpoint_report::docs::FILES`), rendered.
+pub fn docs(store: &mut dyn Store, project: &Project) -> Result<BTreeMap<&'static str, String>, AppError> {
+    let health = health(store, project)?;
+    Ok(fixpoint_report::docs::render(
+        &health.report,
+        &health.seen,
+        &health.guidelines,
+    ))
+}
+
+/// Writes the documentation into `out` (relative to the project), each file
+/// only when its content changed, atomically.
+pub fn write_docs(store: &mut dyn Store, project: &Project, out: &Path) -> Result<Vec<DocFile>, AppError> {
+    let files = docs(store, project)?;
     let policy = crate::paths::policy(project)?;
     let out = policy.relative(&out.to_string_lossy())?;
     let dir = policy.writable(&out)?;
     fs::create_dir_all(&dir).map_err(|e| AppError::io(format!("could not create {}", dir.display()), e))?;
     let mut written = Vec::new();
-    for (name, content) in fixpoint_report::docs::render(&report, &seen, &guidelines) {
+    for (name, content) in files {
         let path = policy.writable(&format!("{out}/{name}"))?;
         let changed = fs::read(&path).map_or(true, |old| old != content.as_bytes());
         if changed {

@@ -98,9 +98,11 @@ pub fn generate(
     project: &Project,
     command: &str,
 ) -> Result<(Vec<Generated>, Option<Manifest>), AppError> {
-    let report = crate::report::build(store, project, "latest")?;
-    let seen = crate::report::seen_patterns(store, &report)?;
-    let guidelines = crate::report::guidelines(&seen);
+    let crate::report::Health {
+        report,
+        seen,
+        guidelines,
+    } = crate::report::health(store, project)?;
     // The files of each category: the tests and the places the failures point to.
     let mut files: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for pattern in &seen {

@@ -13,8 +13,8 @@ use crate::error::ToolError;
 use crate::server::{FixpointServer, store, to_value};
 use crate::tools::rule_uri;
 
-/// The resources every server lists; runs and failures are reached through templates.
-const DOCS: [&str; 4] = ["PATTERNS.md", "FIXES.md", "REMAINING.md", "GUIDELINES.md"];
+/// The documents every server lists; runs and failures are reached through templates.
+const DOCS: [&str; 4] = fixpoint_report::docs::FILES;
 
 impl FixpointServer {
     pub(crate) fn resources(&self) -> ListResourcesResult {
@@ -99,11 +99,7 @@ impl FixpointServer {
                     return Ok((text, "text/markdown"));
                 }
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
-                    let report =
-                        fixpoint_app::report::build(store.as_mut(), project, "latest").map_err(ToolError::from)?;
-                    let seen = fixpoint_app::report::seen_patterns(store.as_mut(), &report).map_err(ToolError::from)?;
-                    let guidelines = fixpoint_app::report::guidelines(&seen);
-                    let files = fixpoint_report::docs::render(&report, &seen, &guidelines);
+                    let files = fixpoint_app::report::docs(store.as_mut(), project)?;
                     return Ok((files.get(name).cloned().unwrap_or_default(), "text/markdown"));
                 }
                 Err(format!("unknown resource `{read_uri}`").into())

@@ -78,13 +78,18 @@ pub struct Guideline {
     pub patterns: u32,
 }
 
-/// File name → content.
+/// The documents, by file name: what `fixpoint docs` writes and the MCP
+/// server lists as `fixpoint://docs/NAME`.
+pub const FILES: [&str; 4] = ["PATTERNS.md", "FIXES.md", "REMAINING.md", "GUIDELINES.md"];
+
+/// File name (one of [`FILES`]) → content.
 pub fn render(report: &Report, seen: &[SeenPattern], guidelines: &[Guideline]) -> BTreeMap<&'static str, String> {
+    let [patterns_md, fixes_md, remaining_md, guidelines_name] = FILES;
     let mut files = BTreeMap::new();
-    files.insert("PATTERNS.md", patterns(report, seen));
-    files.insert("FIXES.md", fixes(report));
-    files.insert("REMAINING.md", remaining(report));
-    files.insert("GUIDELINES.md", guidelines_md(report, guidelines));
+    files.insert(patterns_md, patterns(report, seen));
+    files.insert(fixes_md, fixes(report));
+    files.insert(remaining_md, remaining(report));
+    files.insert(guidelines_name, guidelines_md(report, guidelines));
     files
 }
 
