@@ -87,7 +87,7 @@ impl Install {
         match self {
             Self::Uv => vec![
                 "python -m pip install uv".to_owned(),
-                "uv sync --frozen --all-extras".to_owned(),
+                "uv sync --frozen --all-extras --all-groups".to_owned(),
                 "uv pip install --python .venv pytest".to_owned(),
             ],
             Self::Pip { requirements, project } => {
@@ -171,8 +171,20 @@ fn python_version(root: &Path, pyproject: Option<&toml::Table>) -> String {
     pinned.or_else(lower_bound).unwrap_or_else(|| DEFAULT_PYTHON.to_owned())
 }
 
+/// `text` as a single-quoted YAML scalar: `1.0` or `yes` stays a string.
+fn yaml_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// `text` as one single-quoted shell word.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 /// The workflow for the project at `root`, judged against `branch`.
 pub fn render(root: &Path, branch: &str) -> String {
+    let branch_yaml = yaml_quoted(branch);
+    let branch_shell = shell_quoted(branch);
     let mut install = String::new();
     for line in Install::of(root).commands() {
         install.push_str("          ");
@@ -185,14 +197,18 @@ pub fn render(root: &Path, branch: &str) -> String {
 # that newly fail against the latest run on {branch} (a ratchet): known failures
 # are reported, not fatal; add `--strict` to `fixpoint ci` to fail on any.
 # The test history lives in the Actions cache, restored at the start of every
-# job and saved at its end, pass or fail. The first run on {branch}, with no
-# history yet, records the baseline before the ratchet runs.
+# job on {branch} and saved at its end, pass or fail (pull requests read it and
+# do not save theirs, so each sees the newest run on {branch}). The first run on
+# {branch} with no history yet (a push, or "Run workflow" by hand) records the
+# baseline before the ratchet runs; until then a pull request counts every
+# failure as new.
 name: fixpoint
 
 on:
   push:
-    branches: [{branch}]
+    branches: [{branch_yaml}]
   pull_request:
+  workflow_dispatch:
 
 permissions:
   contents: read
@@ -217,11 +233,11 @@ jobs:
           key: fixpoint-history-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
           restore-keys: fixpoint-history-
       - name: Record the baseline (the first run on {branch})
-        if: github.event_name == 'push' && steps.history.outputs.cache-matched-key == ''
+        if: github.event_name != 'pull_request' && steps.history.outputs.cache-matched-key == ''
         # Exit 1 means tests failed, which a baseline may hold; 2 is an error.
         run: fixpoint run --reruns 2 || [ $? -eq 1 ]
       - name: Tests against the baseline
-        run: fixpoint ci --baseline-branch {branch} --reruns 2 --junit fixpoint-junit.xml --github
+        run: fixpoint ci --baseline-branch {branch_shell} --reruns 2 --junit fixpoint-junit.xml --github
       - name: Static checks (reported, not blocking)
         if: always()
         continue-on-error: true
@@ -230,7 +246,7 @@ jobs:
         if: always()
         run: fixpoint report --format html --output fixpoint-report.html
       - name: Save the test history
-        if: always()
+        if: always() && github.event_name != 'pull_request'
         uses: actions/cache/save@v4
         with:
           path: .fixpoint/fixpoint.db
@@ -321,8 +337,11 @@ mod tests {
         )]);
         let workflow = render(dir.path(), "trunk");
         assert!(workflow.contains("python-version: \"3.10\""));
-        assert!(workflow.contains("branches: [trunk]"));
-        assert!(workflow.contains("--baseline-branch trunk"));
+        assert!(workflow.contains("branches: ['trunk']"));
+        assert!(workflow.contains("--baseline-branch 'trunk'"));
+        let odd = render(dir.path(), "it's-1.0");
+        assert!(odd.contains("branches: ['it''s-1.0']"));
+        assert!(odd.contains(r"--baseline-branch 'it'\''s-1.0'"));
         assert!(workflow.contains(&format!("pip install fixpoint-pytest=={VERSION}")));
         assert!(workflow.contains("key: fixpoint-history-${{ github.run_id }}-${{ github.run_attempt }}"));
     }

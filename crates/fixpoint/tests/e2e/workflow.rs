@@ -24,7 +24,8 @@ const PINNED_ACTIONS: [&str; 5] = [
     "actions/upload-artifact@v4",
 ];
 
-const FIRST_ON_DEFAULT: &str = "github.event_name == 'push' && steps.history.outputs.cache-matched-key == ''";
+const FIRST_ON_DEFAULT: &str = "github.event_name != 'pull_request' && steps.history.outputs.cache-matched-key == ''";
+const NOT_A_PULL_REQUEST: &str = "always() && github.event_name != 'pull_request'";
 
 /// A directory for PATH holding `python` (the base interpreter, as
 /// actions/setup-python provides it) and `fixpoint` (the binary under test).
@@ -63,7 +64,7 @@ fn parse_workflow(path: &Path) -> Value {
 }
 
 /// Runs the job's steps for one event; returns one line per step.
-fn run_steps(steps: &[Value], dir: &Path, bin: &Path, first_on_default: bool) -> String {
+fn run_steps(steps: &[Value], dir: &Path, bin: &Path, pull_request: bool) -> String {
     let mut transcript = Vec::new();
     for step in steps {
         let name = step["name"]
@@ -73,12 +74,14 @@ fn run_steps(steps: &[Value], dir: &Path, bin: &Path, first_on_default: bool) ->
             .to_owned();
         let condition = step["if"].as_str().is_none_or(|condition| match condition {
             "always()" => true,
-            FIRST_ON_DEFAULT => first_on_default,
+            // Nothing restored on the push, the history restored on the pull request.
+            FIRST_ON_DEFAULT => !pull_request,
+            NOT_A_PULL_REQUEST => !pull_request,
             other => panic!("step `{name}` has a condition this test does not know: {other}"),
         });
         if let Some(action) = step["uses"].as_str() {
             assert!(PINNED_ACTIONS.contains(&action), "step `{name}` uses {action}");
-            transcript.push(format!("{name}: action"));
+            transcript.push(format!("{name}: {}", if condition { "action" } else { "skipped" }));
             continue;
         }
         let script = step["run"]
@@ -147,17 +150,18 @@ fn the_workflow_init_writes_runs_as_written_on_the_example() {
     // YAML 1.1 (PyYAML) reads the key `on` as `true`; GitHub reads it as `on`.
     let on = workflow.get("on").unwrap_or(&workflow["true"]);
     assert_eq!(on["push"]["branches"], serde_json::json!(["master"]));
+    assert!(on.get("pull_request").is_some() && on.get("workflow_dispatch").is_some());
     let steps = workflow["jobs"]["tests"]["steps"].as_array().unwrap().clone();
     let bin = tool_dir(dir.parent().unwrap());
 
     // The first push to master: no history, so the baseline is recorded first.
-    let push = run_steps(&steps, &dir, &bin, true);
+    let push = run_steps(&steps, &dir, &bin, false);
     for saved in [".fixpoint/fixpoint.db", "fixpoint-junit.xml", "fixpoint-report.html"] {
         assert!(dir.join(saved).is_file(), "{saved} is not there to save or upload");
     }
     // A pull request, detached as actions/checkout leaves it, with the history restored.
     git(&dir, &["checkout", "--quiet", "--detach"]);
-    let pull_request = run_steps(&steps, &dir, &bin, false);
+    let pull_request = run_steps(&steps, &dir, &bin, true);
     let transcript = format!("push to master, no history:\n{push}\npull request, history restored:\n{pull_request}");
     insta::assert_snapshot!("init_workflow_steps", transcript);
 }
