@@ -75,8 +75,7 @@ fn run_steps(steps: &[Value], dir: &Path, bin: &Path, pull_request: bool) -> Str
         let condition = step["if"].as_str().is_none_or(|condition| match condition {
             "always()" => true,
             // Nothing restored on the push, the history restored on the pull request.
-            FIRST_ON_DEFAULT => !pull_request,
-            NOT_A_PULL_REQUEST => !pull_request,
+            FIRST_ON_DEFAULT | NOT_A_PULL_REQUEST => !pull_request,
             other => panic!("step `{name}` has a condition this test does not know: {other}"),
         });
         if let Some(action) = step["uses"].as_str() {
