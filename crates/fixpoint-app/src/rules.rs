@@ -4,16 +4,12 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use fixpoint_fix::journal::{Journal, JournalError, Manifest};
+use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_rules::rule::RuleType;
 use fixpoint_rules::{Finding, GuidelineInput, Migration, RuleFile};
 use fixpoint_store::Store;
 
 use crate::{AppError, Project};
-
-fn journal_error(e: JournalError) -> AppError {
-    AppError::from(e)
-}
 
 pub fn list(project: &Project) -> Vec<RuleFile> {
     fixpoint_rules::discover(&project.root)
@@ -53,15 +49,13 @@ pub fn new_rule(
             "{path} exists already: edit it, or choose another name"
         )));
     }
-    let mut change = Journal::new(&project.root).begin(command).map_err(journal_error)?;
-    change
-        .write(
-            &path,
-            fixpoint_rules::template(name, rule_type).as_bytes(),
-            &["rules".to_owned()],
-        )
-        .map_err(journal_error)?;
-    Ok((path, change.finish().map_err(journal_error)?))
+    let mut change = Journal::new(&project.root).begin(command)?;
+    change.write(
+        &path,
+        fixpoint_rules::template(name, rule_type).as_bytes(),
+        &["rules".to_owned()],
+    )?;
+    Ok((path, change.finish()?))
 }
 
 /// Moves the legacy formats to `.cursor/rules/*.mdc`: the new file is
@@ -71,15 +65,13 @@ pub fn migrate(project: &Project, command: &str) -> Result<(Vec<Migration>, Opti
     if steps.is_empty() {
         return Ok((steps, None));
     }
-    let mut change = Journal::new(&project.root).begin(command).map_err(journal_error)?;
+    let mut change = Journal::new(&project.root).begin(command)?;
     let codes = ["rules-migrate".to_owned()];
     for step in &steps {
-        change
-            .write(&step.to, step.content.as_bytes(), &codes)
-            .map_err(journal_error)?;
-        change.remove(&step.from, &codes).map_err(journal_error)?;
+        change.write(&step.to, step.content.as_bytes(), &codes)?;
+        change.remove(&step.from, &codes)?;
     }
-    Ok((steps, Some(change.finish().map_err(journal_error)?)))
+    Ok((steps, Some(change.finish()?)))
 }
 
 /// What `generate` did to one file.
@@ -152,19 +144,14 @@ pub fn generate(
         let changed = fs::read(project.root.join(&path)).map_or(true, |old| old != content.as_bytes());
         if changed {
             if change.is_none() {
-                change = Some(Journal::new(&project.root).begin(command).map_err(journal_error)?);
+                change = Some(Journal::new(&project.root).begin(command)?);
             }
             if let Some(change) = change.as_mut() {
-                change
-                    .write(&path, content.as_bytes(), &["rules-generate".to_owned()])
-                    .map_err(journal_error)?;
+                change.write(&path, content.as_bytes(), &["rules-generate".to_owned()])?;
             }
         }
         generated.push(Generated { path, changed });
     }
-    let manifest = change
-        .map(fixpoint_fix::journal::Change::finish)
-        .transpose()
-        .map_err(journal_error)?;
+    let manifest = change.map(fixpoint_fix::journal::Change::finish).transpose()?;
     Ok((generated, manifest))
 }

@@ -52,6 +52,11 @@ pub enum Install {
 impl Install {
     /// Reads the project's files.
     pub fn of(root: &Path) -> Self {
+        Self::read(root, read_pyproject(root).as_ref())
+    }
+
+    /// With `pyproject.toml` already read.
+    fn read(root: &Path, pyproject: Option<&toml::Table>) -> Self {
         if root.join("uv.lock").is_file() {
             return Self::Uv;
         }
@@ -60,15 +65,13 @@ impl Install {
             .filter(|name| root.join(name).is_file())
             .map(|name| (*name).to_owned())
             .collect();
-        let pyproject = read_pyproject(root);
         let setup_cfg = fs::read_to_string(root.join("setup.cfg")).ok();
         let installable = pyproject
-            .as_ref()
             .is_some_and(|table| table.contains_key("project") || table.contains_key("build-system"))
             || root.join("setup.py").is_file()
             || setup_cfg.as_deref().is_some_and(|text| text.contains("[metadata]"));
         let project = installable.then(|| {
-            let declared = declared_extras(pyproject.as_ref(), setup_cfg.as_deref());
+            let declared = declared_extras(pyproject, setup_cfg.as_deref());
             let extras: Vec<&str> = TEST_EXTRAS
                 .into_iter()
                 .filter(|extra| declared.iter().any(|name| name == extra))
@@ -186,12 +189,13 @@ pub fn render(root: &Path, branch: &str) -> String {
     let branch_yaml = yaml_quoted(branch);
     let branch_shell = shell_quoted(branch);
     let mut install = String::new();
-    for line in Install::of(root).commands() {
+    let pyproject = read_pyproject(root);
+    for line in Install::read(root, pyproject.as_ref()).commands() {
         install.push_str("          ");
         install.push_str(&line);
         install.push('\n');
     }
-    let python = python_version(root, read_pyproject(root).as_ref());
+    let python = python_version(root, pyproject.as_ref());
     format!(
         r#"# Written by `fixpoint init` (fixpoint {VERSION}). The build fails only for tests
 # that newly fail against the latest run on {branch} (a ratchet): known failures
