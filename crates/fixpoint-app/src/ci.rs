@@ -16,7 +16,7 @@ use fixpoint_store::{OutcomeFilter, Store};
 use serde::Serialize;
 
 use crate::report::is_whole_suite;
-use crate::{AppError, Project, Recording, RunRequest, history, run_and_record};
+use crate::{AppError, Project, Recording, RunRequest, run_and_record};
 
 /// Where the baseline comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub fn ci(
     observer: &mut dyn Observer,
     cancel: &AtomicBool,
 ) -> Result<CiVerdict, AppError> {
-    let mut store = history::open_store(project, recording.db.as_deref())?;
+    let mut store = crate::store::open_store(project, recording.db.as_deref())?;
     let branch = match &request.baseline {
         Baseline::DefaultBranch => Some(default_branch(&project.root)),
         Baseline::Branch(name) => Some(BranchChoice {
@@ -125,24 +125,18 @@ pub fn default_branch(root: &std::path::Path) -> BranchChoice {
         name: name.to_owned(),
         why,
     };
-    if let Some(remote) = history::git(root, &["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])
-        && let Some(name) = remote.strip_prefix("refs/remotes/origin/").filter(|n| !n.is_empty())
-    {
-        return choice(name, "origin/HEAD");
-    }
-    let exists = |name: &str| {
-        history::git(
-            root,
-            &["rev-parse", "--verify", "--quiet", &format!("refs/heads/{name}")],
-        )
-        .is_some()
+    let Some(git) = fixpoint_git::Git::open(root) else {
+        return choice("main", "no other branch found");
     };
-    if let Some(configured) = history::git(root, &["config", "init.defaultBranch"]).filter(|name| !name.is_empty())
-        && exists(&configured)
+    if let Some(name) = git.origin_head() {
+        return choice(&name, "origin/HEAD");
+    }
+    if let Some(configured) = git.config("init.defaultBranch")
+        && git.has_branch(&configured)
     {
         return choice(&configured, "init.defaultBranch");
     }
-    match ["main", "master"].into_iter().find(|name| exists(name)) {
+    match ["main", "master"].into_iter().find(|name| git.has_branch(name)) {
         Some(name) => choice(name, "the branch of that name in the repository"),
         None => choice("main", "no other branch found"),
     }
@@ -230,7 +224,7 @@ fn baseline_outcomes(
             }
         }
         Baseline::Run(reference) => {
-            let run = history::resolve_run(store, reference)?;
+            let run = crate::store::resolve_run(store, reference)?;
             Ok(Some(Known {
                 description: format!("run #{}", run.id),
                 outcomes: from_run(store, run.id)?,

@@ -16,24 +16,20 @@ pub enum AppError {
     /// The user asked for something that cannot be: a bad flag, path or value.
     #[error("{0}")]
     Usage(String),
-    /// A file, directory or process fixpoint needed failed it; the source
-    /// (printed after the context) says how.
-    #[error("{context}")]
-    Io {
-        context: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file, directory or process fixpoint needed failed it. The I/O
+    /// error is part of the message, not a `source`, as in the journal's
+    /// and the runner's errors: the message is whole wherever it is printed.
+    #[error("{context}: {error}")]
+    Io { context: String, error: std::io::Error },
     /// git refused or failed (the repair loop's branch and commits).
     #[error("{0}")]
-    Git(fixpoint_repair::git::GitError),
+    Git(fixpoint_git::GitError),
     /// A verified repair whose commit failed: the change stays in the work
     /// tree and the journal.
-    #[error("the repair of {nodeid} works but could not be committed")]
+    #[error("the repair of {nodeid} works but could not be committed: {error}")]
     Commit {
         nodeid: String,
-        #[source]
-        source: fixpoint_repair::git::GitError,
+        error: fixpoint_git::GitError,
     },
     /// The path policy refused a path (see `fixpoint-paths`).
     #[error("refused: {0}")]
@@ -73,13 +69,13 @@ impl AppError {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             context: context.into(),
-            source,
+            error: source,
         }
     }
 }
 
-impl From<fixpoint_repair::git::GitError> for AppError {
-    fn from(error: fixpoint_repair::git::GitError) -> Self {
+impl From<fixpoint_git::GitError> for AppError {
+    fn from(error: fixpoint_git::GitError) -> Self {
         Self::Git(error)
     }
 }

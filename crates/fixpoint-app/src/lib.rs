@@ -24,11 +24,13 @@ pub mod init;
 pub mod migrate;
 pub mod paths;
 mod project;
+pub mod record;
 pub mod repair;
 pub mod report;
 pub mod rules;
 mod run;
 mod settings;
+pub mod store;
 pub mod testdata;
 pub mod triage;
 

@@ -17,7 +17,7 @@ use fixpoint_report::{
 use fixpoint_store::{AttemptRow, OutcomeFilter, RunRow, Store, analysis};
 use fixpoint_triage::{CATALOG, Fix, Pattern, Suggestion, Triage};
 
-use crate::history::resolve_run;
+use crate::store::resolve_run;
 use crate::{AppError, Project, fix};
 
 /// Whole-suite runs the trend goes back over.

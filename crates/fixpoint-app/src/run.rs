@@ -12,7 +12,7 @@ use fixpoint_pytest::runner::{self, Observer, RunOptions};
 use fixpoint_pytest::{PytestError, Shard, interpreter};
 
 use crate::args::split_words;
-use crate::{AppError, Project, history};
+use crate::{AppError, Project};
 
 /// What `fixpoint run` was asked for; `None` falls back to the project's
 /// settings, then to the defaults.
@@ -169,14 +169,14 @@ pub fn run_and_record(
     cancel: &AtomicBool,
 ) -> Result<(Run, Option<i64>), AppError> {
     let mut store = recording
-        .map(|r| history::open_store(project, r.db.as_deref()))
+        .map(|r| crate::store::open_store(project, r.db.as_deref()))
         .transpose()?;
     let jobs = request.jobs.or(project.settings.jobs).unwrap_or(1);
     let started = SystemTime::now();
     let attempt = match store.as_deref_mut() {
         Some(store) if jobs > 1 && request.durations.is_empty() => {
             let balanced = RunRequest {
-                durations: history::latest_durations(store)?,
+                durations: crate::store::latest_durations(store)?,
                 ..request.clone()
             };
             run_tests(project, &balanced, observer, cancel)
@@ -191,7 +191,7 @@ pub fn run_and_record(
         other => other?,
     };
     let id = match (store.as_deref_mut(), recording) {
-        (Some(store), Some(recording)) => Some(history::record_run(
+        (Some(store), Some(recording)) => Some(crate::record::record_run(
             store,
             project,
             &run,
@@ -309,9 +309,9 @@ pub fn import_and_record(
     format: Option<Format>,
     recording: &Recording,
 ) -> Result<(Run, i64), AppError> {
-    let mut store = history::open_store(project, recording.db.as_deref())?;
+    let mut store = crate::store::open_store(project, recording.db.as_deref())?;
     let run = import_run(project, file, format)?;
-    let id = history::record_run(
+    let id = crate::record::record_run(
         store.as_mut(),
         project,
         &run,

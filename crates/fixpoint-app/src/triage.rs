@@ -6,7 +6,7 @@ use fixpoint_store::{PatternRow, RunRow, Store, TriageRows, VerdictRow};
 use fixpoint_triage::{Pattern, ProjectIndex, Triage};
 use serde::Serialize;
 
-use crate::history::resolve_run;
+use crate::store::resolve_run;
 use crate::{AppError, Project};
 
 /// Triages a run's results with the project's sources at hand.

@@ -112,7 +112,7 @@ impl FixpointServer {
 }
 
 pub(crate) fn store(project: &Project, options: &Options) -> Result<Box<dyn fixpoint_store::Store>, AppError> {
-    fixpoint_app::history::open_store(project, options.db.as_deref())
+    fixpoint_app::store::open_store(project, options.db.as_deref())
 }
 
 #[tool_handler(router = self.tool_router)]

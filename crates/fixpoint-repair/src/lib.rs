@@ -1,9 +1,9 @@
 //! The pieces of fixpoint's LLM repair loop that do not run tests: the model
 //! client ([`client`]), what the model is told ([`prompt`]), the
 //! search/replace edit format it answers in ([`edits`]), keeping secrets out
-//! of prompts ([`redact`]) and committing a repair ([`git`]). The loop
-//! itself, which applies through the journal, reruns tests and records
-//! attempts, is a use case in `fixpoint-app`.
+//! of prompts ([`redact`]). The loop itself, which applies through the
+//! journal, reruns tests, records attempts and commits (`fixpoint-git`), is a
+//! use case in `fixpoint-app`.
 //!
 //! ```
 //! use fixpoint_repair::edits;
@@ -17,7 +17,6 @@
 
 pub mod client;
 pub mod edits;
-pub mod git;
 pub mod prompt;
 pub mod redact;
 #[cfg(feature = "test-util")]

@@ -7,7 +7,7 @@ use fixpoint_fix::fixers::{FailureView, ProjectFacts, Target, failure_targets, s
 use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_store::Store;
 
-use crate::history::resolve_run;
+use crate::store::resolve_run;
 
 mod verify;
 use crate::{AppError, Project};

@@ -176,7 +176,7 @@ pub fn apply_verified(
     }
     if let Some(run) = &judged.run {
         verification.tests = run.counts.total;
-        verification.run_id = Some(crate::history::record_run(store, project, run, None, command)?);
+        verification.run_id = Some(crate::record::record_run(store, project, run, None, command)?);
         let now: BTreeSet<&str> = run.tests.iter().map(|t| t.nodeid.as_str()).collect();
         for (nodeid, outcome) in &verifier.before {
             // A module that failed to collect before and collects now.

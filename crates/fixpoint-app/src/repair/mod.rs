@@ -20,9 +20,9 @@ use std::time::Duration;
 use fixpoint_core::{Outcome, Run, TestResult};
 use fixpoint_fix::engine::unified_diff;
 use fixpoint_fix::journal::Journal;
+use fixpoint_git::Git;
 use fixpoint_pytest::runner::Observer;
 use fixpoint_repair::edits::{self, EditError};
-use fixpoint_repair::git::Git;
 use fixpoint_repair::prompt::{self, Failure, Relevance, SourceFile};
 use fixpoint_repair::redact::{Redactor, is_dotenv};
 
@@ -33,7 +33,7 @@ use fixpoint_store::{AttemptRow, Store};
 use guard::{Guard, is_python, missing_data_file};
 use serde::Serialize;
 
-use crate::{AppError, Project, Recording, RunRequest, history, run_and_record};
+use crate::{AppError, Project, Recording, RunRequest, run_and_record};
 
 /// Environment variables the key is read from, in order.
 pub const KEY_VARIABLES: [&str; 3] = ["FIXPOINT_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
@@ -246,7 +246,7 @@ pub fn repair(
 ) -> Result<RepairReport, AppError> {
     let config = RepairConfig::resolve(project, request, env)?;
     let git = prepare_git(project, &config, request, true)?;
-    let mut store = history::open_store(project, recording.db.as_deref())?;
+    let mut store = crate::store::open_store(project, recording.db.as_deref())?;
 
     // What is known of every test: the history back to the latest whole-suite
     // run, plus the targets when they were not in it.
@@ -722,9 +722,9 @@ impl Session<'_> {
             && let Some(git) = self.git
         {
             let message = commit_message(&target.nodeid, row, self.config, &files, &target.also_fixed);
-            let commit = git.commit(&files, &message).map_err(|source| AppError::Commit {
+            let commit = git.commit(&files, &message).map_err(|error| AppError::Commit {
                 nodeid: target.nodeid.clone(),
-                source,
+                error,
             })?;
             row.git_commit = Some(commit.clone());
             target.commit = Some(commit);

@@ -68,7 +68,7 @@ pub fn context(global: &GlobalArgs, args: &ContextArgs, printer: Printer) -> any
         None => Selection::Paths(args.paths.clone()),
     };
     let mut store = match selection {
-        Selection::For(_) => Some(fixpoint_app::history::open_store(&project, global.db.as_deref())?),
+        Selection::For(_) => Some(fixpoint_app::store::open_store(&project, global.db.as_deref())?),
         Selection::Paths(_) => None,
     };
     let store: Option<&mut dyn fixpoint_store::Store> = match store.as_mut() {

@@ -15,7 +15,7 @@ use crate::printer::Printer;
 
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let choice = project.settings.fix.combine(FixerChoice {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

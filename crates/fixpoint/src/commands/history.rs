@@ -15,7 +15,7 @@ use crate::cli::{CompareArgs, FlakyArgs, GlobalArgs, HistoryArgs, OutputFormat, 
 
 pub(super) fn store(global: &GlobalArgs) -> anyhow::Result<Box<dyn Store>> {
     let project = Project::open(global.project.as_deref())?;
-    Ok(history::open_store(&project, global.db.as_deref())?)
+    Ok(fixpoint_app::store::open_store(&project, global.db.as_deref())?)
 }
 
 pub(super) fn short(commit: Option<&str>) -> &str {

@@ -180,7 +180,7 @@ pub fn status_of(report: &RepairReport, printer: Printer) -> ExitStatus {
 
 pub fn attempts(global: &GlobalArgs, args: &AttemptsArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let rows = repair::attempts(store.as_mut(), args.nodeid.as_deref(), args.limit)?;
     if args.output_format == OutputFormat::Json {
         print_json(&rows)?;

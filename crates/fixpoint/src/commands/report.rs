@@ -11,7 +11,7 @@ use crate::cli::{DocsArgs, GlobalArgs, ReportArgs, ReportFormat};
 
 pub fn report(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let report = fixpoint_app::report::build(store.as_mut(), &project, &args.run)?;
     let format = match args.format {
         ReportFormat::Text => Format::Text,
@@ -49,7 +49,7 @@ pub fn write_step_summary(markdown: &str) -> anyhow::Result<()> {
 
 pub fn docs(global: &GlobalArgs, args: &DocsArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let files = fixpoint_app::report::write_docs(store.as_mut(), &project, &args.out)?;
     let mut out = io::stdout().lock();
     for file in &files {

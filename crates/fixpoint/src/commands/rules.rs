@@ -104,7 +104,7 @@ pub fn rules(global: &GlobalArgs, command: &RulesCommand, printer: Printer) -> a
             Ok(ExitStatus::Success)
         }
         RulesCommand::Generate => {
-            let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+            let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
             let (files, entry) = fixpoint_app::rules::generate(store.as_mut(), &project, &command_line())?;
             for file in &files {
                 writeln!(

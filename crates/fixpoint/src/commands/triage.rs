@@ -145,7 +145,7 @@ fn markdown(run: &RunRow, result: &Triage) -> String {
 
 pub fn triage(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let (run, result) = triage::triage_run(store.as_mut(), &project, &args.run)?;
     match args.output_format {
         TriageFormat::Json => print_json(&serde_json::json!({ "run_id": run.id, "triage": result }))?,
@@ -157,7 +157,7 @@ pub fn triage(global: &GlobalArgs, args: &TriageArgs) -> anyhow::Result<ExitStat
 
 pub fn explain(global: &GlobalArgs, args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
-    let mut store = fixpoint_app::history::open_store(&project, global.db.as_deref())?;
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let explanation = triage::explain(store.as_mut(), &project, &args.nodeid, &args.run)?;
     if args.output_format == OutputFormat::Json {
         print_json(&explanation)?;

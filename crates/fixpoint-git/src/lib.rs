@@ -1,5 +1,7 @@
-//! The git operations the repair loop needs, through the `git` command (the
-//! user's own git, configuration and hooks).
+//! Every git operation fixpoint makes, through the `git` command (the user's
+//! own git, configuration and hooks): what a run records of the work tree
+//! (commit, branch, dirt, the files of the code), the default branch `ci`
+//! compares with, and the repair loop's branch and commits.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,6 +30,57 @@ impl Git {
             .ok()
             .filter(|out| out.trim() == "true")
             .map(|_| git)
+    }
+
+    /// The commit checked out, or `None` before the first commit.
+    pub fn head(&self) -> Option<String> {
+        self.query(&["rev-parse", "HEAD"])
+    }
+
+    /// The branch checked out (`HEAD` when detached).
+    pub fn branch(&self) -> Option<String> {
+        self.query(&["rev-parse", "--abbrev-ref", "HEAD"])
+    }
+
+    /// Whether a tracked file anywhere in the repository has changes.
+    pub fn is_dirty(&self) -> Option<bool> {
+        self.query(&["status", "--porcelain", "--untracked-files=no"])
+            .map(|status| !status.is_empty())
+    }
+
+    /// The files of the code under the project directory, relative to it:
+    /// tracked, or untracked and not ignored (`git ls-files`). A tracked file
+    /// deleted in the work tree is still listed.
+    pub fn listed_files(&self) -> Option<Vec<String>> {
+        let listed = self
+            .run(&["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+            .ok()?;
+        Some(
+            listed
+                .split('\0')
+                .filter(|path| !path.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    /// The branch `origin/HEAD` points at, when there is such a remote.
+    pub fn origin_head(&self) -> Option<String> {
+        self.query(&["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"])?
+            .strip_prefix("refs/remotes/origin/")
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// A configuration value, when it is set and not empty.
+    pub fn config(&self, key: &str) -> Option<String> {
+        self.query(&["config", key]).filter(|value| !value.is_empty())
+    }
+
+    /// Whether the local branch `name` exists.
+    pub fn has_branch(&self, name: &str) -> bool {
+        self.query(&["rev-parse", "--verify", "--quiet", &format!("refs/heads/{name}")])
+            .is_some()
     }
 
     /// Tracked files under the project directory with changes (staged or
@@ -71,6 +124,12 @@ impl Git {
         Ok(self.run(&["rev-parse", "HEAD"])?.trim().to_owned())
     }
 
+    /// `git ARGS`'s output, trimmed, when it succeeds: for questions whose
+    /// failure means "no" or "unknown".
+    fn query(&self, args: &[&str]) -> Option<String> {
+        self.run(args).ok().map(|out| out.trim().to_owned())
+    }
+
     fn run(&self, args: &[&str]) -> Result<String, GitError> {
         let output = Command::new("git")
             .arg("-C")
@@ -107,18 +166,29 @@ mod tests {
         git(root, &["init", "--quiet"]);
         git(root, &["config", "user.name", "Test"]);
         git(root, &["config", "user.email", "test@example.com"]);
+        let empty = Git::open(root).unwrap();
+        assert_eq!(empty.head(), None);
+        assert_eq!(empty.config("user.name").as_deref(), Some("Test"));
+        assert_eq!(empty.config("no.such-key"), None);
         std::fs::write(root.join("a.py"), "a = 1\n").unwrap();
         std::fs::write(root.join("b.py"), "b = 1\n").unwrap();
         git(root, &["add", "."]);
         git(root, &["commit", "--quiet", "-m", "start"]);
         let repo = Git::open(root).unwrap();
         assert!(repo.dirty_paths(".fixpoint").unwrap().is_empty());
+        assert_eq!(repo.is_dirty(), Some(false));
+        assert_eq!(repo.listed_files().unwrap(), ["a.py", "b.py"]);
+        assert!(repo.has_branch(&repo.branch().unwrap()));
+        assert!(!repo.has_branch("no-such-branch"));
+        assert_eq!(repo.origin_head(), None);
         std::fs::write(root.join("a.py"), "a = 2\n").unwrap();
         std::fs::write(root.join("b.py"), "b = 2\n").unwrap();
         assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["a.py", "b.py"]);
+        assert_eq!(repo.is_dirty(), Some(true));
         repo.check_identity().unwrap();
         let head = repo.commit(&["a.py".to_owned()], "fix a").unwrap();
         assert_eq!(head.len(), 40);
+        assert_eq!(repo.head().as_deref(), Some(head.as_str()));
         assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["b.py"]);
     }
 }
