@@ -37,4 +37,4 @@ pub mod triage;
 pub use error::AppError;
 pub use project::Project;
 pub use run::{Recording, RunRequest, import_and_record, import_run, run_and_record, run_tests};
-pub use settings::{FixerChoice, Settings};
+pub use settings::{FixerChoice, RepairSettings, Settings};

@@ -110,6 +110,51 @@ pub struct RepairSettings {
     pub commit: Option<bool>,
 }
 
+impl RepairSettings {
+    /// These settings (a caller's flags or arguments) over `file`
+    /// (`[tool.fixpoint.repair]`): each key given here wins, each left out
+    /// falls back to the file. The one merge of repair options.
+    #[must_use]
+    pub fn over(&self, file: &RepairSettings) -> RepairSettings {
+        fn pick<T: Clone>(given: Option<&T>, file: Option<&T>) -> Option<T> {
+            given.or(file).cloned()
+        }
+        // Destructured, so that a new key cannot be left out of the merge.
+        let RepairSettings {
+            model,
+            base_url,
+            provider,
+            temperature,
+            temperature_step,
+            max_retries,
+            context_tokens,
+            max_tokens,
+            token_budget,
+            requests_per_minute,
+            request_timeout,
+            http_retries,
+            allow_test_edits,
+            commit,
+        } = self;
+        RepairSettings {
+            model: pick(model.as_ref(), file.model.as_ref()),
+            base_url: pick(base_url.as_ref(), file.base_url.as_ref()),
+            provider: pick(provider.as_ref(), file.provider.as_ref()),
+            temperature: pick(temperature.as_ref(), file.temperature.as_ref()),
+            temperature_step: pick(temperature_step.as_ref(), file.temperature_step.as_ref()),
+            max_retries: pick(max_retries.as_ref(), file.max_retries.as_ref()),
+            context_tokens: pick(context_tokens.as_ref(), file.context_tokens.as_ref()),
+            max_tokens: pick(max_tokens.as_ref(), file.max_tokens.as_ref()),
+            token_budget: pick(token_budget.as_ref(), file.token_budget.as_ref()),
+            requests_per_minute: pick(requests_per_minute.as_ref(), file.requests_per_minute.as_ref()),
+            request_timeout: pick(request_timeout.as_ref(), file.request_timeout.as_ref()),
+            http_retries: pick(http_retries.as_ref(), file.http_retries.as_ref()),
+            allow_test_edits: pick(allow_test_edits.as_ref(), file.allow_test_edits.as_ref()),
+            commit: pick(commit.as_ref(), file.commit.as_ref()),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Pyproject {
     tool: Option<Tool>,
@@ -296,5 +341,34 @@ mod tests {
             settings.combine(FixerChoice::default()).ignore,
             vec!["FP004".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_given_repair_key_wins_and_the_rest_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.fixpoint.repair]\nmodel = 'from-file'\nmax-tokens = 100\nhttp-retries = 5\ncommit = true\nallow-test-edits = false\n",
+        )
+        .unwrap();
+        let file = Settings::load(dir.path()).unwrap().0.repair;
+        let given = RepairSettings {
+            model: Some("from-flag".into()),
+            http_retries: Some(0),
+            commit: Some(false),
+            ..RepairSettings::default()
+        };
+        assert_eq!(
+            given.over(&file),
+            RepairSettings {
+                model: Some("from-flag".into()),
+                max_tokens: Some(100),
+                http_retries: Some(0),
+                commit: Some(false),
+                allow_test_edits: Some(false),
+                ..RepairSettings::default()
+            }
+        );
+        assert_eq!(RepairSettings::default().over(&file), file);
     }
 }

@@ -281,9 +281,12 @@ impl FixpointServer {
                 let request = fixpoint_app::repair::RepairRequest {
                     nodeids: input.nodeids,
                     pattern: input.pattern,
-                    model: input.model,
-                    max_retries: input.max_retries,
-                    no_commit: input.commit == Some(false),
+                    settings: fixpoint_app::RepairSettings {
+                        model: input.model,
+                        max_retries: input.max_retries,
+                        commit: input.commit,
+                        ..fixpoint_app::RepairSettings::default()
+                    },
                     run: RunRequest {
                         python: options.python.clone(),
                         ..RunRequest::default()

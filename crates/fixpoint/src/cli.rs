@@ -404,6 +404,9 @@ pub struct RepairOptions {
     /// Tokens of context per prompt [default: 12000].
     #[arg(long, value_name = "TOKENS")]
     pub context_tokens: Option<u32>,
+    /// Tokens per answer [default: 4096].
+    #[arg(long, value_name = "TOKENS")]
+    pub max_tokens: Option<u32>,
     /// Tokens (prompts and answers) this command may spend in all [default: 200000].
     #[arg(long, value_name = "TOKENS")]
     pub token_budget: Option<u64>,
@@ -413,6 +416,9 @@ pub struct RepairOptions {
     /// Seconds one request to the model may take [default: 120].
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<f64>,
+    /// Retries of a request after a 429, a 5xx or a timeout [default: 3].
+    #[arg(long, value_name = "N")]
+    pub http_retries: Option<u32>,
     /// Let the model edit what judges its fix: test files, conftest.py,
     /// pytest's configuration and plugins (a fix could then weaken the test).
     #[arg(long)]

@@ -33,7 +33,7 @@ use fixpoint_store::{AttemptRow, Store};
 use guard::{Guard, is_python, missing_data_file};
 use serde::Serialize;
 
-use crate::{AppError, Project, Recording, RunRequest, run_and_record};
+use crate::{AppError, Project, Recording, RepairSettings, RunRequest, run_and_record};
 
 /// Environment variables the key is read from, in order.
 pub const KEY_VARIABLES: [&str; 3] = ["FIXPOINT_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"];
@@ -46,18 +46,9 @@ pub struct RepairRequest {
     pub nodeids: Vec<String>,
     /// Repair this pattern's representative.
     pub pattern: Option<String>,
-    pub model: Option<String>,
-    pub base_url: Option<String>,
-    pub provider: Option<String>,
-    pub temperature: Option<f64>,
-    pub temperature_step: Option<f64>,
-    pub max_retries: Option<u32>,
-    pub context_tokens: Option<u32>,
-    pub token_budget: Option<u64>,
-    pub requests_per_minute: Option<u32>,
-    pub request_timeout: Option<f64>,
-    pub allow_test_edits: bool,
-    pub no_commit: bool,
+    /// The caller's model and limits; each key given overrides the same key
+    /// of `[tool.fixpoint.repair]` ([`RepairSettings::over`]).
+    pub settings: RepairSettings,
     pub branch: Option<String>,
     pub allow_dirty: bool,
     /// Run the whole suite first even when the history has a run (the code
@@ -88,19 +79,15 @@ impl RepairConfig {
         request: &RepairRequest,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, AppError> {
-        let settings = &project.settings.repair;
-        let model = request
-            .model
-            .clone()
-            .or_else(|| settings.model.clone())
-            .ok_or_else(|| {
+        let settings = &request.settings.over(&project.settings.repair);
+        let model = settings.model.clone().ok_or_else(|| {
                 AppError::Usage(
                     "no model to repair with: pass --model (for example --model gpt-4o) or set `model` under \
                  [tool.fixpoint.repair]"
                         .into(),
                 )
             })?;
-        let provider = match request.provider.as_ref().or(settings.provider.as_ref()) {
+        let provider = match settings.provider.as_ref() {
             Some(name) => Provider::parse(name).ok_or_else(|| {
                 AppError::Usage(format!(
                     "unknown provider `{name}`: use `openai` (any OpenAI-compatible server) or `anthropic`"
@@ -109,7 +96,7 @@ impl RepairConfig {
             None => Provider::OpenAi,
         };
         let mut config = ModelConfig::new(provider, model);
-        if let Some(url) = request.base_url.clone().or_else(|| settings.base_url.clone()) {
+        if let Some(url) = settings.base_url.clone() {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(AppError::Usage(format!(
                     "--base-url `{url}` is not an http:// or https:// URL"
@@ -125,7 +112,7 @@ impl RepairConfig {
             .iter()
             .find_map(|name| env(name).filter(|value| !value.is_empty()))
             .map(ApiKey::new);
-        let seconds = request.request_timeout.or(settings.request_timeout).unwrap_or(120.0);
+        let seconds = settings.request_timeout.unwrap_or(120.0);
         config.timeout = Duration::try_from_secs_f64(seconds)
             .ok()
             .filter(|d| !d.is_zero())
@@ -137,18 +124,18 @@ impl RepairConfig {
         if let Some(retries) = settings.http_retries {
             config.retries = retries;
         }
-        config.requests_per_minute = request.requests_per_minute.or(settings.requests_per_minute);
+        config.requests_per_minute = settings.requests_per_minute;
         if let Some(tokens) = settings.max_tokens {
             config.max_tokens = tokens;
         }
-        let temperature = request.temperature.or(settings.temperature).unwrap_or(0.4);
-        let temperature_step = request.temperature_step.or(settings.temperature_step).unwrap_or(0.1);
+        let temperature = settings.temperature.unwrap_or(0.4);
+        let temperature_step = settings.temperature_step.unwrap_or(0.1);
         if !(0.0..=2.0).contains(&temperature) || !(0.0..=1.0).contains(&temperature_step) {
             return Err(AppError::Usage(format!(
                 "temperature {temperature} must be within 0 to 2 and its step {temperature_step} within 0 to 1"
             )));
         }
-        let max_retries = request.max_retries.or(settings.max_retries).unwrap_or(3);
+        let max_retries = settings.max_retries.unwrap_or(3);
         if max_retries == 0 {
             return Err(AppError::Usage("--max-retries must be at least 1".into()));
         }
@@ -157,10 +144,10 @@ impl RepairConfig {
             temperature,
             temperature_step,
             max_retries,
-            context_tokens: request.context_tokens.or(settings.context_tokens).unwrap_or(12_000) as usize,
-            token_budget: request.token_budget.or(settings.token_budget).unwrap_or(200_000),
-            allow_test_edits: request.allow_test_edits || settings.allow_test_edits.unwrap_or(false),
-            commit: !request.no_commit && settings.commit.unwrap_or(true),
+            context_tokens: settings.context_tokens.unwrap_or(12_000) as usize,
+            token_budget: settings.token_budget.unwrap_or(200_000),
+            allow_test_edits: settings.allow_test_edits.unwrap_or(false),
+            commit: settings.commit.unwrap_or(true),
         })
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use fixpoint_app::repair::{self, RepairEvent, RepairReport, RepairRequest, TargetStatus};
-use fixpoint_app::{Project, Recording, RunRequest};
+use fixpoint_app::{Project, Recording, RepairSettings, RunRequest};
 
 use super::{command_line, print_json};
 use crate::ExitStatus;
@@ -33,24 +33,28 @@ pub fn repair(global: &GlobalArgs, args: &RepairArgs, printer: Printer) -> anyho
 /// The request the flags make (node ids and pattern left empty).
 pub fn request_of(global: &GlobalArgs, options: &RepairOptions) -> RepairRequest {
     RepairRequest {
-        model: options.model.clone(),
-        base_url: options.base_url.clone(),
-        provider: options.provider.map(|p| {
-            match p {
-                ProviderArg::Openai => "openai",
-                ProviderArg::Anthropic => "anthropic",
-            }
-            .to_owned()
-        }),
-        temperature: options.temperature,
-        temperature_step: options.temperature_step,
-        max_retries: options.max_retries,
-        context_tokens: options.context_tokens,
-        token_budget: options.token_budget,
-        requests_per_minute: options.requests_per_minute,
-        request_timeout: options.request_timeout,
-        allow_test_edits: options.allow_test_edits,
-        no_commit: options.no_commit,
+        settings: RepairSettings {
+            model: options.model.clone(),
+            base_url: options.base_url.clone(),
+            provider: options.provider.map(|p| {
+                match p {
+                    ProviderArg::Openai => "openai",
+                    ProviderArg::Anthropic => "anthropic",
+                }
+                .to_owned()
+            }),
+            temperature: options.temperature,
+            temperature_step: options.temperature_step,
+            max_retries: options.max_retries,
+            context_tokens: options.context_tokens,
+            max_tokens: options.max_tokens,
+            token_budget: options.token_budget,
+            requests_per_minute: options.requests_per_minute,
+            request_timeout: options.request_timeout,
+            http_retries: options.http_retries,
+            allow_test_edits: options.allow_test_edits.then_some(true),
+            commit: options.no_commit.then_some(false),
+        },
         branch: options.branch.clone(),
         allow_dirty: options.allow_dirty,
         run: RunRequest {

@@ -365,6 +365,32 @@ fn a_429_is_retried_and_the_repair_goes_on() {
 }
 
 #[test]
+fn the_http_retries_and_max_tokens_flags_override_the_settings() {
+    let (_keep, dir) = prepared();
+    let pyproject = dir.join("pyproject.toml");
+    let settings = fs::read_to_string(&pyproject).unwrap();
+    let settings = settings.replace("http-retries = 1", "http-retries = 5\nmax-tokens = 1000");
+    fs::write(&pyproject, settings).unwrap();
+    git(&dir, &["commit", "--quiet", "-am", "repair settings"]);
+    let server = ScriptedServer::queue(
+        Protocol::OpenAi,
+        vec![
+            Reply::Status {
+                status: 429,
+                retry_after: Some(0),
+            },
+            right_fix(),
+        ],
+    );
+    let output = repair(&dir, &server, &[DISCOUNT, "--http-retries", "0", "--max-tokens", "77"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "no retry: {}", stderr(&output));
+    assert_eq!(requests[0].json()["max_tokens"], 77);
+    assert_eq!(pricing(&dir), original_pricing());
+    exits(&output, 2);
+}
+
+#[test]
 fn a_silent_model_times_out_with_one_clear_line_and_nothing_changes() {
     let (_keep, dir) = prepared();
     let server = ScriptedServer::start(Protocol::OpenAi, |_, _| {
