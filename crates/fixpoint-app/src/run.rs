@@ -43,6 +43,23 @@ pub struct RunRequest {
     pub env: Vec<(String, String)>,
 }
 
+impl RunRequest {
+    /// The same interpreter, timeouts and environment, running exactly
+    /// `paths` from the project root (no group, `-k` or `-m`): what a
+    /// verification run after a change reruns.
+    #[must_use]
+    pub fn only(&self, paths: Vec<String>) -> RunRequest {
+        RunRequest {
+            paths,
+            from_root: true,
+            group: None,
+            keyword: None,
+            markers: None,
+            ..self.clone()
+        }
+    }
+}
+
 /// The most pytest processes `-j` may start: 4 per CPU.
 fn max_jobs() -> u32 {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);

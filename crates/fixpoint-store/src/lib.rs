@@ -149,6 +149,21 @@ pub(crate) fn traceback_hash(text: &str) -> String {
     })
 }
 
+/// Each result beside its run, for a test's history; a result whose run is
+/// gone is left out.
+pub(crate) fn with_runs(
+    results: Vec<ResultRow>,
+    mut run: impl FnMut(i64) -> Result<Option<RunRow>, StoreError>,
+) -> Result<Vec<(RunRow, ResultRow)>, StoreError> {
+    let mut paired = Vec::with_capacity(results.len());
+    for result in results {
+        if let Some(run) = run(result.run_id)? {
+            paired.push((run, result));
+        }
+    }
+    Ok(paired)
+}
+
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

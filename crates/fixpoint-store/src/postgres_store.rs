@@ -371,13 +371,7 @@ impl Store for PostgresStore {
             .iter()
             .map(result_row)
             .collect();
-        let mut history = Vec::with_capacity(results.len());
-        for result in results {
-            if let Some(run) = self.run(result.run_id)? {
-                history.push((run, result));
-            }
-        }
-        Ok(history)
+        crate::with_runs(results, |id| self.run(id))
     }
 
     fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError> {

@@ -309,14 +309,7 @@ impl Verifier<'_> {
     /// Runs the tests under `paths`: the run, or why the suite did not
     /// start. Interrupted, or when pytest cannot run at all, an error.
     fn run(&mut self, paths: Vec<String>) -> Result<Result<Run, String>, AppError> {
-        let request = RunRequest {
-            paths,
-            from_root: true,
-            group: None,
-            keyword: None,
-            markers: None,
-            ..self.base.clone()
-        };
+        let request = self.base.only(paths);
         self.runs += 1;
         let run = match crate::run_tests(self.project, &request, self.observer, self.cancel) {
             Ok(run) => run,

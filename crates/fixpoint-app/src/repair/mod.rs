@@ -34,7 +34,7 @@ use context::{context_files, failure_text};
 use guard::{Guard, missing_data_file};
 use session::Session;
 
-use crate::{AppError, Project, Recording, RunRequest, run_and_record};
+use crate::{AppError, Project, Recording, run_and_record};
 
 /// What the loop reports as it goes.
 #[derive(Debug)]
@@ -140,11 +140,7 @@ pub fn repair(
         .cloned()
         .collect();
     if !missing.is_empty() {
-        let targets = RunRequest {
-            paths: missing,
-            from_root: true,
-            ..request.run.clone()
-        };
+        let targets = request.run.only(missing);
         let (run, _) = run_and_record(project, &targets, Some(recording), observer, cancel)?;
         for test in run.tests {
             results.insert(test.nodeid.clone(), test);

@@ -21,7 +21,7 @@ use fixpoint_store::{AttemptRow, Store};
 use super::config::{RepairConfig, RepairRequest};
 use super::context::{context_files, failure_text};
 use super::{RepairEvent, RepairReport, TargetReport, TargetStatus};
-use crate::{AppError, Project, Recording, RunRequest, run_and_record};
+use crate::{AppError, Project, Recording, run_and_record};
 
 /// Everything one target's attempts share.
 pub(super) struct Session<'a> {
@@ -289,14 +289,7 @@ impl Session<'_> {
             paths.push(nodeid.to_owned());
         }
         events(RepairEvent::Verifying { files, paths: &paths });
-        let request = RunRequest {
-            paths,
-            from_root: true,
-            group: None,
-            keyword: None,
-            markers: None,
-            ..self.request.run.clone()
-        };
+        let request = self.request.run.only(paths);
         run_and_record(self.project, &request, Some(self.recording), observer, cancel)
     }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use crate::support::{copy_of, example_python, repository, run_json, test};
+use crate::support::{copy_of, example_python, repository, run_json, test, tests_in};
 
 /// FAILURES.md's table: node id (or module path) → category.
 fn planted() -> BTreeMap<String, String> {
@@ -242,12 +242,7 @@ fn unsafe_stubs_let_the_modules_that_lacked_functions_collect() {
                     .all(|t| t["nodeid"] != nodeid.as_str()),
                 "{nodeid} still fails to collect"
             );
-            let inside: Vec<_> = after["tests"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["path"] == nodeid.as_str())
-                .collect();
+            let inside = tests_in(&after, nodeid);
             assert!(!inside.is_empty(), "{nodeid}");
             assert!(
                 inside.iter().all(|t| t["exception_type"] == "NotImplementedError"),
@@ -294,12 +289,7 @@ fn run_triage_fix_run_turns_every_fixable_planted_failure_green() {
             assert_eq!(test(&after, nodeid)["outcome"], "passed", "{nodeid} ({category})");
         } else {
             // A module that failed to collect now collects, and all its tests pass.
-            let inside: Vec<_> = after["tests"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["path"] == nodeid.as_str())
-                .collect();
+            let inside = tests_in(&after, nodeid);
             assert!(
                 !inside.is_empty() && inside.iter().all(|t| t["outcome"] == "passed"),
                 "{nodeid}: {inside:?}"

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{outcomes, project, run_json, test};
+use crate::support::{outcomes, outcomes_in_order, project, run_json, test};
 
 fn expected() -> Vec<(String, String)> {
     [
@@ -33,18 +33,7 @@ fn is_gone(pid: &str) -> bool {
 fn check(dir: &Path, extra: &[&str]) {
     let (code, document) = run_json(dir, extra);
     assert_eq!(code, 1);
-    let order: Vec<(String, String)> = document["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["nodeid"].as_str().unwrap().to_owned(),
-                t["outcome"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    assert_eq!(order, expected());
+    assert_eq!(outcomes_in_order(&document), expected());
 
     let hang = test(&document, "tests/test_hazards.py::test_hangs");
     assert!(hang["duration"].as_f64().unwrap() >= 3.0, "{hang}");

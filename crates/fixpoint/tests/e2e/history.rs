@@ -152,10 +152,8 @@ fn spawn_run(dir: &Path, extra: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
-#[test]
-fn two_runs_writing_one_sqlite_history_at_once_both_land() {
-    let (_keep, dir) = project("outcomes");
-    let children: Vec<_> = (0..2).map(|_| spawn_run(&dir, &["tests/unit"])).collect();
+/// Waits for every run; each found the planted failures (exit 1).
+fn all_exit_1(children: Vec<std::process::Child>) {
     for child in children {
         let output = child.wait_with_output().unwrap();
         assert_eq!(
@@ -165,6 +163,13 @@ fn two_runs_writing_one_sqlite_history_at_once_both_land() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+#[test]
+fn two_runs_writing_one_sqlite_history_at_once_both_land() {
+    let (_keep, dir) = project("outcomes");
+    let children: Vec<_> = (0..2).map(|_| spawn_run(&dir, &["tests/unit"])).collect();
+    all_exit_1(children);
     let history = json(&dir, &["history"]);
     assert_eq!(history["runs"].as_array().unwrap().len(), 2);
 }
@@ -194,15 +199,7 @@ fn shards_of_one_build_land_together_in_postgres() {
             )
         })
         .collect();
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    all_exit_1(children);
     let history = json(&dir, &["history", "--db", &db]);
     let runs = history["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 3);

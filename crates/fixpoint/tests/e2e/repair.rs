@@ -338,19 +338,19 @@ fn edits_outside_the_project_or_to_tests_are_refused_unless_allowed() {
     assert!(!server.requests()[0].messages()[0].contains("Do not edit test files"));
 }
 
+/// A model server that answers 429 once, then the right fix.
+fn throttled_once() -> ScriptedServer {
+    let throttled = Reply::Status {
+        status: 429,
+        retry_after: Some(0),
+    };
+    ScriptedServer::queue(Protocol::OpenAi, vec![throttled, right_fix()])
+}
+
 #[test]
 fn a_429_is_retried_and_the_repair_goes_on() {
     let (_keep, dir) = prepared();
-    let server = ScriptedServer::queue(
-        Protocol::OpenAi,
-        vec![
-            Reply::Status {
-                status: 429,
-                retry_after: Some(0),
-            },
-            right_fix(),
-        ],
-    );
+    let server = throttled_once();
     let output = repair(&dir, &server, &[DISCOUNT]);
     exits(&output, 0);
     assert_eq!(server.requests().len(), 2);
@@ -372,16 +372,7 @@ fn the_http_retries_and_max_tokens_flags_override_the_settings() {
     let settings = settings.replace("http-retries = 1", "http-retries = 5\nmax-tokens = 1000");
     fs::write(&pyproject, settings).unwrap();
     git(&dir, &["commit", "--quiet", "-am", "repair settings"]);
-    let server = ScriptedServer::queue(
-        Protocol::OpenAi,
-        vec![
-            Reply::Status {
-                status: 429,
-                retry_after: Some(0),
-            },
-            right_fix(),
-        ],
-    );
+    let server = throttled_once();
     let output = repair(&dir, &server, &[DISCOUNT, "--http-retries", "0", "--max-tokens", "77"]);
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "no retry: {}", stderr(&output));

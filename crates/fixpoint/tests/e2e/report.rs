@@ -10,7 +10,8 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::support::{
-    copy_of, deterministic_dreamforge, fixpoint, fixpoint_env, git_init, project, python, repository, stderr, stdout,
+    copy_of, deterministic_dreamforge, fixpoint, fixpoint_env, git_init, outcomes_in_order, project, python,
+    repository, stderr, stdout,
 };
 
 fn tool(variable: &str) -> PathBuf {
@@ -139,17 +140,7 @@ fn every_report_format_is_read_by_the_tools_that_consume_it() {
     );
     let imported = json(&imported);
     let outcome_of = |document: &Value| -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = document["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| {
-                (
-                    t["nodeid"].as_str().unwrap().to_owned(),
-                    t["outcome"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
+        let mut all = outcomes_in_order(document);
         all.sort();
         all
     };

@@ -122,6 +122,11 @@ pub fn run_json(dir: &Path, extra: &[&str]) -> (i32, Value) {
 
 /// node id → outcome from a run document.
 pub fn outcomes(document: &Value) -> BTreeMap<String, String> {
+    outcomes_in_order(document).into_iter().collect()
+}
+
+/// Each test's node id and outcome, in the order the run reported them.
+pub fn outcomes_in_order(document: &Value) -> Vec<(String, String)> {
     document["tests"]
         .as_array()
         .unwrap()
@@ -132,6 +137,16 @@ pub fn outcomes(document: &Value) -> BTreeMap<String, String> {
                 test["outcome"].as_str().unwrap().to_owned(),
             )
         })
+        .collect()
+}
+
+/// The tests of the module `path`.
+pub fn tests_in<'a>(document: &'a Value, path: &str) -> Vec<&'a Value> {
+    document["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|test| test["path"] == path)
         .collect()
 }
 

@@ -121,23 +121,21 @@ fn sqlalchemy_classic_models_are_discovered_and_their_test_data_runs_on_sqlite()
     assert!(stdout(&after).contains("5 passed"), "{}", stdout(&after));
 }
 
+/// `fixpoint testdata verify` against the database `db`.
+fn verify_on(dir: &Path, db: &str) -> Output {
+    fixpoint(
+        dir,
+        &["testdata", "verify", "--python", python().to_str().unwrap(), "--db", db],
+    )
+}
+
 #[test]
 fn sqlalchemy_classic_test_data_runs_on_postgres() {
     let (_keep, dir) = project("testdata-sa14");
     generate(&dir, &[]);
     let db = postgres_database("sa14");
     run_scenarios(&dir, &db);
-    let verify = fixpoint(
-        &dir,
-        &[
-            "testdata",
-            "verify",
-            "--python",
-            python().to_str().unwrap(),
-            "--db",
-            &db,
-        ],
-    );
+    let verify = verify_on(&dir, &db);
     let text = stdout(&verify);
     assert_eq!(verify.status.code(), Some(0), "{text}{}", stderr(&verify));
     assert!(text.contains("database: postgres://fixpoint:***@"), "{text}");
@@ -167,17 +165,7 @@ fn sqlalchemy_typed_models_keep_the_projects_conftest_and_run_on_sqlite_and_post
     run_scenarios(&dir, &format!("sqlite:///{}", dir.join("seed.sqlite3").display()));
     let db = postgres_database("sa20");
     run_scenarios(&dir, &db);
-    let verify = fixpoint(
-        &dir,
-        &[
-            "testdata",
-            "verify",
-            "--python",
-            python().to_str().unwrap(),
-            "--db",
-            &db,
-        ],
-    );
+    let verify = verify_on(&dir, &db);
     assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
     let sqlite = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
     assert_eq!(sqlite.status.code(), Some(0), "{}", stdout(&sqlite));
