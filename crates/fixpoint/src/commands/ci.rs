@@ -6,7 +6,7 @@ use fixpoint_app::ci::{Baseline, CiRequest};
 use fixpoint_app::init::InitAction;
 use fixpoint_app::{Project, Recording, RunRequest};
 
-use super::{command_line, print_json};
+use super::{command_line, count, print_json};
 use crate::ExitStatus;
 use crate::cli::{CheckArgs, CiArgs, GlobalArgs, OutputFormat};
 use crate::printer::Printer;
@@ -43,7 +43,7 @@ pub fn check(global: &GlobalArgs, args: &CheckArgs, printer: Printer) -> anyhow:
                 finding.path, finding.line, finding.code, finding.message
             )?;
         }
-        writeln!(out, "Fixed {fixable} findings, {} left.", left.len())?;
+        writeln!(out, "Fixed {}, {} left.", count(fixable, "finding"), left.len())?;
         if let Some(entry) = entry {
             printer.note(&format!(
                 "journal {}: `fixpoint undo {}` takes the fixes back",
@@ -71,7 +71,7 @@ pub fn check(global: &GlobalArgs, args: &CheckArgs, printer: Printer) -> anyhow:
         writeln!(out, "All checks passed.")?;
         return Ok(ExitStatus::Success);
     }
-    writeln!(out, "Found {} findings.", result.findings.len())?;
+    writeln!(out, "Found {}.", count(result.findings.len(), "finding"))?;
     if fixable > 0 {
         writeln!(out, "[*] {fixable} fixable with `fixpoint check --fix`.")?;
     }

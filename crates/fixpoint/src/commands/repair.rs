@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use fixpoint_app::repair::{self, RepairEvent, RepairReport, RepairRequest, TargetStatus};
 use fixpoint_app::{Project, Recording, RepairSettings, RunRequest};
 
-use super::{command_line, print_json};
+use super::{command_line, count, print_json};
 use crate::ExitStatus;
 use crate::cli::{AttemptsArgs, GlobalArgs, OutputFormat, ProviderArg, RepairArgs, RepairOptions};
 use crate::printer::Printer;
@@ -148,10 +148,10 @@ pub fn run_loop(
         }
         writeln!(
             out,
-            "repaired {} of {} targets in {} attempts; {} tokens ({})",
+            "repaired {} of {} in {}; {} tokens ({})",
             report.fixed(),
-            report.targets.len(),
-            report.attempts(),
+            count(report.targets.len(), "target"),
+            count(report.attempts() as usize, "attempt"),
             report.tokens,
             report.model
         )?;

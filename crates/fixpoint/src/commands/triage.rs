@@ -8,7 +8,7 @@ use fixpoint_app::triage::{self, Explanation};
 use fixpoint_store::{RunRow, Store};
 use fixpoint_triage::{Package, Pattern, Suggestion, Triage};
 
-use super::print_json;
+use super::{count, print_json};
 use crate::ExitStatus;
 use crate::cli::{ExplainArgs, GlobalArgs, HistoryArgs, OutputFormat, TriageArgs, TriageFormat};
 
@@ -37,11 +37,6 @@ fn installed(package: &Package) -> String {
         (Some(name), Some(version)) => format!("{name} {version}"),
         _ => format!("{} (version unknown on this machine)", package.module),
     }
-}
-
-/// `1 test`, `2 tests`.
-fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 fn place(pattern: &Pattern) -> String {

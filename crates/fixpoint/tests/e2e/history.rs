@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, git, one_error_line, project, python, run_json, stderr, stdout};
+use crate::support::{fixpoint, git, one_error_line, project, python, run_json, stderr, stdout, user_output};
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = args.to_vec();
@@ -47,11 +47,12 @@ fn history_show_compare_test_flaky_and_progress_tell_the_story() {
     assert!(runs[0]["id"].as_i64() > runs[2]["id"].as_i64(), "newest first");
     assert_eq!(runs[2]["counts"], first["counts"]);
     assert_eq!(history["trend"].as_str().unwrap().chars().count(), 3);
-    let text = stdout(&fixpoint(&dir, &["history"]));
-    assert!(
-        text.contains("pass rate, oldest to newest:") && text.contains("RATE"),
-        "{text}"
-    );
+    // What a user reads, whole: the table, the comparison, the road to green.
+    user_output(&dir).bind(|| {
+        insta::assert_snapshot!("story_history", stdout(&fixpoint(&dir, &["history"])));
+        insta::assert_snapshot!("story_compare", stdout(&fixpoint(&dir, &["compare"])));
+        insta::assert_snapshot!("story_progress", stdout(&fixpoint(&dir, &["progress"])));
+    });
 
     let comparison = json(&dir, &["compare"]);
     // The flaky test passed on its rerun in run 2 and failed again (no reruns) in run 3.

@@ -11,7 +11,9 @@ use std::time::Duration;
 use fixpoint_repair::test_util::{Protocol, Recorded, Reply, ScriptedServer};
 use serde_json::Value;
 
-use crate::support::{copy_of, fixpoint, fixpoint_env, git, git_init, project, python, repository, stderr, stdout};
+use crate::support::{
+    copy_of, fixpoint, fixpoint_env, git, git_init, project, python, repository, stderr, stdout, user_output,
+};
 
 pub(crate) const KEY: &str = "sk-e2e-0123456789abcdefghijklmnop";
 pub(crate) const DISCOUNT: &str = "tests/test_pricing.py::test_discount";
@@ -132,6 +134,7 @@ fn a_right_first_answer_is_applied_verified_and_committed() {
     let output = repair(&dir, &server, &[DISCOUNT]);
     exits(&output, 0);
     assert!(pricing(&dir).contains("percent / 100\n"));
+    user_output(&dir).bind(|| insta::assert_snapshot!("repair_right_first_answer", stdout(&output)));
 
     // What the model was sent: one request, the protocol's shape, the context.
     let requests = server.requests();
@@ -258,7 +261,7 @@ fn a_fix_that_breaks_another_test_is_reverted() {
         "{reason}"
     );
     assert!(
-        stdout(&output).contains("repaired 0 of 1 targets in 1 attempts"),
+        stdout(&output).contains("repaired 0 of 1 target in 1 attempt;"),
         "{}",
         stdout(&output)
     );
@@ -611,7 +614,7 @@ fn dreamforge_logic_bugs_are_repaired_one_commit_each() {
     // The d20 average is fixed by the same change as every face: no request for it.
     assert_eq!(server.requests().len(), 4, "{printed}");
     assert!(printed.contains("skipped: it passes now"), "{printed}");
-    assert!(printed.contains("repaired 4 of 5 targets in 4 attempts"), "{printed}");
+    assert!(printed.contains("repaired 4 of 5 targets in 4 attempts;"), "{printed}");
 
     let log = commits(&dir);
     assert_eq!(log.len(), 5, "one commit per repaired bug: {log:?}");

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::support::{
     copy_of, deterministic_dreamforge, fixpoint, fixpoint_env, git_init, outcomes_in_order, project, python,
-    repository, stderr, stdout,
+    repository, stderr, stdout, user_output,
 };
 
 fn tool(variable: &str) -> PathBuf {
@@ -305,23 +305,29 @@ fn check_finds_fixes_and_then_passes() {
     let output = fixpoint(&dir, &["check"]);
     assert_eq!(output.status.code(), Some(1));
     let printed = stdout(&output);
-    assert!(
-        printed.contains("tests/models/test_roll_log.py:4: FP001 [*] import `dreamforge.models.roll_log`"),
-        "{printed}"
-    );
-    assert!(printed.contains("dreamforge/services/loot.py:9: FP002 [*] add `from decimal import Decimal`"));
-    assert!(printed.contains("fixable with `fixpoint check --fix`"));
+    insta::assert_snapshot!("check_dreamforge", printed);
+    // The project typed as users type it finds the same.
+    let absolute = dir.to_str().unwrap().to_owned();
+    for typed in [".", "./", absolute.as_str()] {
+        let same = fixpoint(&dir, &["check", typed]);
+        assert_eq!(
+            (same.status.code(), stdout(&same)),
+            (Some(1), printed.clone()),
+            "check {typed}"
+        );
+    }
     let only = stdout(&fixpoint(&dir, &["check", "--select", "FP001"]));
-    assert!(only.contains("FP001") && !only.contains("FP002"), "{only}");
+    insta::assert_snapshot!("check_dreamforge_fp001", only);
     let bad = fixpoint(&dir, &["check", "--select", "FP999"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("`FP999` is not a check rule"));
+    insta::assert_snapshot!("check_unknown_rule", stderr(&bad));
 
     let fixed = fixpoint(&dir, &["check", "--fix"]);
     assert_eq!(fixed.status.code(), Some(0), "{}", stdout(&fixed));
+    user_output(&dir).bind(|| insta::assert_snapshot!("check_fix_dreamforge", stdout(&fixed)));
     let clean = fixpoint(&dir, &["check"]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
-    assert!(stdout(&clean).contains("All checks passed."));
+    assert_eq!(stdout(&clean), "All checks passed.\n");
     let undone = fixpoint(&dir, &["undo"]);
     assert!(undone.status.success());
     assert_eq!(

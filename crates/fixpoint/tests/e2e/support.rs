@@ -308,3 +308,35 @@ pub fn deterministic_dreamforge() -> (tempfile::TempDir, PathBuf) {
     fs::write(&pyproject, text).unwrap();
     (keep, dir)
 }
+
+/// Snapshot settings for the text a user reads: the project's own path,
+/// times, run ids, dates and commit hashes masked, so that the rest of the
+/// output is compared whole.
+pub fn user_output(dir: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    if let Ok(real) = dir.canonicalize() {
+        settings.add_filter(&regex_escape(real.to_str().unwrap()), "[PROJECT]");
+    }
+    settings.add_filter(&regex_escape(dir.to_str().unwrap()), "[PROJECT]");
+    settings.add_filter(
+        r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?",
+        "[WHEN]",
+    );
+    settings.add_filter(r"\d+(\.\d+)?\s?m?s\b", "[TIME]");
+    settings.add_filter(r"(?m)^Run \d+", "Run [ID]");
+    settings.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
+    settings.add_filter(r"\bcommit [0-9a-f]{7,39}\b", "commit [COMMIT]");
+    settings.add_filter(r"\bjournal \d+", "journal [ID]");
+    settings.add_filter(r"`fixpoint undo \d+`", "`fixpoint undo [ID]`");
+    settings
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
