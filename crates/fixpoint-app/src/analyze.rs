@@ -98,13 +98,7 @@ pub fn analyze(project: &Project) -> Analysis {
     languages.sort_by(|a, b| b.lines.cmp(&a.lines).then_with(|| a.language.cmp(&b.language)));
 
     let sources = fixpoint_python::read_project(root);
-    let is_test = |path: &str| {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        (name.starts_with("test_") || name.ends_with("_test.py"))
-            && std::path::Path::new(name)
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("py"))
-    };
+    let is_test = fixpoint_paths::is_test_module;
     let test_sources: Vec<&(String, String)> = sources.iter().filter(|(p, _)| is_test(p)).collect();
     let test_functions = test_sources
         .iter()

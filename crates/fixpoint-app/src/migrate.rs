@@ -3,7 +3,7 @@
 //! imports between model modules, then checked by running the tests.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use fixpoint_core::{FixerCode, Outcome, TestResult};
@@ -272,12 +272,6 @@ fn v2_groups(facts: &ProjectFacts, modules: &[ModuleChoice]) -> Vec<Vec<String>>
     groups
 }
 
-fn is_test_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    Path::new(name).extension().is_some_and(|ext| ext == "py")
-        && (name.starts_with("test_") || name.ends_with("_test.py"))
-}
-
 fn passed(outcome: Outcome) -> bool {
     matches!(outcome, Outcome::Passed | Outcome::XFailed | Outcome::Flaky)
 }
@@ -319,7 +313,7 @@ pub fn migrate_verified(
         .sources
         .iter()
         .map(|(path, _)| path.as_str())
-        .filter(|path| is_test_file(path))
+        .filter(|path| fixpoint_paths::is_test_module(path))
         .collect();
     let test_reach = reach(&facts, &test_files);
     let group_tests: Vec<Vec<String>> = groups

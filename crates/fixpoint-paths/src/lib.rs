@@ -36,8 +36,10 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 mod leftovers;
+mod pytest_files;
 
 pub use leftovers::{TEMP_PREFIX, remove_leftovers, temp_prefix};
+pub use pytest_files::{is_conftest, is_test_module};
 
 /// Directory names that are never read into the project's source nor written.
 const PROTECTED_DIRS: [&str; 4] = [".git", ".hg", ".svn", ".fixpoint"];

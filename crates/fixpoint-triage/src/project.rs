@@ -115,8 +115,7 @@ impl ProjectIndex {
             .filter(|(file, _)| {
                 let under =
                     directory.is_empty() || file.strip_prefix(directory).is_some_and(|rest| rest.starts_with('/'));
-                let name = file.rsplit('/').next().unwrap_or(file);
-                under && (name.starts_with("test_") || name.ends_with("_test.py"))
+                under && fixpoint_paths::is_test_module(file)
             })
             .map(|(_, count)| count)
             .sum()

@@ -201,10 +201,8 @@ fn has_extension(path: &str, extension: &str) -> bool {
 
 /// A test file: where a fix could weaken the test instead of the code.
 pub(super) fn is_test_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("test_") && is_python(name))
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
+    fixpoint_paths::is_test_module(path)
+        || fixpoint_paths::is_conftest(path)
         || path.split('/').any(|part| part == "tests" || part == "test")
 }
 

@@ -24,9 +24,8 @@ pub fn is_model_source(path: &str) -> bool {
     !(parts[..parts.len() - 1]
         .iter()
         .any(|dir| matches!(*dir, "tests" | "test" | "migrations" | "alembic" | "versions"))
-        || file.starts_with("test_")
-        || file.ends_with("_test.py")
-        || file == "conftest.py"
+        || fixpoint_paths::is_test_module(path)
+        || fixpoint_paths::is_conftest(path)
         || file == "setup.py"
         || file == "manage.py")
 }
