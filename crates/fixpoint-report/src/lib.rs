@@ -20,6 +20,11 @@ pub use model::{
     TestEntry, TrendPoint, percent,
 };
 
+/// `1 test`, `2 tests`: a count with its noun, singular or plural.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The formats `fixpoint report --format` knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -34,10 +34,7 @@ pub fn print_run_json(run: &Run, run_id: Option<i64>) -> io::Result<()> {
 }
 
 /// The command line as typed, for the history.
-/// `1 test`, `2 tests`: a count with its noun, singular or plural.
-pub fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
+pub use fixpoint_report::count;
 
 pub fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")

@@ -326,6 +326,7 @@ pub fn user_output(dir: &Path) -> insta::Settings {
     settings.add_filter(r"(?m)^Run \d+", "Run [ID]");
     settings.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
     settings.add_filter(r"\bcommit [0-9a-f]{7,39}\b", "commit [COMMIT]");
+    settings.add_filter(r"\b0x[0-9a-f]{6,16}\b", "[ADDRESS]");
     settings.add_filter(r"\bjournal \d+", "journal [ID]");
     settings.add_filter(r"`fixpoint undo \d+`", "`fixpoint undo [ID]`");
     settings

@@ -1,6 +1,8 @@
 //! The triage use cases: a run's failures as ranked root-cause patterns,
 //! one failure explained, and how each pattern changed over the history.
 
+pub mod render;
+
 use fixpoint_core::{Run, TestResult};
 use fixpoint_store::{PatternRow, RunRow, Store, TriageRows, VerdictRow};
 use fixpoint_triage::{Pattern, ProjectIndex, Triage};
