@@ -363,13 +363,18 @@ pub fn migrate_verified(
             .then(|| AppError::Usage("interrupted: nothing was changed".to_owned()))
     };
     // With the static choice, then with every v2 group on the namespace.
-    let trial = apply(project, &plan, &format!("{command} (trial: as chosen)"))?;
-    let on_v2 = crate::run_tests(project, &request, observer, cancel);
-    undo_entry(project, trial.as_ref())?;
-    let on_v2 = on_v2.map_err(trial_failed)?;
-    if let Some(error) = interrupted() {
-        return Err(error);
-    }
+    // A trial writes the plan, runs the tests and takes the plan back, whatever the run did.
+    let mut trial = |plan: &FixPlan, label: &str| -> Result<fixpoint_core::Run, AppError> {
+        let entry = apply(project, plan, &format!("{command} (trial: {label})"))?;
+        let run = crate::run_tests(project, &request, observer, cancel);
+        undo_entry(project, entry.as_ref())?;
+        let run = run.map_err(trial_failed)?;
+        match interrupted() {
+            Some(error) => Err(error),
+            None => Ok(run),
+        }
+    };
+    let on_v2 = trial(&plan, "as chosen")?;
     let all_v1: Vec<ModuleChoice> = modules
         .iter()
         .map(|m| ModuleChoice {
@@ -378,13 +383,7 @@ pub fn migrate_verified(
         })
         .collect();
     let v1_plan = plan_choices(project, &facts, &all_v1, unsafe_fixes)?;
-    let trial = apply(project, &v1_plan, &format!("{command} (trial: v1 namespace)"))?;
-    let on_v1 = crate::run_tests(project, &request, observer, cancel);
-    undo_entry(project, trial.as_ref())?;
-    let on_v1 = on_v1.map_err(trial_failed)?;
-    if let Some(error) = interrupted() {
-        return Err(error);
-    }
+    let on_v1 = trial(&v1_plan, "v1 namespace")?;
 
     let mut verdicts = Vec::new();
     for (group, tests) in groups.into_iter().zip(group_tests) {

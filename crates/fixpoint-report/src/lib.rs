@@ -37,6 +37,27 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Every format by the name `--format` takes, in the order `--help` lists them.
+    pub const ALL: [(&'static str, Format); 7] = [
+        ("text", Format::Text),
+        ("markdown", Format::Markdown),
+        ("html", Format::Html),
+        ("json", Format::Json),
+        ("junit", Format::Junit),
+        ("sarif", Format::Sarif),
+        ("github", Format::Github),
+    ];
+
+    /// The format named `name` (as in [`Format::ALL`]).
+    pub fn named(name: &str) -> Option<Format> {
+        Self::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, format)| *format)
+    }
+}
+
 /// The report in `format`; `version` is fixpoint's, for the formats that name the tool.
 pub fn render(report: &Report, format: Format, version: &str) -> String {
     match format {

@@ -184,22 +184,14 @@ mod tests {
 
     #[test]
     fn parses_locations() {
-        assert_eq!(
-            Location::parse("postgres://u@h/db").unwrap(),
-            Location::Postgres("postgres://u@h/db".into())
-        );
-        assert_eq!(
-            Location::parse("postgresql://h/db").unwrap(),
-            Location::Postgres("postgresql://h/db".into())
-        );
-        assert_eq!(
-            Location::parse("sqlite:///tmp/x.db").unwrap(),
-            Location::Sqlite("/tmp/x.db".into())
-        );
-        assert_eq!(
-            Location::parse("history.db").unwrap(),
-            Location::Sqlite("history.db".into())
-        );
+        for (text, location) in [
+            ("postgres://u@h/db", Location::Postgres("postgres://u@h/db".into())),
+            ("postgresql://h/db", Location::Postgres("postgresql://h/db".into())),
+            ("sqlite:///tmp/x.db", Location::Sqlite("/tmp/x.db".into())),
+            ("history.db", Location::Sqlite("history.db".into())),
+        ] {
+            assert_eq!(Location::parse(text).unwrap(), location, "{text}");
+        }
         let error = Location::parse("mysql://u:secret@h/db").unwrap_err();
         assert!(
             error.starts_with("unknown database scheme `mysql://`") && !error.contains("secret"),

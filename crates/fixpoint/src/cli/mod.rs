@@ -177,6 +177,20 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    /// `report --format` takes every renderer's name, and only those.
+    #[test]
+    fn report_takes_every_format_by_name() {
+        use clap::Parser;
+        for (name, format) in fixpoint_report::Format::ALL {
+            let cli = Cli::try_parse_from(["fixpoint", "report", "--format", name]).unwrap();
+            let super::Command::Report(args) = cli.command else {
+                panic!("{name}")
+            };
+            assert_eq!(args.format, format);
+        }
+        assert!(Cli::try_parse_from(["fixpoint", "report", "--format", "pdf"]).is_err());
+    }
+
     /// Every command a triage suggestion prints is one this command line takes.
     #[test]
     fn every_suggested_command_parses() {

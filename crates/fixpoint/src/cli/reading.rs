@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 
 use super::OutputFormat;
@@ -102,22 +103,18 @@ pub struct ReportArgs {
     /// The run: an id from `fixpoint history`, `latest` or `latest~N`.
     #[arg(default_value = "latest", value_name = "RUN")]
     pub run: String,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, default_value = "text", value_parser = report_format())]
+    pub format: fixpoint_report::Format,
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Text,
-    Markdown,
-    Html,
-    Json,
-    Junit,
-    Sarif,
-    Github,
+/// `--format`'s names, from the renderers' own list.
+fn report_format() -> impl TypedValueParser<Value = fixpoint_report::Format> {
+    let names = fixpoint_report::Format::ALL.map(|(name, _)| name);
+    clap::builder::PossibleValuesParser::new(names)
+        .try_map(|name| fixpoint_report::Format::named(&name).ok_or(format!("no format `{name}`")))
 }
 
 #[derive(Debug, Args)]

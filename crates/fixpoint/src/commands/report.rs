@@ -7,21 +7,13 @@ use fixpoint_app::Project;
 use fixpoint_report::Format;
 
 use crate::ExitStatus;
-use crate::cli::{DocsArgs, GlobalArgs, ReportArgs, ReportFormat};
+use crate::cli::{DocsArgs, GlobalArgs, ReportArgs};
 
 pub fn report(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let report = fixpoint_app::report::build(store.as_mut(), &project, &args.run)?;
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Markdown => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Junit => Format::Junit,
-        ReportFormat::Sarif => Format::Sarif,
-        ReportFormat::Github => Format::Github,
-    };
+    let format = args.format;
     let text = fixpoint_report::render(&report, format, env!("CARGO_PKG_VERSION"));
     match &args.output {
         Some(path) => fixpoint_app::paths::write_output(&project, path, text.as_bytes())?,
