@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, stderr, stdout};
+use crate::support::{fixpoint, stderr, stdout, strings};
 
 fn repository(root: &Path) {
     let write = |path: &str, text: &str| {
@@ -47,12 +47,7 @@ fn analyze_describes_layout_tests_frameworks_and_cycles() {
     assert_eq!(analysis["tests"]["test_functions"], 2);
     assert_eq!(analysis["tests"]["config"], "pyproject.toml");
     assert_eq!(analysis["tests"]["conftest_files"][0], "tests/conftest.py");
-    let frameworks: Vec<&str> = analysis["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let frameworks: Vec<&str> = strings(&analysis["frameworks"], "name");
     assert_eq!(frameworks, ["SQLAlchemy", "pytest"], "pydantic_yaml is not Pydantic");
     assert_eq!(analysis["import_cycles"], serde_json::json!([["app/a.py", "app/b.py"]]));
     let python = analysis["languages"]
@@ -81,12 +76,7 @@ fn context_packs_what_git_tracks_without_secrets_within_the_budget() {
 
     let json: Value =
         serde_json::from_slice(&fixpoint(dir.path(), &["context", "app", "--format", "json"]).stdout).unwrap();
-    let files: Vec<&str> = json["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> = strings(&json["files"], "path");
     assert!(files.iter().all(|f| f.starts_with("app/")), "{files:?}");
     let total: u64 = json["files"]
         .as_array()

@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{fixpoint, git, one_error_line, project, python, run_json, stderr, stdout, user_output};
+use crate::support::{
+    fixpoint, git, nodeids, one_error_line, project, python, run_json, stderr, stdout, strings, user_output,
+};
 
 fn json(dir: &Path, args: &[&str]) -> Value {
     let mut all = args.to_vec();
@@ -14,14 +16,6 @@ fn json(dir: &Path, args: &[&str]) -> Value {
     let output = fixpoint(dir, &all);
     assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
     serde_json::from_slice(&output.stdout).unwrap()
-}
-
-fn names(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["nodeid"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[test]
@@ -57,35 +51,33 @@ fn history_show_compare_test_flaky_and_progress_tell_the_story() {
     let comparison = json(&dir, &["compare"]);
     // The flaky test passed on its rerun in run 2 and failed again (no reruns) in run 3.
     assert_eq!(
-        names(&comparison["new_failures"]),
+        nodeids(&comparison["new_failures"]),
         [
             "tests/unit/test_flaky.py::test_flaky",
             "tests/unit/test_math.py::test_add"
         ]
     );
     assert_eq!(
-        names(&comparison["fixed"]),
+        nodeids(&comparison["fixed"]),
         ["tests/unit/test_math.py::test_off_by_one"]
     );
-    assert!(names(&comparison["still_failing"]).contains(&"tests/test_basic.py::test_assertion_fails".to_owned()));
+    assert!(nodeids(&comparison["still_failing"]).contains(&"tests/test_basic.py::test_assertion_fails".to_owned()));
     assert!(comparison["added"].as_array().unwrap().is_empty());
     let explicit = json(&dir, &["compare", &runs[2]["id"].to_string(), "latest"]);
-    assert_eq!(names(&explicit["fixed"]), ["tests/unit/test_math.py::test_off_by_one"]);
+    assert_eq!(
+        nodeids(&explicit["fixed"]),
+        ["tests/unit/test_math.py::test_off_by_one"]
+    );
 
     let add = json(&dir, &["test", "tests/unit/test_math.py::test_add"]);
-    let outcomes: Vec<&str> = add["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["outcome"].as_str().unwrap())
-        .collect();
+    let outcomes: Vec<&str> = strings(&add["entries"], "outcome");
     assert_eq!(outcomes, ["failed", "passed", "passed"]);
     assert_eq!(add["failing_since"]["run_id"], runs[0]["id"]);
     let off = json(&dir, &["test", "tests/unit/test_math.py::test_off_by_one"]);
     assert!(off["failing_since"].is_null());
 
     let flaky = json(&dir, &["flaky"]);
-    let flaky_names = names(&flaky["tests"]);
+    let flaky_names = nodeids(&flaky["tests"]);
     assert!(
         flaky_names.contains(&"tests/unit/test_flaky.py::test_flaky".to_owned()),
         "{flaky}"
@@ -360,7 +352,11 @@ fn flaky_counts_only_flips_of_the_same_code() {
         assert_eq!(flaky.status.code(), Some(0), "{}", stderr(&flaky));
         insta::assert_snapshot!("flaky_same_code", stdout(&flaky));
         let document = json(&dir, &["flaky"]);
-        assert_eq!(names(&document["tests"]), ["tests/test_coin.py::test_coin"], "{setup}");
+        assert_eq!(
+            nodeids(&document["tests"]),
+            ["tests/test_coin.py::test_coin"],
+            "{setup}"
+        );
         assert_eq!(
             (
                 document["tests"][0]["flips"].as_u64(),

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::{
-    counts, fixpoint, outcomes, project, pytest, pytest_summary, pytest_verdicts, python, run_json, stderr, stdout,
-    test,
+    counts, fixpoint, nodeids, outcomes, project, pytest, pytest_summary, pytest_verdicts, python, run_json, stderr,
+    stdout, strings, test,
 };
 
 #[test]
@@ -110,12 +110,7 @@ fn results_carry_what_a_developer_needs() {
         serde_json::json!(["db"])
     );
     // Collection errors first, then collection order.
-    let order: Vec<&str> = document["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["nodeid"].as_str().unwrap())
-        .collect();
+    let order: Vec<&str> = strings(&document["tests"], "nodeid");
     assert_eq!(
         &order[..3],
         [
@@ -158,15 +153,6 @@ fn reset_flaky(dir: &Path) {
     let _ = fs::remove_file(dir.join("tests/unit/.flaky-state"));
 }
 
-fn nodeids(document: &Value) -> Vec<String> {
-    document["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["nodeid"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn parallel_and_sharded_runs_equal_the_single_process_run() {
     let (_keep, dir) = project("outcomes");
@@ -176,7 +162,11 @@ fn parallel_and_sharded_runs_equal_the_single_process_run() {
         let (code, parallel) = run_json(&dir, &["-j", jobs]);
         assert_eq!(code, 1);
         assert_eq!(outcomes(&parallel), outcomes(&single), "-j {jobs}");
-        assert_eq!(nodeids(&parallel), nodeids(&single), "-j {jobs} keeps collection order");
+        assert_eq!(
+            nodeids(&parallel["tests"]),
+            nodeids(&single["tests"]),
+            "-j {jobs} keeps collection order"
+        );
         assert_eq!(parallel["info"]["workers"], jobs.parse::<u32>().unwrap());
     }
     for kind in ["count", "hash"] {
@@ -290,7 +280,11 @@ fn durations_from_the_history_balance_the_workers() {
     assert_eq!(code, 0);
     assert_ne!(worker(&second, "test_slow_a"), worker(&second, "test_slow_b"));
     assert_eq!(outcomes(&second), outcomes(&first));
-    assert_eq!(nodeids(&second), nodeids(&first), "collection order is kept");
+    assert_eq!(
+        nodeids(&second["tests"]),
+        nodeids(&first["tests"]),
+        "collection order is kept"
+    );
 }
 
 #[test]

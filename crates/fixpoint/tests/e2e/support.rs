@@ -140,6 +140,24 @@ pub fn outcomes_in_order(document: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The node ids of a list of tests (a run's `tests`, a comparison's `fixed`).
+pub fn nodeids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|test| test["nodeid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The string `key` of each item of a list (`frameworks` → their names).
+pub fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
 /// The tests of the module `path`.
 pub fn tests_in<'a>(document: &'a Value, path: &str) -> Vec<&'a Value> {
     document["tests"]
