@@ -15,7 +15,7 @@ use fixpoint_report::{
     TestEntry, TrendPoint,
 };
 use fixpoint_store::{AttemptRow, OutcomeFilter, RunRow, Store, analysis};
-use fixpoint_triage::{CATALOG, Fix, Pattern, Suggestion, Triage};
+use fixpoint_triage::{CATALOG, Pattern, Remedy, Suggestion, Triage};
 
 use crate::store::resolve_run;
 use crate::{AppError, Project, fix};
@@ -448,7 +448,7 @@ fn solved_by(pattern: &SeenPattern, attempts: &[AttemptRow], report: &Report) ->
         .iter()
         .find(|c| c.id == pattern.category)
         .and_then(|c| match c.fix {
-            Fix::Fixer { code, .. } => Some(code),
+            Remedy::Fixer { code, .. } => Some(code),
             _ => None,
         });
     if let Some(code) = fixer
@@ -478,7 +478,7 @@ pub fn guidelines(seen: &[SeenPattern]) -> Vec<Guideline> {
                 .to_owned(),
             // Only a rule `fixpoint check` runs: FP008 and FP004 act on failures.
             check: match category.fix {
-                Fix::Fixer { code, .. } => code.check_command(),
+                Remedy::Fixer { code, .. } => code.check_command(),
                 _ => None,
             },
             patterns: count,

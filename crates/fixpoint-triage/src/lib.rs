@@ -30,7 +30,7 @@ pub mod traceback;
 
 use std::collections::HashMap;
 
-pub use catalog::{CATALOG, Category, Fix, Package};
+pub use catalog::{CATALOG, Category, Package, Remedy};
 pub use failure::Failure;
 use fixpoint_core::{Phase, TestResult};
 pub use project::ProjectIndex;
@@ -59,9 +59,9 @@ pub struct Suggestion {
 
 impl Suggestion {
     /// The suggestion for a pattern of a category with this fix.
-    pub fn for_pattern(fix: Fix, pattern_id: &str) -> Self {
+    pub fn for_pattern(fix: Remedy, pattern_id: &str) -> Self {
         match fix {
-            Fix::Fixer { code, manual } => Self {
+            Remedy::Fixer { code, manual } => Self {
                 kind: "fixer",
                 code: Some(code.id()),
                 fixer: Some(code.name()),
@@ -69,7 +69,7 @@ impl Suggestion {
                 available: true,
                 manual,
             },
-            Fix::Repair { manual } => Self {
+            Remedy::Repair { manual } => Self {
                 kind: "repair",
                 code: None,
                 fixer: None,
@@ -77,7 +77,7 @@ impl Suggestion {
                 available: true,
                 manual,
             },
-            Fix::Migrate { library, manual } => Self {
+            Remedy::Migrate { library, manual } => Self {
                 kind: "migrate",
                 code: None,
                 fixer: None,
@@ -85,7 +85,7 @@ impl Suggestion {
                 available: true,
                 manual,
             },
-            Fix::Manual(manual) => Self {
+            Remedy::Manual(manual) => Self {
                 kind: "manual",
                 code: None,
                 fixer: None,

@@ -40,7 +40,7 @@ pub(super) struct Session<'a> {
 }
 
 /// How one attempt ended.
-struct Verdict {
+struct AttemptVerdict {
     kind: &'static str,
     reason: String,
     /// What the model is told, when there is a next attempt.
@@ -157,8 +157,8 @@ impl Session<'_> {
         observer: &mut dyn Observer,
         events: &mut dyn FnMut(RepairEvent<'_>),
         cancel: &AtomicBool,
-    ) -> Result<Verdict, AppError> {
-        let refuse = |kind: &'static str, reason: String| Verdict {
+    ) -> Result<AttemptVerdict, AppError> {
+        let refuse = |kind: &'static str, reason: String| AttemptVerdict {
             kind,
             feedback: format!("your edit was not applied: {reason}"),
             reason,
@@ -227,7 +227,7 @@ impl Session<'_> {
         let judged = self.judge(&target.nodeid, &run);
         if let Some((reason, output)) = judged {
             self.journal.undo(Some(&entry.id), false)?;
-            return Ok(Verdict {
+            return Ok(AttemptVerdict {
                 kind: "reverted",
                 feedback: prompt::feedback(
                     &format!("your edit was applied, then {reason}."),
@@ -260,7 +260,7 @@ impl Session<'_> {
             row.git_commit = Some(commit.clone());
             target.commit = Some(commit);
         }
-        Ok(Verdict {
+        Ok(AttemptVerdict {
             kind: "fixed",
             reason: format!(
                 "the target passes and no test that passed before fails ({} tests rerun)",

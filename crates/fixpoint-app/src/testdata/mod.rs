@@ -41,7 +41,7 @@ pub enum FileState {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FileOutcome {
+pub struct GeneratedFile {
     pub path: String,
     pub state: FileState,
     /// For an edited file: its lines that regenerating would drop.
@@ -64,7 +64,7 @@ pub struct GenerateOptions {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GenerateReport {
-    pub files: Vec<FileOutcome>,
+    pub files: Vec<GeneratedFile>,
     /// The journal entry that holds the originals (`fixpoint undo ID`).
     pub journal_id: Option<String>,
     /// Dev dependencies the generated code needs and the project lacks.
@@ -227,7 +227,7 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
         if matches!(state, FileState::Created | FileState::Updated) {
             changed.push(file);
         }
-        outcomes.push(FileOutcome {
+        outcomes.push(GeneratedFile {
             path: file.path.clone(),
             state,
             lines,

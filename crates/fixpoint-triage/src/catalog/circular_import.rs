@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "circular-import",
     title: "Circular import",
     explanation: "Two modules import each other, and one of them is used before it has finished importing (`partially initialized module`). Often one of the imports is only needed for type annotations.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::TypeCheckingImport,
         manual: "move the import that is only used in annotations under `if TYPE_CHECKING:`, or import inside the function that needs it",
     },

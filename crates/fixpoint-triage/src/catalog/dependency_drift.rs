@@ -7,20 +7,20 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "dependency-drift",
     title: "Name missing from an installed library",
     explanation: "`from M import X` fails where M is an installed third-party package (its file is in `site-packages`): the installed version is not the one the code was written for. A stub written into the library would be lost on the next install.",
-    fix: Fix::Manual(
+    fix: Remedy::Manual(
         "pin the package to the version the code was written for in the project's requirements, or move the code to the installed version's API",
     ),
     matches,
 };
 
 /// The fix for drift in a library fixpoint migrates.
-pub static PYDANTIC_FIX: Fix = Fix::Migrate {
+pub static PYDANTIC_FIX: Remedy = Remedy::Migrate {
     library: "pydantic",
     manual: "move the code to the installed Pydantic's API (migrate does it where it can, verified by the tests), or pin Pydantic to the version it was written for",
 };

@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "import-missing-name",
     title: "Name missing from a module",
     explanation: "`from M import X` fails because M has no X: the function or class was never written, was renamed, or lives elsewhere.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::StubMissing,
         manual: "write the missing function or class in the module it is imported from (or import it from where it lives now)",
     },

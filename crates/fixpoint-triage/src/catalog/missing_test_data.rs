@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "missing-test-data",
     title: "Missing test data",
     explanation: "The test needs data that is not there: a data file that was never committed, or database rows that no fixture created.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::TestdataFixture,
         manual: "rows that one of the project's own seeders creates (`seed_items(session)`): FP008 generates a `seeded_items` fixture that runs it and marks the test to use it; other rows: create them in a fixture (`fixpoint testdata generate` writes factories for the models)",
     },
@@ -19,7 +19,7 @@ pub static CATEGORY: Category = Category {
 /// The fix for a data file that was never committed: its content is domain
 /// data no model yields, so it is the repair loop's (which may create the
 /// file the test failed to open, even under `tests/`) or a person's.
-pub static FILE_FIX: Fix = Fix::Repair {
+pub static FILE_FIX: Remedy = Remedy::Repair {
     manual: "add the data file the test opens, with the content the test expects; `fixpoint repair` may create it",
 };
 

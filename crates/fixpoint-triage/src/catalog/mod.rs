@@ -51,13 +51,13 @@ pub struct Category {
     pub title: &'static str,
     /// The cause, in the words a developer would use.
     pub explanation: &'static str,
-    pub fix: Fix,
+    pub fix: Remedy,
     pub matches: fn(&Failure<'_>, &ProjectIndex) -> bool,
 }
 
 /// What makes a category's failures go away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fix {
+pub enum Remedy {
     /// A batch fix (codemod) of the fixer registry, and the manual step it automates.
     Fixer { code: FixerCode, manual: &'static str },
     /// Needs a real code change: the LLM repair loop, or a person.
@@ -118,7 +118,7 @@ pub fn classify(failure: &Failure<'_>, project: &ProjectIndex) -> &'static Categ
 
 /// The fixes [`fix_for`] gives instead of a category's own, as (category,
 /// the case, fix): documented with the category.
-const VARIANTS: [(&str, &str, &Fix); 3] = [
+const VARIANTS: [(&str, &str, &Remedy); 3] = [
     (
         missing_test_data::CATEGORY.id,
         "A missing data file",
@@ -136,13 +136,14 @@ const VARIANTS: [(&str, &str, &Fix); 3] = [
     ),
 ];
 
-impl Fix {
+impl Remedy {
     /// What to do by hand.
     pub fn manual(&self) -> &'static str {
         match *self {
-            Fix::Fixer { manual, .. } | Fix::Repair { manual } | Fix::Manual(manual) | Fix::Migrate { manual, .. } => {
-                manual
-            }
+            Remedy::Fixer { manual, .. }
+            | Remedy::Repair { manual }
+            | Remedy::Manual(manual)
+            | Remedy::Migrate { manual, .. } => manual,
         }
     }
 }
@@ -150,7 +151,7 @@ impl Fix {
 /// The fix for one failure: its category's, except a missing data file,
 /// which no batch fix can write, a table two classes declare, which FP001
 /// only reports, and drift in a library fixpoint migrates.
-pub fn fix_for(category: &Category, failure: &Failure<'_>, project: &ProjectIndex) -> Fix {
+pub fn fix_for(category: &Category, failure: &Failure<'_>, project: &ProjectIndex) -> Remedy {
     if category.id == missing_test_data::CATEGORY.id && missing_data_path(failure).is_some() {
         return missing_test_data::FILE_FIX;
     }
@@ -177,10 +178,10 @@ pub fn markdown() -> String {
          | category | title | fix |\n| --- | --- | --- |\n",
     );
     let fix = |category: &Category| match category.fix {
-        Fix::Fixer { code, .. } => format!("batch fix `{code}` ({})", code.name()),
-        Fix::Repair { .. } => "code change (repair loop)".to_owned(),
-        Fix::Manual(_) => "manual".to_owned(),
-        Fix::Migrate { library, .. } => format!("migration (`fixpoint migrate {library}`)"),
+        Remedy::Fixer { code, .. } => format!("batch fix `{code}` ({})", code.name()),
+        Remedy::Repair { .. } => "code change (repair loop)".to_owned(),
+        Remedy::Manual(_) => "manual".to_owned(),
+        Remedy::Migrate { library, .. } => format!("migration (`fixpoint migrate {library}`)"),
     };
     for category in CATALOG {
         let _ = writeln!(
@@ -196,8 +197,8 @@ pub fn markdown() -> String {
         for (_, case, fix) in VARIANTS.iter().filter(|(id, ..)| *id == category.id) {
             let _ = write!(manual, ". {case}: {}", fix.manual());
             match fix {
-                Fix::Repair { .. } => manual.push_str(" (`fixpoint repair --pattern ID`)"),
-                Fix::Migrate { library, .. } => {
+                Remedy::Repair { .. } => manual.push_str(" (`fixpoint repair --pattern ID`)"),
+                Remedy::Migrate { library, .. } => {
                     let _ = write!(manual, " (`fixpoint migrate {library}`)");
                 }
                 _ => {}

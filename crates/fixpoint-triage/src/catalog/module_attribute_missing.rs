@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "module-attribute-missing",
     title: "Module has no such attribute",
     explanation: "Code uses `module.name` and the module has no `name`: a function that was never written, or was renamed.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::StubMissing,
         manual: "write the function in the module, or call it by its current name",
     },

@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "name-error",
     title: "Name not defined",
     explanation: "A name is used but never defined or imported in that module: usually a missing import.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::MissingImport,
         manual: "import the name in the module that uses it",
     },

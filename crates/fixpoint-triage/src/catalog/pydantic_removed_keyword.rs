@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "pydantic-removed-keyword",
     title: "Pydantic Field keyword removed in v2",
     explanation: "`Field(regex=...)`, `const=`, `min_items=`/`max_items=` and similar keywords were removed or renamed in Pydantic 2.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::PydanticV2,
         manual: "regex -> pattern, min_items/max_items -> min_length/max_length, const -> Literal",
     },

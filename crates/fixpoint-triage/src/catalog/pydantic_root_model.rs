@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "pydantic-root-model",
     title: "Pydantic __root__ model",
     explanation: "Pydantic 2 dropped custom root types declared with `__root__`; they are `RootModel` now.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::PydanticV2,
         manual: "subclass RootModel[T] and use .root instead of __root__",
     },

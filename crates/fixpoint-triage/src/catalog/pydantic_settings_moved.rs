@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "pydantic-settings-moved",
     title: "BaseSettings moved to pydantic-settings",
     explanation: "Pydantic 2 moved `BaseSettings` to the separate `pydantic-settings` package.",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::PydanticV2,
         manual: "add pydantic-settings and import BaseSettings from pydantic_settings",
     },

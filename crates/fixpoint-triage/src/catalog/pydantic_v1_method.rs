@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "pydantic-v1-method",
     title: "Pydantic v1 model method",
     explanation: "Code calls a Pydantic 1 model method (`.dict()`, `.json()`, `.parse_obj()`, `.from_orm()`, ...) that Pydantic 2 deprecates or changed (`.json(indent=2)` no longer takes dumps keywords).",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::PydanticV2,
         manual: ".dict() -> .model_dump(), .json() -> .model_dump_json(), .parse_obj() -> .model_validate(), .from_orm() -> .model_validate(); .update_forward_refs(**localns) -> .model_rebuild(_types_namespace=localns), by hand",
     },

@@ -3,13 +3,13 @@
 
 use fixpoint_core::FixerCode;
 
-use super::{Category, Failure, Fix, ProjectIndex};
+use super::{Category, Failure, ProjectIndex, Remedy};
 
 pub static CATEGORY: Category = Category {
     id: "pydantic-v1-validator",
     title: "Pydantic v1 validator",
     explanation: "A `@validator` or `@root_validator` written for Pydantic 1 is rejected by Pydantic 2 (`skip_on_failure`, the `field`/`config` parameters, `each_item`).",
-    fix: Fix::Fixer {
+    fix: Remedy::Fixer {
         code: FixerCode::PydanticV2,
         manual: "use @field_validator / @model_validator (mode=\"before\" for pre=True)",
     },
