@@ -201,6 +201,7 @@ pub fn repair(
             client: &mut client,
             results: &mut results,
             report: &mut report,
+            sources: Vec::new(),
         };
         session.repair_target(&mut target, pattern.as_deref(), observer, events, cancel)?;
         report.targets.push(target);

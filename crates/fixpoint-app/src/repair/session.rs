@@ -1,7 +1,7 @@
 //! One target's attempts: ask, apply through the journal, verify, judge,
 //! keep and commit, or revert and tell the model why.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -37,6 +37,8 @@ pub(super) struct Session<'a> {
     pub(super) client: &'a mut Client,
     pub(super) results: &'a mut HashMap<String, TestResult>,
     pub(super) report: &'a mut RepairReport,
+    /// The project's Python sources as the current target found them.
+    pub(super) sources: Vec<(String, String)>,
 }
 
 /// How one attempt ended.
@@ -57,9 +59,12 @@ impl Session<'_> {
         cancel: &AtomicBool,
     ) -> Result<(), AppError> {
         let nodeid = target.nodeid.clone();
-        let sources = fixpoint_python::read_project(&self.project.root);
+        // Read once per target (an earlier target's commit changed the code);
+        // each attempt's verification patches in what it changed.
+        self.sources = fixpoint_python::read_project(&self.project.root);
+        let sources = &self.sources;
         let failure_text = self.results.get(&nodeid).map(failure_text).unwrap_or_default();
-        let files = context_files(&self.project.root, &nodeid, &failure_text, &sources);
+        let files = context_files(&self.project.root, &nodeid, &failure_text, sources);
         let missing = self
             .results
             .get(&nodeid)
@@ -215,7 +220,8 @@ impl Session<'_> {
         row.journal_id = Some(entry.id.clone());
 
         let files: Vec<String> = changed.keys().cloned().collect();
-        let run = self.verify(&target.nodeid, &files, observer, events, cancel);
+        let sources = with_changes(&self.sources, &changed);
+        let run = self.verify(&target.nodeid, &files, &sources, observer, events, cancel);
         let (run, run_id) = match run {
             Ok(done) => done,
             Err(error) => {
@@ -275,12 +281,12 @@ impl Session<'_> {
         &mut self,
         nodeid: &str,
         files: &[String],
+        sources: &[(String, String)],
         observer: &mut dyn Observer,
         events: &mut dyn FnMut(RepairEvent<'_>),
         cancel: &AtomicBool,
     ) -> Result<(Run, Option<i64>), AppError> {
-        let sources = fixpoint_python::read_project(&self.project.root);
-        let mut paths = fixpoint_python::ImportGraph::build(&self.project.root, &sources).affected_tests(files);
+        let mut paths = fixpoint_python::ImportGraph::build(&self.project.root, sources).affected_tests(files);
         let target_file = nodeid.split("::").next().unwrap_or(nodeid);
         let covered = paths.iter().any(|path| {
             target_file == path || target_file.starts_with(&format!("{}/", path.trim_end_matches('/'))) || path == "."
@@ -353,6 +359,20 @@ impl Session<'_> {
         events(RepairEvent::Attempted(row));
         Ok(())
     }
+}
+
+/// The project's Python sources as an applied edit leaves them: the target's
+/// reading of the project (made once per target, not per attempt) with the
+/// changed files' new texts.
+fn with_changes(sources: &[(String, String)], changed: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut sources = sources.to_vec();
+    for (path, text) in changed.iter().filter(|(path, _)| is_python(path)) {
+        match sources.iter_mut().find(|(known, _)| known == path) {
+            Some(entry) => entry.1.clone_from(text),
+            None => sources.push((path.clone(), text.clone())),
+        }
+    }
+    sources
 }
 
 fn commit_message(nodeid: &str, row: &AttemptRow, config: &RepairConfig, files: &[String], also: &[String]) -> String {
