@@ -8,7 +8,7 @@ use fixpoint_app::migrate;
 use fixpoint_app::{FixerChoice, Project};
 use fixpoint_fix::engine::unified_diff;
 
-use super::{command_line, print_json};
+use super::{command_line, count, print_json};
 use crate::ExitStatus;
 use crate::cli::{FixArgs, GlobalArgs, JournalArgs, MigratePydanticArgs, MigrationStrategy, OutputFormat, UndoArgs};
 use crate::printer::Printer;
@@ -121,8 +121,8 @@ fn verify(
         "; no test reaches them".to_owned()
     } else {
         format!(
-            "; reran {} tests in {}: {} fixed, {} still failing",
-            verified.tests,
+            "; reran {} in {}: {} fixed, {} still failing",
+            count(verified.tests as usize, "test"),
             verified.paths.join(" "),
             verified.fixed.len(),
             verified.still_failing.len()
@@ -130,8 +130,9 @@ fn verify(
     };
     writeln!(
         out,
-        "verify: kept {} of {changed} changed files{rerun}",
-        changed - taken
+        "verify: kept {} of {}{rerun}",
+        changed - taken,
+        count(changed, "changed file")
     )?;
     for taken in &verified.taken_back {
         const SHOWN: usize = 3;
@@ -165,10 +166,9 @@ fn verify(
     }
     writeln!(
         out,
-        "verify cost: {} pytest {}, {} tests, {:.1}s",
-        verified.runs,
-        if verified.runs == 1 { "run" } else { "runs" },
-        verified.tests_run,
+        "verify cost: {}, {}, {:.1}s",
+        count(verified.runs as usize, "pytest run"),
+        count(verified.tests_run as usize, "test"),
         verified.seconds
     )?;
     if !verified.taken_back.is_empty() {
