@@ -198,18 +198,12 @@ impl FixpointServer {
         let output = self
             .blocking(move |project, options| {
                 let mut store = store(project, options)?;
-                let choice = project.settings.fix.combine(fixpoint_app::FixerChoice {
+                let given = fixpoint_app::FixerChoice {
                     select: input.select,
                     ignore: input.ignore,
                     unsafe_fixes: input.unsafe_fixes,
-                });
-                let request = fixpoint_app::fix::FixRequest {
-                    paths: input.paths,
-                    select: choice.select,
-                    ignore: choice.ignore,
-                    unsafe_fixes: choice.unsafe_fixes,
-                    all: false,
                 };
+                let request = fixpoint_app::fix::FixRequest::new(project, input.paths, given, false);
                 let plan = fixpoint_app::fix::plan(store.as_mut(), project, &request, None).map_err(ToolError::from)?;
                 let diff: String = plan
                     .changed()

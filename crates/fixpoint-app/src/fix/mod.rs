@@ -10,7 +10,7 @@ use fixpoint_store::Store;
 use crate::store::resolve_run;
 
 mod verify;
-use crate::{AppError, Project};
+use crate::{AppError, FixerChoice, Project};
 pub use verify::{TakenBack, Verification, apply_verified};
 
 /// What `fixpoint fix` was asked for.
@@ -24,6 +24,21 @@ pub struct FixRequest {
     /// Apply each fixer wherever its pattern occurs, not only where the
     /// latest run's failures point.
     pub all: bool,
+}
+
+impl FixRequest {
+    /// The caller's paths and fixer choice, the choice merged over
+    /// `[tool.fixpoint.fix]` (`FixSettings::combine`): what every front end asks.
+    pub fn new(project: &Project, paths: Vec<String>, given: FixerChoice, all: bool) -> Self {
+        let choice = project.settings.fix.combine(given);
+        Self {
+            paths,
+            select: choice.select,
+            ignore: choice.ignore,
+            unsafe_fixes: choice.unsafe_fixes,
+            all,
+        }
+    }
 }
 
 /// The fixes planned for the latest run, file by file.

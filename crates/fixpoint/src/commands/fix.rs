@@ -16,18 +16,12 @@ use crate::printer::Printer;
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
     let project = Project::open(global.project.as_deref())?;
     let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
-    let choice = project.settings.fix.combine(FixerChoice {
+    let given = FixerChoice {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         unsafe_fixes: args.unsafe_fixes,
-    });
-    let request = FixRequest {
-        paths: args.paths.clone(),
-        select: choice.select,
-        ignore: choice.ignore,
-        unsafe_fixes: choice.unsafe_fixes,
-        all: args.all,
     };
+    let request = FixRequest::new(&project, args.paths.clone(), given, args.all);
     let repair_request = args.repair.then(|| {
         let mut repair = super::repair::request_of(global, &args.repair_options);
         repair.fresh_baseline = true;
