@@ -53,7 +53,7 @@ pub fn provenance(project: &Project, build_id: Option<&str>, command: &str) -> P
         git_dirty,
         host,
         command: command.to_owned(),
-        code_hash: code_hash(&project.root),
+        code_hash: code_hash(&project.root, git.as_ref()),
     }
 }
 
@@ -66,8 +66,9 @@ const CONFIG_FILES: [&str; 5] = ["pyproject.toml", "pytest.ini", "setup.cfg", "t
 /// and pytest's configuration files, by path and content. Without git, the
 /// project's Python files as `fixpoint_python::read_project` finds them.
 /// Equal hashes mean the same code, whatever the commit: `fix`, `undo` and
-/// uncommitted edits change it. `None` when nothing could be read.
-pub fn code_hash(root: &Path) -> Option<String> {
+/// uncommitted edits change it. `None` when nothing could be read. `git` is
+/// the repository `root` is in, when it is in one (opened once per record).
+pub fn code_hash(root: &Path, git: Option<&Git>) -> Option<String> {
     use std::fmt::Write as _;
     let policy = fixpoint_paths::Policy::new(root).ok()?;
     // Read through the policy: a listed symlink that leaves the project is
@@ -77,7 +78,7 @@ pub fn code_hash(root: &Path) -> Option<String> {
         let name = path.rsplit('/').next().unwrap_or(path);
         Path::new(path).extension().is_some_and(|ext| ext == "py") || CONFIG_FILES.contains(&name)
     };
-    let listed = Git::open(root).and_then(|git| git.listed_files());
+    let listed = git.and_then(Git::listed_files);
     let mut files: Vec<(String, String)> = if let Some(listed) = listed {
         listed
             .into_iter()

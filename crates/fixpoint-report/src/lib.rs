@@ -20,9 +20,23 @@ pub use model::{
     TestEntry, TrendPoint, percent,
 };
 
-/// `1 test`, `2 tests`: a count with its noun, singular or plural.
+/// `1 test`, `2 tests`, `2 fixes`, `2 entries`: a count with its noun,
+/// singular or plural (English rules for the nouns fixpoint counts).
 pub fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+    if n == 1 {
+        return format!("{n} {noun}");
+    }
+    let plural = if let Some(stem) = noun
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'i', 'o', 'u']))
+    {
+        format!("{stem}ies")
+    } else if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
+        format!("{noun}es")
+    } else {
+        format!("{noun}s")
+    };
+    format!("{n} {plural}")
 }
 
 /// The formats `fixpoint report --format` knows.
@@ -68,5 +82,55 @@ pub fn render(report: &Report, format: Format, version: &str) -> String {
         Format::Junit => junit::render(report),
         Format::Sarif => serde_json::to_string_pretty(&sarif::render(report, version)).unwrap_or_default() + "\n",
         Format::Github => github::annotations(report),
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::{Format, count};
+
+    /// A new format fails to compile here until it is in `Format::ALL`.
+    #[test]
+    fn every_format_has_a_name() {
+        for format in [
+            Format::Text,
+            Format::Markdown,
+            Format::Html,
+            Format::Json,
+            Format::Junit,
+            Format::Sarif,
+            Format::Github,
+        ] {
+            let name = match format {
+                Format::Text => "text",
+                Format::Markdown => "markdown",
+                Format::Html => "html",
+                Format::Json => "json",
+                Format::Junit => "junit",
+                Format::Sarif => "sarif",
+                Format::Github => "github",
+            };
+            assert_eq!(Format::named(name), Some(format), "{name}");
+        }
+        assert_eq!(Format::ALL.len(), 7);
+    }
+
+    #[test]
+    fn counts_say_singular_and_plural() {
+        let said: Vec<String> = [
+            (1, "test"),
+            (2, "test"),
+            (0, "fix"),
+            (2, "entry"),
+            (2, "day"),
+            (3, "match"),
+        ]
+        .iter()
+        .map(|(n, noun)| count(*n, noun))
+        .collect();
+        assert_eq!(
+            said,
+            ["1 test", "2 tests", "0 fixes", "2 entries", "2 days", "3 matches"]
+        );
     }
 }

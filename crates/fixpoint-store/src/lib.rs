@@ -169,11 +169,15 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
+    // Credentials live in the authority, before the path, query or fragment;
+    // the last `@` there ends them (a password may hold an `@`).
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((credentials, host)) = authority.rsplit_once('@') else {
         return url.to_owned();
     };
     match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
         None => url.to_owned(),
     }
 }
@@ -206,6 +210,10 @@ mod tests {
             "postgres://fp:***@127.0.0.1:5432/db"
         );
         assert_eq!(redact_url("postgres://fp@127.0.0.1/db"), "postgres://fp@127.0.0.1/db");
+        assert_eq!(redact_url("postgres://fp:p@ss@h:5/db"), "postgres://fp:***@h:5/db");
+        assert_eq!(redact_url("postgres://h:5432/db?x=a@b"), "postgres://h:5432/db?x=a@b");
+        assert_eq!(redact_url("postgres://u:pw@h/db?x=a@b"), "postgres://u:***@h/db?x=a@b");
+        assert_eq!(redact_url("sqlite:///x.db"), "sqlite:///x.db");
         assert!(
             !Location::parse("postgresql://a:b@c/d")
                 .unwrap()

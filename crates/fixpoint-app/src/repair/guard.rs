@@ -201,8 +201,10 @@ fn has_extension(path: &str, extension: &str) -> bool {
 
 /// A test file: where a fix could weaken the test instead of the code.
 pub(super) fn is_test_file(path: &str) -> bool {
-    fixpoint_paths::is_test_module(path)
-        || fixpoint_paths::is_conftest(path)
+    // Case folded: on a case-insensitive file system `test_x.PY` is a test too.
+    let path = path.to_ascii_lowercase();
+    fixpoint_paths::is_test_module(&path)
+        || fixpoint_paths::is_conftest(&path)
         || path.split('/').any(|part| part == "tests" || part == "test")
 }
 

@@ -269,8 +269,8 @@ impl Session<'_> {
         Ok(AttemptVerdict {
             kind: "fixed",
             reason: format!(
-                "the target passes and no test that passed before fails ({} tests rerun)",
-                run.counts.total
+                "the target passes and no test that passed before fails ({} rerun)",
+                fixpoint_report::count(run.counts.total as usize, "test")
             ),
             feedback: String::new(),
         })
@@ -392,4 +392,30 @@ fn commit_message(nodeid: &str, row: &AttemptRow, config: &RepairConfig, files: 
         let _ = writeln!(message, "Journal entry: {id} (`fixpoint undo {id}` takes it back)");
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attempt_patches_its_python_changes_into_the_targets_reading() {
+        let read = vec![
+            ("app/a.py".to_owned(), "import app.b\n".to_owned()),
+            ("app/b.py".to_owned(), "x = 1\n".to_owned()),
+        ];
+        let changed = BTreeMap::from([
+            ("app/a.py".to_owned(), String::new()),
+            ("app/new.py".to_owned(), "import app.a\n".to_owned()),
+            ("tests/data/monsters.json".to_owned(), "[]".to_owned()),
+        ]);
+        assert_eq!(
+            with_changes(&read, &changed),
+            [
+                ("app/a.py".to_owned(), String::new()),
+                ("app/b.py".to_owned(), "x = 1\n".to_owned()),
+                ("app/new.py".to_owned(), "import app.a\n".to_owned()),
+            ]
+        );
+    }
 }

@@ -63,9 +63,9 @@ pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Res
             ""
         };
         printer.note(&format!(
-            "journal {}: {} files changed{by}; `fixpoint undo {}` restores them",
+            "journal {}: {} changed{by}; `fixpoint undo {}` restores them",
             entry.id,
-            entry.files.len(),
+            count(entry.files.len(), "file"),
             entry.id
         ));
     }
@@ -202,7 +202,7 @@ fn print_plan(out: &mut impl Write, plan: &fix::FixPlan, dry_run: bool, printer:
     } else {
         format!(" ({codes})")
     };
-    writeln!(out, "{applied} fixes {verb}{breakdown}, {left} left")?;
+    writeln!(out, "{} {verb}{breakdown}, {left} left", count(applied, "fix"))?;
     Ok(())
 }
 
@@ -239,9 +239,9 @@ pub fn migrate_pydantic(
 
 fn note_entry(printer: Printer, entry: &fixpoint_fix::journal::Manifest) {
     printer.note(&format!(
-        "journal {}: {} files changed; `fixpoint undo {}` restores them",
+        "journal {}: {} changed; `fixpoint undo {}` restores them",
         entry.id,
-        entry.files.len(),
+        count(entry.files.len(), "file"),
         entry.id
     ));
 }
@@ -316,7 +316,12 @@ pub fn undo(global: &GlobalArgs, args: &UndoArgs, printer: Printer) -> anyhow::R
     for file in &entry.files {
         printer.note(&format!("restored {}", file.path));
     }
-    writeln!(io::stdout(), "undid {} ({} files)", entry.id, entry.files.len())?;
+    writeln!(
+        io::stdout(),
+        "undid {} ({})",
+        entry.id,
+        count(entry.files.len(), "file")
+    )?;
     Ok(ExitStatus::Success)
 }
 

@@ -33,9 +33,9 @@ pub fn print_run_json(run: &Run, run_id: Option<i64>) -> io::Result<()> {
     writeln!(out)
 }
 
-/// The command line as typed, for the history.
 pub use fixpoint_report::count;
 
+/// The command line as typed, for the history.
 pub fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }

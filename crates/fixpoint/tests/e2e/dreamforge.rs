@@ -225,7 +225,7 @@ fn unsafe_stubs_let_the_modules_that_lacked_functions_collect() {
     let log = stdout(&fixpoint(&dir, &["fix", "--unsafe-fixes", "--select", "FP004"]));
     assert!(log.contains("FP004 add stub `def split_coins(arg1, arg2)`"), "{log}");
     assert!(
-        log.lines().last().unwrap().starts_with("1 fixes applied") || log.contains("fixes applied (FP004:"),
+        log.lines().last().unwrap().starts_with("1 fix applied") || log.contains("applied (FP004:"),
         "{log}"
     );
     let (_, after) = run_json(&dir, &["--test-timeout", "2"]);

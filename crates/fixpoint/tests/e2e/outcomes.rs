@@ -381,7 +381,7 @@ fn a_fix_that_keeps_the_suite_from_starting_is_taken_back() {
         text,
         [
             "tests/conftest.py:1: FP002 add `from decimal import Decimal`",
-            "1 fixes applied (FP002: 1), 0 left",
+            "1 fix applied (FP002: 1), 0 left",
             "verify: kept 0 of 1 changed file",
             "  taken back  tests/conftest.py (FP002): the suite did not start: ImportError while loading conftest \
              '<conftest>'. ImportError: tests/conftest.py must not import Decimal",
@@ -419,7 +419,7 @@ fn fix_from_a_subdirectory_verifies_what_the_change_reaches_in_the_whole_project
         without_seconds(&stdout(&output)),
         [
             "conftest.py:1: FP002 add `from decimal import Decimal`",
-            "1 fixes applied (FP002: 1), 0 left",
+            "1 fix applied (FP002: 1), 0 left",
             "verify: kept 1 of 1 changed file; reran 3 tests in . tests/unit/test_a.py: 1 fixed, 0 still failing",
             "  fixed       tests/unit/test_a.py::test_ledger",
             "verify cost: 1 pytest run, 3 tests, <secs>",

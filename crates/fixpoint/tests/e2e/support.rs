@@ -328,8 +328,9 @@ pub fn deterministic_dreamforge() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Snapshot settings for the text a user reads: the project's own path,
-/// times, run ids, dates and commit hashes masked, so that the rest of the
-/// output is compared whole.
+/// times (as fixpoint prints them, `0.52s`), dates, journal ids, commit
+/// hashes and memory addresses masked, so that the rest of the output is
+/// compared whole. Run ids stay: a fresh history numbers them from 1.
 pub fn user_output(dir: &Path) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     if let Ok(real) = dir.canonicalize() {
@@ -340,8 +341,8 @@ pub fn user_output(dir: &Path) -> insta::Settings {
         r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?",
         "[WHEN]",
     );
-    settings.add_filter(r"\d+(\.\d+)?\s?m?s\b", "[TIME]");
-    settings.add_filter(r"(?m)^Run \d+", "Run [ID]");
+    settings.add_filter(r"\b\d+\.\d+s\b", "[TIME]");
+    settings.add_filter(r"\b\d+ms\b", "[TIME]");
     settings.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
     settings.add_filter(r"\bcommit [0-9a-f]{7,39}\b", "commit [COMMIT]");
     settings.add_filter(r"\b0x[0-9a-f]{6,16}\b", "[ADDRESS]");

@@ -93,6 +93,8 @@ fn knows_test_files() {
         "conftest.py",
         "pkg/conftest.py",
         "tests/helpers.py",
+        "pkg/test_a.PY",
+        "pkg/Conftest.py",
     ] {
         assert!(is_test_file(path), "{path}");
     }
