@@ -1,11 +1,13 @@
 //! Applies fixers to files in passes until nothing changes (a fixpoint,
 //! capped), checking after every pass that each changed file still parses.
 
+use std::collections::HashMap;
 use std::fs;
 
-use fixpoint_python::{parses, summarize};
+use fixpoint_python::{ModuleSummary, summarize};
+use rayon::prelude::*;
 
-use crate::fixers::{FixContext, Fixer};
+use crate::fixers::{FixContext, Fixer, Target};
 use crate::{Applicability, apply};
 
 /// At most this many passes over one file.
@@ -45,16 +47,25 @@ fn line_of(source: &str, offset: usize) -> usize {
     source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
-/// Runs `fixers` over each file (paths relative to the root).
+/// Runs `fixers` over each file (paths relative to the root), in parallel;
+/// the outcomes come back in the order of `files`.
 pub fn fix_files(
     files: &[String],
     fixers: &[&dyn Fixer],
     context: &FixContext<'_>,
     unsafe_fixes: bool,
 ) -> Vec<FileOutcome> {
+    // Each file sees the targets that point at it (every fixer looks at
+    // those only), in their order: no file scans every other file's targets.
+    let mut by_path: HashMap<&str, Vec<Target>> = HashMap::new();
+    for target in context.targets {
+        by_path.entry(target.path.as_str()).or_default().push(target.clone());
+    }
     files
-        .iter()
+        .par_iter()
         .map(|path| {
+            let targets = by_path.get(path.as_str()).map_or(&[][..], Vec::as_slice);
+            let context = FixContext { targets, ..*context };
             let mut outcome = FileOutcome {
                 path: path.clone(),
                 original: String::new(),
@@ -67,7 +78,7 @@ pub fn fix_files(
                 Ok(source) => {
                     outcome.original.clone_from(&source);
                     outcome.fixed = source;
-                    fix_source(&mut outcome, fixers, context, unsafe_fixes);
+                    fix_source(&mut outcome, fixers, &context, unsafe_fixes);
                 }
                 Err(error) => outcome.skipped = Some(format!("could not read it as UTF-8 text: {error}")),
             }
@@ -76,10 +87,14 @@ pub fn fix_files(
         .collect()
 }
 
+/// One file, pass after pass. Each pass parses the file once: the summary
+/// (with its syntax tree) is what every fixer of the pass reads, and the
+/// parse that checks a pass's result is the next pass's summary.
 fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixContext<'_>, unsafe_fixes: bool) {
+    let mut next: Option<ModuleSummary> = None;
     for pass in 0..MAX_PASSES {
         let source = outcome.fixed.clone();
-        let module = match summarize(&source) {
+        let module = match next.take().map_or_else(|| summarize(&source), Ok) {
             Ok(module) => module,
             Err(error) => {
                 outcome.skipped = Some(format!("it does not parse ({error}); fix the syntax first"));
@@ -123,19 +138,22 @@ fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixCon
         if result.applied.is_empty() || result.output == source {
             return;
         }
-        if let Err(error) = parses(&result.output) {
-            for index in result.applied {
-                outcome.left.push(Note {
-                    code: pending[index].code.clone(),
-                    line: pending[index].edits.first().map_or(1, |e| line_of(&source, e.start)),
-                    message: format!(
-                        "{} (dropped: the result would not parse: {error})",
-                        pending[index].message
-                    ),
-                });
+        let checked = match summarize(&result.output) {
+            Ok(module) => module,
+            Err(error) => {
+                for index in result.applied {
+                    outcome.left.push(Note {
+                        code: pending[index].code.clone(),
+                        line: pending[index].edits.first().map_or(1, |e| line_of(&source, e.start)),
+                        message: format!(
+                            "{} (dropped: the result would not parse: {error})",
+                            pending[index].message
+                        ),
+                    });
+                }
+                return;
             }
-            return;
-        }
+        };
         for index in result.applied {
             // A fix may do several things: one note (one log line) each.
             let line = pending[index].edits.first().map_or(1, |e| line_of(&source, e.start));
@@ -148,6 +166,7 @@ fn fix_source(outcome: &mut FileOutcome, fixers: &[&dyn Fixer], context: &FixCon
             }
         }
         outcome.fixed = result.output;
+        next = Some(checked);
         if pass + 1 == MAX_PASSES {
             outcome.left.push(Note {
                 code: String::new(),

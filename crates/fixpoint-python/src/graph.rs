@@ -4,7 +4,9 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
-use crate::summarize;
+use rayon::prelude::*;
+
+use crate::{ModuleSummary, summarize};
 
 /// Project files (paths from the root) and the project files each imports.
 #[derive(Debug, Default)]
@@ -32,55 +34,81 @@ fn package_of(path: &str) -> Vec<&str> {
     parts
 }
 
-impl ImportGraph {
-    /// Builds the graph from the project's sources (see [`crate::read_project`]).
-    pub fn build(root: &Path, sources: &[(String, String)]) -> Self {
-        let files: BTreeSet<&str> = sources.iter().map(|(path, _)| path.as_str()).collect();
-        let mut graph = Self::default();
-        for (path, source) in sources {
-            let Ok(module) = summarize(source) else { continue };
-            let mut targets = BTreeSet::new();
-            for import in &module.imports {
-                let base = match (&import.from, import.level) {
-                    (from, 0) => from.clone(),
-                    (from, level) => {
-                        let package = package_of(path);
-                        let keep = package.len().saturating_sub(level as usize - 1);
-                        let mut parts: Vec<&str> = package[..keep].to_vec();
-                        if let Some(from) = from {
-                            parts.push(from);
-                        }
-                        Some(parts.join("."))
+/// The project files one file imports: one node of an [`ImportGraph`] and
+/// its edges, worked out on its own so that files can be read in parallel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileImports {
+    path: String,
+    targets: BTreeSet<String>,
+}
+
+impl FileImports {
+    /// What `module` (the summary of the file at `path`) imports among
+    /// `files`, the paths of every project file; a dotted name that is none
+    /// of them may still be a file under `root`.
+    pub fn of(root: &Path, files: &BTreeSet<&str>, path: &str, module: &ModuleSummary) -> Self {
+        let mut targets = BTreeSet::new();
+        for import in &module.imports {
+            let base = match (&import.from, import.level) {
+                (from, 0) => from.clone(),
+                (from, level) => {
+                    let package = package_of(path);
+                    let keep = package.len().saturating_sub(level as usize - 1);
+                    let mut parts: Vec<&str> = package[..keep].to_vec();
+                    if let Some(from) = from {
+                        parts.push(from);
                     }
-                };
-                match base {
-                    // `from a.b import c`: c may be a submodule, else a name in a.b.
-                    Some(base) => {
-                        for name in &import.names {
-                            let dotted = if base.is_empty() {
-                                name.name.clone()
-                            } else {
-                                format!("{base}.{}", name.name)
-                            };
-                            if let Some(file) = resolve(root, &files, &dotted).or_else(|| resolve(root, &files, &base))
-                            {
-                                targets.insert(file);
-                            }
+                    Some(parts.join("."))
+                }
+            };
+            match base {
+                // `from a.b import c`: c may be a submodule, else a name in a.b.
+                Some(base) => {
+                    for name in &import.names {
+                        let dotted = if base.is_empty() {
+                            name.name.clone()
+                        } else {
+                            format!("{base}.{}", name.name)
+                        };
+                        if let Some(file) = resolve(root, files, &dotted).or_else(|| resolve(root, files, &base)) {
+                            targets.insert(file);
                         }
                     }
-                    None => {
-                        for name in &import.names {
-                            if let Some(file) = resolve(root, &files, &name.name) {
-                                targets.insert(file);
-                            }
+                }
+                None => {
+                    for name in &import.names {
+                        if let Some(file) = resolve(root, files, &name.name) {
+                            targets.insert(file);
                         }
                     }
                 }
             }
-            targets.remove(path);
-            graph.imports.insert(path.clone(), targets);
         }
-        graph
+        targets.remove(path);
+        Self {
+            path: path.to_owned(),
+            targets,
+        }
+    }
+}
+
+impl ImportGraph {
+    /// Builds the graph from the project's sources (see [`crate::read_project`]),
+    /// parsed in parallel.
+    pub fn build(root: &Path, sources: &[(String, String)]) -> Self {
+        let files: BTreeSet<&str> = sources.iter().map(|(path, _)| path.as_str()).collect();
+        let nodes: Vec<Option<FileImports>> = sources
+            .par_iter()
+            .map(|(path, source)| Some(FileImports::of(root, &files, path, &summarize(source).ok()?)))
+            .collect();
+        Self::from_files(nodes.into_iter().flatten())
+    }
+
+    /// The graph of these files' imports (files that do not parse have none).
+    pub fn from_files(files: impl IntoIterator<Item = FileImports>) -> Self {
+        Self {
+            imports: files.into_iter().map(|file| (file.path, file.targets)).collect(),
+        }
     }
 
     /// The project files `path` imports directly.

@@ -16,14 +16,16 @@ mod symbols;
 mod usage;
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use calls::{CallShape, call_sites};
-pub use graph::ImportGraph;
+pub use graph::{FileImports, ImportGraph};
 pub use names::unbound_names;
-use ruff_python_ast::{Expr, Stmt};
+use rayon::prelude::*;
+use ruff_python_ast::{Expr, ModModule, Stmt};
 use ruff_python_parser::parse_module;
 use ruff_text_size::Ranged;
-pub use symbols::{SymbolIndex, read_project};
+pub use symbols::{Definitions, SymbolIndex, read_project};
 pub use usage::annotation_only_names;
 /// Ruff's crates, re-exported so that every fixpoint crate uses the one pinned version.
 pub use {ruff_python_ast as ast, ruff_python_parser as parser, ruff_text_size as text_size};
@@ -81,9 +83,62 @@ pub struct ModuleSummary {
     /// Where a new import belongs: after the docstring, `from __future__` and
     /// the leading block of imports.
     pub insert_at: usize,
+    /// The syntax tree it was read from, kept by [`summarize`] so that
+    /// everyone who looks at the same source parses it once.
+    tree: Tree,
+}
+
+/// A module's syntax tree, shared by the clones of its summary. It takes
+/// no part in a summary's equality: two summaries of one source are equal.
+#[derive(Clone, Default)]
+struct Tree(Option<Arc<ModModule>>);
+
+impl PartialEq for Tree {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Tree {}
+
+impl std::fmt::Debug for Tree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Tree(..)" } else { "Tree(none)" })
+    }
 }
 
 impl ModuleSummary {
+    /// The module's top-level statements, when the summary was read by
+    /// [`summarize`] (a summary built by hand has none).
+    pub fn suite(&self) -> Option<&[Stmt]> {
+        self.tree.0.as_deref().map(|module| module.body.as_slice())
+    }
+
+    /// [`unbound_names`] of the source this summary was read from, without
+    /// parsing it again; `source` is parsed only for a summary without its tree.
+    pub fn unbound_names(&self, source: &str) -> Result<Vec<(String, usize)>, SyntaxError> {
+        match self.suite() {
+            Some(suite) => Ok(names::unbound_in(suite)),
+            None => unbound_names(source),
+        }
+    }
+
+    /// [`annotation_only_names`] of the source this summary was read from,
+    /// without parsing it again (see [`ModuleSummary::unbound_names`]).
+    pub fn annotation_only_names(&self, source: &str) -> Option<std::collections::BTreeSet<String>> {
+        match self.suite() {
+            Some(suite) => Some(usage::annotation_only_in(suite)),
+            None => annotation_only_names(source),
+        }
+    }
+
+    /// Drops the syntax tree: for a summary that is kept while others are read.
+    #[must_use]
+    pub fn without_tree(mut self) -> Self {
+        self.tree = Tree::default();
+        self
+    }
+
     pub fn binds(&self, name: &str) -> bool {
         self.defined.iter().any(|defined| defined == name)
     }
@@ -104,15 +159,31 @@ pub fn parses(source: &str) -> Result<(), SyntaxError> {
     })
 }
 
-/// Reads a module's top level.
+/// Parses a module (the one place fixpoint calls Ruff's parser for a whole module).
+pub fn parse(source: &str) -> Result<ModModule, SyntaxError> {
+    parse_module(source)
+        .map(ruff_python_parser::Parsed::into_syntax)
+        .map_err(|error| SyntaxError {
+            message: error.error.to_string(),
+            offset: error.location.start().to_usize(),
+        })
+}
+
+/// Reads a module's top level; the summary keeps the syntax tree (see
+/// [`ModuleSummary::suite`]).
 pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
-    let parsed = parse_module(source).map_err(|error| SyntaxError {
-        message: error.error.to_string(),
-        offset: error.location.start().to_usize(),
-    })?;
+    let module = parse(source)?;
+    let mut summary = summarize_suite(source, &module.body);
+    summary.tree = Tree(Some(Arc::new(module)));
+    Ok(summary)
+}
+
+/// Reads the top level of a module already parsed from `source`; the
+/// summary keeps no tree.
+pub fn summarize_suite(source: &str, suite: &[Stmt]) -> ModuleSummary {
     let mut summary = ModuleSummary::default();
     let mut leading = true;
-    for (index, statement) in parsed.suite().iter().enumerate() {
+    for (index, statement) in suite.iter().enumerate() {
         match statement {
             Stmt::Import(import) => {
                 let names = imported_names(&import.names);
@@ -163,7 +234,7 @@ pub fn summarize(source: &str) -> Result<ModuleSummary, SyntaxError> {
     if summary.insert_at == 0 {
         summary.insert_at = after_header_comments(source);
     }
-    Ok(summary)
+    summary
 }
 
 fn imported_names(aliases: &[ruff_python_ast::Alias]) -> Vec<ImportedName> {
@@ -263,55 +334,85 @@ pub fn imports_any(suite: &[Stmt], roots: &[&str]) -> bool {
     finder.found
 }
 
+/// What [`pydantic_models`] reads of one module: whether it imports
+/// Pydantic, and its top-level classes with the names of their bases.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModelClasses {
+    imports_pydantic: bool,
+    classes: Vec<(String, Vec<String>)>,
+}
+
+impl ModelClasses {
+    /// The classes of a module already parsed from `source`.
+    pub fn of(source: &str, suite: &[Stmt]) -> Self {
+        if !source.contains("class ") {
+            return Self::default();
+        }
+        let classes = suite
+            .iter()
+            .filter_map(|statement| match statement {
+                Stmt::ClassDef(class) => Some((class.name.as_str().to_owned(), base_names(class))),
+                _ => None,
+            })
+            .collect();
+        Self {
+            imports_pydantic: imports_any(suite, PYDANTIC_LIBRARIES),
+            classes,
+        }
+    }
+}
+
+fn base_names(class: &ruff_python_ast::StmtClassDef) -> Vec<String> {
+    class
+        .arguments
+        .as_ref()
+        .map(|arguments| {
+            arguments
+                .args
+                .iter()
+                .filter_map(|base| match base {
+                    Expr::Name(name) => Some(name.id.as_str().to_owned()),
+                    Expr::Attribute(attribute) => Some(attribute.attr.as_str().to_owned()),
+                    Expr::Subscript(subscript) => match subscript.value.as_ref() {
+                        Expr::Name(name) => Some(name.id.as_str().to_owned()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Names of the project's Pydantic model classes: classes that derive from
 /// `BaseModel`, `BaseSettings` or `GenericModel` in a module that imports
 /// Pydantic, or from another such class (by name, across every source
 /// given). A project that never imports Pydantic has none, whatever its
-/// classes are called.
+/// classes are called. The sources are parsed in parallel.
 pub fn pydantic_models(sources: &[(String, String)]) -> std::collections::BTreeSet<String> {
+    let modules: Vec<ModelClasses> = sources
+        .par_iter()
+        .filter(|(_, source)| source.contains("class "))
+        .filter_map(|(_, source)| Some(ModelClasses::of(source, &parse(source).ok()?.body)))
+        .collect();
+    pydantic_models_of(&modules)
+}
+
+/// [`pydantic_models`] of modules already read.
+pub fn pydantic_models_of(modules: &[ModelClasses]) -> std::collections::BTreeSet<String> {
     const BASES: [&str; 3] = ["BaseModel", "BaseSettings", "GenericModel"];
-    let mut classes: Vec<(String, Vec<String>)> = Vec::new();
     let mut models = std::collections::BTreeSet::new();
-    for (_, source) in sources {
-        if !source.contains("class ") {
-            continue;
-        }
-        let Ok(parsed) = parse_module(source) else { continue };
-        let pydantic = imports_any(parsed.suite(), PYDANTIC_LIBRARIES);
-        for statement in parsed.suite() {
-            if let Stmt::ClassDef(class) = statement {
-                let bases: Vec<String> = class
-                    .arguments
-                    .as_ref()
-                    .map(|arguments| {
-                        arguments
-                            .args
-                            .iter()
-                            .filter_map(|base| match base {
-                                Expr::Name(name) => Some(name.id.as_str().to_owned()),
-                                Expr::Attribute(attribute) => Some(attribute.attr.as_str().to_owned()),
-                                Expr::Subscript(subscript) => match subscript.value.as_ref() {
-                                    Expr::Name(name) => Some(name.id.as_str().to_owned()),
-                                    _ => None,
-                                },
-                                _ => None,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if pydantic {
-                    for base in bases.iter().filter(|base| BASES.contains(&base.as_str())) {
-                        models.insert(base.clone());
-                        models.insert(class.name.as_str().to_owned());
-                    }
-                }
-                classes.push((class.name.as_str().to_owned(), bases));
+    for module in modules.iter().filter(|module| module.imports_pydantic) {
+        for (name, bases) in &module.classes {
+            for base in bases.iter().filter(|base| BASES.contains(&base.as_str())) {
+                models.insert(base.clone());
+                models.insert(name.clone());
             }
         }
     }
     loop {
         let before = models.len();
-        for (name, bases) in &classes {
+        for (name, bases) in modules.iter().flat_map(|module| &module.classes) {
             if bases.iter().any(|base| models.contains(base)) {
                 models.insert(name.clone());
             }

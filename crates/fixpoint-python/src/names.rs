@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{ExceptHandler, Expr, ExprContext, Parameter, Stmt};
-use ruff_python_parser::parse_module;
 use ruff_text_size::Ranged;
 
 use crate::SyntaxError;
@@ -86,26 +85,26 @@ impl<'a> Visitor<'a> for Names<'a> {
 /// offset of their first use, in name order. Builtins are reported too:
 /// callers decide which names they know how to import.
 pub fn unbound_names(source: &str) -> Result<Vec<(String, usize)>, SyntaxError> {
-    let parsed = parse_module(source).map_err(|error| SyntaxError {
-        message: error.error.to_string(),
-        offset: error.location.start().to_usize(),
-    })?;
-    let mut names = Names::default();
-    names.visit_body(parsed.suite());
-    let star_import = parsed
-        .suite()
+    Ok(unbound_in(&crate::parse(source)?.body))
+}
+
+/// [`unbound_names`] of a module already parsed.
+pub(crate) fn unbound_in(suite: &[Stmt]) -> Vec<(String, usize)> {
+    let star_import = suite
         .iter()
         .any(|stmt| matches!(stmt, Stmt::ImportFrom(import) if import.names.iter().any(|a| a.name.as_str() == "*")));
     if star_import {
         // `from x import *` may bind anything: nothing is knowably missing.
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    Ok(names
+    let mut names = Names::default();
+    names.visit_body(suite);
+    names
         .loaded
         .into_iter()
         .filter(|(name, _)| !names.bound.contains(name))
         .map(|(name, at)| (name.to_owned(), at))
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{module_name, summarize};
+use rayon::prelude::*;
+
+use crate::{ImportedName, ModuleSummary, module_name, summarize};
 
 /// Top-level functions, classes and assignments of the project's own modules
 /// (tests and conftest files excluded: nobody imports from them).
@@ -14,36 +16,66 @@ pub struct SymbolIndex {
     definitions: BTreeMap<String, Vec<String>>,
 }
 
+/// What one module adds to the [`SymbolIndex`]: its dotted name and the
+/// names it defines at its top level, other than imports and private names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definitions {
+    module: String,
+    names: Vec<String>,
+}
+
+impl Definitions {
+    /// The definitions of the module at `path` (from the root), summarized
+    /// in `summary`; none for tests, conftest files and files outside any module.
+    pub fn of(root: &Path, path: &str, summary: &ModuleSummary) -> Option<Self> {
+        if is_test(path) {
+            return None;
+        }
+        let module = module_name(root, &root.join(path))?;
+        let imported: Vec<&str> = summary
+            .imports
+            .iter()
+            .flat_map(|i| i.names.iter().map(ImportedName::bound))
+            .collect();
+        let names = summary
+            .defined
+            .iter()
+            .filter(|name| !imported.contains(&name.as_str()) && !name.starts_with('_'))
+            .cloned()
+            .collect();
+        Some(Self { module, names })
+    }
+}
+
+fn is_test(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "conftest.py" || name.starts_with("test_") || path.split('/').any(|part| part == "tests" || part == "test")
+}
+
 impl SymbolIndex {
     pub fn build(root: &Path) -> Self {
         Self::from_sources(root, &read_project(root))
     }
 
-    /// The index of sources already read by [`read_project`].
+    /// The index of sources already read by [`read_project`], parsed in parallel.
     pub fn from_sources(root: &Path, sources: &[(String, String)]) -> Self {
+        let modules: Vec<Option<Definitions>> = sources
+            .par_iter()
+            .map(|(path, source)| {
+                if is_test(path) {
+                    return None;
+                }
+                Definitions::of(root, path, &summarize(source).ok()?)
+            })
+            .collect();
+        Self::from_definitions(modules.into_iter().flatten())
+    }
+
+    /// The index of each module's [`Definitions`], in the order of the project's files.
+    pub fn from_definitions(modules: impl IntoIterator<Item = Definitions>) -> Self {
         let mut index = Self::default();
-        for (path, source) in sources {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            let is_test = name == "conftest.py"
-                || name.starts_with("test_")
-                || path.split('/').any(|part| part == "tests" || part == "test");
-            if is_test {
-                continue;
-            }
-            let Some(module) = module_name(root, &root.join(path)) else {
-                continue;
-            };
-            let Ok(summary) = summarize(source) else { continue };
-            let imported: Vec<String> = summary
-                .imports
-                .iter()
-                .flat_map(|i| i.names.iter().map(|n| n.bound().to_owned()))
-                .collect();
-            for name in summary
-                .defined
-                .into_iter()
-                .filter(|name| !imported.contains(name) && !name.starts_with('_'))
-            {
+        for Definitions { module, names } in modules {
+            for name in names {
                 let modules = index.definitions.entry(name).or_default();
                 if !modules.contains(&module) {
                     modules.push(module.clone());
@@ -67,8 +99,9 @@ pub fn read_project(root: &Path) -> Vec<(String, String)> {
         return Vec::new();
     };
     collect(&policy, root, &mut files);
+    // Read in parallel; `collect` keeps the order of the walk.
     files
-        .into_iter()
+        .into_par_iter()
         .filter_map(|file| {
             let source = fs::read_to_string(&file).ok()?;
             let relative = file.strip_prefix(root).ok()?.to_string_lossy().replace('\\', "/");

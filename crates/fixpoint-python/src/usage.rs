@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext, Stmt};
-use ruff_python_parser::parse_module;
 
 #[derive(Default)]
 struct Usage<'a> {
@@ -57,16 +56,18 @@ impl<'a> Visitor<'a> for Usage<'a> {
 /// Names a module loads only inside function annotations (never at run
 /// time, never in a class-level annotation); `None` when it does not parse.
 pub fn annotation_only_names(source: &str) -> Option<BTreeSet<String>> {
-    let parsed = parse_module(source).ok()?;
+    Some(annotation_only_in(&crate::parse(source).ok()?.body))
+}
+
+/// [`annotation_only_names`] of a module already parsed.
+pub(crate) fn annotation_only_in(suite: &[Stmt]) -> BTreeSet<String> {
     let mut usage = Usage::default();
-    usage.visit_body(parsed.suite());
-    Some(
-        usage
-            .annotations
-            .difference(&usage.runtime)
-            .map(|name| (*name).to_owned())
-            .collect(),
-    )
+    usage.visit_body(suite);
+    usage
+        .annotations
+        .difference(&usage.runtime)
+        .map(|name| (*name).to_owned())
+        .collect()
 }
 
 #[cfg(test)]

@@ -221,7 +221,7 @@ impl Fixer for MissingImport {
         if implicated {
             // The file is implicated: its other unbound well-known names go too.
             let known = |name: &str| MODULES.contains(&name) || WELL_KNOWN.iter().any(|(known, _)| *known == name);
-            let unbound = fixpoint_python::unbound_names(source).unwrap_or_default();
+            let unbound = module.unbound_names(source).unwrap_or_default();
             names.extend(unbound.into_iter().map(|(name, _)| name).filter(|name| known(name)));
         }
         names.sort_unstable();

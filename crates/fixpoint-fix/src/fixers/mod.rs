@@ -1,4 +1,5 @@
-//! The batch fixers, one per file; each file's doc comment is the fixer's
+//! The batch fixers, one per file (or one directory, its `mod.rs` the
+//! fixer's face: FP003's `pydantic_v2/`); that doc comment is the fixer's
 //! user documentation (what it does, why, an example, fix safety).
 
 mod failure;
@@ -16,7 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use fixpoint_core::FixerCode;
-use fixpoint_python::{ImportGraph, ModuleSummary, SymbolIndex};
+use fixpoint_python::{Definitions, FileImports, ImportGraph, ModelClasses, ModuleSummary, SymbolIndex};
+use rayon::prelude::*;
 
 use crate::Fix;
 
@@ -78,18 +80,57 @@ impl ProjectFacts {
         Self::from_sources(root, fixpoint_python::read_project(root))
     }
 
-    /// Indexes sources already read (see `fixpoint_python::read_project`).
+    /// Indexes sources already read (see `fixpoint_python::read_project`):
+    /// each file is parsed once, in parallel, for every index; the indexes
+    /// are then put together in the order of the sources.
     pub fn from_sources(root: &Path, sources: Vec<(String, String)>) -> Self {
+        /// What the indexes take from one file.
+        struct FileFacts {
+            definitions: Option<Definitions>,
+            imports: FileImports,
+            models: ModelClasses,
+            tables: Vec<(String, String)>,
+        }
+        /// A project module: (dotted name, path).
+        type Module = (String, String);
+        let files: BTreeSet<&str> = sources.iter().map(|(path, _)| path.as_str()).collect();
+        let (facts, modules): (Vec<Option<FileFacts>>, Vec<Option<Module>>) = sources
+            .par_iter()
+            .map(|(path, source)| {
+                let module = fixpoint_python::module_name(root, &root.join(path)).map(|name| (name, path.clone()));
+                let facts = fixpoint_python::parse(source).ok().map(|parsed| {
+                    let summary = fixpoint_python::summarize_suite(source, &parsed.body);
+                    FileFacts {
+                        definitions: Definitions::of(root, path, &summary),
+                        imports: FileImports::of(root, &files, path, &summary),
+                        models: ModelClasses::of(source, &parsed.body),
+                        tables: sqlalchemy_extend_existing::tables_in(source, &parsed.body),
+                    }
+                });
+                (facts, module)
+            })
+            .unzip();
+        let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        let mut models = Vec::new();
+        let mut definitions = Vec::new();
+        let mut imports = Vec::new();
+        for ((path, _), file) in sources.iter().zip(facts) {
+            // A file that does not parse is in no index (but is a module).
+            let Some(file) = file else { continue };
+            for (table, class) in file.tables {
+                tables.entry(table).or_default().push((class, path.clone()));
+            }
+            models.push(file.models);
+            definitions.extend(file.definitions);
+            imports.push(file.imports);
+        }
         Self {
             root: root.to_path_buf(),
-            symbols: SymbolIndex::from_sources(root, &sources),
-            pydantic_models: fixpoint_python::pydantic_models(&sources),
-            graph: ImportGraph::build(root, &sources),
-            modules: sources
-                .iter()
-                .filter_map(|(path, _)| Some((fixpoint_python::module_name(root, &root.join(path))?, path.clone())))
-                .collect(),
-            tables: sqlalchemy_extend_existing::declarative_tables(&sources),
+            symbols: SymbolIndex::from_definitions(definitions),
+            pydantic_models: fixpoint_python::pydantic_models_of(&models),
+            graph: ImportGraph::from_files(imports),
+            modules: modules.into_iter().flatten().collect(),
+            tables,
             sources,
         }
     }
@@ -115,6 +156,10 @@ impl ProjectFacts {
 /// (`fixpoint_core::fixer::FIXERS`).
 pub trait Fixer: Sync {
     fn code(&self) -> FixerCode;
+    /// The fixes for the file at `path`. Under the engine (`fix_files`),
+    /// `context.targets` holds only the targets that point at `path`, and
+    /// `module` carries the file's syntax tree (`ModuleSummary::suite`): read
+    /// it rather than parsing `source` again.
     fn fixes(&self, path: &str, source: &str, module: &ModuleSummary, context: &FixContext<'_>) -> Vec<Fix>;
     /// Where a failing test points this fixer. None by default: such a
     /// fixer acts on whole files only, under `fix --all` and `check`.

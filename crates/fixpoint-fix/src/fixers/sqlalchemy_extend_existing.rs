@@ -38,8 +38,6 @@
 //! only where one class maps the table). Two classes on one table are
 //! reported only.
 
-use std::collections::BTreeMap;
-
 use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Expr, Stmt};
@@ -52,28 +50,23 @@ use crate::{Applicability, Edit, Fix};
 /// Handles a table defined twice on one MetaData.
 pub struct SqlalchemyExtendExisting;
 
-/// `__tablename__ = "x"` classes of the project: table → (class, file).
-pub(super) fn declarative_tables(sources: &[(String, String)]) -> BTreeMap<String, Vec<(String, String)>> {
-    let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (path, source) in sources {
-        if !source.contains("__tablename__") {
-            continue;
-        }
-        let Ok(parsed) = parse_module(source) else { continue };
-        for statement in parsed.suite() {
-            let Stmt::ClassDef(class) = statement else { continue };
-            for member in &class.body {
-                let Stmt::Assign(assign) = member else { continue };
-                let named = assign
-                    .targets
-                    .iter()
-                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "__tablename__"));
-                if let (true, Expr::StringLiteral(table)) = (named, assign.value.as_ref()) {
-                    tables
-                        .entry(table.value.to_str().to_owned())
-                        .or_default()
-                        .push((class.name.as_str().to_owned(), path.clone()));
-                }
+/// The (table, class) of each `__tablename__ = "x"` class of one module,
+/// already parsed from `source`, in the order of the module.
+pub(super) fn tables_in(source: &str, suite: &[Stmt]) -> Vec<(String, String)> {
+    let mut tables = Vec::new();
+    if !source.contains("__tablename__") {
+        return tables;
+    }
+    for statement in suite {
+        let Stmt::ClassDef(class) = statement else { continue };
+        for member in &class.body {
+            let Stmt::Assign(assign) = member else { continue };
+            let named = assign
+                .targets
+                .iter()
+                .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == "__tablename__"));
+            if let (true, Expr::StringLiteral(table)) = (named, assign.value.as_ref()) {
+                tables.push((table.value.to_str().to_owned(), class.name.as_str().to_owned()));
             }
         }
     }

@@ -67,7 +67,7 @@ impl Fixer for TypeCheckingImport {
         if !context.targets.iter().any(|t| t.code == self.code() && t.path == path) {
             return Vec::new();
         }
-        let Some(only_in_annotations) = fixpoint_python::annotation_only_names(source) else {
+        let Some(only_in_annotations) = module.annotation_only_names(source) else {
             return Vec::new();
         };
         let graph = context.graph;

@@ -77,7 +77,6 @@ use std::collections::BTreeSet;
 use fixpoint_core::FixerCode;
 use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Expr, Stmt, StmtClassDef};
-use fixpoint_python::parser::parse_module;
 use fixpoint_python::text_size::Ranged;
 
 use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
@@ -184,7 +183,8 @@ impl Fixer for PydanticV2 {
         if !context.targets.iter().any(|t| t.code == self.code() && t.path == path) {
             return Vec::new();
         }
-        let Ok(parsed) = parse_module(source) else {
+        // The engine's parse of this pass, shared by the fixers.
+        let Some(suite) = module.suite() else {
             return Vec::new();
         };
         // A module that does not use Pydantic, itself or through the
@@ -193,7 +193,7 @@ impl Fixer for PydanticV2 {
             .imports
             .iter()
             .any(|import| import.names.iter().any(|n| context.pydantic_models.contains(&n.name)));
-        if !imports_model && !fixpoint_python::imports_any(parsed.suite(), fixpoint_python::PYDANTIC_LIBRARIES) {
+        if !imports_model && !fixpoint_python::imports_any(suite, fixpoint_python::PYDANTIC_LIBRARIES) {
             return Vec::new();
         }
         let mut work = Work {
@@ -204,7 +204,7 @@ impl Fixer for PydanticV2 {
             consts: Vec::new(),
         };
         classes::move_imports(&mut work, module);
-        for statement in parsed.suite() {
+        for statement in suite {
             let Stmt::ClassDef(class) = statement else { continue };
             if !is_model(class, context.pydantic_models) {
                 continue;
@@ -222,7 +222,7 @@ impl Fixer for PydanticV2 {
                 }
             }
         }
-        calls::convert_calls(&mut work, parsed.suite(), context.pydantic_models);
+        calls::convert_calls(&mut work, suite, context.pydantic_models);
         // Each fix brings the v2 names its code uses: applied alone (another
         // fix deferred, or unsafe and left out), it still leaves working code.
         for (fix, needs) in work.fixes.iter_mut().zip(&work.needs) {
