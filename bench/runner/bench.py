@@ -37,6 +37,8 @@ EXPECTED = MODULES * PER_MODULE
 TARGETS = [
     ("fixpoint run / pytest", "fixpoint run", "pytest", 1.05),
     ("fixpoint run -j 2 / pytest -n 2", "fixpoint run -j 2", "pytest -n 2", 1.00),
+    # What measuring each test's CPU time and peak memory costs (docs/intelligence.md).
+    ("resources recorded / not", "fixpoint run", "fixpoint run, FIXPOINT_RESOURCES=0", 1.05),
 ]
 SUMMARY = re.compile(r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*) in (?P<secs>[0-9.]+)s\b", re.M)
 
@@ -181,6 +183,9 @@ def verify_json(fixpoint: list[str], cwd: Path, env: dict, jobs: int | None) -> 
                          % (" ".join(argv), error, proc.returncode, proc.stdout[-3000:], proc.stderr[-5000:]))
     if proc.returncode != 0 or counts.get("passed") != EXPECTED:
         raise BenchError("%s: exit %d, counts %r" % (" ".join(argv), proc.returncode, counts))
+    unmeasured = [test["nodeid"] for test in doc["tests"] if "cpu_time" not in test]
+    if unmeasured:
+        raise BenchError("%s: %d tests without their CPU time (e.g. %s)" % (" ".join(argv), len(unmeasured), unmeasured[0]))
     return counts
 
 
@@ -303,6 +308,7 @@ def main() -> int:
         ("fixpoint run", fixpoint),
         ("pytest -n 2", [py, "-m", "pytest", "-q", "-n", "2"]),
         ("fixpoint run -j 2", fixpoint + ["-j", "2"]),
+        ("fixpoint run, FIXPOINT_RESOURCES=0", ["env", "FIXPOINT_RESOURCES=0"] + fixpoint),
     ]
 
     print("bench: suite at %s; checking fixpoint's JSON counts" % suite, file=sys.stderr)

@@ -12,10 +12,10 @@ use std::sync::atomic::AtomicBool;
 use fixpoint_core::Outcome;
 use fixpoint_pytest::runner::Observer;
 use fixpoint_report::{Report, TestEntry};
+use fixpoint_store::slowdown::Detector;
 use fixpoint_store::{OutcomeFilter, Store};
 use serde::Serialize;
 
-use crate::report::is_whole_suite;
 use crate::{AppError, Project, Recording, RunRequest, run_and_record};
 
 /// Where the baseline comes from.
@@ -39,6 +39,10 @@ pub struct CiRequest {
     pub baseline: Baseline,
     /// Fail on any failing test, known or not.
     pub strict: bool,
+    /// Finds the tests that got slower; they are warnings...
+    pub detector: Detector,
+    /// ... or fail the build (`--fail-on-slowdown`).
+    pub fail_on_slowdown: bool,
 }
 
 /// One failing test as CI reports it.
@@ -66,6 +70,9 @@ pub struct CiVerdict {
     /// Failing in the baseline, not now.
     pub fixed: Vec<String>,
     pub strict: bool,
+    /// Tests that got slower over the whole-suite runs, this one included.
+    pub slowdowns: Vec<fixpoint_report::SlowdownEntry>,
+    pub fail_on_slowdown: bool,
     /// Whether the build passes.
     pub passed: bool,
     #[serde(skip)]
@@ -93,9 +100,14 @@ pub fn ci(
     let baseline = baseline_outcomes(store.as_mut(), &request.baseline, branch.as_ref())?;
     let (_, run_id) = run_and_record(project, &request.run, Some(recording), observer, cancel)?;
     let run_id = run_id.ok_or(AppError::NoRuns)?;
-    let report = crate::report::build(store.as_mut(), project, &run_id.to_string())?;
+    let mut report = crate::report::build(store.as_mut(), project, &run_id.to_string())?;
+    // The report's own list uses the default detector; CI's flags win.
+    report.slowdowns = crate::report::slowdown_entries(crate::slow::slowdowns(store.as_mut(), &request.detector)?);
     let mut verdict = judge(report, baseline, request.strict);
     verdict.baseline_branch = branch.map(|branch| branch.to_string());
+    verdict.slowdowns.clone_from(&verdict.report.slowdowns);
+    verdict.fail_on_slowdown = request.fail_on_slowdown;
+    verdict.passed &= !request.fail_on_slowdown || verdict.slowdowns.is_empty();
     Ok(verdict)
 }
 
@@ -187,6 +199,8 @@ fn judge(report: Report, baseline: Option<Known>, strict: bool) -> CiVerdict {
         known_failures,
         fixed,
         strict,
+        slowdowns: Vec::new(),
+        fail_on_slowdown: false,
         passed,
         report,
     }
@@ -214,7 +228,7 @@ fn baseline_outcomes(
             let run = store
                 .runs(1000)?
                 .into_iter()
-                .find(|run| is_whole_suite(run) && run.git_branch.as_deref() == Some(branch.name.as_str()));
+                .find(|run| run.is_whole_suite() && run.git_branch.as_deref() == Some(branch.name.as_str()));
             match run {
                 Some(run) => Ok(Some(Known {
                     description: format!("run #{} on {branch}", run.id),

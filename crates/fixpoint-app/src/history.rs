@@ -88,6 +88,9 @@ pub struct TestHistoryEntry {
     pub git_commit: Option<String>,
     pub outcome: fixpoint_core::Outcome,
     pub duration: f64,
+    /// CPU seconds and peak resident bytes, where the run measured them.
+    pub cpu_time: Option<f64>,
+    pub peak_rss: Option<u64>,
     pub message: Option<String>,
 }
 
@@ -104,6 +107,8 @@ pub fn test_history(store: &mut dyn Store, nodeid: &str, limit: usize) -> Result
         git_commit: run.git_commit.clone(),
         outcome: result.outcome,
         duration: result.duration,
+        cpu_time: result.cpu_time,
+        peak_rss: result.peak_rss,
         message: result.message.clone(),
     };
     let failing_since = analysis::first_failing(&rows)

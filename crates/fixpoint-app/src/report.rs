@@ -12,8 +12,9 @@ use fixpoint_fix::journal::{Manifest, State, hash, write_atomically};
 use fixpoint_report::docs::{Guideline, PatternStatus, SeenPattern};
 use fixpoint_report::{
     ComparisonEntry, FixEntry, FlakyEntry, PatternEntry, PatternTrendRow, Report, RunSummary, SCHEMA_VERSION,
-    TestEntry, TrendPoint,
+    SlowEntry, SlowdownEntry, TestEntry, TrendPoint,
 };
+use fixpoint_store::slowdown::{Detector, Method};
 use fixpoint_store::{AttemptRow, OutcomeFilter, RunRow, Store, analysis};
 use fixpoint_triage::{CATALOG, Pattern, Remedy, Suggestion, Triage};
 
@@ -25,12 +26,6 @@ const TREND_RUNS: usize = 50;
 /// Runs the flaky-test analysis looks at.
 const FLAKY_WINDOW: usize = 20;
 
-/// A run of the whole suite: no paths, group, shard or interrupt. Partial runs
-/// (one test, a verification rerun) would make the trend jump about.
-pub fn is_whole_suite(run: &RunRow) -> bool {
-    run.selection.is_empty() && run.shard.is_none() && run.interrupted.is_none() && run.group.is_none()
-}
-
 /// The report of run `reference` (`latest`, an id, `latest~N`).
 pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Result<Report, AppError> {
     let run = resolve_run(store, reference)?;
@@ -40,7 +35,7 @@ pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Resul
     let mut whole: Vec<RunRow> = store
         .runs(TREND_RUNS * 4)?
         .into_iter()
-        .filter(|r| r.id <= run.id && (is_whole_suite(r) || r.id == run.id))
+        .filter(|r| r.id <= run.id && (r.is_whole_suite() || r.id == run.id))
         .take(TREND_RUNS)
         .collect();
     whole.reverse();
@@ -94,7 +89,48 @@ pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Resul
         fixes: fixes(project, &attempts)?,
         flaky,
         comparison,
+        slowest: slowest(&tests),
+        slowdowns: slowdown_entries(crate::slow::slowdowns(store, &Detector::new(Method::DEFAULT))?),
     })
+}
+
+/// Tests of a report's slowest list.
+const SLOWEST: usize = 10;
+
+/// The run's slowest tests (collection errors have no time of their own).
+fn slowest(tests: &[TestResult]) -> Vec<SlowEntry> {
+    let total: f64 = tests.iter().map(|test| test.duration).sum();
+    let mut timed: Vec<&TestResult> = tests
+        .iter()
+        .filter(|test| test.phase != Some(fixpoint_core::Phase::Collection))
+        .collect();
+    timed.sort_by(|a, b| b.duration.total_cmp(&a.duration).then_with(|| a.nodeid.cmp(&b.nodeid)));
+    timed
+        .into_iter()
+        .take(SLOWEST)
+        .map(|test| SlowEntry {
+            nodeid: test.nodeid.clone(),
+            duration: test.duration,
+            share: if total > 0.0 { test.duration / total } else { 0.0 },
+            cpu_time: test.cpu_time,
+            peak_rss: test.peak_rss,
+        })
+        .collect()
+}
+
+/// The detector's findings as the report carries them.
+pub fn slowdown_entries(found: Vec<fixpoint_store::slowdown::Slowdown>) -> Vec<SlowdownEntry> {
+    found
+        .into_iter()
+        .map(|slow| SlowdownEntry {
+            nodeid: slow.nodeid,
+            run_id: slow.run_id,
+            before_median: slow.before_median,
+            after_median: slow.after_median,
+            score: slow.score,
+            method: slow.method.as_str().to_owned(),
+        })
+        .collect()
 }
 
 fn project_name(project: &Project) -> String {
@@ -164,6 +200,8 @@ fn test_entry(test: &TestResult, triage: &Triage) -> TestEntry {
         path: test.path.clone(),
         outcome: test.outcome,
         duration: test.duration,
+        cpu_time: test.cpu_time,
+        peak_rss: test.peak_rss,
         message,
         exception_type: test.exception_type.clone(),
         traceback: test.longrepr.clone(),

@@ -12,7 +12,9 @@ use fixpoint_pytest::runner::{self, Observer, RunOptions};
 use fixpoint_pytest::{PytestError, Shard, interpreter};
 
 use crate::args::split_words;
+use crate::order::OrderRequest;
 use crate::{AppError, Project};
+use fixpoint_pytest::runner::Ordering;
 
 /// What `fixpoint run` was asked for; `None` falls back to the project's
 /// settings, then to the defaults.
@@ -41,6 +43,11 @@ pub struct RunRequest {
     pub from_root: bool,
     /// Environment variables for pytest, beside the inherited ones.
     pub env: Vec<(String, String)>,
+    /// `--order`, `--budget`, `--seed`: ranked from the history by
+    /// [`run_and_record`].
+    pub ordering: OrderRequest,
+    /// The ranking made from `ordering`, and its label (`risk`, `random:42`).
+    pub planned: Option<(Ordering, String)>,
 }
 
 impl RunRequest {
@@ -55,6 +62,8 @@ impl RunRequest {
             group: None,
             keyword: None,
             markers: None,
+            ordering: OrderRequest::default(),
+            planned: None,
             ..self.clone()
         }
     }
@@ -153,10 +162,12 @@ pub fn run_tests(
         timeout: seconds(request.timeout.or(settings.timeout), "--timeout")?,
         durations: request.durations.clone(),
         env: request.env.clone(),
+        order: request.planned.as_ref().map(|(ordering, _)| ordering.clone()),
     };
     let mut run = runner::run(&options, observer, cancel)?;
     run.info.selection = selection;
     run.info.group.clone_from(&request.group);
+    run.info.order = request.planned.as_ref().map(|(_, label)| label.clone());
     Ok(run)
 }
 
@@ -189,6 +200,30 @@ pub fn run_and_record(
         .map(|r| crate::store::open_store(project, r.db.as_deref()))
         .transpose()?;
     let jobs = request.jobs.or(project.settings.jobs).unwrap_or(1);
+    let ordered;
+    let request = if request.ordering.is_empty() {
+        request
+    } else {
+        // Ranking reads the history even when the run is not recorded.
+        let mut reader = match store.take() {
+            Some(store) => store,
+            None => crate::store::open_store(project, None)?,
+        };
+        let (ordering, durations, label) = crate::order::plan(reader.as_mut(), project, &request.ordering, jobs)?;
+        if recording.is_some() {
+            store = Some(reader);
+        }
+        ordered = RunRequest {
+            durations: if request.durations.is_empty() {
+                durations
+            } else {
+                request.durations.clone()
+            },
+            planned: Some((ordering, label)),
+            ..request.clone()
+        };
+        &ordered
+    };
     let started = SystemTime::now();
     let attempt = match store.as_deref_mut() {
         Some(store) if jobs > 1 && request.durations.is_empty() => {

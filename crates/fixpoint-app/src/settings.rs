@@ -21,6 +21,11 @@ pub struct Settings {
     pub reruns: Option<u32>,
     /// pytest processes to run at once.
     pub jobs: Option<u32>,
+    /// Triage flags a test that takes longer than this many seconds as `slow`.
+    pub slow_test_seconds: Option<f64>,
+    /// Triage flags a test whose worker's peak resident memory passes this
+    /// many megabytes (MiB) as `memory-hungry`.
+    pub memory_limit_mb: Option<f64>,
     /// Where the history lives: a `postgres://` URL or a SQLite file path
     /// (relative to the project) [default: `.fixpoint/fixpoint.db`].
     pub db: Option<String>,
@@ -171,16 +176,33 @@ impl Settings {
         let dedicated = root.join("fixpoint.toml");
         if dedicated.is_file() {
             let settings: Settings = parse(&dedicated)?;
-            return Ok((settings, Some(dedicated)));
+            return Ok((settings.checked(&dedicated)?, Some(dedicated)));
         }
         let pyproject = root.join("pyproject.toml");
         if pyproject.is_file() {
             let parsed: Pyproject = parse(&pyproject)?;
             if let Some(settings) = parsed.tool.and_then(|tool| tool.fixpoint) {
-                return Ok((settings, Some(pyproject)));
+                return Ok((settings.checked(&pyproject)?, Some(pyproject)));
             }
         }
         Ok((Self::default(), None))
+    }
+
+    /// The limits are positive numbers: a zero or negative one would flag
+    /// every test.
+    fn checked(self, path: &Path) -> Result<Self, AppError> {
+        for (key, value) in [
+            ("slow-test-seconds", self.slow_test_seconds),
+            ("memory-limit-mb", self.memory_limit_mb),
+        ] {
+            if let Some(value) = value.filter(|value| !value.is_finite() || *value <= 0.0) {
+                return Err(AppError::Settings {
+                    path: path.to_path_buf(),
+                    reason: format!("`{key}` must be a positive number, not {value}"),
+                });
+            }
+        }
+        Ok(self)
     }
 }
 

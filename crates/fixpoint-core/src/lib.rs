@@ -82,6 +82,15 @@ pub struct TestResult {
     /// The `-j` worker (1-based) that ran the test's first attempt.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub worker: Option<u32>,
+    /// CPU seconds the worker spent on the test's first attempt (setup, call
+    /// and teardown; every thread of the worker, not its child processes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cpu_time: Option<f64>,
+    /// The worker's peak resident memory, in bytes, while the test's first
+    /// attempt ran (Linux only; the interpreter and what is already loaded
+    /// count too: `docs/intelligence.md`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub peak_rss: Option<u64>,
 }
 
 impl TestResult {
@@ -105,6 +114,8 @@ impl TestResult {
             attempts: 1,
             rerun_outcomes: Vec::new(),
             worker: None,
+            cpu_time: None,
+            peak_rss: None,
         }
     }
 
@@ -148,6 +159,19 @@ pub struct RunInfo {
     /// Set when the run was cut short (`--timeout`, Ctrl-C): tests may be missing.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub interrupted: Option<String>,
+    /// `--order` (`failed-first`, `risk`, `duration`, `random:SEED`) when the
+    /// tests did not run in pytest's order.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub order: Option<String>,
+    /// `--budget` in seconds, when the run had one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub budget: Option<f64>,
+    /// The tests `--budget` left out, highest-ranked first.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub left_out: Vec<String>,
+    /// Their recorded seconds, together.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub left_out_seconds: Option<f64>,
 }
 
 /// A whole run: its facts and every test's result, collection errors first,

@@ -32,6 +32,28 @@ impl Git {
             .map(|_| git)
     }
 
+    /// Files under the project directory, relative to it, that differ from
+    /// `commit` in the work tree (committed since, staged or not) or are
+    /// new and not ignored; `None` when git cannot say (an unknown commit).
+    pub fn changed_since(&self, commit: &str) -> Option<Vec<String>> {
+        if commit.starts_with('-') {
+            return None;
+        }
+        let changed = self
+            .run(&["diff", "--name-only", "-z", "--relative", commit, "--"])
+            .ok()?;
+        let new = self.run(&["ls-files", "-z", "--others", "--exclude-standard"]).ok()?;
+        let mut files: Vec<String> = changed
+            .split('\0')
+            .chain(new.split('\0'))
+            .filter(|path| !path.is_empty())
+            .map(str::to_owned)
+            .collect();
+        files.sort();
+        files.dedup();
+        Some(files)
+    }
+
     /// The commit checked out, or `None` before the first commit.
     pub fn head(&self) -> Option<String> {
         self.query(&["rev-parse", "HEAD"])

@@ -19,13 +19,31 @@ Selection variables, applied after pytest's own ``-k``/``-m`` deselection:
 already done, to drop when fixpoint restarts a worker after a crash).
 ``FIXPOINT_DURATIONS_FILE`` (``seconds<TAB>node id`` lines from the history)
 turns the ``-j`` partition from round robin into longest-first balancing.
+
+Order variables (``fixpoint run --order/--budget``), applied before the
+partition: ``FIXPOINT_ORDER_FILE`` (``score<TAB>node id`` lines) sorts the
+tests by score, highest first, ties in pytest's order, a test the file does
+not list scoring ``FIXPOINT_NEW_SCORE``; ``FIXPOINT_RANDOM_SEED`` shuffles
+them instead. ``FIXPOINT_BUDGET`` (seconds of work, over all workers) then
+keeps, in that order, each test whose recorded duration (the durations file;
+the median for a test it lacks) still fits; the others are deselected and
+named in ``collection_finish``'s ``left_out``.
+
+Resources: ``test_finish`` carries the test's CPU time (``cpu_time``: the
+worker's CPU clock, every thread, over setup, call and teardown) and, on
+Linux, its peak resident memory (``peak_rss``, bytes: the kernel's high-water
+mark, reset through ``/proc/self/clear_refs`` when the test starts, so it is
+the worker's peak during this test, interpreter included).
+``FIXPOINT_RESOURCES=0`` leaves both out.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import sys
+import time
 import zlib
 
 import pytest
@@ -102,6 +120,95 @@ def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> l
     return owners
 
 
+def _read_scores(path: str | None) -> dict[str, float] | None:
+    if not path:
+        return None
+    scores: dict[str, float] = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            score, _, nodeid = line.rstrip("\n").partition("\t")
+            if nodeid:
+                scores[nodeid] = float(score)
+    return scores
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def _within_budget(nodeids: list[str], budget: float, durations: dict[str, float]) -> set[str]:
+    """The tests to keep, walking ``nodeids`` in order: each one whose
+    recorded duration still fits in what is left of ``budget``.
+
+    The same greedy cut as ``fixpoint_store::priority::within_budget``, here
+    because only pytest knows the collected tests (new ones included) and
+    every ``-j`` worker must reach the same choice on its own.
+    """
+    default = _median([durations[nodeid] for nodeid in nodeids if nodeid in durations])
+    kept: set[str] = set()
+    left = budget
+    for nodeid in nodeids:
+        cost = durations.get(nodeid, default)
+        if cost <= left:
+            kept.add(nodeid)
+            left -= cost
+    return kept
+
+
+class _Resources:
+    """A test's CPU time and peak resident memory, measured around it.
+
+    The peak is the kernel's high-water mark (``VmHWM``), which writing
+    ``5`` to ``/proc/self/clear_refs`` resets to the current size: honest
+    per test, but it counts the whole worker (interpreter, imported modules,
+    what earlier tests left allocated), and memory a test frees before the
+    kernel sees it touched never shows. Where the reset is not possible
+    (not Linux, a locked-down ``/proc``) no peak is reported rather than a
+    peak of the whole process's life.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("FIXPOINT_RESOURCES", "1") != "0"
+        self.resettable = self.enabled and self._reset()
+        self.cpu_start = 0.0
+
+    @staticmethod
+    def _reset() -> bool:
+        try:
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+            return True
+        except OSError:
+            return False
+
+    @staticmethod
+    def _peak() -> int | None:
+        try:
+            with open("/proc/self/status", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            return None
+        return None
+
+    def start(self) -> None:
+        if not self.enabled:
+            return
+        if self.resettable:
+            self.resettable = self._reset()
+        self.cpu_start = time.process_time()
+
+    def finish(self) -> dict:
+        if not self.enabled:
+            return {}
+        return {
+            "cpu_time": round(time.process_time() - self.cpu_start, 6),
+            "peak_rss": self._peak() if self.resettable else None,
+        }
+
+
 class KeyboardInterruptInTest(Exception):
     """Stands for a ``KeyboardInterrupt`` that a test itself raised.
 
@@ -157,6 +264,14 @@ class FixpointPlugin:
         self.only = _read_ids(os.environ.get("FIXPOINT_ONLY_FILE"))
         self.skip = _read_ids(os.environ.get("FIXPOINT_SKIP_FILE")) or set()
         self.durations = _read_durations(os.environ.get("FIXPOINT_DURATIONS_FILE"))
+        self.scores = _read_scores(os.environ.get("FIXPOINT_ORDER_FILE"))
+        self.new_score = float(os.environ.get("FIXPOINT_NEW_SCORE", "0") or 0)
+        seed = os.environ.get("FIXPOINT_RANDOM_SEED")
+        self.seed = int(seed) if seed else None
+        budget = os.environ.get("FIXPOINT_BUDGET")
+        self.budget = float(budget) if budget else None
+        self.left_out: list[str] | None = None
+        self.resources = _Resources()
         # Each item's place in the whole selection, before the -j partition.
         self.positions: dict[str, int] = {}
         self.passed_duration = 0.0
@@ -246,6 +361,7 @@ class FixpointPlugin:
             if selected and self.only is not None:
                 selected = nodeid in self.only
             (keep if selected else drop).append(item)
+        keep = self._ordered(keep, drop)
         self.positions = {item.nodeid: index for index, item in enumerate(keep)}
         if self.partition is not None:
             _, part, total = self.partition
@@ -264,6 +380,22 @@ class FixpointPlugin:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
 
+    def _ordered(self, items: list, drop: list) -> list:
+        """``items`` in the order ``--order`` asks for, cut to ``--budget``
+        (what the cut leaves out goes to ``drop``)."""
+        if self.seed is not None:
+            items = list(items)
+            random.Random(self.seed).shuffle(items)
+        elif self.scores is not None:
+            scores, new = self.scores, self.new_score
+            items = sorted(items, key=lambda item: -scores.get(item.nodeid, new))
+        if self.budget is None:
+            return items
+        kept = _within_budget([item.nodeid for item in items], self.budget, self.durations)
+        self.left_out = [item.nodeid for item in items if item.nodeid not in kept]
+        drop.extend(item for item in items if item.nodeid not in kept)
+        return [item for item in items if item.nodeid in kept]
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         listed = []
         for item in session.items:
@@ -277,7 +409,7 @@ class FixpointPlugin:
                     "index": self.positions.get(item.nodeid),
                 }
             )
-        self.emit("collection_finish", items=listed)
+        self.emit("collection_finish", items=listed, left_out=self.left_out)
 
     def pytest_runtest_logstart(self, nodeid: str, location) -> None:
         item = self.items.get(nodeid)
@@ -295,6 +427,7 @@ class FixpointPlugin:
         )
         self.passed_duration = 0.0
         self.running = nodeid
+        self.resources.start()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -342,7 +475,7 @@ class FixpointPlugin:
         )
 
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
-        self.emit("test_finish", nodeid=nodeid, duration=self.passed_duration)
+        self.emit("test_finish", nodeid=nodeid, duration=self.passed_duration, **self.resources.finish())
         self.running = None
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:

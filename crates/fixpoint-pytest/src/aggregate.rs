@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use fixpoint_core::{Crash, Outcome, Phase, TestResult};
 
-use crate::events::{CollectReport, PhaseReport};
+use crate::events::{CollectReport, PhaseReport, Resources};
 
 /// Results in the order they were first seen, addressable by node id.
 #[derive(Debug, Default)]
@@ -97,11 +97,14 @@ impl ResultBuilder {
     /// Closes a test: adds the time of its phases that passed, which the
     /// plugin does not report one by one. A test whose start was lost (a
     /// test wrote into the event pipe) is still recorded.
-    pub fn finish(&mut self, nodeid: &str, passed_duration: f64) -> &TestResult {
+    pub fn finish(&mut self, nodeid: &str, passed_duration: f64, resources: Resources) -> &TestResult {
         let path = TestResult::file_of(nodeid).to_owned();
         let at = self.entry(nodeid, &path, None);
-        self.tests[at].duration += passed_duration;
-        &self.tests[at]
+        let test = &mut self.tests[at];
+        test.duration += passed_duration;
+        test.cpu_time = resources.cpu_time;
+        test.peak_rss = resources.peak_rss;
+        test
     }
 
     /// Notes which `-j` worker ran the test.

@@ -16,6 +16,10 @@ pub enum Event {
     /// The items this pytest process will run, after every deselection.
     CollectionFinish {
         items: Vec<CollectedItem>,
+        /// The tests `--budget` left out, in their order (every worker
+        /// names the same ones); absent without a budget.
+        #[serde(default)]
+        left_out: Option<Vec<String>>,
     },
     TestStart {
         nodeid: String,
@@ -32,6 +36,8 @@ pub enum Event {
         nodeid: String,
         #[serde(default)]
         duration: f64,
+        #[serde(flatten)]
+        resources: Resources,
     },
     SessionFinish {
         exitstatus: i32,
@@ -39,6 +45,16 @@ pub enum Event {
         #[serde(default)]
         interrupt: Option<Interrupt>,
     },
+}
+
+/// What a test cost its worker (see `fixpoint_core::TestResult::cpu_time`
+/// and `peak_rss`); absent when the plugin could not measure it.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Default)]
+pub struct Resources {
+    #[serde(default)]
+    pub cpu_time: Option<f64>,
+    #[serde(default)]
+    pub peak_rss: Option<u64>,
 }
 
 /// A `pytest.exit()` (or a `KeyboardInterrupt` pytest ended the session on).

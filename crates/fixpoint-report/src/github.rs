@@ -31,6 +31,23 @@ pub fn annotation(test: &TestEntry, level: &str) -> String {
     format!("::{level} {properties}::{}\n", data(message))
 }
 
+/// A duration regression's workflow command at `level`, on the test's file.
+pub fn slowdown_annotation(slow: &crate::SlowdownEntry, path: &str, level: &str) -> String {
+    format!(
+        "::{level} file={},title={}::{}\n",
+        property(path),
+        property(&format!("{} got slower", slow.nodeid)),
+        data(&format!(
+            "{} -> {} (median) since run {}; {} score {:.1}",
+            crate::seconds(slow.before_median),
+            crate::seconds(slow.after_median),
+            slow.run_id,
+            slow.method,
+            slow.score
+        ))
+    )
+}
+
 /// A workflow command's message: `%`, CR and LF escaped.
 fn data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")

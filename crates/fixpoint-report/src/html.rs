@@ -82,6 +82,7 @@ pub fn render(report: &Report) -> String {
     failures_table(&mut out, report);
     fixes_table(&mut out, report);
     flaky_table(&mut out, report);
+    slow_tables(&mut out, report);
     skipped_table(&mut out, report);
 
     let _ = write!(
@@ -340,6 +341,61 @@ fn flaky_table(out: &mut String, report: &Report) {
         );
     }
     table_end(out, report.flaky.is_empty(), columns.len(), "None.");
+}
+
+fn slow_tables(out: &mut String, report: &Report) {
+    let columns = [
+        ("test", "Test"),
+        ("duration", "Duration"),
+        ("share", "Share"),
+        ("cpu", "CPU"),
+        ("memory", "Peak memory"),
+    ];
+    table_head(out, "slowest", "Slowest tests", report.slowest.len(), &columns);
+    for slow in &report.slowest {
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td data-value=\"{}\">{}</td><td data-value=\"{share}\">{share:.1}%</td><td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td></tr>",
+            escape(&slow.nodeid),
+            slow.duration,
+            crate::seconds(slow.duration),
+            slow.cpu_time.unwrap_or_default(),
+            slow.cpu_time.map_or_else(|| "-".to_owned(), crate::seconds),
+            slow.peak_rss.unwrap_or_default(),
+            slow.peak_rss.map_or_else(|| "-".to_owned(), crate::megabytes),
+            share = slow.share * 100.0,
+        );
+    }
+    table_end(out, report.slowest.is_empty(), columns.len(), "None.");
+    let columns = [
+        ("test", "Test"),
+        ("since", "Since run"),
+        ("before", "Before"),
+        ("after", "After"),
+        ("score", "Score"),
+    ];
+    table_head(
+        out,
+        "slowdowns",
+        "Tests that got slower",
+        report.slowdowns.len(),
+        &columns,
+    );
+    for slow in &report.slowdowns {
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td data-value=\"{run}\">#{run}</td><td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td><td data-value=\"{score}\">{score:.1} ({})</td></tr>",
+            escape(&slow.nodeid),
+            slow.before_median,
+            crate::seconds(slow.before_median),
+            slow.after_median,
+            crate::seconds(slow.after_median),
+            escape(&slow.method),
+            run = slow.run_id,
+            score = slow.score,
+        );
+    }
+    table_end(out, report.slowdowns.is_empty(), columns.len(), "None.");
 }
 
 fn skipped_table(out: &mut String, report: &Report) {

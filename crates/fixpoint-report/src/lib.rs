@@ -17,7 +17,7 @@ pub mod sarif;
 
 pub use model::{
     ComparisonEntry, FixEntry, FlakyEntry, PatternEntry, PatternTrendRow, Report, RunSummary, SCHEMA_VERSION,
-    TestEntry, TrendPoint, percent,
+    SlowEntry, SlowdownEntry, TestEntry, TrendPoint, percent,
 };
 
 /// `1 test`, `2 tests`, `2 fixes`, `2 entries`: a count with its noun,
@@ -37,6 +37,32 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("{noun}s")
     };
     format!("{n} {plural}")
+}
+
+/// Seconds as a person reads them: `0.042s`, `4.20s`, `2m05s`, `1h02m`.
+pub fn seconds(value: f64) -> String {
+    let value = value.max(0.0);
+    if value < 1.0 {
+        format!("{value:.3}s")
+    } else if value < 60.0 {
+        format!("{value:.2}s")
+    } else if value < 3600.0 {
+        let whole = value.round() as u64;
+        format!("{}m{:02}s", whole / 60, whole % 60)
+    } else {
+        let minutes = (value / 60.0).round() as u64;
+        format!("{}h{:02}m", minutes / 60, minutes % 60)
+    }
+}
+
+/// Bytes of memory in MiB as a person reads them: `43.6 MB`, `1.25 GB`.
+pub fn megabytes(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 1024.0 {
+        format!("{:.2} GB", mib / 1024.0)
+    } else {
+        format!("{mib:.1} MB")
+    }
 }
 
 /// The formats `fixpoint report --format` knows.

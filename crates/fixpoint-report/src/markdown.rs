@@ -139,6 +139,43 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
 
+    if !report.slowest.is_empty() {
+        let _ = writeln!(out, "## Slowest tests\n");
+        let _ = writeln!(out, "| test | duration | share | CPU | peak memory |");
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+        for slow in &report.slowest {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {:.1}% | {} | {} |",
+                slow.nodeid,
+                crate::seconds(slow.duration),
+                slow.share * 100.0,
+                slow.cpu_time.map_or_else(|| "-".to_owned(), crate::seconds),
+                slow.peak_rss.map_or_else(|| "-".to_owned(), crate::megabytes)
+            );
+        }
+        out.push('\n');
+    }
+
+    if !report.slowdowns.is_empty() {
+        let _ = writeln!(out, "## Tests that got slower\n");
+        let _ = writeln!(out, "| test | since run | before | after | score |");
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+        for slow in &report.slowdowns {
+            let _ = writeln!(
+                out,
+                "| `{}` | #{} | {} | {} | {:.1} ({}) |",
+                slow.nodeid,
+                slow.run_id,
+                crate::seconds(slow.before_median),
+                crate::seconds(slow.after_median),
+                slow.score,
+                slow.method
+            );
+        }
+        out.push('\n');
+    }
+
     if report.trend.len() > 1 {
         let _ = writeln!(out, "## Trend\n");
         let _ = writeln!(out, "| run | started | tests | failing | pass rate |");

@@ -32,6 +32,34 @@ pub struct Report {
     pub flaky: Vec<FlakyEntry>,
     /// Against the whole-suite run before this one.
     pub comparison: Option<ComparisonEntry>,
+    /// The run's slowest tests, slowest first.
+    pub slowest: Vec<SlowEntry>,
+    /// Tests that got slower over the whole-suite runs (the detector with
+    /// its defaults, or `ci`'s flags).
+    pub slowdowns: Vec<SlowdownEntry>,
+}
+
+/// One of the run's slowest tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlowEntry {
+    pub nodeid: String,
+    pub duration: f64,
+    /// Its share of the run's test time.
+    pub share: f64,
+    pub cpu_time: Option<f64>,
+    pub peak_rss: Option<u64>,
+}
+
+/// A duration regression: the run where the test slowed, its medians before
+/// and after, and the detector's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlowdownEntry {
+    pub nodeid: String,
+    pub run_id: i64,
+    pub before_median: f64,
+    pub after_median: f64,
+    pub score: f64,
+    pub method: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +124,9 @@ pub struct TestEntry {
     pub path: String,
     pub outcome: Outcome,
     pub duration: f64,
+    /// CPU seconds and peak resident bytes, where the run measured them.
+    pub cpu_time: Option<f64>,
+    pub peak_rss: Option<u64>,
     /// The one-line reason: the exception's message, or the skip reason.
     pub message: Option<String>,
     pub exception_type: Option<String>,

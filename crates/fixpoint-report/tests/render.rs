@@ -4,7 +4,8 @@
 use fixpoint_core::{Counts, Outcome};
 use fixpoint_report::docs::{Guideline, SeenPattern};
 use fixpoint_report::{
-    ComparisonEntry, FixEntry, Format, PatternEntry, PatternTrendRow, Report, RunSummary, TestEntry, TrendPoint, render,
+    ComparisonEntry, FixEntry, Format, PatternEntry, PatternTrendRow, Report, RunSummary, SlowEntry, SlowdownEntry,
+    TestEntry, TrendPoint, render,
 };
 
 fn test(nodeid: &str, outcome: Outcome, message: Option<&str>, crash: Option<(&str, u32)>) -> TestEntry {
@@ -14,6 +15,8 @@ fn test(nodeid: &str, outcome: Outcome, message: Option<&str>, crash: Option<(&s
         path: nodeid.split("::").next().unwrap().into(),
         outcome,
         duration: 0.012,
+        cpu_time: Some(0.011),
+        peak_rss: Some(48 * 1024 * 1024),
         message: message.map(str::to_owned),
         exception_type: failing.then(|| "AssertionError".to_owned()),
         traceback: failing.then(|| format!("E   {}", message.unwrap_or_default())),
@@ -119,6 +122,21 @@ fn sample() -> Report {
             new_failures: Vec::new(),
             fixed: vec!["tests/test_dice.py::test_roll".into()],
         }),
+        slowest: vec![SlowEntry {
+            nodeid: "tests/test_dice.py::test_roll".into(),
+            duration: 1.25,
+            share: 0.5,
+            cpu_time: Some(1.2),
+            peak_rss: Some(300 * 1024 * 1024),
+        }],
+        slowdowns: vec![SlowdownEntry {
+            nodeid: "tests/test_dice.py::test_roll".into(),
+            run_id: 5,
+            before_median: 0.25,
+            after_median: 1.25,
+            score: 12.5,
+            method: "mad".into(),
+        }],
     }
 }
 

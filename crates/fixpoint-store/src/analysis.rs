@@ -232,6 +232,7 @@ mod tests {
             run_id,
             nodeid: nodeid.into(),
             outcome,
+            duration: 0.1,
         }
     }
 
@@ -263,6 +264,8 @@ mod tests {
                 ..Counts::default()
             },
             code_hash: Some(code.into()),
+            order: None,
+            left_out: 0,
         }
     }
 

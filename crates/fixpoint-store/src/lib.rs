@@ -18,8 +18,10 @@
 pub mod analysis;
 mod error;
 mod postgres_store;
+pub mod priority;
 mod rows;
 pub mod schema;
+pub mod slowdown;
 mod sqlite_store;
 
 use std::path::PathBuf;

@@ -105,6 +105,8 @@ fn run_row(row: &Row) -> RunRow {
             crashed: count(29),
         },
         code_hash: row.get(30),
+        order: row.get(31),
+        left_out: row.get::<_, Option<i32>>(32).map_or(0, i32::unsigned_abs),
     }
 }
 
@@ -126,6 +128,8 @@ fn result_row(row: &Row) -> ResultRow {
         attempts: row.get::<_, i32>(13).unsigned_abs(),
         rerun_outcomes: split_outcomes(row.get::<_, &str>(14)),
         markers: split_list(row.get::<_, &str>(15)),
+        cpu_time: row.get(16),
+        peak_rss: row.get::<_, Option<i64>>(17).map(i64::unsigned_abs),
     }
 }
 
@@ -149,9 +153,9 @@ impl Store for PostgresStore {
             .query_one(
                 "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
                  command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
+                 total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash, test_order, left_out) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING id",
+                 $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32) RETURNING id",
                 &[
                     &provenance.build_id,
                     &info.shard,
@@ -183,6 +187,8 @@ impl Store for PostgresStore {
                     &counts[8],
                     &counts[9],
                     &provenance.code_hash,
+                    &info.order,
+                    &i32::try_from(info.left_out.len()).unwrap_or(i32::MAX),
                 ],
             )?
             .get(0);
@@ -244,12 +250,17 @@ impl Store for PostgresStore {
         let attempts: Vec<i32> = tests.iter().map(|t| int(t.attempts)).collect();
         let reruns: Vec<String> = tests.iter().map(|t| join_outcomes(&t.rerun_outcomes)).collect();
         let markers: Vec<String> = tests.iter().map(|t| join_list(&t.markers)).collect();
+        let cpu_times: Vec<Option<f64>> = tests.iter().map(|t| t.cpu_time).collect();
+        let peaks: Vec<Option<i64>> = tests
+            .iter()
+            .map(|t| t.peak_rss.map(|bytes| i64::try_from(bytes).unwrap_or(i64::MAX)))
+            .collect();
         tx.execute(
             "INSERT INTO results (run_id, position, nodeid, path, line, outcome, phase, duration, exception_type, \
-             crash_path, crash_line, crash_message, message, traceback_id, attempts, rerun_outcomes, markers) \
+             crash_path, crash_line, crash_message, message, traceback_id, attempts, rerun_outcomes, markers, cpu_time, peak_rss) \
              SELECT * FROM UNNEST($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], \
              $8::float8[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::bigint[], $15::int[], \
-             $16::text[], $17::text[])",
+             $16::text[], $17::text[], $18::float8[], $19::bigint[])",
             &[
                 &run_ids,
                 &positions,
@@ -268,6 +279,8 @@ impl Store for PostgresStore {
                 &attempts,
                 &reruns,
                 &markers,
+                &cpu_times,
+                &peaks,
             ],
         )?;
         for p in &triage.patterns {
@@ -376,7 +389,7 @@ impl Store for PostgresStore {
 
     fn outcomes(&mut self, run_ids: &[i64], filter: OutcomeFilter<'_>) -> Result<Vec<OutcomeRow>, StoreError> {
         let condition = filter.condition("= ANY($2)");
-        let sql = format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id = ANY($1){condition}");
+        let sql = format!("SELECT run_id, nodeid, outcome, duration FROM results WHERE run_id = ANY($1){condition}");
         let rows = match filter {
             OutcomeFilter::Tests(nodeids) => self.client.query(&sql, &[&run_ids, &nodeids])?,
             _ => self.client.query(&sql, &[&run_ids])?,
@@ -387,6 +400,7 @@ impl Store for PostgresStore {
                 run_id: row.get(0),
                 nodeid: row.get(1),
                 outcome: parse_outcome(row.get::<_, &str>(2)),
+                duration: row.get(3),
             })
             .collect())
     }

@@ -47,6 +47,23 @@ pub struct RunRow {
     /// See [`Provenance::code_hash`]; `None` for runs recorded before
     /// fixpoint stored it.
     pub code_hash: Option<String>,
+    /// `--order` when the tests did not run in pytest's order.
+    pub order: Option<String>,
+    /// Tests `--budget` left out (0 without a budget).
+    pub left_out: u32,
+}
+
+impl RunRow {
+    /// Whether the run ran the whole suite: no paths, `-k`, `-m`, group or
+    /// shard, nothing left out by a budget, and not cut short. Only such
+    /// runs say what the suite's state is (baselines, trends, slowdowns).
+    pub fn is_whole_suite(&self) -> bool {
+        self.selection.is_empty()
+            && self.shard.is_none()
+            && self.interrupted.is_none()
+            && self.group.is_none()
+            && self.left_out == 0
+    }
 }
 
 /// A stored test result.
@@ -68,14 +85,21 @@ pub struct ResultRow {
     pub attempts: u32,
     pub rerun_outcomes: Vec<Outcome>,
     pub markers: Vec<String>,
+    /// See `fixpoint_core::TestResult::cpu_time`.
+    pub cpu_time: Option<f64>,
+    /// See `fixpoint_core::TestResult::peak_rss`.
+    pub peak_rss: Option<u64>,
 }
 
-/// Just a test's outcome in a run: what trends and comparisons need.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Just a test's outcome and time in a run: what trends, comparisons,
+/// the slowdown detector and the prioritized run need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeRow {
     pub run_id: i64,
     pub nodeid: String,
     pub outcome: Outcome,
+    /// Seconds in setup, call and teardown.
+    pub duration: f64,
 }
 
 /// Outcomes as stored: `failed,passed`.
@@ -184,6 +208,8 @@ impl From<ResultRow> for fixpoint_core::TestResult {
         test.attempts = row.attempts;
         test.rerun_outcomes = row.rerun_outcomes;
         test.markers = row.markers;
+        test.cpu_time = row.cpu_time;
+        test.peak_rss = row.peak_rss;
         test
     }
 }

@@ -2,7 +2,7 @@
 //! (each step is written once per SQL dialect).
 
 /// The schema version this fixpoint writes and understands.
-pub const LATEST: u32 = 4;
+pub const LATEST: u32 = 5;
 
 /// One step: its version and its statements, written once for both
 /// dialects: `{id}` is an auto-numbered primary key, `{ref}` a column that
@@ -106,6 +106,18 @@ CREATE INDEX attempts_nodeid ON attempts (nodeid);
 ALTER TABLE runs ADD COLUMN code_hash TEXT;
 ",
     },
+    Migration {
+        version: 5,
+        // What each test cost its worker (CPU seconds, peak resident bytes);
+        // results recorded before, or imported, have neither. A run's
+        // `--order` and how many tests its `--budget` left out.
+        sql: r"
+ALTER TABLE results ADD COLUMN cpu_time DOUBLE PRECISION;
+ALTER TABLE results ADD COLUMN peak_rss BIGINT;
+ALTER TABLE runs ADD COLUMN test_order TEXT;
+ALTER TABLE runs ADD COLUMN left_out INTEGER;
+",
+    },
 ];
 
 /// The columns of `attempts` in the order every query selects them.
@@ -115,11 +127,12 @@ pub(crate) const ATTEMPT_COLUMNS: &str = "id, started_at, finished_at, nodeid, p
 /// The columns of `runs` in the order every query selects them.
 pub(crate) const RUN_COLUMNS: &str = "id, build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
      command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-     total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash";
+     total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash, test_order, left_out";
 
 /// The columns of `results` (joined with `tracebacks` as `t`) in query order.
 pub(crate) const RESULT_COLUMNS: &str = "r.run_id, r.nodeid, r.path, r.line, r.outcome, r.phase, r.duration, r.exception_type, \
-     r.crash_path, r.crash_line, r.crash_message, r.message, t.text, r.attempts, r.rerun_outcomes, r.markers";
+     r.crash_path, r.crash_line, r.crash_message, r.message, t.text, r.attempts, r.rerun_outcomes, r.markers, \
+     r.cpu_time, r.peak_rss";
 
 #[cfg(test)]
 mod tests {

@@ -184,6 +184,8 @@ fn run_row(row: &Row<'_>) -> rusqlite::Result<RunRow> {
             crashed: count(29)?,
         },
         code_hash: row.get(30)?,
+        order: row.get(31)?,
+        left_out: row.get::<_, Option<u32>>(32)?.unwrap_or(0),
     })
 }
 
@@ -208,6 +210,8 @@ fn result_row(row: &Row<'_>) -> rusqlite::Result<ResultRow> {
         attempts: row.get(13)?,
         rerun_outcomes: split_outcomes(&row.get::<_, String>(14)?),
         markers: split_list(&row.get::<_, String>(15)?),
+        cpu_time: row.get(16)?,
+        peak_rss: row.get::<_, Option<i64>>(17)?.map(i64::unsigned_abs),
     })
 }
 
@@ -228,9 +232,9 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO runs (build_id, shard, source, started_at, finished_at, duration, git_commit, git_branch, git_dirty, \
              command, selection, group_name, project, python, python_version, pytest_version, host, workers, interrupted, \
-             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash) \
+             total, passed, failed, error, skipped, xfailed, xpassed, flaky, timeout, crashed, code_hash, test_order, left_out) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, \
-             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+             ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
             params![
                 provenance.build_id,
                 info.shard,
@@ -262,6 +266,8 @@ impl Store for SqliteStore {
                 counts.timeout,
                 counts.crashed,
                 provenance.code_hash,
+                info.order,
+                u32::try_from(info.left_out.len()).unwrap_or(u32::MAX),
             ],
         )
         .map_err(fail)?;
@@ -276,8 +282,8 @@ impl Store for SqliteStore {
             let mut add_result = tx
                 .prepare_cached(
                     "INSERT INTO results (run_id, position, nodeid, path, line, outcome, phase, duration, exception_type, \
-                     crash_path, crash_line, crash_message, message, traceback_id, attempts, rerun_outcomes, markers) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                     crash_path, crash_line, crash_message, message, traceback_id, attempts, rerun_outcomes, markers, cpu_time, peak_rss) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
                 )
                 .map_err(fail)?;
             for (position, test) in run.tests.iter().enumerate() {
@@ -309,6 +315,8 @@ impl Store for SqliteStore {
                         test.attempts,
                         join_outcomes(&test.rerun_outcomes),
                         join_list(&test.markers),
+                        test.cpu_time,
+                        test.peak_rss.map(|bytes| i64::try_from(bytes).unwrap_or(i64::MAX)),
                     ])
                     .map_err(fail)?;
             }
@@ -476,7 +484,7 @@ impl Store for SqliteStore {
         };
         let placeholders = vec!["?"; nodeids.len()].join(",");
         let condition = filter.condition(&format!("IN ({placeholders})"));
-        let sql = format!("SELECT run_id, nodeid, outcome FROM results WHERE run_id IN ({ids}){condition}");
+        let sql = format!("SELECT run_id, nodeid, outcome, duration FROM results WHERE run_id IN ({ids}){condition}");
         let mut statement = self.connection.prepare(&sql).map_err(|e| classify(&self.path, e))?;
         let rows = statement
             .query_map(rusqlite::params_from_iter(nodeids), |row| {
@@ -484,6 +492,7 @@ impl Store for SqliteStore {
                     run_id: row.get(0)?,
                     nodeid: row.get(1)?,
                     outcome: parse_outcome(&row.get::<_, String>(2)?),
+                    duration: row.get(3)?,
                 })
             })
             .and_then(Iterator::collect)

@@ -385,7 +385,9 @@ fn an_older_schema_is_migrated_in_place() {
         drop(store);
         // Roll the database back to schema 1, as an older fixpoint left it.
         let downgrade = "DROP TABLE attempts; DROP TABLE patterns; DROP TABLE verdicts; \
-             ALTER TABLE runs DROP COLUMN code_hash; UPDATE fixpoint_schema SET version = 1;";
+             ALTER TABLE runs DROP COLUMN code_hash; ALTER TABLE runs DROP COLUMN test_order; \
+             ALTER TABLE runs DROP COLUMN left_out; ALTER TABLE results DROP COLUMN cpu_time; \
+             ALTER TABLE results DROP COLUMN peak_rss; UPDATE fixpoint_schema SET version = 1;";
         match &location {
             Location::Sqlite(path) => rusqlite::Connection::open(path)
                 .unwrap()
@@ -410,17 +412,31 @@ fn an_older_schema_is_migrated_in_place() {
         assert!(store.attempts(None, 10).unwrap().is_empty(), "{label}");
         let old = store.run(id).unwrap().unwrap();
         assert_eq!(old.code_hash, None, "{label}: a run from before the code hash has none");
+        assert_eq!((old.order.as_deref(), old.left_out), (None, 0), "{label}");
+        let old_result = &store.results(id).unwrap()[0];
+        assert_eq!((old_result.cpu_time, old_result.peak_rss), (None, None), "{label}");
+        let mut measured = result("t.py::a", Outcome::Passed, None);
+        measured.cpu_time = Some(0.125);
+        measured.peak_rss = Some(3 << 30);
+        let mut run = sample_run(None, vec![measured]);
+        run.info.order = Some("risk".into());
+        run.info.left_out = vec!["t.py::b".into(), "t.py::c".into()];
         let new = store
-            .record(
-                &sample_run(None, vec![result("t.py::a", Outcome::Passed, None)]),
-                &provenance("after"),
-                &TriageRows::default(),
-            )
+            .record(&run, &provenance("after"), &TriageRows::default())
             .unwrap();
+        let stored = store.run(new).unwrap().unwrap();
         assert_eq!(
-            store.run(new).unwrap().unwrap().code_hash.as_deref(),
-            Some("code-of-after"),
-            "{label}: the new column is written"
+            (stored.code_hash.as_deref(), stored.order.as_deref(), stored.left_out),
+            (Some("code-of-after"), Some("risk"), 2),
+            "{label}: the new columns are written"
+        );
+        assert!(!stored.is_whole_suite(), "{label}: a budget that left tests out");
+        let row = &store.results(new).unwrap()[0];
+        assert_eq!((row.cpu_time, row.peak_rss), (Some(0.125), Some(3 << 30)), "{label}");
+        let outcome = &store.outcomes(&[new], OutcomeFilter::All).unwrap()[0];
+        assert!(
+            (outcome.duration - 0.25).abs() < 1e-9,
+            "{label}: outcomes carry the duration"
         );
     }
 }

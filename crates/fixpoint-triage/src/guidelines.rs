@@ -14,6 +14,14 @@ pub static GUIDELINES: &[(&str, &str)] = &[
         "Give every test a time limit (`test-timeout` under [tool.fixpoint]) and never wait on a condition without a deadline; a loop that waits for state must also stop when nothing changes.",
     ),
     (
+        "slow",
+        "Keep each test fast: fake the network and the clock instead of waiting on them, give fixtures the narrowest scope that works, build only the data a test reads, and mark the few tests that must be slow (`@pytest.mark.slow`) so the quick run can leave them out.",
+    ),
+    (
+        "memory-hungry",
+        "Keep a test's memory small and its own: stream large inputs instead of reading them whole, build only the data the test reads, and free caches in teardown so that one test's leftovers do not become the next one's peak.",
+    ),
+    (
         "crashed",
         "Keep native crashes out of the test process: pin the C extensions the suite uses to versions built for its Python, and isolate code that can abort (segfaults, `os._exit`) behind a subprocess.",
     ),

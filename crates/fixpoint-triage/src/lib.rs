@@ -25,6 +25,7 @@ pub mod catalog;
 mod failure;
 pub mod fingerprint;
 pub mod guidelines;
+pub mod limits;
 mod project;
 pub mod traceback;
 
@@ -33,6 +34,7 @@ use std::collections::HashMap;
 pub use catalog::{CATALOG, Category, Package, Remedy};
 pub use failure::Failure;
 use fixpoint_core::{Phase, TestResult};
+pub use limits::{Limits, OverLimit};
 pub use project::ProjectIndex;
 use serde::Serialize;
 use traceback::{Frame, innermost_project_frame, trim_to_project};
@@ -145,6 +147,8 @@ pub struct Triage {
     /// Most tests affected first.
     pub patterns: Vec<Pattern>,
     pub verdicts: Vec<Verdict>,
+    /// Tests over the project's limits, failing or not (`slow`, `memory-hungry`).
+    pub over_limits: Vec<OverLimit>,
 }
 
 impl Triage {
@@ -228,5 +232,6 @@ pub fn triage(tests: &[TestResult], project: &ProjectIndex) -> Triage {
         tests_affected: patterns.iter().map(|p| p.blast_radius).sum(),
         patterns,
         verdicts,
+        over_limits: Vec::new(),
     }
 }

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Compare(ref args) => commands::history::compare(&cli.global, args),
         Command::Test(ref args) => commands::history::test(&cli.global, args),
         Command::Flaky(ref args) => commands::history::flaky(&cli.global, args),
+        Command::Slow(ref args) => commands::slow::slow(&cli.global, args),
         Command::Progress(ref args) => commands::history::progress(&cli.global, args),
         Command::Triage(ref args) => commands::triage::triage(&cli.global, args),
         Command::Explain(ref args) => commands::triage::explain(&cli.global, args),

@@ -87,6 +87,23 @@ impl Printer {
         if let Some(reason) = &run.info.interrupted {
             writeln!(out, "{} {reason}", paint("interrupted:", Style::Yellow, color))?;
         }
+        if let Some(order) = &run.info.order {
+            writeln!(out, "order: {order}")?;
+        }
+        if let Some(budget) = run.info.budget {
+            let per_worker = budget / f64::from(run.info.workers.max(1));
+            let line = if run.info.left_out.is_empty() {
+                format!("budget {}: every test fit", fixpoint_report::seconds(per_worker))
+            } else {
+                format!(
+                    "budget {}: left out {} (recorded time {}); `fixpoint run` runs them all",
+                    fixpoint_report::seconds(per_worker),
+                    fixpoint_report::count(run.info.left_out.len(), "test"),
+                    fixpoint_report::seconds(run.info.left_out_seconds.unwrap_or_default())
+                )
+            };
+            writeln!(out, "{}", paint(&line, Style::Yellow, color))?;
+        }
         let summary = run.counts.summary(run.info.duration);
         let style = if run.is_success() { Style::Green } else { Style::Red };
         writeln!(out, "{}", paint(&summary, style, color))

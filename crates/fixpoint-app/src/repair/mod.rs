@@ -223,8 +223,7 @@ fn known_results(store: &mut dyn Store) -> Result<HashMap<String, TestResult>, A
                 results.insert(row.nodeid.clone(), TestResult::from(row));
             }
         }
-        let whole_suite = run.selection.is_empty() && run.shard.is_none() && run.interrupted.is_none();
-        if whole_suite {
+        if run.is_whole_suite() {
             break;
         }
     }

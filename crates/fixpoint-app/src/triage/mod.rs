@@ -12,11 +12,19 @@ use crate::store::resolve_run;
 use crate::{AppError, Project};
 
 /// Triages a run's results with the project's sources at hand.
+/// Tests over `slow-test-seconds` or `memory-limit-mb` are flagged beside
+/// the failures.
 pub fn triage_results(project: &Project, tests: &[TestResult]) -> Triage {
-    fixpoint_triage::triage(
+    let mut triage = fixpoint_triage::triage(
         tests,
         &ProjectIndex::from_sources(&fixpoint_python::read_project(&project.root)),
-    )
+    );
+    let limits = fixpoint_triage::Limits {
+        slow_test_seconds: project.settings.slow_test_seconds,
+        memory_limit_mb: project.settings.memory_limit_mb,
+    };
+    triage.over_limits = fixpoint_triage::limits::over_limits(tests, &limits);
+    triage
 }
 
 /// What is stored with a run, so that history can follow each pattern.

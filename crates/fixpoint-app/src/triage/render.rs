@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use fixpoint_report::count;
 use fixpoint_store::RunRow;
-use fixpoint_triage::{Package, Pattern, Suggestion, Triage};
+use fixpoint_triage::{OverLimit, Package, Pattern, Suggestion, Triage};
 
 use super::Explanation;
 
@@ -88,7 +88,36 @@ pub fn text(run: &RunRow, result: &Triage) -> String {
         );
         let _ = writeln!(out, "    fix: {}", fix_line(&pattern.fix));
     }
+    if !result.over_limits.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nOver the limits in [tool.fixpoint] ({}):",
+            count(result.over_limits.len(), "test")
+        );
+        for over in &result.over_limits {
+            let _ = writeln!(
+                out,
+                "  {:<13}  {:>12}  {}",
+                over.category,
+                limit_value(over),
+                over.nodeid
+            );
+        }
+    }
     out
+}
+
+/// `4.20s > 1.00s`, `253.1 MB > 150.0 MB`.
+fn limit_value(over: &OverLimit) -> String {
+    if over.category == "slow" {
+        format!(
+            "{} > {}",
+            fixpoint_report::seconds(over.value),
+            fixpoint_report::seconds(over.limit)
+        )
+    } else {
+        format!("{:.1} MB > {:.1} MB", over.value, over.limit)
+    }
 }
 
 /// `fixpoint triage --output-format markdown`: a table and a section per pattern.
@@ -116,6 +145,18 @@ pub fn markdown(run: &RunRow, result: &Triage) -> String {
             cell(&place(pattern)),
             cell(&fix_line(&pattern.fix))
         );
+    }
+    if !result.over_limits.is_empty() {
+        out.push_str("\n| Limit | Test | Value |\n| --- | --- | ---: |\n");
+        for over in &result.over_limits {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} |",
+                over.category,
+                over.nodeid,
+                limit_value(over)
+            );
+        }
     }
     for pattern in &result.patterns {
         let _ = write!(

@@ -63,6 +63,24 @@ pub struct RunOptions {
     pub durations: HashMap<String, f64>,
     /// Environment variables for pytest, beside the inherited ones.
     pub env: Vec<(String, String)>,
+    /// The order to run the tests in, and the budget; `None`: pytest's order.
+    pub order: Option<Ordering>,
+}
+
+/// How the plugin orders the collected tests (`fixpoint run --order`) and
+/// cuts them to a budget. Applies to the main pass only: reruns run what
+/// failed, and a worker restarted after a crash reaches the same order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ordering {
+    /// A score per known test; tests run highest first, ties in pytest's order.
+    pub scores: Vec<(String, f64)>,
+    /// The score of a test `scores` does not list.
+    pub new_test_score: f64,
+    /// Shuffle with this seed instead of sorting by score.
+    pub seed: Option<u64>,
+    /// Seconds of test time the run may spend, over all workers together:
+    /// tests that do not fit (by `RunOptions::durations`) are left out.
+    pub budget: Option<f64>,
 }
 
 /// What the runner reports while it works; the binary draws it.
@@ -121,9 +139,16 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
     };
 
     let jobs = options.jobs.max(1);
-    let durations_file = (jobs > 1 && !options.durations.is_empty())
+    let budget = options.order.as_ref().and_then(|order| order.budget);
+    let durations_file = ((jobs > 1 || budget.is_some()) && !options.durations.is_empty())
         .then(|| write_durations(&context.workdir, &options.durations))
         .transpose()?;
+    let order_env = options
+        .order
+        .as_ref()
+        .map(|order| order_env(&context.workdir, order))
+        .transpose()?
+        .unwrap_or_default();
     let mut slot_envs = Vec::new();
     for part in 1..=jobs {
         let mut env = Vec::new();
@@ -136,9 +161,11 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         if let Some(file) = &durations_file {
             env.push(("FIXPOINT_DURATIONS_FILE", file.display().to_string()));
         }
+        env.extend(order_env.iter().cloned());
         slot_envs.push(env);
     }
     let main = Pass::new(&context, slot_envs, 1, observer).execute()?;
+    let left_out = main.left_out.clone().unwrap_or_default();
     let order = main.collection_order();
     let mut session = main.session.clone();
     let mut interrupted = main.interrupted.clone();
@@ -201,8 +228,33 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         shard: options.shard.map(|shard| shard.to_string()),
         workers: jobs,
         interrupted,
+        order: None,
+        budget,
+        left_out_seconds: budget.map(|_| left_out.iter().filter_map(|id| options.durations.get(id)).sum()),
+        left_out,
     };
     Ok(Run::new(info, tests))
+}
+
+/// The plugin's variables for an [`Ordering`] (its scores in a file).
+fn order_env(dir: &Path, order: &Ordering) -> Result<Vec<(&'static str, String)>, PytestError> {
+    let mut env = Vec::new();
+    if let Some(seed) = order.seed {
+        env.push(("FIXPOINT_RANDOM_SEED", seed.to_string()));
+    } else {
+        let path = dir.join("order.tsv");
+        let mut lines = String::new();
+        for (nodeid, score) in order.scores.iter().filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
+            let _ = writeln!(lines, "{score}\t{nodeid}");
+        }
+        fs::write(&path, lines).map_err(|e| PytestError::io("could not write the order file", e))?;
+        env.push(("FIXPOINT_ORDER_FILE", path.display().to_string()));
+        env.push(("FIXPOINT_NEW_SCORE", order.new_test_score.to_string()));
+    }
+    if let Some(budget) = order.budget {
+        env.push(("FIXPOINT_BUDGET", budget.to_string()));
+    }
+    Ok(env)
 }
 
 fn write_durations(dir: &Path, durations: &HashMap<String, f64>) -> Result<PathBuf, PytestError> {

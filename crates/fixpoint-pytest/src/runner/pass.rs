@@ -111,6 +111,8 @@ pub(super) struct Pass<'a, 'o> {
     pub(super) builder: ResultBuilder,
     pub(super) session: Option<SessionStart>,
     pub(super) interrupted: Option<String>,
+    /// What the budget left out, as the first worker to collect said.
+    pub(super) left_out: Option<Vec<String>>,
     collected_total: usize,
     sender: mpsc::Sender<Message>,
     receiver: mpsc::Receiver<Message>,
@@ -156,6 +158,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             builder: ResultBuilder::new(),
             session: None,
             interrupted: None,
+            left_out: None,
             collected_total: 0,
             sender,
             receiver,
@@ -357,7 +360,10 @@ impl<'a, 'o> Pass<'a, 'o> {
                     });
                 }
             }
-            Event::CollectionFinish { items } => {
+            Event::CollectionFinish { items, left_out } => {
+                if self.left_out.is_none() {
+                    self.left_out = left_out;
+                }
                 slot.order.clone_from(&items);
                 slot.cursor = 0;
                 slot.since = Instant::now();
@@ -384,10 +390,14 @@ impl<'a, 'o> Pass<'a, 'o> {
             Event::TestReport(report) => {
                 self.builder.phase(&report);
             }
-            Event::TestFinish { nodeid, duration } => {
+            Event::TestFinish {
+                nodeid,
+                duration,
+                resources,
+            } => {
                 slot.since = Instant::now();
                 slot.tests_since_spawn += 1;
-                let test = self.builder.finish(&nodeid, duration);
+                let test = self.builder.finish(&nodeid, duration, resources);
                 self.observer.progress(Progress::TestFinished {
                     test,
                     attempt: self.attempt,

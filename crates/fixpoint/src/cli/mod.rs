@@ -73,6 +73,10 @@ pub enum Command {
     Test(TestArgs),
     /// List flaky tests: outcomes that flipped on one commit, or passes on rerun.
     Flaky(FlakyArgs),
+    /// List the slowest tests with their trend, CPU time, peak memory and share of the
+    /// suite's time, and the tests that got slower (duration regressions over the
+    /// whole-suite runs in the history).
+    Slow(SlowArgs),
     /// Show the road to green since a baseline run: failing, fixed and newly broken per run.
     Progress(ProgressArgs),
     /// Sort a run's failures into root-cause patterns, ranked by how many tests each
@@ -156,6 +160,42 @@ pub enum Command {
     /// script and fixtures, and verify them against a real database.
     #[command(subcommand)]
     Testdata(TestdataCommand),
+}
+
+/// The duration regression detector's flags, for `slow` and `ci`.
+#[derive(Debug, Clone, Args)]
+pub struct DetectorArgs {
+    /// How a test's recent durations are scored against its earlier ones: `zscore` (mean
+    /// and standard deviation), `mad` (median absolute deviation) or `iqr` (distance above
+    /// the upper quartile, in interquartile ranges); see docs/intelligence.md.
+    #[arg(long, value_name = "METHOD", default_value = "zscore", value_parser = method_parser())]
+    pub method: fixpoint_store::slowdown::Method,
+    /// Runs on each side of a change the detector compares.
+    #[arg(long, value_name = "RUNS", default_value_t = fixpoint_store::slowdown::Detector::DEFAULT_WINDOW)]
+    pub window: usize,
+    /// The score above which a test has slowed down [default: 3 for zscore, 3.5 for mad,
+    /// 1.5 for iqr].
+    #[arg(long, value_name = "SCORE")]
+    pub threshold: Option<f64>,
+    /// Runs a test needs before a change before it can be judged.
+    #[arg(long, value_name = "RUNS", default_value_t = fixpoint_store::slowdown::Detector::DEFAULT_MIN_SAMPLES)]
+    pub min_samples: usize,
+}
+
+/// `--method`'s names, from the one list of methods.
+fn method_parser() -> impl clap::builder::TypedValueParser<Value = fixpoint_store::slowdown::Method> {
+    use clap::builder::TypedValueParser as _;
+    use fixpoint_store::slowdown::Method;
+    clap::builder::PossibleValuesParser::new(Method::ALL.map(Method::as_str))
+        .map(|name| Method::parse(&name).expect("a possible value is a method"))
+}
+
+impl DetectorArgs {
+    /// The detector these flags ask for; a window or minimum below 2, or a
+    /// threshold that is not a positive number, is a usage error.
+    pub fn detector(&self) -> Result<fixpoint_store::slowdown::Detector, fixpoint_app::AppError> {
+        fixpoint_app::slow::detector(self.method, self.window, self.threshold, self.min_samples)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -63,6 +63,20 @@ pub struct FlakyArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SlowArgs {
+    /// How many of the slowest tests to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    /// Take each test's median over the newest N runs [default: the latest run only].
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub runs: usize,
+    #[command(flatten)]
+    pub detector: super::DetectorArgs,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ProgressArgs {
     /// The run to measure from [default: the oldest recorded run].
     #[arg(long, value_name = "RUN")]

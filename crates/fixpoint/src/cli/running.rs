@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use fixpoint_pytest::Shard;
+use fixpoint_store::priority::Order;
 
 use super::OutputFormat;
 
@@ -46,9 +47,95 @@ pub struct RunArgs {
     /// Do not record the run in the history.
     #[arg(long)]
     pub no_record: bool,
+    /// Run the tests in this order, ranked from the history: `failed-first` (the tests
+    /// that failed last time), `risk` (recent failures, flakiness, and whether the files
+    /// changed since the last green run reach them), `duration` (shortest first) or
+    /// `random` [default: pytest's order].
+    #[arg(long, value_name = "ORDER", value_parser = order_parser())]
+    pub order: Option<Order>,
+    /// Run only the highest-ranked tests whose recorded durations fit in this much time
+    /// (`90s`, `2m`, `1h30m`, or seconds), by `--order` [default order with a budget:
+    /// risk]; the summary names what was left out.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub budget: Option<f64>,
+    /// The seed of `--order random` [default: from the clock; the summary prints it].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// Extra arguments for pytest, after `--`.
     #[arg(last = true, value_name = "PYTEST_ARGS")]
     pub pytest_args: Vec<String>,
+}
+
+/// `--order`'s names, from the one list of orders.
+fn order_parser() -> impl clap::builder::TypedValueParser<Value = Order> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Order::ALL.map(Order::as_str))
+        .map(|name| Order::parse(&name).expect("a possible value is an order"))
+}
+
+/// `90s`, `2m`, `1h30m`, `1.5h` or plain seconds, as seconds.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let invalid = || format!("`{text}` is not a duration: write it as 90s, 2m, 1h30m or a number of seconds");
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<f64>() {
+        return (seconds.is_finite() && seconds > 0.0)
+            .then_some(seconds)
+            .ok_or_else(invalid);
+    }
+    let (mut total, mut number) = (0.0, String::new());
+    for c in text.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600.0,
+            'm' => 60.0,
+            's' => 1.0,
+            _ => return Err(invalid()),
+        };
+        let value: f64 = number.parse().map_err(|_| invalid())?;
+        total += value * unit;
+        number.clear();
+    }
+    if !(number.is_empty() && total.is_finite() && total > 0.0) {
+        return Err(invalid());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        for (text, seconds) in [
+            ("90", 90.0),
+            ("90s", 90.0),
+            ("2m", 120.0),
+            ("1h30m", 5400.0),
+            ("1.5h", 5400.0),
+            ("0.5s", 0.5),
+        ] {
+            assert_eq!(parse_duration(text), Ok(seconds), "{text}");
+        }
+        for text in [
+            "",
+            "0",
+            "-5",
+            "nan",
+            "inf",
+            "1e400",
+            "2 minutes",
+            "5x",
+            "m",
+            "1h30",
+            "s5",
+        ] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -117,6 +204,12 @@ pub struct CiArgs {
     /// $CI_PIPELINE_ID, ...].
     #[arg(long, value_name = "ID")]
     pub build_id: Option<String>,
+    /// Fail the build when a test got slower (a duration regression over the whole-suite
+    /// runs in the history, this one included); without it, slowdowns are warnings.
+    #[arg(long)]
+    pub fail_on_slowdown: bool,
+    #[command(flatten)]
+    pub detector: super::DetectorArgs,
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output_format: OutputFormat,
 }

@@ -99,6 +99,8 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
         },
         baseline,
         strict: args.strict,
+        detector: args.detector.detector()?,
+        fail_on_slowdown: args.fail_on_slowdown,
     };
     let recording = Recording {
         db: global.db.clone(),
@@ -121,6 +123,15 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
         }
         for failure in &verdict.known_failures {
             write!(out, "{}", annotation(report, &failure.nodeid, "warning"))?;
+        }
+        let level = if verdict.fail_on_slowdown { "error" } else { "warning" };
+        for slow in &verdict.slowdowns {
+            let path = fixpoint_core::TestResult::file_of(&slow.nodeid);
+            write!(
+                out,
+                "{}",
+                fixpoint_report::github::slowdown_annotation(slow, path, level)
+            )?;
         }
         super::report::write_step_summary(&fixpoint_report::markdown::render(report))?;
     }
@@ -176,6 +187,30 @@ pub fn ci(global: &GlobalArgs, args: &CiArgs, printer: Printer) -> anyhow::Resul
             )?;
             for failure in &verdict.known_failures {
                 writeln!(out, "  {} {}", failure.nodeid, failure.outcome)?;
+            }
+        }
+        if !verdict.slowdowns.is_empty() {
+            writeln!(
+                out,
+                "\n{} slower ({}):",
+                count(verdict.slowdowns.len(), "test"),
+                if verdict.fail_on_slowdown {
+                    "--fail-on-slowdown: these fail the build"
+                } else {
+                    "reported, not failing the build; --fail-on-slowdown fails on them"
+                }
+            )?;
+            for slow in &verdict.slowdowns {
+                writeln!(
+                    out,
+                    "  {} {} -> {} since run {} ({} score {:.1})",
+                    slow.nodeid,
+                    fixpoint_report::seconds(slow.before_median),
+                    fixpoint_report::seconds(slow.after_median),
+                    slow.run_id,
+                    slow.method,
+                    slow.score
+                )?;
             }
         }
         if !verdict.fixed.is_empty() {

@@ -148,18 +148,24 @@ pub fn test(global: &GlobalArgs, args: &TestArgs) -> anyhow::Result<ExitStatus> 
     writeln!(out, "{}", found.nodeid)?;
     writeln!(
         out,
-        "{:>5}  {:<19}  {:<8}  {:<8}  {:>9}  MESSAGE",
-        "RUN", "STARTED", "COMMIT", "OUTCOME", "DURATION"
+        "{:>5}  {:<19}  {:<8}  {:<8}  {:>9}  {:>8}  {:>9}  MESSAGE",
+        "RUN", "STARTED", "COMMIT", "OUTCOME", "DURATION", "CPU", "PEAK MEM"
     )?;
     for entry in &found.entries {
         writeln!(
             out,
-            "{:>5}  {:<19}  {:<8}  {:<8}  {:>8.3}s  {}",
+            "{:>5}  {:<19}  {:<8}  {:<8}  {:>8.3}s  {:>8}  {:>9}  {}",
             entry.run_id,
             when(&entry.started_at),
             short(entry.git_commit.as_deref()),
             entry.outcome.as_str(),
             entry.duration,
+            entry
+                .cpu_time
+                .map_or_else(|| "-".to_owned(), |cpu| format!("{cpu:.3}s")),
+            entry
+                .peak_rss
+                .map_or_else(|| "-".to_owned(), fixpoint_report::megabytes),
             entry.message.as_deref().unwrap_or("")
         )?;
     }

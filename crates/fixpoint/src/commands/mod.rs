@@ -8,6 +8,7 @@ pub mod repair;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod slow;
 pub mod testdata;
 pub mod triage;
 

@@ -1,5 +1,6 @@
 use std::collections::HashMap;
 
+use fixpoint_app::order::OrderRequest;
 use fixpoint_app::{Project, Recording, RunRequest, run_and_record};
 
 use crate::cli::{GlobalArgs, OutputFormat, RunArgs};
@@ -24,6 +25,12 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
         // As the user typed them, from where they stand.
         from_root: false,
         env: Vec::new(),
+        ordering: OrderRequest {
+            order: args.order,
+            budget: args.budget,
+            seed: args.seed,
+        },
+        planned: None,
     };
     let recording = Recording {
         db: global.db.clone(),

@@ -11,6 +11,7 @@ mod hazards;
 mod history;
 mod hostile;
 mod import;
+mod intelligence;
 mod mcp;
 mod migrate;
 mod outcomes;
