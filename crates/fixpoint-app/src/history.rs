@@ -69,7 +69,14 @@ pub fn compare(store: &mut dyn Store, base: Option<&str>, head: Option<&str>) ->
     };
     let before = store.outcomes(&[base.id], OutcomeFilter::All)?;
     let after = store.outcomes(&[head.id], OutcomeFilter::All)?;
-    Ok(analysis::compare(base.id, head.id, &before, &after))
+    let mut comparison = analysis::compare(base.id, head.id, &before, &after);
+    if head.left_out > 0 {
+        // Which tests the budget left out is not stored, only how many: a
+        // test missing from such a run may have been left out, not removed.
+        comparison.removed.clear();
+        comparison.left_out = head.left_out;
+    }
+    Ok(comparison)
 }
 
 /// One test across runs.

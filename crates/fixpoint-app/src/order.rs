@@ -16,18 +16,21 @@ use crate::{AppError, Project};
 const RANK_RUNS: usize = 50;
 
 /// What the caller asked for: `--order`, `--budget`, `--seed`.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderRequest {
     pub order: Option<Order>,
     /// Wall-clock seconds the run may take.
     pub budget: Option<f64>,
     /// The seed of `--order random` [default: from the clock, and printed].
     pub seed: Option<u64>,
+    /// The history to rank from when the run is not recorded (`--db`; the
+    /// recording's own otherwise).
+    pub db: Option<String>,
 }
 
 impl OrderRequest {
     pub fn is_empty(&self) -> bool {
-        self.order.is_none() && self.budget.is_none()
+        self.order.is_none() && self.budget.is_none() && self.seed.is_none()
     }
 }
 
@@ -39,6 +42,11 @@ pub fn plan(
     request: &OrderRequest,
     jobs: u32,
 ) -> Result<(Ordering, HashMap<String, f64>, String), AppError> {
+    if request.seed.is_some() && request.order != Some(Order::Random) {
+        return Err(AppError::Usage(
+            "--seed is the seed of `--order random`: pass --order random with it, or leave it out".into(),
+        ));
+    }
     if let Some(budget) = request.budget
         && !(budget.is_finite() && budget > 0.0)
     {
@@ -93,6 +101,7 @@ pub fn plan(
         new_test_score: scores.new_test_score,
         seed,
         budget: request.budget.map(|budget| budget * f64::from(jobs.max(1))),
+        longest: request.budget,
     };
     Ok((ordering, durations, label))
 }

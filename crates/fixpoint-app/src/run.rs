@@ -168,6 +168,10 @@ pub fn run_tests(
     run.info.selection = selection;
     run.info.group.clone_from(&request.group);
     run.info.order = request.planned.as_ref().map(|(_, label)| label.clone());
+    // The runner's budget is test time over all workers; the user's is wall-clock.
+    if run.info.budget.is_some() {
+        run.info.budget = request.ordering.budget;
+    }
     Ok(run)
 }
 
@@ -207,7 +211,7 @@ pub fn run_and_record(
         // Ranking reads the history even when the run is not recorded.
         let mut reader = match store.take() {
             Some(store) => store,
-            None => crate::store::open_store(project, None)?,
+            None => crate::store::open_store(project, request.ordering.db.as_deref())?,
         };
         let (ordering, durations, label) = crate::order::plan(reader.as_mut(), project, &request.ordering, jobs)?;
         if recording.is_some() {
@@ -242,6 +246,25 @@ pub fn run_and_record(
         }
         other => other?,
     };
+    if let Some(budget) = run.info.budget
+        && run.counts.total == 0
+        && !run.info.left_out.is_empty()
+    {
+        // Nothing ran: a run to record would only hide the one before it.
+        let quickest = run
+            .info
+            .left_out
+            .iter()
+            .filter_map(|nodeid| request.durations.get(nodeid))
+            .copied()
+            .fold(f64::INFINITY, f64::min);
+        return Err(AppError::Usage(format!(
+            "--budget {} fits no test: the quickest of the {} takes {} by the history",
+            fixpoint_report::seconds(budget),
+            fixpoint_report::count(run.info.left_out.len(), "test"),
+            fixpoint_report::seconds(quickest)
+        )));
+    }
     let id = match (store.as_deref_mut(), recording) {
         (Some(store), Some(recording)) => Some(crate::record::record_run(
             store,

@@ -66,7 +66,12 @@ type Resources = (Option<f64>, Option<u64>);
 /// budget) says nothing of the suite's time. With no whole-suite run in the
 /// history, the newest runs of any kind.
 pub fn slowest(store: &mut dyn Store, runs: usize, limit: usize) -> Result<SlowReport, AppError> {
-    let runs = runs.max(1);
+    if runs == 0 || limit == 0 {
+        return Err(AppError::Usage(format!(
+            "--{} must be at least 1",
+            if runs == 0 { "runs" } else { "limit" }
+        )));
+    }
     let recent = store.runs(runs.max(TREND_RUNS) * 4)?;
     if recent.is_empty() {
         return Err(AppError::NoRuns);

@@ -26,8 +26,9 @@ tests by score, highest first, ties in pytest's order, a test the file does
 not list scoring ``FIXPOINT_NEW_SCORE``; ``FIXPOINT_RANDOM_SEED`` shuffles
 them instead. ``FIXPOINT_BUDGET`` (seconds of work, over all workers) then
 keeps, in that order, each test whose recorded duration (the durations file;
-the median for a test it lacks) still fits; the others are deselected and
-named in ``collection_finish``'s ``left_out``.
+the median for a test it lacks) still fits, and is no longer than
+``FIXPOINT_BUDGET_LONGEST`` (the wall-clock budget of a ``-j`` run); the
+others are deselected and named in ``collection_finish``'s ``left_out``.
 
 Resources: ``test_finish`` carries the test's CPU time (``cpu_time``: the
 worker's CPU clock, every thread, over setup, call and teardown) and, on
@@ -45,6 +46,11 @@ import random
 import sys
 import time
 import zlib
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 import pytest
 
@@ -137,20 +143,24 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2] if ordered else 0.0
 
 
-def _within_budget(nodeids: list[str], budget: float, durations: dict[str, float]) -> set[str]:
+def _within_budget(nodeids: list[str], budget: float, durations: dict[str, float], longest: float | None = None) -> set[str]:
     """The tests to keep, walking ``nodeids`` in order: each one whose
-    recorded duration still fits in what is left of ``budget``.
+    recorded duration still fits in what is left of ``budget`` (and, with
+    ``-j``, in ``longest``, the wall-clock budget no single test may pass).
 
     The same greedy cut as ``fixpoint_store::priority::within_budget``, here
     because only pytest knows the collected tests (new ones included) and
     every ``-j`` worker must reach the same choice on its own.
     """
-    default = _median([durations[nodeid] for nodeid in nodeids if nodeid in durations])
+    # A test never recorded costs the median of those that were (of the
+    # whole history when none of these was).
+    known = [durations[nodeid] for nodeid in nodeids if nodeid in durations]
+    default = _median(known or list(durations.values()))
     kept: set[str] = set()
     left = budget
     for nodeid in nodeids:
         cost = durations.get(nodeid, default)
-        if cost <= left:
+        if cost <= left and (longest is None or cost <= longest):
             kept.add(nodeid)
             left -= cost
     return kept
@@ -159,53 +169,59 @@ def _within_budget(nodeids: list[str], budget: float, durations: dict[str, float
 class _Resources:
     """A test's CPU time and peak resident memory, measured around it.
 
-    The peak is the kernel's high-water mark (``VmHWM``), which writing
-    ``5`` to ``/proc/self/clear_refs`` resets to the current size: honest
-    per test, but it counts the whole worker (interpreter, imported modules,
-    what earlier tests left allocated), and memory a test frees before the
-    kernel sees it touched never shows. Where the reset is not possible
-    (not Linux, a locked-down ``/proc``) no peak is reported rather than a
-    peak of the whole process's life.
+    The peak is the kernel's high-water mark, which writing ``5`` to
+    ``/proc/self/clear_refs`` resets to the current size and
+    ``getrusage``'s ``ru_maxrss`` reports: honest per test, but it counts the
+    whole worker (interpreter, imported modules, what earlier tests left
+    allocated), and memory a test frees before the kernel sees it touched
+    never shows. Where the reset is not possible (not Linux, a locked-down
+    ``/proc``) no peak is reported rather than a peak of the whole process's
+    life. One ``getrusage`` gives both numbers; with the reset it costs a few
+    microseconds a test (``bench/runner``).
     """
 
     def __init__(self) -> None:
         self.enabled = os.environ.get("FIXPOINT_RESOURCES", "1") != "0"
-        self.resettable = self.enabled and self._reset()
+        self.clear_refs: int | None = None
+        if self.enabled and resource is not None:
+            try:
+                self.clear_refs = os.open("/proc/self/clear_refs", os.O_WRONLY)
+            except OSError:
+                self.clear_refs = None
         self.cpu_start = 0.0
 
-    @staticmethod
-    def _reset() -> bool:
+    def _reset(self) -> None:
+        if self.clear_refs is None:
+            return
         try:
-            with open("/proc/self/clear_refs", "w") as handle:
-                handle.write("5")
-            return True
+            os.write(self.clear_refs, b"5")
         except OSError:
-            return False
+            os.close(self.clear_refs)
+            self.clear_refs = None
 
     @staticmethod
-    def _peak() -> int | None:
-        try:
-            with open("/proc/self/status", "rb") as handle:
-                for line in handle:
-                    if line.startswith(b"VmHWM:"):
-                        return int(line.split()[1]) * 1024
-        except (OSError, ValueError, IndexError):
-            return None
-        return None
+    def _cpu() -> float:
+        if resource is None:
+            return time.process_time()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
 
     def start(self) -> None:
         if not self.enabled:
             return
-        if self.resettable:
-            self.resettable = self._reset()
-        self.cpu_start = time.process_time()
+        self._reset()
+        self.cpu_start = self._cpu()
 
     def finish(self) -> dict:
         if not self.enabled:
             return {}
+        if resource is None:
+            return {"cpu_time": round(time.process_time() - self.cpu_start, 6)}
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         return {
-            "cpu_time": round(time.process_time() - self.cpu_start, 6),
-            "peak_rss": self._peak() if self.resettable else None,
+            "cpu_time": round(usage.ru_utime + usage.ru_stime - self.cpu_start, 6),
+            # Linux counts ru_maxrss in KiB.
+            "peak_rss": usage.ru_maxrss * 1024 if self.clear_refs is not None else None,
         }
 
 
@@ -270,6 +286,8 @@ class FixpointPlugin:
         self.seed = int(seed) if seed else None
         budget = os.environ.get("FIXPOINT_BUDGET")
         self.budget = float(budget) if budget else None
+        longest = os.environ.get("FIXPOINT_BUDGET_LONGEST")
+        self.longest = float(longest) if longest else None
         self.left_out: list[str] | None = None
         self.resources = _Resources()
         # Each item's place in the whole selection, before the -j partition.
@@ -378,7 +396,8 @@ class FixpointPlugin:
                 (drop if item.nodeid in self.skip else keep).append(item)
         if drop:
             config.hook.pytest_deselected(items=drop)
-            items[:] = keep
+        # Always: the order may have changed with nothing dropped.
+        items[:] = keep
 
     def _ordered(self, items: list, drop: list) -> list:
         """``items`` in the order ``--order`` asks for, cut to ``--budget``
@@ -391,7 +410,7 @@ class FixpointPlugin:
             items = sorted(items, key=lambda item: -scores.get(item.nodeid, new))
         if self.budget is None:
             return items
-        kept = _within_budget([item.nodeid for item in items], self.budget, self.durations)
+        kept = _within_budget([item.nodeid for item in items], self.budget, self.durations, self.longest)
         self.left_out = [item.nodeid for item in items if item.nodeid not in kept]
         drop.extend(item for item in items if item.nodeid not in kept)
         return [item for item in items if item.nodeid in kept]

@@ -31,6 +31,9 @@ pub struct Comparison {
     pub added: Vec<Change>,
     /// In the base run only.
     pub removed: Vec<Change>,
+    /// Tests the head run's `--budget` left out: not compared (they are
+    /// not in `removed`, which they would otherwise fill).
+    pub left_out: u32,
 }
 
 /// Compares two runs' outcomes; lists are sorted by node id.

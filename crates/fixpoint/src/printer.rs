@@ -91,13 +91,12 @@ impl Printer {
             writeln!(out, "order: {order}")?;
         }
         if let Some(budget) = run.info.budget {
-            let per_worker = budget / f64::from(run.info.workers.max(1));
             let line = if run.info.left_out.is_empty() {
-                format!("budget {}: every test fit", fixpoint_report::seconds(per_worker))
+                format!("budget {}: every test fit", fixpoint_report::seconds(budget))
             } else {
                 format!(
                     "budget {}: left out {} (recorded time {}); `fixpoint run` runs them all",
-                    fixpoint_report::seconds(per_worker),
+                    fixpoint_report::seconds(budget),
                     fixpoint_report::count(run.info.left_out.len(), "test"),
                     fixpoint_report::seconds(run.info.left_out_seconds.unwrap_or_default())
                 )

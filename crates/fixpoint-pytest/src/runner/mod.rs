@@ -81,6 +81,9 @@ pub struct Ordering {
     /// Seconds of test time the run may spend, over all workers together:
     /// tests that do not fit (by `RunOptions::durations`) are left out.
     pub budget: Option<f64>,
+    /// The longest a single test may take to be kept: the wall-clock
+    /// budget, which one test cannot share between workers.
+    pub longest: Option<f64>,
 }
 
 /// What the runner reports while it works; the binary draws it.
@@ -230,7 +233,12 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         interrupted,
         order: None,
         budget,
-        left_out_seconds: budget.map(|_| left_out.iter().filter_map(|id| options.durations.get(id)).sum()),
+        left_out_seconds: (!left_out.is_empty()).then(|| {
+            left_out
+                .iter()
+                .filter_map(|id| options.durations.get(id))
+                .fold(0.0, |sum, seconds| sum + seconds)
+        }),
         left_out,
     };
     Ok(Run::new(info, tests))
@@ -253,6 +261,9 @@ fn order_env(dir: &Path, order: &Ordering) -> Result<Vec<(&'static str, String)>
     }
     if let Some(budget) = order.budget {
         env.push(("FIXPOINT_BUDGET", budget.to_string()));
+    }
+    if let Some(longest) = order.longest {
+        env.push(("FIXPOINT_BUDGET_LONGEST", longest.to_string()));
     }
     Ok(env)
 }

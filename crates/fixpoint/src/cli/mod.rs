@@ -175,7 +175,7 @@ pub struct DetectorArgs {
     pub window: usize,
     /// The score above which a test has slowed down [default: 3 for zscore, 3.5 for mad,
     /// 1.5 for iqr].
-    #[arg(long, value_name = "SCORE")]
+    #[arg(long, value_name = "SCORE", allow_negative_numbers = true)]
     pub threshold: Option<f64>,
     /// Runs a test needs before a change before it can be judged.
     #[arg(long, value_name = "RUNS", default_value_t = fixpoint_store::slowdown::Detector::DEFAULT_MIN_SAMPLES)]

@@ -9,6 +9,8 @@ use fixpoint_store::Store;
 use fixpoint_store::analysis::Change;
 use serde_json::json;
 
+use fixpoint_report::count;
+
 use super::print_json;
 use crate::ExitStatus;
 use crate::cli::{CompareArgs, FlakyArgs, GlobalArgs, HistoryArgs, OutputFormat, ProgressArgs, ShowArgs, TestArgs};
@@ -92,6 +94,12 @@ pub fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<ExitStatus> 
         run.source,
         run.shard.as_deref().map(|s| format!(", shard {s}")).unwrap_or_default()
     )?;
+    if let Some(order) = &run.order {
+        writeln!(out, "order: {order}")?;
+    }
+    if run.left_out > 0 {
+        writeln!(out, "--budget left out {}", count(run.left_out as usize, "test"))?;
+    }
     for result in &results {
         let message = result.message.as_deref().map(|m| format!(" - {m}")).unwrap_or_default();
         writeln!(
@@ -134,6 +142,14 @@ pub fn compare(global: &GlobalArgs, args: &CompareArgs) -> anyhow::Result<ExitSt
     changes(&mut out, "Still failing", &comparison.still_failing)?;
     changes(&mut out, "New tests", &comparison.added)?;
     changes(&mut out, "Removed tests", &comparison.removed)?;
+    if comparison.left_out > 0 {
+        writeln!(
+            out,
+            "{} left out by run {}'s --budget: not compared",
+            count(comparison.left_out as usize, "test"),
+            comparison.head
+        )?;
+    }
     Ok(ExitStatus::Success)
 }
 

@@ -29,6 +29,7 @@ pub fn run(global: &GlobalArgs, args: RunArgs, printer: Printer) -> anyhow::Resu
             order: args.order,
             budget: args.budget,
             seed: args.seed,
+            db: global.db.clone(),
         },
         planned: None,
     };

@@ -24,9 +24,8 @@ pub fn slow(global: &GlobalArgs, args: &SlowArgs) -> anyhow::Result<ExitStatus> 
     let over = match report.runs.as_slice() {
         [one] => format!("run {one}"),
         runs => format!(
-            "the median of runs {}-{}",
-            runs.last().unwrap_or(&0),
-            runs.first().unwrap_or(&0)
+            "the median of runs {}",
+            runs.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
         ),
     };
     writeln!(

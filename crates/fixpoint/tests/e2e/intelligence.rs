@@ -216,6 +216,20 @@ fn a_budget_runs_the_failing_tests_first_and_stops_within_it() {
     let (_keep, dir) = project(&[("tests/test_six.py", SIX_TESTS)], "");
     let (code, first) = run_json(&dir, &[]);
     assert_eq!(code, 1, "{first}");
+    // An order alone, nothing left out, still runs the failures first.
+    let (_, ordered) = run_json(&dir, &["--order", "failed-first", "--no-record"]);
+    let order: Vec<&str> = ordered["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["nodeid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order[..2],
+        ["tests/test_six.py::test_d", "tests/test_six.py::test_f"],
+        "{ordered}"
+    );
+    assert!(ordered["info"].get("left_out").is_none() && ordered["info"].get("budget").is_none());
     let (code, budgeted) = run_json(&dir, &["--order", "failed-first", "--budget", "1s"]);
     assert_eq!(code, 1, "{budgeted}");
     let ran: Vec<&str> = budgeted["tests"]
@@ -241,6 +255,28 @@ fn a_budget_runs_the_failing_tests_first_and_stops_within_it() {
         ]
     );
     assert_eq!(budgeted["info"]["order"], "failed-first");
+    assert_eq!(budgeted["info"]["budget"], 1.0);
+    // With two workers the budget stays wall-clock time: twice the tests fit.
+    let (_, parallel) = run_json(
+        &dir,
+        &["-j", "2", "--order", "failed-first", "--budget", "0.7s", "--no-record"],
+    );
+    assert_eq!(parallel["info"]["budget"], 0.7, "{parallel}");
+    assert_eq!(parallel["counts"]["total"], 4, "{parallel}");
+    // A seed is for random order only; a budget no test fits is refused, not recorded.
+    let python = python();
+    let python = python.to_str().unwrap();
+    let seed = fixpoint(&dir, &with_python(python, &["run", "--seed", "3"]));
+    assert_eq!(
+        one_error_line(&seed),
+        "fixpoint: error: --seed is the seed of `--order random`: pass --order random with it, or leave it out"
+    );
+    let tiny = fixpoint(&dir, &with_python(python, &["run", "--budget", "0.1s"]));
+    let line = one_error_line(&tiny);
+    assert!(
+        line.starts_with("fixpoint: error: --budget 0.100s fits no test: the quickest of the 6 tests takes 0.3"),
+        "{line}"
+    );
     // Partial runs are not the suite's state: the report's trend keeps the first run only.
     let report = fixpoint(&dir, &["report", "--format", "json"]);
     let report: Value = serde_json::from_slice(&report.stdout).unwrap();
@@ -251,9 +287,15 @@ fn a_budget_runs_the_failing_tests_first_and_stops_within_it() {
         .map(|p| p["run_id"].as_i64().unwrap())
         .collect();
     assert_eq!(trend, [1, 2], "the reported run itself ends the trend");
+    // What the budget left out is not "removed".
+    let compared = stdout(&fixpoint(&dir, &["compare"]));
+    assert_eq!(
+        compared,
+        "Run 1 -> run 2\nNew failures (0)\nFixed (0)\nStill failing (2)\n  tests/test_six.py::test_d  (failed -> failed)\n\
+         \x20 tests/test_six.py::test_f  (failed -> failed)\nNew tests (0)\nRemoved tests (0)\n\
+         3 tests left out by run 2's --budget: not compared\n"
+    );
 
-    let python = python();
-    let python = python.to_str().unwrap();
     let text = fixpoint(
         &dir,
         &with_python(python, &["run", "--order", "failed-first", "--budget", "1s", "-q"]),
