@@ -16,8 +16,8 @@ use crate::server::{FixpointServer, store, to_value};
 use crate::types::{
     AnalyzeOutput, CompareInput, CompareOutput, ExplainInput, ExplainOutput, FailureOutput, FindingOutput, FixInput,
     FixOutput, FlakyInput, FlakyOutput, HistoryInput, HistoryOutput, NoInput, PackInput, PackOutput, PatternOutput,
-    RepairInput, RepairOutput, RuleOutput, RulesOutput, RunInput, RunOutput, RunTestsInput, TestdataInput,
-    TestdataOutput, TriageOutput, UndoInput, UndoOutput, ValidateRulesOutput,
+    RepairInput, RepairOutput, RuleOutput, RulesOutput, RunInput, RunOutput, RunTestsInput, SlowInput, SlowOutput,
+    TestdataInput, TestdataOutput, TriageOutput, UndoInput, UndoOutput, ValidateRulesOutput,
 };
 
 /// Sends a progress notification per finished test to the client.
@@ -353,6 +353,39 @@ impl FixpointServer {
             .await?;
         Ok(Json(FlakyOutput {
             tests: tests.iter().map(to_value).collect(),
+        }))
+    }
+
+    /// The slowest tests (duration, share of the suite's time, trend, CPU time, peak
+    /// memory) and the tests that got slower over the whole-suite runs.
+    #[tool(name = "slow_tests")]
+    async fn slow_tests(&self, Parameters(input): Parameters<SlowInput>) -> Result<Json<SlowOutput>, String> {
+        let (slowest, slowdowns) = self
+            .blocking(move |project, options| {
+                let method = match input.method.as_deref() {
+                    None => fixpoint_store::slowdown::Method::DEFAULT,
+                    Some(name) => fixpoint_store::slowdown::Method::parse(name).ok_or_else(|| {
+                        ToolError::from(fixpoint_app::AppError::Usage(format!(
+                            "unknown method `{name}`: zscore, mad or iqr"
+                        )))
+                    })?,
+                };
+                let detector = fixpoint_app::slow::detector(
+                    method,
+                    fixpoint_store::slowdown::Detector::DEFAULT_WINDOW,
+                    None,
+                    fixpoint_store::slowdown::Detector::DEFAULT_MIN_SAMPLES,
+                )?;
+                let mut store = store(project, options)?;
+                let slowest =
+                    fixpoint_app::slow::slowest(store.as_mut(), input.runs.unwrap_or(1), input.limit.unwrap_or(20))?;
+                let slowdowns = fixpoint_app::slow::slowdowns(store.as_mut(), &detector)?;
+                Ok::<_, ToolError>((slowest, slowdowns))
+            })
+            .await?;
+        Ok(Json(SlowOutput {
+            slowest: to_value(&slowest),
+            slowdowns: slowdowns.iter().map(to_value).collect(),
         }))
     }
 

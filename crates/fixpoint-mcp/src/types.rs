@@ -98,6 +98,16 @@ pub struct FlakyInput {
     pub window: Option<usize>,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SlowInput {
+    /// Take each test's median over the newest N whole-suite runs [default: 1].
+    pub runs: Option<usize>,
+    /// How many of the slowest tests [default: 20].
+    pub limit: Option<usize>,
+    /// The slowdown detector: `zscore`, `mad` or `iqr` [default: zscore].
+    pub method: Option<String>,
+}
+
 // ---- tool outputs --------------------------------------------------------
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -188,6 +198,14 @@ pub struct CompareOutput {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FlakyOutput {
     pub tests: Vec<Value>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SlowOutput {
+    /// `fixpoint slow --output-format json`'s `slowest`.
+    pub slowest: Value,
+    /// Tests that got slower: test, run where it slowed, medians before and after, score.
+    pub slowdowns: Vec<Value>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

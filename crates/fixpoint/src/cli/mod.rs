@@ -137,7 +137,7 @@ pub enum Command {
     /// streamable HTTP with --http).
     ///
     /// Tools: run_tests, list_failures, triage, explain_failure, fix, undo, repair,
-    /// history, compare_runs, flaky_tests, generate_testdata, list_rules, validate_rules,
+    /// history, compare_runs, flaky_tests, slow_tests, generate_testdata, list_rules, validate_rules,
     /// analyze_repo, pack_context. Resources: fixpoint://runs/latest, fixpoint://runs/{id},
     /// fixpoint://failures/{nodeid}, fixpoint://patterns, fixpoint://docs/{name},
     /// fixpoint://rules/{name}. Prompts: fix-failing-test, triage-summary,

@@ -26,7 +26,7 @@ FIXPOINT, PROJECT, PYTHON, MODE = sys.argv[1:5]
 DISCOUNT = "tests/test_pricing.py::test_discount"
 TOOLS = {
     "run_tests", "list_failures", "triage", "explain_failure", "fix", "undo", "repair",
-    "history", "compare_runs", "flaky_tests", "list_rules", "validate_rules",
+    "history", "compare_runs", "flaky_tests", "slow_tests", "list_rules", "validate_rules",
     "analyze_repo", "pack_context", "generate_testdata",
 }
 
@@ -102,6 +102,10 @@ async def session_checks():
         check("new_failures" in compared["comparison"], "compare_runs", compared)
         flaky = structured(await client.call_tool("flaky_tests", {}))
         check(flaky["tests"] == [], "flaky_tests", flaky)
+        slow = structured(await client.call_tool("slow_tests", {"limit": 2}))
+        slowest = slow["slowest"]["slowest"]
+        check(len(slowest) == 2 and all(t["cpu_time"] is not None for t in slowest)
+              and slowest[0]["duration"] >= slowest[1]["duration"] and slow["slowdowns"] == [], "slow_tests", slow)
         rules = structured(await client.call_tool("list_rules", {}))
         check([(r["name"], r["type"]) for r in rules["rules"]] == [("pricing", "auto")], "list_rules", rules)
         validated = structured(await client.call_tool("validate_rules", {}))
