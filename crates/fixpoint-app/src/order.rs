@@ -161,3 +161,91 @@ fn reached_by_changes(project: &Project, runs: &[RunRow]) -> Reach {
         tests: graph.affected_tests(&changed).into_iter().collect(),
     }
 }
+
+/// The longest `--budget`: a budget beyond it is no budget.
+const LONGEST_BUDGET: f64 = 100.0 * 24.0 * 3600.0;
+
+/// `90s`, `2m`, `1h30m`, `1.5h` or plain seconds, as seconds: hours, minutes
+/// and seconds in that order, each at most once.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let invalid = || format!("`{text}` is not a duration: write it as 90s, 2m, 1h30m or a number of seconds");
+    let text = text.trim();
+    let total = match text.parse::<f64>() {
+        Ok(seconds) => seconds,
+        Err(_) => units_total(text).ok_or_else(invalid)?,
+    };
+    if !total.is_finite() {
+        return Err(invalid());
+    }
+    if total <= 0.0 {
+        return Err(format!("a budget must be longer than zero, not `{text}`"));
+    }
+    if total > LONGEST_BUDGET {
+        return Err(format!(
+            "`{text}` is more than 100 days: leave --budget out to run every test"
+        ));
+    }
+    Ok(total)
+}
+
+/// `1h30m` as seconds: hours, minutes and seconds in that order, each at
+/// most once; `None` for anything else.
+fn units_total(text: &str) -> Option<f64> {
+    let (mut total, mut number) = (0.0, String::new());
+    // The units still allowed, largest first: `30s1h` is refused.
+    let mut units: &[(char, f64)] = &[('h', 3600.0), ('m', 60.0), ('s', 1.0)];
+    for c in text.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let at = units.iter().position(|(unit, _)| *unit == c)?;
+        let value: f64 = number.parse().ok()?;
+        total += value * units[at].1;
+        units = &units[at + 1..];
+        number.clear();
+    }
+    (number.is_empty() && !text.is_empty()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        for (text, seconds) in [
+            ("90", 90.0),
+            ("90s", 90.0),
+            ("2m", 120.0),
+            ("1h30m", 5400.0),
+            ("1.5h", 5400.0),
+            ("0.5s", 0.5),
+        ] {
+            assert_eq!(parse_duration(text), Ok(seconds), "{text}");
+        }
+        for text in [
+            "",
+            "0",
+            "0s",
+            "-5",
+            "nan",
+            "inf",
+            "1e400",
+            "1e308",
+            "2 minutes",
+            "5x",
+            "m",
+            "1h30",
+            "s5",
+            "30s1h",
+            "1m1m",
+        ] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
+        assert_eq!(
+            parse_duration("0").unwrap_err(),
+            "a budget must be longer than zero, not `0`"
+        );
+    }
+}

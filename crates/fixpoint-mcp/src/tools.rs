@@ -4,8 +4,9 @@
 use std::sync::atomic::AtomicBool;
 
 use fixpoint_app::paths::confined;
-use fixpoint_app::{Recording, RunRequest};
+use fixpoint_app::{AppError, Recording, RunRequest};
 use fixpoint_pytest::runner::{Observer, Progress};
+use fixpoint_store::priority::Order;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{ProgressNotificationParam, RequestMetaObject};
 use rmcp::{Json, Peer, RoleServer, tool, tool_router};
@@ -52,6 +53,7 @@ fn run_output(report: &fixpoint_report::Report) -> RunOutput {
         failing: counts.failing(),
         skipped: counts.skipped,
         failures: failure_outputs(report),
+        left_out: Vec::new(),
     }
 }
 
@@ -96,11 +98,35 @@ impl FixpointServer {
         });
         let result = self
             .blocking(move |project, options| {
+                let order = input
+                    .order
+                    .as_deref()
+                    .map(|name| {
+                        Order::parse(name).ok_or_else(|| {
+                            ToolError::from(AppError::Usage(format!(
+                                "unknown order `{name}`: failed-first, risk, duration or random"
+                            )))
+                        })
+                    })
+                    .transpose()?;
+                let budget = input
+                    .budget
+                    .as_deref()
+                    .map(|text| {
+                        fixpoint_app::order::parse_duration(text).map_err(|e| ToolError::from(AppError::Usage(e)))
+                    })
+                    .transpose()?;
                 let request = RunRequest {
                     paths: input.paths,
                     group: input.group,
                     keyword: input.keyword,
                     python: options.python.clone(),
+                    ordering: fixpoint_app::order::OrderRequest {
+                        order,
+                        budget,
+                        seed: None,
+                        db: options.db.clone(),
+                    },
                     ..RunRequest::default()
                 };
                 let recording = Recording {
@@ -113,7 +139,7 @@ impl FixpointServer {
                     done: 0,
                     total: 0,
                 };
-                let (_, id) = fixpoint_app::run_and_record(
+                let (run, id) = fixpoint_app::run_and_record(
                     project,
                     &request,
                     Some(&recording),
@@ -123,12 +149,17 @@ impl FixpointServer {
                 .map_err(ToolError::from)?;
                 let id = id.ok_or("the run was not recorded")?;
                 let mut store = store(project, options)?;
-                fixpoint_app::report::build(store.as_mut(), project, &id.to_string()).map_err(ToolError::from)
+                let report =
+                    fixpoint_app::report::build(store.as_mut(), project, &id.to_string()).map_err(ToolError::from)?;
+                Ok((report, run.info.left_out))
             })
             .await;
         let _ = forward.await;
-        let report = result?;
-        Ok(Json(run_output(&report)))
+        let (report, left_out) = result?;
+        Ok(Json(RunOutput {
+            left_out,
+            ..run_output(&report)
+        }))
     }
 
     /// The failing tests of a recorded run, each with its triage category and pattern.

@@ -16,6 +16,12 @@ pub struct RunTestsInput {
     pub group: Option<String>,
     /// pytest's -k expression.
     pub keyword: Option<String>,
+    /// Run in this order, ranked from the history: `failed-first`, `risk`, `duration` or
+    /// `random` [default: pytest's order].
+    pub order: Option<String>,
+    /// Run only the highest-ranked tests whose recorded durations fit in this time: `90s`,
+    /// `2m`, `1h30m` or seconds [default order with a budget: risk].
+    pub budget: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -129,6 +135,9 @@ pub struct RunOutput {
     pub failing: u32,
     pub skipped: u32,
     pub failures: Vec<FailureOutput>,
+    /// The tests a `budget` left out, highest-ranked first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

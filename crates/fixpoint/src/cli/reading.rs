@@ -67,7 +67,7 @@ pub struct SlowArgs {
     /// How many of the slowest tests to list.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
-    /// Take each test's median over the newest N runs [default: the latest run only].
+    /// Take each test's median over the newest N whole-suite runs (1: the latest one).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub runs: usize,
     #[command(flatten)]

@@ -180,6 +180,18 @@ async def session_checks():
         except Exception as error:  # noqa: BLE001
             check("nodeid" in str(error), "a missing prompt argument is an error", str(error))
 
+        # A prioritized run within a budget: everything fits a minute; nothing fits a microsecond.
+        budgeted = structured(await client.call_tool(
+            "run_tests", {"paths": ["tests/test_pricing.py"], "order": "failed-first", "budget": "1m"}))
+        check(budgeted["total"] == 4 and "left_out" not in budgeted
+              and [f["nodeid"] for f in budgeted["failures"]] == [DISCOUNT], "run_tests with a budget", budgeted)
+        result = await client.call_tool("run_tests", {"paths": ["tests/test_pricing.py"], "budget": "0.000001s"})
+        check(result.is_error and "fits no test" in error_text(result), "a budget no test fits", error_text(result))
+        result = await client.call_tool("run_tests", {"order": "alphabetical"})
+        check(result.is_error and "unknown order" in error_text(result), "an unknown order is an error", error_text(result))
+        result = await client.call_tool("run_tests", {"budget": "soon"})
+        check(result.is_error and "not a duration" in error_text(result), "a bad budget is an error", error_text(result))
+
     # With --allow-writes, fix applies and undo takes it back.
     async with Client(server("--allow-writes"), mode=mode) as client:
         result = await client.call_tool("undo", {})
