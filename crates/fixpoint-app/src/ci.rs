@@ -102,7 +102,8 @@ pub fn ci(
     let run_id = run_id.ok_or(AppError::NoRuns)?;
     let mut report = crate::report::build(store.as_mut(), project, &run_id.to_string())?;
     // The report's own list uses the default detector; CI's flags win.
-    report.slowdowns = crate::report::slowdown_entries(crate::slow::slowdowns(store.as_mut(), &request.detector)?);
+    report.slowdowns =
+        crate::report::slowdown_entries(crate::slow::slowdowns(store.as_mut(), &request.detector, None)?);
     let mut verdict = judge(report, baseline, request.strict);
     verdict.baseline_branch = branch.map(|branch| branch.to_string());
     verdict.slowdowns.clone_from(&verdict.report.slowdowns);

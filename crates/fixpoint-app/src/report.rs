@@ -90,7 +90,11 @@ pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Resul
         flaky,
         comparison,
         slowest: slowest(&tests),
-        slowdowns: slowdown_entries(crate::slow::slowdowns(store, &Detector::new(Method::DEFAULT))?),
+        slowdowns: slowdown_entries(crate::slow::slowdowns(
+            store,
+            &Detector::new(Method::DEFAULT),
+            Some(run.id),
+        )?),
     })
 }
 

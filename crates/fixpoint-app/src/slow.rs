@@ -192,13 +192,14 @@ pub fn detector(
     })
 }
 
-/// Duration regressions over the newest whole-suite runs: per test, the run
-/// where it slowed, before and after medians, the score.
-pub fn slowdowns(store: &mut dyn Store, detector: &Detector) -> Result<Vec<Slowdown>, AppError> {
+/// Duration regressions over the newest whole-suite runs (up to run
+/// `up_to`, for a report of an older run): per test, the run where it
+/// slowed, before and after medians, the score.
+pub fn slowdowns(store: &mut dyn Store, detector: &Detector, up_to: Option<i64>) -> Result<Vec<Slowdown>, AppError> {
     let runs = store.runs(SLOWDOWN_RUNS * 2)?;
     let ids: Vec<i64> = runs
         .iter()
-        .filter(|run| run.is_whole_suite())
+        .filter(|run| run.is_whole_suite() && up_to.is_none_or(|last| run.id <= last))
         .take(SLOWDOWN_RUNS)
         .map(|run| run.id)
         .collect();

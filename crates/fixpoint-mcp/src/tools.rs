@@ -410,7 +410,7 @@ impl FixpointServer {
                 let mut store = store(project, options)?;
                 let slowest =
                     fixpoint_app::slow::slowest(store.as_mut(), input.runs.unwrap_or(1), input.limit.unwrap_or(20))?;
-                let slowdowns = fixpoint_app::slow::slowdowns(store.as_mut(), &detector)?;
+                let slowdowns = fixpoint_app::slow::slowdowns(store.as_mut(), &detector, None)?;
                 Ok::<_, ToolError>((slowest, slowdowns))
             })
             .await?;

@@ -56,7 +56,11 @@ pub fn history(global: &GlobalArgs, args: &HistoryArgs) -> anyhow::Result<ExitSt
         let c = &run.counts;
         let other = c.total - c.passed - c.failed - c.error;
         let branch = run.git_branch.as_deref().unwrap_or("-");
-        let shard = run.shard.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let mut shard = run.shard.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        if run.left_out > 0 {
+            // Not the suite's state: its rate is of the tests the budget kept.
+            shard = format!("{shard} [budget: {} left out]", run.left_out);
+        }
         writeln!(
             out,
             "{:>5}  {:<19}  {:<8}  {:<12}  {:>6}  {:>6}  {:>6}  {:>5}  {:>6}  {:>7}  {:>7.1}s{shard}",

@@ -15,7 +15,7 @@ pub fn slow(global: &GlobalArgs, args: &SlowArgs) -> anyhow::Result<ExitStatus> 
     let project = fixpoint_app::Project::open(global.project.as_deref())?;
     let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let report = slow::slowest(store.as_mut(), args.runs, args.limit)?;
-    let slowdowns = slow::slowdowns(store.as_mut(), &detector)?;
+    let slowdowns = slow::slowdowns(store.as_mut(), &detector, None)?;
     if args.output_format == OutputFormat::Json {
         print_json(&json!({ "slowest": report, "detector": detector_json(&detector), "slowdowns": slowdowns }))?;
         return Ok(ExitStatus::Success);

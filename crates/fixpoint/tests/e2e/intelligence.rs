@@ -289,7 +289,13 @@ fn a_budget_runs_the_failing_tests_first_and_stops_within_it() {
         .map(|p| p["run_id"].as_i64().unwrap())
         .collect();
     assert_eq!(trend, [1, 2], "the reported run itself ends the trend");
-    // What the budget left out is not "removed".
+    // `history` marks the budget run; what it left out is not "removed".
+    let listed = stdout(&fixpoint(&dir, &["history"]));
+    let rows: Vec<&str> = listed.lines().filter(|line| line.contains("[budget")).collect();
+    assert!(
+        rows.len() == 1 && rows[0].trim_start().starts_with("2 ") && rows[0].ends_with(" [budget: 3 left out]"),
+        "{listed}"
+    );
     let compared = stdout(&fixpoint(&dir, &["compare"]));
     assert_eq!(
         compared,
