@@ -45,6 +45,10 @@ const CONSTRUCTORS: &[&str] = &[
 /// Stands in a scope for `super()` inside a model's method.
 const SUPER: &str = "super()";
 
+/// Pydantic 1's parsing functions and the `TypeAdapter` method each becomes
+/// (Pydantic 2 keeps them only as deprecated wrappers of exactly that).
+const PARSE_AS: [(&str, &str); 2] = [("parse_obj_as", "validate_python"), ("parse_raw_as", "validate_json")];
+
 /// Whether `expr` makes a model instance: `Model(...)`, `Model.parse_obj(...)`
 /// and the other constructors, `known.copy()`, or a name `known` holds.
 pub(super) fn is_model_value(expr: &Expr, models: &BTreeSet<String>, known: &BTreeSet<String>) -> bool {
@@ -342,6 +346,26 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
                         ));
                     }
                 }
+            }
+            if let Some((old, method)) = PARSE_AS.iter().find(|(old, _)| name == Some(*old))
+                && let [kind, value] = &call.arguments.args[..]
+                && call.arguments.keywords.is_empty()
+                && !matches!(value, Expr::Starred(_))
+            {
+                // `parse_obj_as(T, x)` → `TypeAdapter(T).validate_python(x)`: the
+                // callee and the type become the adapter, `x)` stays, so a
+                // nested call in `x` gets its own edit.
+                let adapter = format!("TypeAdapter({}).{method}(", self.work.text(kind.range()));
+                self.work.imports.insert(("pydantic", "TypeAdapter"));
+                self.work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(
+                        call.func.range().start().to_usize(),
+                        value.range().start().to_usize(),
+                        adapter,
+                    )],
+                    format!("{old}(T, x) → TypeAdapter(T).{method}(x)"),
+                );
             }
             if let Expr::Attribute(attribute) = call.func.as_ref()
                 && let Some((old, new)) = METHODS.iter().find(|(old, _)| *old == attribute.attr.as_str())

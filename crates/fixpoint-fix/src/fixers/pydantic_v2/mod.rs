@@ -35,6 +35,10 @@
 //!   field with no annotation (v1 typed it from its default, v2 refuses it)
 //!   gets `: str`, `: int`, `: float`, `: bool` or `: bytes` from a literal
 //!   default, and is reported otherwise;
+//! - `parse_obj_as(T, x)` → `TypeAdapter(T).validate_python(x)`,
+//!   `parse_raw_as(T, s)` → `TypeAdapter(T).validate_json(s)` (two
+//!   positional arguments, no keywords: `content_type=`, `type_name=` and
+//!   the like are left alone);
 //! - the names it uses join the module's imports.
 //!
 //! It acts on the modules the latest run's Pydantic failures implicate.
