@@ -456,8 +456,10 @@ fn fix_never_overwrites_a_factories_module_the_team_wrote_itself() {
 
 #[test]
 fn the_examples_missing_fixture_and_catalog_rows_are_generated_and_nothing_else_breaks() {
-    use crate::support::{copy_of, outcomes, repository, run_json};
-    let (_keep, dir) = copy_of(&repository().join("examples/dreamforge"));
+    use crate::support::{deterministic_dreamforge, outcomes, run_json};
+    // Without the example's coin flip: a flip in the verification rerun
+    // would take the conftest back (it reaches every test).
+    let (_keep, dir) = deterministic_dreamforge();
     let (_, before) = run_json(&dir, &["--test-timeout", "2"]);
     let summary = "tests/services/test_campaigns.py::test_campaign_summary";
     let catalog = "tests/services/test_loot.py::test_find_item_in_catalog";
