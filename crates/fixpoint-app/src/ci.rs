@@ -100,10 +100,7 @@ pub fn ci(
     let baseline = baseline_outcomes(store.as_mut(), &request.baseline, branch.as_ref())?;
     let (_, run_id) = run_and_record(project, &request.run, Some(recording), observer, cancel)?;
     let run_id = run_id.ok_or(AppError::NoRuns)?;
-    let mut report = crate::report::build(store.as_mut(), project, &run_id.to_string())?;
-    // The report's own list uses the default detector; CI's flags win.
-    report.slowdowns =
-        crate::report::slowdown_entries(crate::slow::slowdowns(store.as_mut(), &request.detector, None)?);
+    let report = crate::report::build_with(store.as_mut(), project, &run_id.to_string(), Some(&request.detector))?;
     let mut verdict = judge(report, baseline, request.strict);
     verdict.baseline_branch = branch.map(|branch| branch.to_string());
     verdict.slowdowns.clone_from(&verdict.report.slowdowns);

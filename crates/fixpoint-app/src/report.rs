@@ -26,8 +26,21 @@ const TREND_RUNS: usize = 50;
 /// Runs the flaky-test analysis looks at.
 const FLAKY_WINDOW: usize = 20;
 
-/// The report of run `reference` (`latest`, an id, `latest~N`).
+/// The report of run `reference` (`latest`, an id, `latest~N`), its
+/// slowdowns found by the default detector.
 pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Result<Report, AppError> {
+    build_with(store, project, reference, Some(&Detector::new(Method::DEFAULT)))
+}
+
+/// [`build`] with the slowdowns `detector` finds (`ci`'s flags), or none:
+/// reading 200 runs of durations is most of a report's time on a long
+/// history, wasted on a caller that shows only the failures.
+pub fn build_with(
+    store: &mut dyn Store,
+    project: &Project,
+    reference: &str,
+    detector: Option<&Detector>,
+) -> Result<Report, AppError> {
     let run = resolve_run(store, reference)?;
     let tests: Vec<TestResult> = store.results(run.id)?.into_iter().map(TestResult::from).collect();
     let triage = crate::triage::triage_results(project, &tests);
@@ -90,11 +103,10 @@ pub fn build(store: &mut dyn Store, project: &Project, reference: &str) -> Resul
         flaky,
         comparison,
         slowest: slowest(&tests),
-        slowdowns: slowdown_entries(crate::slow::slowdowns(
-            store,
-            &Detector::new(Method::DEFAULT),
-            Some(run.id),
-        )?),
+        slowdowns: match detector {
+            Some(detector) => slowdown_entries(crate::slow::slowdowns(store, detector, Some(run.id))?),
+            None => Vec::new(),
+        },
     })
 }
 

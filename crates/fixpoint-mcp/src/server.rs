@@ -68,11 +68,12 @@ impl FixpointServer {
             .map_err(ToolError::into_message)
     }
 
-    /// The report of a recorded run (default: the latest).
+    /// The report of a recorded run (default: the latest), for the tools
+    /// that show its failures: without the slowdowns, which they never show.
     pub(crate) async fn report(&self, run: Option<String>) -> Result<fixpoint_report::Report, String> {
         self.blocking(move |project, options| {
             let mut store = store(project, options)?;
-            fixpoint_app::report::build(store.as_mut(), project, run.as_deref().unwrap_or("latest"))
+            fixpoint_app::report::build_with(store.as_mut(), project, run.as_deref().unwrap_or("latest"), None)
                 .map_err(ToolError::from)
         })
         .await

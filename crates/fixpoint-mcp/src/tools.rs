@@ -149,8 +149,8 @@ impl FixpointServer {
                 .map_err(ToolError::from)?;
                 let id = id.ok_or("the run was not recorded")?;
                 let mut store = store(project, options)?;
-                let report =
-                    fixpoint_app::report::build(store.as_mut(), project, &id.to_string()).map_err(ToolError::from)?;
+                let report = fixpoint_app::report::build_with(store.as_mut(), project, &id.to_string(), None)
+                    .map_err(ToolError::from)?;
                 Ok((report, run.info.left_out))
             })
             .await;

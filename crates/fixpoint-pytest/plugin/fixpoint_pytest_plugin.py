@@ -95,16 +95,18 @@ def _bucket(nodeid: str, total: int) -> int:
     return zlib.crc32(nodeid.encode("utf-8")) % total + 1
 
 
-def _read_durations(path: str | None) -> dict[str, float]:
-    durations: dict[str, float] = {}
+def _read_numbers(path: str | None) -> dict[str, float] | None:
+    """A ``number<TAB>node id`` file (durations, scores) by node id; ``None``
+    without one."""
     if not path:
-        return durations
+        return None
+    numbers: dict[str, float] = {}
     with open(path, encoding="utf-8") as handle:
         for line in handle:
-            seconds, _, nodeid = line.rstrip("\n").partition("\t")
+            number, _, nodeid = line.rstrip("\n").partition("\t")
             if nodeid:
-                durations[nodeid] = float(seconds)
-    return durations
+                numbers[nodeid] = float(number)
+    return numbers
 
 
 def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> list[int]:
@@ -114,8 +116,7 @@ def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> l
     durations, so they agree on the split without talking to each other.
     Tests the history does not know count as the median known duration.
     """
-    known = sorted(durations.get(nodeid) for nodeid in nodeids if nodeid in durations)
-    default = known[len(known) // 2] if known else 0.0
+    default = _median([durations[nodeid] for nodeid in nodeids if nodeid in durations])
     cost = [durations.get(nodeid, default) for nodeid in nodeids]
     loads = [0.0] * workers
     owners = [0] * len(nodeids)
@@ -124,18 +125,6 @@ def _balance(nodeids: list[str], workers: int, durations: dict[str, float]) -> l
         owners[index] = worker + 1
         loads[worker] += cost[index]
     return owners
-
-
-def _read_scores(path: str | None) -> dict[str, float] | None:
-    if not path:
-        return None
-    scores: dict[str, float] = {}
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            score, _, nodeid = line.rstrip("\n").partition("\t")
-            if nodeid:
-                scores[nodeid] = float(score)
-    return scores
 
 
 def _median(values: list[float]) -> float:
@@ -279,8 +268,8 @@ class FixpointPlugin:
         self.partition = _parse_shard("count:" + partition) if partition else None
         self.only = _read_ids(os.environ.get("FIXPOINT_ONLY_FILE"))
         self.skip = _read_ids(os.environ.get("FIXPOINT_SKIP_FILE")) or set()
-        self.durations = _read_durations(os.environ.get("FIXPOINT_DURATIONS_FILE"))
-        self.scores = _read_scores(os.environ.get("FIXPOINT_ORDER_FILE"))
+        self.durations = _read_numbers(os.environ.get("FIXPOINT_DURATIONS_FILE")) or {}
+        self.scores = _read_numbers(os.environ.get("FIXPOINT_ORDER_FILE"))
         self.new_score = float(os.environ.get("FIXPOINT_NEW_SCORE", "0") or 0)
         seed = os.environ.get("FIXPOINT_RANDOM_SEED")
         self.seed = int(seed) if seed else None

@@ -147,29 +147,17 @@ const MODULES: usize = 100;
 fn run_row(id: i64, code: &str, counts: Counts) -> RunRow {
     RunRow {
         id,
-        build_id: None,
-        shard: None,
         source: "run".into(),
         started_at: format!("2026-11-{:02}T{:02}:00:00.000Z", 1 + id / 24 % 28, id % 24),
-        finished_at: String::new(),
-        duration: 0.0,
         git_commit: Some(code.to_owned()),
         git_branch: Some("main".into()),
         git_dirty: Some(false),
         command: "fixpoint run".into(),
-        selection: Vec::new(),
-        group: None,
         project: "/bench".into(),
-        python: None,
-        python_version: None,
-        pytest_version: None,
-        host: None,
         workers: 1,
-        interrupted: None,
         counts,
         code_hash: Some(code.to_owned()),
-        order: None,
-        left_out: 0,
+        ..RunRow::default()
     }
 }
 

@@ -242,33 +242,18 @@ mod tests {
     fn run(id: i64, code: &str, failing: u32) -> RunRow {
         RunRow {
             id,
-            build_id: None,
-            shard: None,
             source: "run".into(),
             started_at: format!("t{id}"),
-            finished_at: String::new(),
             duration: 1.0,
             git_commit: Some("one-commit".into()),
-            git_branch: None,
-            git_dirty: None,
-            command: String::new(),
-            selection: Vec::new(),
-            group: None,
-            project: String::new(),
-            python: None,
-            python_version: None,
-            pytest_version: None,
-            host: None,
             workers: 1,
-            interrupted: None,
             counts: Counts {
                 total: 10,
                 failed: failing,
                 ..Counts::default()
             },
             code_hash: Some(code.into()),
-            order: None,
-            left_out: 0,
+            ..RunRow::default()
         }
     }
 

@@ -314,36 +314,17 @@ pub fn within_budget(ranked: &[(String, f64)], budget_seconds: f64) -> (Vec<Stri
 
 #[cfg(test)]
 mod tests {
-    use fixpoint_core::Counts;
-
     use super::*;
 
     fn run(id: i64, code: &str) -> RunRow {
         RunRow {
             id,
-            build_id: None,
-            shard: None,
             source: "run".into(),
             started_at: format!("t{id}"),
-            finished_at: String::new(),
             duration: 1.0,
-            git_commit: None,
-            git_branch: None,
-            git_dirty: None,
-            command: String::new(),
-            selection: Vec::new(),
-            group: None,
-            project: String::new(),
-            python: None,
-            python_version: None,
-            pytest_version: None,
-            host: None,
             workers: 1,
-            interrupted: None,
-            counts: Counts::default(),
             code_hash: Some(code.into()),
-            order: None,
-            left_out: 0,
+            ..RunRow::default()
         }
     }
 

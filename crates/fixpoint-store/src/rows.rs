@@ -21,7 +21,7 @@ pub struct Provenance {
 }
 
 /// A stored run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct RunRow {
     pub id: i64,
     pub build_id: Option<String>,

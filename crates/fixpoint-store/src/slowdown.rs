@@ -92,7 +92,7 @@ impl Method {
     /// outliers of its baseline and flag it when a window falls in it.
     pub const DEFAULT: Method = Method::Zscore;
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Method::Zscore => "zscore",
             Method::Mad => "mad",

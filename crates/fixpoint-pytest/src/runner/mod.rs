@@ -250,12 +250,8 @@ fn order_env(dir: &Path, order: &Ordering) -> Result<Vec<(&'static str, String)>
     if let Some(seed) = order.seed {
         env.push(("FIXPOINT_RANDOM_SEED", seed.to_string()));
     } else {
-        let path = dir.join("order.tsv");
-        let mut lines = String::new();
-        for (nodeid, score) in order.scores.iter().filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
-            let _ = writeln!(lines, "{score}\t{nodeid}");
-        }
-        fs::write(&path, lines).map_err(|e| PytestError::io("could not write the order file", e))?;
+        let scores = order.scores.iter().map(|(nodeid, score)| (nodeid.as_str(), *score));
+        let path = write_numbers(&dir.join("order.tsv"), scores, "order")?;
         env.push(("FIXPOINT_ORDER_FILE", path.display().to_string()));
         env.push(("FIXPOINT_NEW_SCORE", order.new_test_score.to_string()));
     }
@@ -269,13 +265,23 @@ fn order_env(dir: &Path, order: &Ordering) -> Result<Vec<(&'static str, String)>
 }
 
 fn write_durations(dir: &Path, durations: &HashMap<String, f64>) -> Result<PathBuf, PytestError> {
-    let path = dir.join("durations.tsv");
+    let durations = durations.iter().map(|(nodeid, seconds)| (nodeid.as_str(), *seconds));
+    write_numbers(&dir.join("durations.tsv"), durations, "durations")
+}
+
+/// A `number<TAB>node id` file for the plugin (`_read_numbers`); a node id
+/// that would break its line is left out.
+fn write_numbers<'a>(
+    path: &Path,
+    numbers: impl Iterator<Item = (&'a str, f64)>,
+    what: &str,
+) -> Result<PathBuf, PytestError> {
     let mut lines = String::new();
-    for (nodeid, seconds) in durations.iter().filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
-        let _ = writeln!(lines, "{seconds}\t{nodeid}");
+    for (nodeid, number) in numbers.filter(|(nodeid, _)| !nodeid.contains(['\n', '\t'])) {
+        let _ = writeln!(lines, "{number}\t{nodeid}");
     }
-    fs::write(&path, lines).map_err(|e| PytestError::io("could not write the durations file", e))?;
-    Ok(path)
+    fs::write(path, lines).map_err(|e| PytestError::io(format!("could not write the {what} file"), e))?;
+    Ok(path.to_path_buf())
 }
 
 /// Applies a rerun's outcomes to the tests it reran.

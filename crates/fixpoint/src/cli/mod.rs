@@ -168,7 +168,7 @@ pub struct DetectorArgs {
     /// How a test's recent durations are scored against its earlier ones: `zscore` (mean
     /// and standard deviation), `mad` (median absolute deviation) or `iqr` (distance above
     /// the upper quartile, in interquartile ranges); see docs/intelligence.md.
-    #[arg(long, value_name = "METHOD", default_value = "zscore", value_parser = method_parser())]
+    #[arg(long, value_name = "METHOD", default_value = fixpoint_store::slowdown::Method::DEFAULT.as_str(), value_parser = method_parser())]
     pub method: fixpoint_store::slowdown::Method,
     /// Runs on each side of a change the detector compares.
     #[arg(long, value_name = "RUNS", default_value_t = fixpoint_store::slowdown::Detector::DEFAULT_WINDOW)]
