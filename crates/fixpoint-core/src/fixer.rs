@@ -39,6 +39,10 @@ pub struct FixerInfo {
     pub opt_in: bool,
     /// It finds what it fixes from the source alone, so `check` runs it as a rule.
     pub check_rule: bool,
+    /// Its edits in several files make one change (FP008: the conftest's
+    /// fixtures and the tests' markers that use them): verification keeps
+    /// or takes back its files together.
+    pub one_change: bool,
 }
 
 /// Every fixer, in code order.
@@ -51,6 +55,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: false,
         check_rule: true,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::MissingImport,
@@ -60,6 +65,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: false,
         check_rule: true,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::PydanticV2,
@@ -69,6 +75,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: false,
         check_rule: true,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::StubMissing,
@@ -78,6 +85,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: true,
         opt_in: false,
         check_rule: false,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::TypeCheckingImport,
@@ -87,6 +95,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: false,
         check_rule: true,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::SkipDocumented,
@@ -96,6 +105,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: true,
         opt_in: true,
         check_rule: false,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::PydanticV1Namespace,
@@ -105,6 +115,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: true,
         check_rule: false,
+        one_change: false,
     },
     FixerInfo {
         code: FixerCode::TestdataFixture,
@@ -114,6 +125,7 @@ pub static FIXERS: [FixerInfo; 8] = [
         unsafe_only: false,
         opt_in: false,
         check_rule: false,
+        one_change: true,
     },
 ];
 

@@ -21,8 +21,8 @@ use super::{FixPlan, apply, undo_entry};
 use crate::paths::selects;
 use crate::{AppError, Project, RunRequest};
 
-/// A change the tests refused (one file, or the files a fixer created
-/// together), and what it broke.
+/// A change the tests refused (one file, or the files that make one change:
+/// see `units`), and what it broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TakenBack {
     pub paths: Vec<String>,
@@ -372,35 +372,11 @@ impl Verifier<'_> {
         broken
     }
 
-    /// The changes that go together: a file a fixer created goes with the
-    /// changed file of the same fixers (FP008's conftest, factories and
-    /// seed), every other file alone.
-    fn units(&self, files: &BTreeSet<String>) -> Vec<Vec<String>> {
-        let codes = |path: &str| self.codes(std::slice::from_ref(&path.to_owned()));
-        let created = |path: &str| {
-            self.plan
-                .files
-                .iter()
-                .any(|file| file.path == path && file.original.is_empty())
-        };
-        let mut units: Vec<Vec<String>> = Vec::new();
-        for file in files.iter().filter(|file| !created(file)) {
-            units.push(vec![file.clone()]);
-        }
-        for file in files.iter().filter(|file| created(file)) {
-            match units.iter_mut().find(|unit| codes(&unit[0]) == codes(file)) {
-                Some(unit) => unit.push(file.clone()),
-                None => units.push(vec![file.clone()]),
-            }
-        }
-        units
-    }
-
     /// The changes that could have caused what `judged` shows: those that
     /// reach a broken test, or that the error of a suite that did not start
     /// names (all of them when none does).
     fn suspects(&self, files: &BTreeSet<String>, judged: &Judged) -> Vec<Vec<String>> {
-        let units = self.units(files);
+        let units = units(self.plan, files);
         let suspect = |file: &String| {
             if let Some(stopped) = &judged.stopped {
                 return stopped.contains(file.as_str());
@@ -429,28 +405,61 @@ impl Verifier<'_> {
         }
     }
 
-    /// The fixers that changed `files`.
-    fn codes(&self, files: &[String]) -> Vec<String> {
-        let mut codes: Vec<String> = self
-            .plan
-            .files
-            .iter()
-            .filter(|file| files.contains(&file.path))
-            .flat_map(|file| file.applied.iter().map(|note| note.code.clone()))
-            .collect();
-        codes.sort();
-        codes.dedup();
-        codes
-    }
-
     fn taken_back(&self, unit: &[String], judged: &Judged) -> TakenBack {
         TakenBack {
             paths: unit.to_vec(),
-            codes: self.codes(unit),
+            codes: codes(self.plan, unit),
             broke: judged.broke.clone(),
             stopped: judged.stopped.clone(),
         }
     }
+}
+
+/// The changes that go together, so that verification keeps or takes them
+/// back as one: the files of a fixer whose edits make one change (FP008's
+/// conftest, the tests' markers, factories and seed), and a file a fixer
+/// created with the changed file of the same fixers; every other file alone.
+fn units(plan: &FixPlan, files: &BTreeSet<String>) -> Vec<Vec<String>> {
+    let created = |path: &str| {
+        plan.files
+            .iter()
+            .any(|file| file.path == path && file.original.is_empty())
+    };
+    let one_change = |codes: &[String]| {
+        codes
+            .iter()
+            .any(|code| fixpoint_core::FixerCode::parse(code).is_some_and(|code| code.info().one_change))
+    };
+    let mut units: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    let changed_first = files
+        .iter()
+        .filter(|file| !created(file))
+        .chain(files.iter().filter(|file| created(file)));
+    for file in changed_first {
+        let file_codes = codes(plan, std::slice::from_ref(file));
+        let joins = created(file) || one_change(&file_codes);
+        match units
+            .iter_mut()
+            .find(|(unit_codes, _)| joins && *unit_codes == file_codes)
+        {
+            Some((_, unit)) => unit.push(file.clone()),
+            None => units.push((file_codes, vec![file.clone()])),
+        }
+    }
+    units.into_iter().map(|(_, unit)| unit).collect()
+}
+
+/// The fixers that changed `files`.
+fn codes(plan: &FixPlan, files: &[String]) -> Vec<String> {
+    let mut codes: Vec<String> = plan
+        .files
+        .iter()
+        .filter(|file| files.contains(&file.path))
+        .flat_map(|file| file.applied.iter().map(|note| note.code.clone()))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
 }
 
 /// Whether the test path `path` (a file, a directory, `.` for the root)
@@ -458,4 +467,60 @@ impl Verifier<'_> {
 fn reaches(path: &str, nodeid: &str) -> bool {
     let file = nodeid.split("::").next().unwrap_or(nodeid);
     path == "." || selects(&[path.to_owned()], file)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use fixpoint_fix::engine::{FileOutcome, Note};
+
+    use super::{FixPlan, units};
+
+    fn outcome(path: &str, original: &str, code: &str) -> FileOutcome {
+        FileOutcome {
+            path: path.to_owned(),
+            original: original.to_owned(),
+            fixed: format!("{original}# fixed\n"),
+            applied: vec![Note {
+                code: code.to_owned(),
+                line: 1,
+                message: String::new(),
+            }],
+            left: Vec::new(),
+            skipped: None,
+        }
+    }
+
+    /// FP008's conftest and the markers that use its fixtures go back
+    /// together: a test file kept with its `usefixtures` marker and without
+    /// the fixture would fail with "fixture not found".
+    #[test]
+    fn a_fixer_whose_files_make_one_change_is_one_unit() {
+        let plan = FixPlan {
+            run_id: None,
+            files: vec![
+                outcome("tests/conftest.py", "import pytest\n", "FP008"),
+                outcome("tests/test_loot.py", "def test_a(): pass\n", "FP008"),
+                outcome("tests/factories.py", "", "FP008"),
+                outcome("app/a.py", "x = 1\n", "FP002"),
+                outcome("app/b.py", "y = 1\n", "FP002"),
+                outcome("app/stub.py", "", "FP002"),
+            ],
+            unfinished: Vec::new(),
+        };
+        let files: BTreeSet<String> = plan.files.iter().map(|file| file.path.clone()).collect();
+        assert_eq!(
+            units(&plan, &files),
+            vec![
+                vec!["app/a.py".to_owned(), "app/stub.py".to_owned()],
+                vec!["app/b.py".to_owned()],
+                vec![
+                    "tests/conftest.py".to_owned(),
+                    "tests/test_loot.py".to_owned(),
+                    "tests/factories.py".to_owned()
+                ],
+            ]
+        );
+    }
 }
