@@ -35,6 +35,7 @@ pub mod slow;
 pub mod store;
 pub mod testdata;
 pub mod triage;
+pub mod workflow;
 
 pub use error::AppError;
 pub use project::Project;

@@ -20,7 +20,9 @@ pub fn record_run(
     command: &str,
 ) -> Result<i64, AppError> {
     let triage = crate::triage::rows_of(&crate::triage::triage_fresh(project, run));
-    Ok(store.record(run, &provenance(project, build_id, command), &triage)?)
+    let id = store.record(run, &provenance(project, build_id, command), &triage)?;
+    crate::workflow::after_event(store, project);
+    Ok(id)
 }
 
 /// Where a run came from: git, the host, the CI build.

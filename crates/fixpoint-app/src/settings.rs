@@ -29,6 +29,9 @@ pub struct Settings {
     /// Where the history lives: a `postgres://` URL or a SQLite file path
     /// (relative to the project) [default: `.fixpoint/fixpoint.db`].
     pub db: Option<String>,
+    /// Write `.workflow/` (the state chain, lessons and evaluations) as runs
+    /// are recorded, not only when `fixpoint workflow` runs.
+    pub workflow: Option<bool>,
     /// `[tool.fixpoint.fix]`: which batch fixes `fixpoint fix` applies.
     #[serde(default)]
     pub fix: FixSettings,

@@ -21,7 +21,7 @@ mod time;
 
 pub use fixer::{FixerCode, FixerInfo};
 pub use outcome::{Counts, Outcome, Phase};
-pub use time::{Timestamp, format_rfc3339};
+pub use time::{Timestamp, format_rfc3339, parse_rfc3339};
 
 use serde::{Deserialize, Serialize};
 

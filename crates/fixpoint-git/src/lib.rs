@@ -106,14 +106,20 @@ impl Git {
     }
 
     /// Tracked files under the project directory with changes (staged or
-    /// not), leaving out paths under `ignore` (fixpoint's own directory).
-    pub fn dirty_paths(&self, ignore: &str) -> Result<Vec<String>, GitError> {
+    /// not), leaving out paths under the directories `ignore` names
+    /// (fixpoint's own, which its runs rewrite).
+    pub fn dirty_paths(&self, ignore: &[&str]) -> Result<Vec<String>, GitError> {
         let out = self.run(&["status", "--porcelain=v1", "--untracked-files=no", "--", "."])?;
+        let ignored = |path: &str| {
+            ignore
+                .iter()
+                .any(|dir| path.starts_with(&format!("{dir}/")) || path.contains(&format!("/{dir}/")))
+        };
         Ok(out
             .lines()
             .filter_map(|line| line.get(3..))
+            .filter(|path| !ignored(path))
             .map(str::to_owned)
-            .filter(|path| !path.starts_with(ignore) && !path.contains(&format!("/{ignore}")))
             .collect())
     }
 
@@ -194,23 +200,32 @@ mod tests {
         assert_eq!(empty.config("no.such-key"), None);
         std::fs::write(root.join("a.py"), "a = 1\n").unwrap();
         std::fs::write(root.join("b.py"), "b = 1\n").unwrap();
+        std::fs::create_dir_all(root.join(".ai")).unwrap();
+        std::fs::write(root.join(".ai/prd.md"), "one\n").unwrap();
+        std::fs::write(root.join(".aim"), "one\n").unwrap();
         git(root, &["add", "."]);
         git(root, &["commit", "--quiet", "-m", "start"]);
         let repo = Git::open(root).unwrap();
-        assert!(repo.dirty_paths(".fixpoint").unwrap().is_empty());
+        assert!(repo.dirty_paths(&[".fixpoint"]).unwrap().is_empty());
         assert_eq!(repo.is_dirty(), Some(false));
-        assert_eq!(repo.listed_files().unwrap(), ["a.py", "b.py"]);
+        assert_eq!(repo.listed_files().unwrap(), [".ai/prd.md", ".aim", "a.py", "b.py"]);
         assert!(repo.has_branch(&repo.branch().unwrap()));
         assert!(!repo.has_branch("no-such-branch"));
         assert_eq!(repo.origin_head(), None);
         std::fs::write(root.join("a.py"), "a = 2\n").unwrap();
         std::fs::write(root.join("b.py"), "b = 2\n").unwrap();
-        assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["a.py", "b.py"]);
+        std::fs::write(root.join(".ai/prd.md"), "two\n").unwrap();
+        std::fs::write(root.join(".aim"), "two\n").unwrap();
+        assert_eq!(
+            repo.dirty_paths(&[".fixpoint", ".ai"]).unwrap(),
+            [".aim", "a.py", "b.py"]
+        );
+        std::fs::write(root.join(".aim"), "one\n").unwrap();
         assert_eq!(repo.is_dirty(), Some(true));
         repo.check_identity().unwrap();
         let head = repo.commit(&["a.py".to_owned()], "fix a").unwrap();
         assert_eq!(head.len(), 40);
         assert_eq!(repo.head().as_deref(), Some(head.as_str()));
-        assert_eq!(repo.dirty_paths(".fixpoint").unwrap(), ["b.py"]);
+        assert_eq!(repo.dirty_paths(&[".fixpoint", ".ai"]).unwrap(), ["b.py"]);
     }
 }

@@ -41,6 +41,13 @@ impl FixpointServer {
                         .with_required(true),
                 ]),
             ),
+            Prompt::new(
+                "work-next-story",
+                Some(
+                    "The open story of the plan (.ai/) with the most tests behind it, with its acceptance tests, fix and the context of its first failing test.",
+                ),
+                None,
+            ),
         ])
     }
 
@@ -113,6 +120,37 @@ impl FixpointServer {
                             guideline,
                             pattern.manual
                         ))
+                    })
+                    .await
+                    .map_err(|e| ErrorData::invalid_params(e, None))?;
+                vec![PromptMessage::new_text(Role::User, text)]
+            }
+            "work-next-story" => {
+                let text = self
+                    .blocking(|project, options| {
+                        let Some(next) = fixpoint_app::workflow::next_story(project)? else {
+                            return Ok(
+                                "No story is open: every story of the plan is Done or Skipped, or there is no plan \
+                                 yet (`fixpoint plan` writes it from the latest whole-suite run)."
+                                    .to_owned(),
+                            );
+                        };
+                        let markdown =
+                            fixpoint_app::workflow::plan::story_text(project, &next.id).map_err(ToolError::from)?;
+                        let mut text = format!(
+                            "Work this story until its acceptance tests pass: start with its fix command, change \
+                             only what its tests need, run `fixpoint run` after each change (the story's status \
+                             follows the history), and write notes only inside its CUSTOM block.\n\n{markdown}"
+                        );
+                        // The context of its first test that does not pass yet.
+                        let mut store = store(project, options)?;
+                        if let Some(nodeid) = next.tests.iter().find(|t| !next.passing.contains(t))
+                            && let Ok((_, context)) = fixpoint_app::repair::prompt_for(project, store.as_mut(), nodeid)
+                        {
+                            text.push_str("\n\n## Context of its first failing test\n\n");
+                            text.push_str(&context);
+                        }
+                        Ok(text)
                     })
                     .await
                     .map_err(|e| ErrorData::invalid_params(e, None))?;

@@ -34,6 +34,19 @@ impl FixpointServer {
             }
             resources.push(resource);
         }
+        // The plan's stories, when `fixpoint plan` wrote one.
+        for story in fixpoint_app::workflow::stories(&self.project).unwrap_or_default() {
+            resources.push(
+                Resource::new(story_uri(&story.id), format!("story {}", story.id))
+                    .with_description(format!(
+                        "{} ({}): {}",
+                        story.title,
+                        story.category,
+                        story.status.as_str()
+                    ))
+                    .with_mime_type("text/markdown"),
+            );
+        }
         for name in DOCS {
             resources.push(
                 Resource::new(format!("fixpoint://docs/{name}"), name)
@@ -51,6 +64,11 @@ impl FixpointServer {
                 .with_mime_type("application/json"),
             ResourceTemplate::new("fixpoint://rules/{name}", "rule")
                 .with_description("A Cursor rule's file (.cursor/rules/{name}.mdc), front matter and body.")
+                .with_mime_type("text/markdown"),
+            ResourceTemplate::new("fixpoint://stories/{id}", "story")
+                .with_description(
+                    "A story of the plan (.ai/stories/{id}.md): its pattern, acceptance tests, fix and status.",
+                )
                 .with_mime_type("text/markdown"),
             ResourceTemplate::new("fixpoint://failures/{nodeid}", "failure")
                 .with_description("One failure of the latest run explained, by node id (JSON).")
@@ -98,6 +116,17 @@ impl FixpointServer {
                         .map_err(|e| AppError::io(format!("could not read {}", path.display()), e))?;
                     return Ok((text, "text/markdown"));
                 }
+                if let Some(id) = rest.strip_prefix("stories/") {
+                    // Only a story the plan records: the id never becomes a path on its own.
+                    let known = fixpoint_app::workflow::stories(project)?
+                        .into_iter()
+                        .find(|story| story.id == id)
+                        .ok_or_else(|| {
+                            format!("no story `{id}`: `fixpoint plan` writes them, resources/list names them")
+                        })?;
+                    let text = fixpoint_app::workflow::plan::story_text(project, &known.id).map_err(ToolError::from)?;
+                    return Ok((text, "text/markdown"));
+                }
                 if let Some(name) = rest.strip_prefix("docs/").filter(|name| DOCS.contains(name)) {
                     let files = fixpoint_app::report::docs(store.as_mut(), project)?;
                     return Ok((files.get(name).cloned().unwrap_or_default(), "text/markdown"));
@@ -109,4 +138,9 @@ impl FixpointServer {
         let (body, mime) = text;
         Ok(ReadResourceResult::new(vec![ResourceContents::text(body, uri).with_mime_type(mime)]).into())
     }
+}
+
+/// A story's resource URI.
+fn story_uri(id: &str) -> String {
+    format!("fixpoint://stories/{id}")
 }

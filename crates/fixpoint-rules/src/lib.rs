@@ -410,15 +410,22 @@ pub fn generate(guidelines: &[GuidelineInput]) -> Vec<(String, String)> {
 /// `AGENTS.md` with fixpoint's guidelines section put in (replacing the
 /// previous one between the markers, or appended).
 pub fn agents_md(existing: Option<&str>, guidelines: &[GuidelineInput]) -> String {
-    let mut section = format!("{AGENTS_START}\n## Test-health guidelines (from fixpoint)\n\n");
+    let mut section = "## Test-health guidelines (from fixpoint)\n\n".to_owned();
     for g in guidelines {
         let _ = writeln!(section, "- **{}**: {}", g.title, g.rule);
     }
-    section.push_str(AGENTS_END);
+    agents_section(existing, AGENTS_START, AGENTS_END, section.trim_end())
+}
+
+/// `AGENTS.md` with `body` between the marker lines `start` and `end`:
+/// replacing what was between them, or appended (a new file when there is
+/// none). Text outside the markers stays as it is.
+pub fn agents_section(existing: Option<&str>, start: &str, end: &str, body: &str) -> String {
+    let section = format!("{start}\n{body}\n{end}");
     match existing {
-        Some(text) => match (text.find(AGENTS_START), text.find(AGENTS_END)) {
-            (Some(start), Some(end)) if start < end => {
-                format!("{}{section}{}", &text[..start], &text[end + AGENTS_END.len()..])
+        Some(text) => match (text.find(start), text.find(end)) {
+            (Some(at), Some(until)) if at < until => {
+                format!("{}{section}{}", &text[..at], &text[until + end.len()..])
             }
             _ => format!("{}\n\n{section}\n", text.trim_end()),
         },

@@ -61,6 +61,8 @@ fn main() -> ExitCode {
         Command::Init => commands::ci::init(&cli.global, printer),
         Command::Mcp(ref args) => commands::mcp::mcp(&cli.global, args, printer),
         Command::Rules(ref command) => commands::rules::rules(&cli.global, command, printer),
+        Command::Plan(ref args) => commands::workflow::plan(&cli.global, args),
+        Command::Workflow(ref args) => commands::workflow::workflow(&cli.global, args),
         Command::Analyze { output_format } => commands::analyze::analyze(&cli.global, output_format),
         Command::Context(ref args) => commands::analyze::context(&cli.global, args, printer),
         Command::Testdata(ref command) => commands::testdata::testdata(&cli.global, command, printer),

@@ -129,7 +129,7 @@ pub fn apply_verified(
         let mut chunks: VecDeque<Vec<Vec<String>>> = VecDeque::new();
         if let [unit] = suspects.as_slice() {
             // The only change the broken tests reach: no trial needed.
-            taken_back.push(verifier.taken_back(unit, &judged));
+            taken_back.push(verifier.taken_back(unit, &judged, entry.as_ref())?);
         } else {
             let (first, second) = suspects.split_at(suspects.len() / 2);
             chunks.extend([first.to_vec(), second.to_vec()]);
@@ -142,7 +142,7 @@ pub fn apply_verified(
                 accepted.clone_from(&candidate);
                 last_pass = Some((candidate, result));
             } else if let [unit] = chunk.as_slice() {
-                taken_back.push(verifier.taken_back(unit, &result));
+                taken_back.push(verifier.taken_back(unit, &result, trial.as_ref())?);
             } else {
                 let (first, second) = chunk.split_at(chunk.len() / 2);
                 chunks.push_front(second.to_vec());
@@ -405,13 +405,28 @@ impl Verifier<'_> {
         }
     }
 
-    fn taken_back(&self, unit: &[String], judged: &Judged) -> TakenBack {
-        TakenBack {
+    /// What the tests refused of `unit`, also noted on the trial's journal
+    /// entry (already undone) for the workflow's lessons.
+    fn taken_back(&self, unit: &[String], judged: &Judged, trial: Option<&Manifest>) -> Result<TakenBack, AppError> {
+        let taken_back = TakenBack {
             paths: unit.to_vec(),
             codes: codes(self.plan, unit),
             broke: judged.broke.clone(),
             stopped: judged.stopped.clone(),
+        };
+        if let Some(trial) = trial {
+            fixpoint_fix::journal::Journal::new(&self.project.root).record_refused(
+                &trial.id,
+                fixpoint_fix::journal::Refused {
+                    files: taken_back.paths.clone(),
+                    codes: taken_back.codes.clone(),
+                    broke: taken_back.broke.clone(),
+                    stopped: taken_back.stopped.clone(),
+                    run: self.plan.run_id,
+                },
+            )?;
         }
+        Ok(taken_back)
     }
 }
 

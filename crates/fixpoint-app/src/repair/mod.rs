@@ -306,7 +306,8 @@ fn prepare_git(
         None => {}
         Some(git) => {
             if !request.allow_dirty {
-                let dirty = git.dirty_paths(".fixpoint")?;
+                // fixpoint's own state, which every recorded run may rewrite.
+                let dirty = git.dirty_paths(&[".fixpoint", crate::workflow::AI_DIR, crate::workflow::WORKFLOW_DIR])?;
                 if !dirty.is_empty() {
                     return Err(AppError::Usage(format!(
                         "the work tree has uncommitted changes ({}): commit or stash them first, or pass --allow-dirty",

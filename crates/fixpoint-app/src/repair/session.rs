@@ -356,6 +356,7 @@ impl Session<'_> {
         verdict.clone_into(&mut row.verdict);
         row.reason = self.redactor.redact(reason);
         row.id = self.store.record_attempt(row)?;
+        crate::workflow::after_event(self.store, self.project);
         events(RepairEvent::Attempted(row));
         Ok(())
     }

@@ -76,6 +76,29 @@ pub struct Manifest {
     /// entries written before the journal was sealed.
     #[serde(default)]
     pub seal: Option<String>,
+    /// When `undo` took the entry back. Like the state, not sealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<String>,
+    /// What verification refused of the change and why, recorded after it
+    /// took the entry back. Not sealed: it is written after the seal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refused>,
+}
+
+/// Files of a change the tests refused, and what they broke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub files: Vec<String>,
+    /// The fixers that changed them.
+    pub codes: Vec<String>,
+    /// Tests that passed before and failed with them.
+    pub broke: Vec<String>,
+    /// Why the suite did not start with them, when it started before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+    /// The recorded run whose failures the change answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<i64>,
 }
 
 impl Manifest {
@@ -164,6 +187,8 @@ impl Journal {
             files: Vec::new(),
             previous,
             seal: None,
+            undone_at: None,
+            refused: Vec::new(),
         };
         Change::start(policy, dir, manifest)
     }
@@ -252,8 +277,20 @@ impl Journal {
             restore(&dir, record, path)?;
         }
         manifest.state = State::Undone;
+        manifest.undone_at = Some(fixpoint_core::format_rfc3339(SystemTime::now()));
         change::save_manifest(&dir, &manifest)?;
         Ok(manifest)
+    }
+
+    /// Notes on an undone entry what verification refused of it.
+    pub fn record_refused(&self, id: &str, refused: Refused) -> Result<(), JournalError> {
+        let mut manifest = self
+            .entries()?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| JournalError::Unknown(id.to_owned()))?;
+        manifest.refused.push(refused);
+        change::save_manifest(&self.dir.join(id), &manifest)
     }
 }
 

@@ -145,7 +145,7 @@ pub struct GeneratedFile {
     pub path: String,
     pub content: String,
     /// The file on disk was changed by hand outside its CUSTOM blocks:
-    /// the numbers of its lines `content` would drop (see [`merge::edits`]).
+    /// the numbers of its lines `content` would drop (see [`merge::Syntax::edits`]).
     pub edited: Option<Vec<usize>>,
 }
 
@@ -276,8 +276,8 @@ pub fn generate(
 ) -> Vec<GeneratedFile> {
     let tests = &layout.tests_dir;
     let whole = |path: String, rendered: String, now: Option<&str>| {
-        let content = merge::seal(&merge::keep_custom(&rendered, now));
-        let edited = now.and_then(|now| merge::edits(now, &content));
+        let content = merge::PYTHON.seal(&merge::PYTHON.keep_custom(&rendered, now));
+        let edited = now.and_then(|now| merge::PYTHON.edits(now, &content));
         GeneratedFile { path, content, edited }
     };
     let conftest = merge::put_block(conftest_now.unwrap_or_default(), &conftest::render(graph, layout));

@@ -8,11 +8,13 @@ mod fixing;
 mod reading;
 mod running;
 mod tools;
+mod workflow;
 
 pub use fixing::*;
 pub use reading::*;
 pub use running::*;
 pub use tools::*;
+pub use workflow::*;
 
 /// fixpoint takes a Python project's failing pytest suite to green and keeps it there.
 ///
@@ -156,6 +158,22 @@ pub enum Command {
     /// under PATHS (honouring .gitignore), or with --for the files around a failing test.
     /// Secrets are redacted; .env files are never included.
     Context(ContextArgs),
+    /// Write the plan to green in .ai/: a PRD with today's numbers, an architecture note,
+    /// one epic per failure category and one story per pattern of the latest whole-suite
+    /// run, with its failing tests as acceptance criteria and its fix.
+    ///
+    /// Statuses (Draft, In Progress, Done, Skipped) follow the history after every
+    /// recorded run: a story is Done when all its tests pass in a whole-suite run. Notes
+    /// inside `<!-- CUSTOM: notes -->` blocks are kept; a file edited elsewhere is left
+    /// as it is unless --force. Also writes .cursor/rules/fixpoint-workflow.mdc and a line
+    /// in AGENTS.md.
+    Plan(PlanArgs),
+    /// Write .workflow/ from the real events: the hash-chained state log
+    /// (state-chain/chain.json: every run, fix, undo, repair attempt and verification),
+    /// the lessons from what was taken back (reflexion/index.json) and per-story
+    /// evaluations (evals/task-evals.json). `[tool.fixpoint] workflow = true` writes it
+    /// after every run.
+    Workflow(WorkflowArgs),
     /// Test data from the project's own models: discover them, generate factories, a seed
     /// script and fixtures, and verify them against a real database.
     #[command(subcommand)]

@@ -11,6 +11,7 @@ pub mod run;
 pub mod slow;
 pub mod testdata;
 pub mod triage;
+pub mod workflow;
 
 use std::io::{self, Write};
 

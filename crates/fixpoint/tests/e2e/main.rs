@@ -15,6 +15,7 @@ mod intelligence;
 mod mcp;
 mod migrate;
 mod outcomes;
+mod plan;
 mod repair;
 mod repair_safety;
 mod report;
