@@ -362,10 +362,12 @@ fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, 
         }
     };
     let (status, reason) = if seen.iter().all(passes) {
-        (
-            Status::Done,
-            format!("all {total} of its tests pass in run {run_id}, a whole-suite run"),
-        )
+        let all = if total == 1 {
+            "its test passes".to_owned()
+        } else {
+            format!("all {total} of its tests pass")
+        };
+        (Status::Done, format!("{all} in run {run_id}, a whole-suite run"))
     } else if seen.iter().all(|o| passes(o) || skipped(o)) {
         let n = seen.iter().filter(|o| skipped(o)).count();
         (
