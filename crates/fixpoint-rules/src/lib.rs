@@ -415,21 +415,27 @@ pub fn agents_md(existing: Option<&str>, guidelines: &[GuidelineInput]) -> Strin
         let _ = writeln!(section, "- **{}**: {}", g.title, g.rule);
     }
     agents_section(existing, AGENTS_START, AGENTS_END, section.trim_end())
+        .unwrap_or_else(|| existing.unwrap_or_default().to_owned())
 }
 
 /// `AGENTS.md` with `body` between the marker lines `start` and `end`:
 /// replacing what was between them, or appended (a new file when there is
-/// none). Text outside the markers stays as it is.
-pub fn agents_section(existing: Option<&str>, start: &str, end: &str, body: &str) -> String {
+/// none). Text outside the markers stays as it is. `None` when the file has
+/// one marker without the other, or more than one section: which of its
+/// text is fixpoint's cannot be told, so it is left as it is.
+pub fn agents_section(existing: Option<&str>, start: &str, end: &str, body: &str) -> Option<String> {
     let section = format!("{start}\n{body}\n{end}");
-    match existing {
-        Some(text) => match (text.find(start), text.find(end)) {
-            (Some(at), Some(until)) if at < until => {
-                format!("{}{section}{}", &text[..at], &text[until + end.len()..])
-            }
-            _ => format!("{}\n\n{section}\n", text.trim_end()),
-        },
-        None => format!("# Agents\n\n{section}\n"),
+    let Some(text) = existing else {
+        return Some(format!("# Agents\n\n{section}\n"));
+    };
+    match (text.matches(start).count(), text.matches(end).count()) {
+        (0, 0) => Some(format!("{}\n\n{section}\n", text.trim_end())),
+        (1, 1) => {
+            let at = text.find(start)?;
+            let until = at + text[at..].find(end)?;
+            Some(format!("{}{section}{}", &text[..at], &text[until + end.len()..]))
+        }
+        _ => None,
     }
 }
 
@@ -505,5 +511,29 @@ mod tests {
         }]);
         assert_eq!(rules[0].0, ".cursor/rules/fixpoint-name-error.mdc");
         assert_eq!(Rule::parse(&rules[0].1).globs(), ["**/*.py"]);
+    }
+
+    #[test]
+    fn an_agents_section_is_replaced_in_place_and_unpaired_markers_are_left_alone() {
+        let (start, end) = ("<!-- s -->", "<!-- e -->");
+        let first = agents_section(Some("# Team\n\nOurs.\n"), start, end, "one").unwrap();
+        assert_eq!(first, "# Team\n\nOurs.\n\n<!-- s -->\none\n<!-- e -->\n");
+        let second = agents_section(Some(&format!("{first}After.\n")), start, end, "two").unwrap();
+        assert_eq!(second, "# Team\n\nOurs.\n\n<!-- s -->\ntwo\n<!-- e -->\nAfter.\n");
+        assert_eq!(
+            agents_section(None, start, end, "x").unwrap(),
+            "# Agents\n\n<!-- s -->\nx\n<!-- e -->\n"
+        );
+        assert_eq!(agents_section(Some("<!-- s -->\nmine\n"), start, end, "x"), None);
+        assert_eq!(
+            agents_section(Some("<!-- e -->\nmine\n<!-- s -->\n"), start, end, "x"),
+            None,
+            "in the wrong order"
+        );
+        assert_eq!(
+            agents_section(Some(&format!("{second}{second}")), start, end, "x"),
+            None,
+            "twice"
+        );
     }
 }

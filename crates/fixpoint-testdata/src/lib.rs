@@ -20,6 +20,7 @@
 //! assert_eq!(graph.order, ["Author"]);
 //! ```
 
+pub mod decisions;
 pub mod deps;
 mod discover;
 pub mod generate;

@@ -126,6 +126,9 @@ pub struct Field {
     pub foreign_key: Option<ForeignKey>,
     /// The nested model, for `Kind::Model` and `Kind::ModelList`.
     pub target: Option<String>,
+    /// What the project's decisions (`.workflow/`) say of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided: Option<crate::decisions::Decided>,
 }
 
 impl Field {
@@ -147,6 +150,7 @@ impl Field {
             min: None,
             max: None,
             choices: None,
+            decided: None,
             foreign_key: None,
             target: None,
         }

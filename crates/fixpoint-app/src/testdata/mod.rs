@@ -22,9 +22,64 @@ pub use verify::{Step, VerifyReport, verify};
 /// The journal code of the files `generate` writes.
 pub const CODE: &str = "testdata";
 
-/// The model graph of the project.
+/// The model graph of the project, with the project's decisions
+/// (`.workflow/`) applied.
 pub fn discover(project: &Project) -> ModelGraph {
-    fixpoint_testdata::discover(&project.root)
+    decided(project).0
+}
+
+/// What the project's decisions did to its models.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Decisions {
+    pub applied: Vec<fixpoint_testdata::decisions::Applied>,
+    /// Sections that are not a decision fixpoint reads.
+    pub unread: Vec<fixpoint_testdata::decisions::Unread>,
+}
+
+/// The model graph with the decisions of `.workflow/decisions.md`,
+/// `constraints.md`, `domain-knowledge.md` and `domain-library/*.md`
+/// applied (read through the path policy), and what each did.
+pub fn decided(project: &Project) -> (ModelGraph, Decisions) {
+    use fixpoint_testdata::decisions;
+    let mut graph = fixpoint_testdata::discover(&project.root);
+    let mut names: Vec<String> = decisions::FILES.iter().map(|name| (*name).to_owned()).collect();
+    let library = format!("{}/domain-library", crate::workflow::WORKFLOW_DIR);
+    if let Ok(policy) = crate::paths::policy(project)
+        && let Ok(dir) = policy.readable(&library)
+        && let Ok(entries) = fs::read_dir(dir)
+    {
+        let mut more: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| {
+                std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|ext| ext.eq_ignore_ascii_case("md"))
+            })
+            .map(|name| format!("domain-library/{name}"))
+            .collect();
+        more.sort();
+        names.extend(more);
+    }
+    let mut all = Vec::new();
+    let mut report = Decisions::default();
+    for name in names {
+        let path = format!("{}/{name}", crate::workflow::WORKFLOW_DIR);
+        match crate::workflow::read_file(project, &path) {
+            Ok(Some(text)) => {
+                let (found, unread) = decisions::parse(&name, &text);
+                all.extend(found);
+                report.unread.extend(unread);
+            }
+            Ok(None) => {}
+            Err(error) => report.unread.push(decisions::Unread {
+                source: name,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    report.applied = decisions::apply(&mut graph, &all);
+    (graph, report)
 }
 
 /// What happened to one generated file.
@@ -77,6 +132,8 @@ pub struct GenerateReport {
     pub python: Option<String>,
     pub models: usize,
     pub skipped: Vec<fixpoint_testdata::model::Skipped>,
+    /// The project's decisions (`.workflow/`) and what each did.
+    pub decisions: Decisions,
 }
 
 impl GenerateReport {
@@ -185,7 +242,7 @@ pub fn plan(project: &Project, graph: &ModelGraph, layout: &Layout, add_deps: bo
 
 /// Generates the files and writes the changed ones through the journal.
 pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> Result<GenerateReport, AppError> {
-    let graph = discover(project);
+    let (graph, decisions) = decided(project);
     if graph.models.is_empty() {
         return Err(AppError::Usage(format!(
             "no models found in {}: fixpoint testdata reads SQLAlchemy, Django and Pydantic models and prisma/schema.prisma",
@@ -266,5 +323,6 @@ pub fn generate(project: &Project, options: &GenerateOptions, command: &str) -> 
         python: python.map(|p| p.display().to_string()),
         models: graph.models.len(),
         skipped: graph.skipped.clone(),
+        decisions,
     })
 }

@@ -73,7 +73,7 @@ fn content_hash(content: &Value) -> String {
 
 /// Reads the chain; a file that is not one is an error that says so.
 pub fn read(project: &Project) -> Result<Chain, AppError> {
-    match read_file(project, CHAIN_FILE) {
+    match read_file(project, CHAIN_FILE)? {
         None => Ok(Chain::default()),
         Some(text) => {
             serde_json::from_str(&text).map_err(|e| AppError::Usage(format!("{CHAIN_FILE} is not a state chain ({e})")))
@@ -127,14 +127,30 @@ pub fn check(chain: &Chain) -> ChainCheck {
     }
 }
 
-/// `fixpoint workflow verify`.
+/// `fixpoint workflow verify`: every link, and every fix entry's
+/// `journal_seal` against the journal entry it names, where that still
+/// exists (the two chains vouch for each other).
 pub fn verify(project: &Project) -> Result<ChainCheck, AppError> {
-    if read_file(project, CHAIN_FILE).is_none() {
+    if read_file(project, CHAIN_FILE)?.is_none() {
         return Err(AppError::Usage(format!(
             "no state chain ({CHAIN_FILE}): `fixpoint workflow` writes it"
         )));
     }
-    Ok(check(&read(project)?))
+    let chain = read(project)?;
+    let mut checked = check(&chain);
+    if checked.broken.is_none() {
+        let journal = fixpoint_fix::journal::Journal::new(&project.root).entries()?;
+        checked.broken = chain.entries.iter().filter(|e| e.kind == "fix").find_map(|entry| {
+            let id = entry.content["journal_id"].as_str()?;
+            let manifest = journal.iter().find(|m| m.id == id)?;
+            (entry.content["journal_seal"].as_str() != manifest.seal.as_deref()).then(|| Broken {
+                index: entry.index,
+                source: entry.source.clone(),
+                reason: format!("its journal_seal is not the seal of journal entry {id}"),
+            })
+        });
+    }
+    Ok(checked)
 }
 
 /// The fixpoint command of a recorded command line (`fix` in
@@ -175,7 +191,13 @@ pub(super) fn append(
             broken.index, broken.source, broken.reason
         )));
     }
-    let known: BTreeSet<&str> = chain.entries.iter().map(|e| e.source.as_str()).collect();
+    // An event is its source and its time: a history made again numbers its
+    // runs from 1, and those are new events.
+    let known: BTreeSet<(&str, &str)> = chain
+        .entries
+        .iter()
+        .map(|e| (e.source.as_str(), e.at.as_str()))
+        .collect();
     let mut events: Vec<Event> = Vec::new();
     for run in runs {
         let verification = matches!(subcommand(&run.command), Some("fix" | "repair" | "migrate"));
@@ -245,17 +267,26 @@ pub(super) fn append(
             }),
         });
     }
-    events.retain(|event| !known.contains(event.source.as_str()));
-    // Oldest first; a fix before its undo and before the run that verified it.
+    events.retain(|event| !known.contains(&(event.source.as_str(), event.at.as_str())));
+    // Oldest first. In the same millisecond an undo goes before the next
+    // fix (verification takes a trial back, then writes the next), except
+    // that an entry's own fix always precedes its undo.
     let order = |kind: &str| match kind {
-        "fix" => 0,
-        "undo" => 1,
+        "undo" => 0,
+        "fix" => 1,
         _ => 2,
     };
+    let journal_id = |event: &Event| event.source.split_once(':').map(|(_, id)| id.to_owned());
     events.sort_by(|a, b| {
-        a.at.cmp(&b.at)
-            .then(order(a.kind).cmp(&order(b.kind)))
-            .then(a.source.cmp(&b.source))
+        a.at.cmp(&b.at).then_with(|| {
+            let own = journal_id(a) == journal_id(b) && a.kind != b.kind && [a.kind, b.kind].contains(&"undo");
+            if own {
+                // fix:X before undo:X
+                order(b.kind).cmp(&order(a.kind))
+            } else {
+                order(a.kind).cmp(&order(b.kind)).then(a.source.cmp(&b.source))
+            }
+        })
     });
     let added = events.len();
     for event in events {
@@ -277,7 +308,7 @@ pub(super) fn append(
             hash,
         });
     }
-    if added > 0 || read_file(project, CHAIN_FILE).is_none() {
+    if added > 0 || read_file(project, CHAIN_FILE)?.is_none() {
         let text = serde_json::to_string_pretty(&chain).unwrap_or_default() + "\n";
         write_file(project, CHAIN_FILE, &text)?;
     }

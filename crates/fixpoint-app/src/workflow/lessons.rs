@@ -43,6 +43,8 @@ pub struct Sync {
 /// Appends the new events to the chain and derives the lessons and the
 /// evaluations again.
 pub fn sync(store: &mut dyn Store, project: &Project) -> Result<Sync, AppError> {
+    // A plan that cannot be read stops the sync before anything is written.
+    let stories = plan::stories(project)?;
     let mut runs = store.runs_since(0)?;
     runs.sort_by_key(|run| run.id);
     let mut journal = Journal::new(&project.root).entries()?;
@@ -73,7 +75,7 @@ pub fn sync(store: &mut dyn Store, project: &Project) -> Result<Sync, AppError> 
         .collect();
     for entry in journal.iter().filter(|m| !m.refused.is_empty()) {
         for refused in &entry.refused {
-            let patterns = patterns_of(store, project, refused.run, &refused.codes);
+            let patterns = patterns_of(store, project, refused.run, &refused.codes, &refused.files);
             let why = match &refused.stopped {
                 Some(stopped) => format!("the suite did not start: {}", first_line(stopped)),
                 None => format!("broke {}", refused.broke.join(", ")),
@@ -100,7 +102,6 @@ pub fn sync(store: &mut dyn Store, project: &Project) -> Result<Sync, AppError> 
     )?;
 
     let totals: HashMap<i64, u32> = runs.iter().map(|run| (run.id, run.counts.total)).collect();
-    let stories = plan::stories(project)?;
     let tasks: Vec<Value> = stories
         .iter()
         .map(|story| {
@@ -170,8 +171,15 @@ pub fn clean(project: &Project) -> Result<Vec<String>, AppError> {
     Ok(removed)
 }
 
-/// The patterns of the run a refused fix answered whose fixer is one of `codes`.
-fn patterns_of(store: &mut dyn Store, project: &Project, run: Option<i64>, codes: &[String]) -> Vec<String> {
+/// The patterns of the run a refused fix answered that it concerned: one of
+/// `codes` is their fixer, and they point at one of `files`.
+fn patterns_of(
+    store: &mut dyn Store,
+    project: &Project,
+    run: Option<i64>,
+    codes: &[String],
+    files: &[String],
+) -> Vec<String> {
     let Some(run) = run else { return Vec::new() };
     let Ok((_, triage)) = crate::triage::triage_run(store, project, &run.to_string()) else {
         return Vec::new();
@@ -180,6 +188,18 @@ fn patterns_of(store: &mut dyn Store, project: &Project, run: Option<i64>, codes
         .patterns
         .iter()
         .filter(|p| p.fix.code.is_some_and(|code| codes.iter().any(|c| c == code)))
+        .filter(|p| {
+            let at = |place: &str| {
+                files
+                    .iter()
+                    .any(|file| place.rsplit_once(':').map_or(place, |(path, _)| path) == file)
+            };
+            p.locations.iter().any(|place| at(place))
+                || p.location.as_ref().is_some_and(|frame| files.contains(&frame.path))
+                || p.failures
+                    .iter()
+                    .any(|nodeid| files.iter().any(|f| nodeid.split("::").next() == Some(f)))
+        })
         .map(|p| p.id.clone())
         .collect()
 }

@@ -60,8 +60,17 @@ pub(crate) fn write_file(project: &Project, relative: &str, content: &str) -> Re
     Ok(true)
 }
 
-/// The text of `relative` under the project, if it can be read.
-pub(crate) fn read_file(project: &Project, relative: &str) -> Option<String> {
-    let path = crate::paths::policy(project).ok()?.readable(relative).ok()?;
-    std::fs::read_to_string(Path::new(&path)).ok()
+/// The text of `relative` under the project: `None` when there is no such
+/// file; an error when the policy refuses the path or the file cannot be
+/// read as UTF-8 text, so that state which is there but unreadable is never
+/// taken for state that is not there.
+pub(crate) fn read_file(project: &Project, relative: &str) -> Result<Option<String>, AppError> {
+    let path = crate::paths::policy(project)?.readable(relative)?;
+    match std::fs::read(Path::new(&path)) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(AppError::io(format!("could not read {relative}"), error)),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| AppError::Usage(format!("{relative} is not UTF-8 text: fixpoint leaves it as it is"))),
+    }
 }

@@ -128,14 +128,26 @@ pub fn stories(project: &Project) -> Result<Vec<Story>, AppError> {
 }
 
 fn read_record(project: &Project) -> Result<PlanRecord, AppError> {
-    match read_file(project, PLAN_FILE) {
-        None => Ok(PlanRecord::default()),
+    let record: PlanRecord = match read_file(project, PLAN_FILE)? {
+        None => return Ok(PlanRecord::default()),
         Some(text) => serde_json::from_str(&text).map_err(|e| {
             AppError::Usage(format!(
                 "{PLAN_FILE} is not fixpoint's plan ({e}): move it away and run `fixpoint plan` again"
             ))
-        }),
+        })?,
+    };
+    // An id or a category becomes a file name: only what triage gives.
+    for story in &record.stories {
+        let id_ok =
+            story.id.len() == 7 && story.id.starts_with('P') && story.id[1..].chars().all(|c| c.is_ascii_hexdigit());
+        if !id_ok || fixpoint_triage::catalog::category(&story.category).is_none() {
+            return Err(AppError::Usage(format!(
+                "{PLAN_FILE} holds a story that is not a triage pattern (id `{}`, category `{}`): fixpoint writes nothing from it; move the file away and run `fixpoint plan` again",
+                story.id, story.category
+            )));
+        }
     }
+    Ok(record)
 }
 
 /// `fixpoint plan`: a story for every pattern of the latest whole-suite run
@@ -214,7 +226,7 @@ pub fn next_story(project: &Project) -> Result<Option<Story>, AppError> {
 /// A story's Markdown, as `fixpoint plan` last wrote it.
 pub fn story_text(project: &Project, id: &str) -> Result<String, AppError> {
     let path = story_path(id);
-    read_file(project, &path)
+    read_file(project, &path)?
         .ok_or_else(|| AppError::Usage(format!("{path} is missing: `fixpoint plan` writes it again")))
 }
 
@@ -253,14 +265,25 @@ fn render(
             .iter()
             .filter(|a| a.pattern.as_deref() == Some(story.id.as_str()) || story.tests.contains(&a.nodeid))
             .count();
-        let later_pass = story.tests.iter().filter(|t| t.contains("::")).any(|t| {
-            store
-                .test_history(t, 1)
-                .ok()
-                .and_then(|h| h.into_iter().next())
-                .is_some_and(|(_, row)| !row.outcome.is_failing() && row.outcome != Outcome::Skipped)
-        });
-        evaluate(story, &results, run.id, tried, later_pass);
+        // What runs after the whole-suite one say of its tests.
+        let mut since = Since {
+            tried,
+            ..Since::default()
+        };
+        for test in &story.tests {
+            let Some((newer, row)) = store.test_history(test, 1).ok().and_then(|h| h.into_iter().next()) else {
+                continue;
+            };
+            if newer.id <= run.id {
+                continue;
+            }
+            if row.outcome.is_failing() {
+                since.failed_in.get_or_insert(newer.id);
+            } else if passing(row.outcome) {
+                since.passed = true;
+            }
+        }
+        evaluate(story, &results, run.id, &since);
     }
     record.stories.sort_by(|a, b| {
         a.category
@@ -293,8 +316,18 @@ fn render(
         files: Vec::new(),
         kept: Vec::new(),
     };
+    // The record first: the Markdown is rendered from it, and whatever
+    // happens to a file below, the statuses it holds are the history's.
+    let json = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
+    let changed = write_file(project, PLAN_FILE, &json)?;
+    outcome.files.push((PLAN_FILE.to_owned(), changed));
     for (path, generated) in files {
-        let previous = read_file(project, &path);
+        // A file that cannot be read (not UTF-8, a refused path) is not
+        // fixpoint's to overwrite.
+        let Ok(previous) = read_file(project, &path) else {
+            outcome.kept.push(path);
+            continue;
+        };
         let content = MARKDOWN.seal(&MARKDOWN.keep_custom(&generated, previous.as_deref()));
         if !force
             && previous
@@ -307,18 +340,36 @@ fn render(
         let changed = write_file(project, &path, &content)?;
         outcome.files.push((path, changed));
     }
-    let agents = read_file(project, "AGENTS.md");
-    let agents = fixpoint_rules::agents_section(agents.as_deref(), AGENTS_START, AGENTS_END, AGENTS_LINE);
-    let changed = write_file(project, "AGENTS.md", &agents)?;
-    outcome.files.push(("AGENTS.md".to_owned(), changed));
-    let json = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
-    let changed = write_file(project, PLAN_FILE, &json)?;
-    outcome.files.push((PLAN_FILE.to_owned(), changed));
+    // AGENTS.md is the team's: written only where its markers are whole,
+    // and left as it is when it cannot be (a link, unpaired markers).
+    let agents = read_file(project, "AGENTS.md")
+        .ok()
+        .and_then(|now| fixpoint_rules::agents_section(now.as_deref(), AGENTS_START, AGENTS_END, AGENTS_LINE));
+    match agents.map(|text| write_file(project, "AGENTS.md", &text)) {
+        Some(Ok(changed)) => outcome.files.push(("AGENTS.md".to_owned(), changed)),
+        _ => outcome.kept.push("AGENTS.md".to_owned()),
+    }
     Ok(outcome)
 }
 
 /// A story's status from the latest whole-suite run's outcomes.
-fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, tried: usize, later_pass: bool) {
+/// An outcome that counts as a pass: an expected failure does not.
+fn passing(outcome: Outcome) -> bool {
+    matches!(outcome, Outcome::Passed | Outcome::Flaky | Outcome::XPassed)
+}
+
+/// What the history says of a story's tests besides the whole-suite run.
+#[derive(Debug, Default)]
+struct Since {
+    /// Repair attempts for its pattern or its tests.
+    tried: usize,
+    /// One of its tests passed in a later partial run.
+    passed: bool,
+    /// A later partial run in which one of its tests failed.
+    failed_in: Option<i64>,
+}
+
+fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, since: &Since) {
     let state = |test: &str| -> Option<Outcome> {
         if test.contains("::") {
             return results.get(test).copied();
@@ -344,7 +395,7 @@ fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, 
         }
     };
     let seen: Vec<Option<Outcome>> = story.tests.iter().map(|t| state(t)).collect();
-    let passes = |o: &Option<Outcome>| matches!(o, Some(o) if !o.is_failing() && *o != Outcome::Skipped);
+    let passes = |o: &Option<Outcome>| o.is_some_and(passing);
     let skipped = |o: &Option<Outcome>| *o == Some(Outcome::Skipped);
     story.passing = story
         .tests
@@ -379,13 +430,18 @@ fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, 
             Status::InProgress,
             format!("{} passing in run {run_id}", its(story.passing.len())),
         )
-    } else if later_pass {
+    } else if since.passed {
         (
             Status::InProgress,
             "some of its tests passed in a later partial run; a whole-suite run decides".to_owned(),
         )
-    } else if tried > 0 {
-        (Status::InProgress, format!("the repair loop tried it {tried} times"))
+    } else if since.tried > 0 {
+        let times = if since.tried == 1 {
+            "once".to_owned()
+        } else {
+            format!("{} times", since.tried)
+        };
+        (Status::InProgress, format!("the repair loop tried it {times}"))
     } else {
         let missing = seen.iter().filter(|o| o.is_none()).count();
         let reason = if missing > 0 {
@@ -396,6 +452,14 @@ fn evaluate(story: &mut Story, results: &HashMap<String, Outcome>, run_id: i64, 
             format!("none of its {total} tests passes in run {run_id}")
         };
         (Status::Draft, reason)
+    };
+    // A later partial run that fails one of them takes the story out of Done.
+    let (status, reason) = match since.failed_in {
+        Some(run) if matches!(status, Status::Done | Status::Skipped) => (
+            Status::InProgress,
+            format!("{reason}, but one failed again in run {run}, a partial run; a whole-suite run decides"),
+        ),
+        _ => (status, reason),
     };
     story.status = status;
     story.reason = reason;
@@ -608,7 +672,7 @@ mod tests {
 
     use fixpoint_core::Outcome;
 
-    use super::{Status, Story, evaluate};
+    use super::{Since, Status, Story, evaluate};
 
     fn story(tests: &[&str]) -> Story {
         Story {
@@ -630,17 +694,26 @@ mod tests {
         }
     }
 
-    fn status(tests: &[&str], results: &[(&str, Outcome)], tried: usize, later_pass: bool) -> (Status, String) {
+    fn status(tests: &[&str], results: &[(&str, Outcome)], tried: usize, passed: bool) -> (Status, String) {
+        let since = Since {
+            tried,
+            passed,
+            failed_in: None,
+        };
+        status_since(tests, results, &since)
+    }
+
+    fn status_since(tests: &[&str], results: &[(&str, Outcome)], since: &Since) -> (Status, String) {
         let results: HashMap<String, Outcome> = results.iter().map(|(n, o)| ((*n).to_owned(), *o)).collect();
         let mut story = story(tests);
-        evaluate(&mut story, &results, 7, tried, later_pass);
+        evaluate(&mut story, &results, 7, since);
         (story.status, story.reason)
     }
 
     #[test]
     fn a_story_is_done_only_when_every_test_passes_in_the_whole_suite_run() {
-        let two = ["t.py::a", "t.py::b"];
         use Outcome::{Error, Failed, Passed, Skipped};
+        let two = ["t.py::a", "t.py::b"];
         assert_eq!(
             status(&two, &[("t.py::a", Passed), ("t.py::b", Passed)], 0, false),
             (

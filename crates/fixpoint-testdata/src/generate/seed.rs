@@ -152,6 +152,9 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
             format!("\n{}\n", checks.join("\n"))
         }
     );
+    out.push_str(&transitions_lines(
+        &persisted.iter().chain(validated.iter()).copied().collect::<Vec<_>>(),
+    ));
     for cycle in &graph.cycles {
         let _ = writeln!(
             out,
@@ -166,18 +169,20 @@ pub fn render(graph: &ModelGraph, layout: &Layout) -> String {
     for model in &persisted {
         any = true;
         let kwargs = parent_kwargs(graph, model, "i % len({})");
+        let (kwargs, rows) = with_roles(model, kwargs);
         let _ = writeln!(
             out,
-            "    {var} = _create(session, scenario, \"{name}\", f.{name}Factory, [{{{kwargs}}} for i in range(count)])",
+            "    {var} = _create(session, scenario, \"{name}\", f.{name}Factory, [{{{kwargs}}} for i in range({rows})])",
             var = var(&model.name),
             name = model.name
         );
     }
     for model in &validated {
         any = true;
+        let (kwargs, rows) = with_roles(model, String::new());
         let _ = writeln!(
             out,
-            "    _build(scenario, \"{name}\", f.{name}Factory, [{{}} for i in range(count)])",
+            "    _build(scenario, \"{name}\", f.{name}Factory, [{{{kwargs}}} for i in range({rows})])",
             name = model.name
         );
     }
@@ -283,6 +288,72 @@ fn parent_kwargs_where(graph: &ModelGraph, model: &Model, index: &str, keep: imp
         .join(", ")
 }
 
+/// A model with a roles decision: each scenario's rows go through the
+/// roles, and there are at least as many rows as roles.
+fn with_roles(model: &Model, kwargs: String) -> (String, String) {
+    let roles = model
+        .fields
+        .iter()
+        .find(|f| f.decided.as_ref().is_some_and(|d| d.roles) && f.choices.is_some());
+    let Some(field) = roles else {
+        return (kwargs, "count".to_owned());
+    };
+    let choices = field.choices.as_ref().unwrap();
+    let literals: Vec<String> = choices
+        .values
+        .iter()
+        .map(|v| match &choices.class {
+            Some(class) if model.framework != Framework::Django => format!("{class}.{}", v.name),
+            _ => v.value.clone(),
+        })
+        .collect();
+    let role = format!("\"{}\": [{}][i % {}]", key(field), literals.join(", "), literals.len());
+    let kwargs = if kwargs.is_empty() {
+        role
+    } else {
+        format!("{kwargs}, {role}")
+    };
+    (kwargs, format!("max(count, {})", literals.len()))
+}
+
+/// `TRANSITIONS`: the state machines of the project's decisions, for tests
+/// that move a row from state to state; nothing when there are none.
+fn transitions_lines(models: &[&Model]) -> String {
+    let mut entries = Vec::new();
+    for model in models {
+        for field in &model.fields {
+            let Some(decided) = field.decided.as_ref().filter(|d| !d.transitions.is_empty()) else {
+                continue;
+            };
+            let pairs: Vec<String> = decided
+                .transitions
+                .iter()
+                .map(|(from, to)| {
+                    format!(
+                        "({}, {})",
+                        crate::discover::python::py_str(from),
+                        crate::discover::python::py_str(to)
+                    )
+                })
+                .collect();
+            entries.push(format!(
+                "    \"{}.{}\": [{}],  # {}",
+                model.name,
+                field.name,
+                pairs.join(", "),
+                decided.sources.join(", ")
+            ));
+        }
+    }
+    if entries.is_empty() {
+        return String::new();
+    }
+    format!(
+        "# The valid transitions of each state machine the project decided (.workflow/).\nTRANSITIONS = {{\n{}\n}}\n",
+        entries.join("\n")
+    )
+}
+
 fn edge_field(field: &Field) -> bool {
     !(field.generated
         || (field.primary_key && field.kind.is_integer())
@@ -295,18 +366,26 @@ pub fn edge_rows(graph: &ModelGraph, model: &Model) -> Vec<EdgeRow> {
     let fields: Vec<&Field> = model.fields.iter().filter(|f| edge_field(f)).collect();
     let mut rows: Vec<EdgeRow> = Vec::new();
     for (slot, label) in [(0, "max"), (1, "min"), (2, "zero")] {
+        let mut sources: Vec<&str> = Vec::new();
         let values: Vec<(String, String)> = fields
             .iter()
             .filter(|f| f.choices.is_none())
             .filter(|f| !(slot == 2 && f.unique))
             .filter_map(|f| {
-                boundaries(f, rows.len(), model.framework)[slot]
-                    .clone()
-                    .map(|v| (key(f), v))
+                let value = boundaries(f, rows.len(), model.framework)[slot].clone()?;
+                // A value a decision changed names the decision.
+                if let Some(decided) = &f.decided
+                    && decided.before.as_ref().is_none_or(|before| {
+                        boundaries(before, rows.len(), model.framework)[slot].as_ref() != Some(&value)
+                    })
+                {
+                    sources.extend(decided.sources.iter().map(String::as_str));
+                }
+                Some((key(f), value))
             })
             .collect();
         if !values.is_empty() {
-            rows.push((label.to_owned(), values));
+            rows.push((with_sources(label.to_owned(), sources), values));
         }
     }
     let enum_fields: Vec<&&Field> = fields
@@ -331,7 +410,55 @@ pub fn edge_rows(graph: &ModelGraph, model: &Model) -> Vec<EdgeRow> {
                 (key(f), literal)
             })
             .collect();
-        rows.push((format!("enum {}", j + 1), values));
+        // A state machine's or the roles' value names itself.
+        let named: Vec<String> = enum_fields
+            .iter()
+            .filter(|f| f.decided.is_some())
+            .map(|f| {
+                let choices = f.choices.as_ref().unwrap();
+                format!("{}={}", f.name, choices.values[j % choices.values.len()].name)
+            })
+            .collect();
+        let label = if named.is_empty() {
+            format!("enum {}", j + 1)
+        } else {
+            format!("enum {}: {}", j + 1, named.join(", "))
+        };
+        let sources = enum_fields
+            .iter()
+            .filter_map(|f| f.decided.as_ref())
+            .flat_map(|d| d.sources.iter().map(String::as_str))
+            .collect();
+        rows.push((with_sources(label, sources), values));
+    }
+    // A precision rule's boundaries: the smallest step, the largest value, a
+    // negative one where allowed.
+    for field in &fields {
+        let Some(decided) = field.decided.as_ref() else {
+            continue;
+        };
+        let Some(step) = &decided.step else { continue };
+        let literal = |number: &str| match field.kind {
+            Kind::Float => number.to_owned(),
+            _ => format!("Decimal({})", crate::discover::python::py_str(number)),
+        };
+        let sources = || decided.sources.iter().map(String::as_str).collect();
+        rows.push((
+            with_sources("smallest step".to_owned(), sources()),
+            vec![(key(field), literal(step))],
+        ));
+        if let Some(largest) = &decided.largest {
+            rows.push((
+                with_sources("largest value".to_owned(), sources()),
+                vec![(key(field), literal(largest))],
+            ));
+        }
+        if decided.negative {
+            rows.push((
+                with_sources("negative".to_owned(), sources()),
+                vec![(key(field), literal(&format!("-{step}")))],
+            ));
+        }
     }
     let mut nulls: Vec<(String, String)> = fields
         .iter()
@@ -347,6 +474,19 @@ pub fn edge_rows(graph: &ModelGraph, model: &Model) -> Vec<EdgeRow> {
         rows.push(("nulls".to_owned(), nulls));
     }
     rows
+}
+
+/// `label (from decisions.md:3, constraints.md:1)`: the decisions a row's
+/// values come from.
+fn with_sources(mut label: String, mut sources: Vec<&str>) -> String {
+    sources.sort_unstable();
+    sources.dedup();
+    if !sources.is_empty() {
+        label.push_str(" (from ");
+        label.push_str(&sources.join(", "));
+        label.push(')');
+    }
+    label
 }
 
 fn key(field: &Field) -> String {

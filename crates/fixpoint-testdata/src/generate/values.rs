@@ -107,8 +107,29 @@ fn text_provider(name: &str, kind: Kind) -> &'static str {
 /// or `None` when no value can be made for its type.
 pub fn declaration(field: &Field, framework: Framework) -> Option<String> {
     let limit = field.max_length.map_or_else(|| "None".to_owned(), |l| l.to_string());
+    // The project's own realistic values (a `values` decision), as written:
+    // one the column cannot hold is a finding of the seed, not trimmed away.
+    // A unique field takes each once, then numbered ones.
+    if let Some(values) = field.decided.as_ref().map(|d| &d.values).filter(|v| !v.is_empty()) {
+        let list = format!("[{}]", values.iter().map(|v| py_str(v)).collect::<Vec<_>>().join(", "));
+        if field.unique {
+            let n = values.len();
+            let min = field.min_length.unwrap_or(0);
+            return Some(format!(
+                "factory.Sequence(lambda n: {list}[n] if n < {n} else _unique(n, {list}[n % {n}], {limit}, {min}))"
+            ));
+        }
+        return Some(format!("factory.Iterator({list})"));
+    }
     if let Some(choices) = &field.choices {
         return Some(match &choices.class {
+            // A decision kept only some members (a state machine's states).
+            Some(class)
+                if field.decided.is_some() && framework != Framework::Django && framework != Framework::Prisma =>
+            {
+                let members: Vec<String> = choices.values.iter().map(|v| format!("{class}.{}", v.name)).collect();
+                format!("factory.Iterator([{}])", members.join(", "))
+            }
             Some(class) if framework != Framework::Django && framework != Framework::Prisma => {
                 format!("factory.Iterator(list({class}))")
             }

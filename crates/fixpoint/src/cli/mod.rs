@@ -142,8 +142,9 @@ pub enum Command {
     /// history, compare_runs, flaky_tests, slow_tests, generate_testdata, list_rules, validate_rules,
     /// analyze_repo, pack_context. Resources: fixpoint://runs/latest, fixpoint://runs/{id},
     /// fixpoint://failures/{nodeid}, fixpoint://patterns, fixpoint://docs/{name},
-    /// fixpoint://rules/{name}. Prompts: fix-failing-test, triage-summary,
-    /// write-rule-from-pattern. Read-only unless --allow-writes.
+    /// fixpoint://rules/{name}, fixpoint://stories/{id}. Prompts: fix-failing-test,
+    /// triage-summary, write-rule-from-pattern, work-next-story. Read-only unless
+    /// --allow-writes.
     Mcp(McpArgs),
     /// Manage the project's Cursor rules (.cursor/rules/*.mdc).
     #[command(subcommand)]

@@ -78,6 +78,26 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                     skipped.model, skipped.path, skipped.reason
                 ));
             }
+            for decision in &report.decisions.applied {
+                if decision.applied {
+                    writeln!(
+                        out,
+                        "decision {} ({}): {}",
+                        decision.target, decision.source, decision.effect
+                    )?;
+                } else {
+                    printer.warn(&format!(
+                        "decision {} (.workflow/{}) not applied: {}",
+                        decision.target, decision.source, decision.effect
+                    ));
+                }
+            }
+            for unread in &report.decisions.unread {
+                printer.warn(&format!(
+                    "not a decision: .workflow/{}: {}",
+                    unread.source, unread.reason
+                ));
+            }
             let changed = report
                 .files
                 .iter()
@@ -113,7 +133,12 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
             Ok(status)
         }
         TestdataCommand::Verify(args) => {
-            let report = testdata::verify(&project, global.python.as_deref(), global.db.as_deref())?;
+            let report = testdata::verify(
+                &project,
+                global.python.as_deref(),
+                global.db.as_deref(),
+                &command_line(),
+            )?;
             if args.output_format == OutputFormat::Json {
                 print_json(&report)?;
             } else {
@@ -127,6 +152,17 @@ pub fn testdata(global: &GlobalArgs, command: &TestdataCommand, printer: Printer
                         step.name,
                         step.detail
                     )?;
+                }
+                for (n, cycle) in report.cycles.iter().enumerate() {
+                    writeln!(out, "fix cycle {}: failed: {}", n + 1, cycle.failed)?;
+                    writeln!(out, "  diagnosis: {}", cycle.diagnosis)?;
+                    match &cycle.change {
+                        Some(change) => writeln!(out, "  change: {change}")?,
+                        None => writeln!(out, "  change: none")?,
+                    }
+                }
+                if let Some(reason) = &report.escalated {
+                    writeln!(out, "escalated: {reason}")?;
                 }
                 writeln!(
                     out,

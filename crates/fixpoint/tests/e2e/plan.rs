@@ -303,13 +303,22 @@ fn the_state_chain_records_real_events_and_names_the_entry_that_was_edited() {
     );
     let output = fixpoint(&dir, &["triage", "1", "--output-format", "json"]);
     let triage: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The FP002 patterns the refused file concerns, not the one kept in app/coins.py.
     let fp002: Vec<&Value> = triage["triage"]["patterns"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|p| p["fix"]["code"] == "FP002")
+        .filter(|p| {
+            p["locations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l.as_str().unwrap().starts_with("app/loot.py:"))
+        })
         .map(|p| &p["id"])
         .collect();
+    assert_eq!(fp002.len(), 1, "{triage:#}");
     assert_eq!(lesson["patterns"].as_array().unwrap().iter().collect::<Vec<_>>(), fp002);
 
     let verify = fixpoint(&dir, &["workflow", "verify"]);
@@ -509,5 +518,104 @@ fn a_reverted_repair_is_a_lesson_and_counts_in_its_storys_evaluation() {
         output.status.success() && printed.ends_with("all checks passed\n"),
         "{printed}\n{}",
         stderr(&output)
+    );
+}
+
+/// What a careless or hostile hand does to the plan and the chain: nothing
+/// is written outside `.ai/`, unreadable state is never taken for no
+/// state, the team's AGENTS.md is never cut, and a partial run that fails
+/// again takes a story out of Done.
+#[test]
+fn hostile_plans_chains_and_agents_files_are_refused_and_nothing_is_lost() {
+    let (_keep, dir) = project("verify");
+    git_init(&dir);
+    let python = python();
+    let python = python.to_str().unwrap();
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    exits(&fixpoint(&dir, &["plan"]), 0);
+    let plan_path = dir.join(".ai/plan.json");
+    let good_plan = fs::read_to_string(&plan_path).unwrap();
+
+    // A story id that is a path: refused by `plan`, ignored by `run`, nothing written.
+    fs::write(dir.join("README.md"), "# Ours\n").unwrap();
+    let mut hostile: Value = serde_json::from_str(&good_plan).unwrap();
+    hostile["stories"][0]["id"] = "../../README".into();
+    fs::write(&plan_path, serde_json::to_string(&hostile).unwrap()).unwrap();
+    let output = fixpoint(&dir, &["plan", "--force"]);
+    exits(&output, 2);
+    assert_eq!(
+        stderr(&output),
+        "fixpoint: error: .ai/plan.json holds a story that is not a triage pattern (id `../../README`, category `name-error`): fixpoint writes nothing from it; move the file away and run `fixpoint plan` again\n"
+    );
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    assert_eq!(fs::read_to_string(dir.join("README.md")).unwrap(), "# Ours\n");
+    assert!(!dir.join("README.md.md").exists() && !dir.join(".ai/README.md").exists());
+
+    // A plan that is not UTF-8 is not "no plan": the run leaves it as it is.
+    let mut bytes = good_plan.clone().into_bytes();
+    bytes.push(0xff);
+    fs::write(&plan_path, &bytes).unwrap();
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    assert_eq!(fs::read(&plan_path).unwrap(), bytes);
+    let output = fixpoint(&dir, &["plan"]);
+    exits(&output, 2);
+    assert_eq!(
+        stderr(&output),
+        "fixpoint: error: .ai/plan.json is not UTF-8 text: fixpoint leaves it as it is\n"
+    );
+    fs::write(&plan_path, &good_plan).unwrap();
+
+    // A chain with a byte that is not UTF-8 is not started again.
+    exits(&fixpoint(&dir, &["workflow"]), 0);
+    let chain_path = dir.join(".workflow/state-chain/chain.json");
+    let mut chain = fs::read(&chain_path).unwrap();
+    chain.push(0xff);
+    fs::write(&chain_path, &chain).unwrap();
+    for args in [&["workflow"][..], &["workflow", "verify"]] {
+        let output = fixpoint(&dir, args);
+        exits(&output, 2);
+        assert!(
+            stderr(&output).contains("chain.json is not UTF-8 text"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(fs::read(&chain_path).unwrap(), chain);
+    fs::remove_file(&chain_path).unwrap();
+
+    // An AGENTS.md with one marker: which of its text is fixpoint's cannot be told.
+    let agents = "# Team\n\n<!-- fixpoint:workflow:start -->\nOur deploy notes.\n";
+    fs::write(dir.join("AGENTS.md"), agents).unwrap();
+    let output = fixpoint(&dir, &["plan"]);
+    exits(&output, 0);
+    assert!(
+        stdout(&output).contains("Left AGENTS.md as it is"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(fs::read_to_string(dir.join("AGENTS.md")).unwrap(), agents);
+
+    // Done after the fix and a whole-suite run; a partial run that fails again undoes that.
+    exits(&fixpoint(&dir, &["fix", "--no-progress", "--python", python]), 0);
+    assert_eq!(fixpoint(&dir, &["run", "--python", python]).status.code(), Some(1));
+    let coins = stories(&dir)
+        .into_iter()
+        .find(|(_, (_, tests))| tests == &["tests/test_loot.py::test_coins"])
+        .unwrap();
+    assert_eq!(coins.1.0, "Done");
+    crate::support::git(&dir, &["checkout", "--", "app/coins.py"]);
+    let partial = fixpoint(&dir, &["run", "--python", python, "tests/test_loot.py::test_coins"]);
+    assert_eq!(partial.status.code(), Some(1), "{}", stderr(&partial));
+    let story = json_file(&plan_path)["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == coins.0.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(story["status"], "In Progress");
+    assert_eq!(
+        story["reason"],
+        "its test passes in run 5, a whole-suite run, but one failed again in run 6, a partial run; a whole-suite run decides"
     );
 }

@@ -688,3 +688,195 @@ fn masked_seconds(line: &str) -> String {
         .trim()
         .to_owned()
 }
+
+/// The shop with its team's decisions in `.workflow/`: a state machine, a
+/// precision rule, roles, a limit and realistic values, plus a decision
+/// about a model that does not exist and a section that is no decision.
+fn decided_shop() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (keep, dir) = project("testdata-sa20");
+    let models = read(&dir, "src/shop/models.py").replacen(
+        "    api_key: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)\n",
+        "    api_key: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)\n    role: Mapped[str] = mapped_column(String(20), default=\"shopper\")\n",
+        1,
+    );
+    fs::write(dir.join("src/shop/models.py"), models).unwrap();
+    fs::create_dir_all(dir.join(".workflow/domain-library")).unwrap();
+    fs::write(
+        dir.join(".workflow/decisions.md"),
+        "# Decisions\n\n## Order.status: state machine\npending -> paid -> shipped\n\n## Order.total: precision\nstep: 0.01\nmax: 99999999.99\nnegative: no\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(".workflow/constraints.md"),
+        "## Customer.first_name: limit\nmax length: 20\n\n## Invoice.total: range\n0..100\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(".workflow/domain-knowledge.md"),
+        "## Category.name: values\nElectronics, Books, Garden\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join(".workflow/domain-library/roles.md"),
+        "## Customer.role: roles\nadmin, clerk, shopper\n\n## Customer.email: colour\nblue\n",
+    )
+    .unwrap();
+    (keep, dir)
+}
+
+/// The rows of `table` in the SQLite file `db`, as `column=value` lines.
+fn sqlite_column(db: &Path, table: &str, column: &str) -> Vec<String> {
+    let script = format!(
+        "import sqlite3, sys\nfor (v,) in sqlite3.connect(sys.argv[1]).execute('select {column} from {table} order by id'):\n    print(v)"
+    );
+    let output = Command::new(python()).args(["-c", &script]).arg(db).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn generate_takes_edge_cases_roles_and_limits_from_the_projects_decisions() {
+    let (_keep, dir) = decided_shop();
+    let output = generate(&dir, &["--add-deps"]);
+    assert_eq!(
+        without_journal_id(&stdout(&output)),
+        "tests/factories.py: created\ntests/seed.py: created\ntests/conftest.py: updated\npyproject.toml: updated\n\
+         decision Order.status (decisions.md:3): 3 states, 2 transitions: one edge row per state\n\
+         decision Order.total (decisions.md:6): step 0.01, max 99999999.99, never negative: edge rows for the smallest step, the largest value\n\
+         decision Customer.first_name (constraints.md:1): at most 20 characters\n\
+         decision Category.name (domain-knowledge.md:1): 3 realistic values for the factory\n\
+         decision Customer.role (domain-library/roles.md:1): 3 roles: one row per role in every scenario\n\
+         4 files written for 4 models; `fixpoint undo ID` takes them back\n\
+         factory-boy and faker added to pyproject.toml\n"
+    );
+    assert_eq!(
+        stderr(&output),
+        "fixpoint: warning: decision Invoice.total (.workflow/constraints.md:4) not applied: no model `Invoice` was found\n\
+         fixpoint: warning: not a decision: .workflow/domain-library/roles.md:4: `colour` is not a kind fixpoint reads (state machine, precision, roles, range, limit, values)\n"
+    );
+    let seed_py = read(&dir, "tests/seed.py");
+    let labels: Vec<&str> = seed_py
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("(\""))
+        .filter_map(|rest| rest.split_once('"').map(|(label, _)| label))
+        .filter(|label| label.contains("(from "))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "max (from constraints.md:1)",
+            "enum 1: role=admin (from domain-library/roles.md:1)",
+            "enum 2: role=clerk (from domain-library/roles.md:1)",
+            "enum 3: role=shopper (from domain-library/roles.md:1)",
+            "enum 1: status=PENDING (from decisions.md:3)",
+            "enum 2: status=PAID (from decisions.md:3)",
+            "enum 3: status=SHIPPED (from decisions.md:3)",
+            "smallest step (from decisions.md:6)",
+            "largest value (from decisions.md:6)",
+        ],
+        "each edge row a decision shaped names it, and only those"
+    );
+    assert!(
+        seed_py.contains(
+            "TRANSITIONS = {\n    \"Order.status\": [('pending', 'paid'), ('paid', 'shipped')],  # decisions.md:3\n}\n"
+        ),
+        "{seed_py}"
+    );
+    assert!(
+        !seed_py.contains("CANCELLED"),
+        "a state the machine does not have is never seeded"
+    );
+    let factories = read(&dir, "tests/factories.py");
+    assert!(
+        factories.contains("status = factory.Iterator([OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.SHIPPED])"),
+        "{factories}"
+    );
+    assert!(
+        factories.contains("name = factory.Sequence(lambda n: ['Electronics', 'Books', 'Garden'][n] if n < 3 else _unique(n, ['Electronics', 'Books', 'Garden'][n % 3], 60, 0))"),
+        "a unique field takes each value once: {factories}"
+    );
+
+    // Every scenario has a customer per role, and only the machine's states.
+    let db = dir.join("decided.sqlite3");
+    let url = format!("sqlite:///{}", db.display());
+    for scenario in ["minimal", "full", "edge"] {
+        ok(&seed(&dir, &["--scenario", scenario, "--db", &url]));
+        let roles: std::collections::BTreeSet<String> = sqlite_column(&db, "customers", "role").into_iter().collect();
+        assert_eq!(
+            roles,
+            ["admin", "clerk", "shopper"].map(str::to_owned).into(),
+            "{scenario}"
+        );
+        let states: std::collections::BTreeSet<String> = sqlite_column(&db, "orders", "status").into_iter().collect();
+        assert!(
+            states
+                .iter()
+                .all(|s| ["PENDING", "PAID", "SHIPPED"].contains(&s.as_str())),
+            "{scenario}: {states:?}"
+        );
+        if scenario == "edge" {
+            assert_eq!(states.len(), 3, "one row per state");
+            let totals = sqlite_column(&db, "orders", "total");
+            assert!(
+                totals.iter().any(|t| t == "0.01") && totals.iter().any(|t| t == "99999999.99"),
+                "{totals:?}"
+            );
+        }
+        ok(&seed(&dir, &["--clean", "--db", &url]));
+    }
+    let verify = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
+}
+
+/// A decision the model refuses escalates with the decision named; a
+/// decision changed since the seed was written is a fix cycle that
+/// regenerates it.
+#[test]
+fn verify_escalates_a_decision_the_model_refuses_and_regenerates_a_stale_seed() {
+    let (_keep, dir) = decided_shop();
+    let decisions = dir.join(".workflow/decisions.md");
+    fs::write(
+        &decisions,
+        read(&dir, ".workflow/decisions.md").replace("negative: no", "negative: yes"),
+    )
+    .unwrap();
+    generate(&dir, &[]);
+    let python = python();
+    let verify = fixpoint(&dir, &["testdata", "verify", "--python", python.to_str().unwrap()]);
+    assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
+    let text = stdout(&verify);
+    let refused = "seed.py --scenario edge: seed: error: edge: Order.total (row 'negative (from decisions.md:6)'): IntegrityError: (sqlite3.IntegrityError) CHECK constraint failed: ck_order_total";
+    let report: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(
+        report,
+        [
+            "ok   seed.py --scenario minimal: seed: minimal: Customer 3, Category 1, Order 1, OrderLine 1",
+            "ok   seed.py --clean: seed: clean: every row deleted",
+            &format!("FAIL {refused}"),
+            &format!("fix cycle 1: failed: {refused}"),
+            "  diagnosis: a row from the decision at .workflow/decisions.md:6 is refused by the model or the database",
+            "  change: none",
+            "escalated: the decision at .workflow/decisions.md:6 and the model disagree: change the decision or the model",
+            "verify: failed",
+        ]
+    );
+
+    // The team settles it in the decision; the seed is stale until regenerated.
+    fs::write(
+        &decisions,
+        read(&dir, ".workflow/decisions.md").replace("negative: yes", "negative: no"),
+    )
+    .unwrap();
+    let verify = fixpoint(&dir, &["testdata", "verify", "--python", python.to_str().unwrap()]);
+    let text = stdout(&verify);
+    assert_eq!(verify.status.code(), Some(0), "{text}");
+    assert!(text.contains(&format!("fix cycle 1: failed: {refused}\n  diagnosis: tests/seed.py no longer matches the models and the decisions\n  change: regenerated tests/seed.py (`fixpoint undo ")), "{text}");
+    assert!(
+        text.ends_with("verify: every scenario seeded and the suite passed\n"),
+        "{text}"
+    );
+    assert!(!read(&dir, "tests/seed.py").contains("negative (from"));
+}
