@@ -667,13 +667,19 @@ fn verify_runs_the_suite_through_the_runner_so_a_hanging_test_is_cut_off() {
     let verify = fixpoint(&dir, &["testdata", "verify", "--python", python().to_str().unwrap()]);
     let text = stdout(&verify);
     assert_eq!(verify.status.code(), Some(1), "{text}{}", stderr(&verify));
-    let last = text
-        .lines()
-        .rev()
-        .find(|line| line.contains("pytest"))
-        .unwrap_or_default();
-    let last = masked_seconds(last);
-    assert_eq!(last, "FAIL pytest: 5 passed, 1 timeout in [TIME]", "{text}");
+    let tail: Vec<String> = text.lines().skip(5).map(masked_seconds).collect();
+    assert_eq!(
+        tail,
+        [
+            "FAIL pytest: 5 passed, 1 timeout in [TIME]",
+            "fix cycle 1: failed: pytest: 5 passed, 1 timeout in [TIME]",
+            "diagnosis: the suite fails with the seeded data",
+            "change: none",
+            "escalated: the suite fails with the test data: `fixpoint triage` explains the failures",
+            "verify: failed",
+        ],
+        "{text}"
+    );
 }
 
 /// `0.52s` → `[TIME]`.
