@@ -488,20 +488,15 @@ fn counts_line(run: &RunRow) -> String {
     )
 }
 
-fn tally(stories: &[Story]) -> BTreeMap<Status, usize> {
-    let mut tally = BTreeMap::new();
-    for story in stories {
-        *tally.entry(story.status).or_insert(0) += 1;
-    }
-    tally
-}
-
-fn tally_line(stories: &[&Story]) -> String {
-    let owned: Vec<Story> = stories.iter().map(|s| (*s).clone()).collect();
-    let tally = tally(&owned);
+/// `3 Done, 1 In Progress, 5 Draft, 0 Skipped`.
+pub fn tally_line<'a>(stories: impl IntoIterator<Item = &'a Story>) -> String {
+    let statuses: Vec<Status> = stories.into_iter().map(|story| story.status).collect();
     [Status::Done, Status::InProgress, Status::Draft, Status::Skipped]
         .iter()
-        .map(|status| format!("{} {}", tally.get(status).copied().unwrap_or(0), status.as_str()))
+        .map(|status| {
+            let n = statuses.iter().filter(|s| *s == status).count();
+            format!("{n} {}", status.as_str())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -517,8 +512,7 @@ fn prd(stories: &[Story], run: &RunRow, first: Option<&RunRow>) -> String {
     if let Some(first) = first.filter(|first| first.id != run.id) {
         let _ = writeln!(out, "- First whole-suite {}.", counts_line(first));
     }
-    let refs: Vec<&Story> = stories.iter().collect();
-    let _ = writeln!(out, "- Stories: {} ({}).", stories.len(), tally_line(&refs));
+    let _ = writeln!(out, "- Stories: {} ({}).", stories.len(), tally_line(stories));
     let open: u32 = stories.iter().filter(|s| s.status.is_open()).map(|s| s.impact).sum();
     let _ = writeln!(out, "- Tests behind the open stories: {open}.");
     out.push_str(
@@ -600,7 +594,12 @@ fn epic(category: &str, stories: &[&Story]) -> String {
     if let Some(first) = stories.first() {
         let _ = writeln!(out, "{}\n", first.explanation);
     }
-    let _ = writeln!(out, "Stories: {} ({}).\n", stories.len(), tally_line(stories));
+    let _ = writeln!(
+        out,
+        "Stories: {} ({}).\n",
+        stories.len(),
+        tally_line(stories.iter().copied())
+    );
     out.push_str("| Story | Tests | Status | Fix |\n|---|---|---|---|\n");
     for story in stories {
         let _ = writeln!(

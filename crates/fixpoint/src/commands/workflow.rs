@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use fixpoint_app::Project;
-use fixpoint_app::workflow::{self, Status};
+use fixpoint_app::workflow;
 
 use super::{count, print_json};
 use crate::ExitStatus;
@@ -18,17 +18,13 @@ pub fn plan(global: &GlobalArgs, args: &PlanArgs) -> anyhow::Result<ExitStatus> 
         return Ok(ExitStatus::Success);
     }
     let mut out = io::stdout().lock();
-    let tally = |status: Status| outcome.stories.iter().filter(|s| s.status == status).count();
     writeln!(
         out,
-        "Planned {} from run {} ({} new): {} Done, {} In Progress, {} Draft, {} Skipped",
+        "Planned {} from run {} ({} new): {}",
         count(outcome.stories.len(), "story"),
         outcome.run_id,
         outcome.added.len(),
-        tally(Status::Done),
-        tally(Status::InProgress),
-        tally(Status::Draft),
-        tally(Status::Skipped),
+        workflow::plan::tally_line(&outcome.stories),
     )?;
     for story in &outcome.stories {
         writeln!(
