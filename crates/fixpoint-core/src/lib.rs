@@ -181,12 +181,36 @@ pub struct Run {
     pub info: RunInfo,
     pub counts: Counts,
     pub tests: Vec<TestResult>,
+    /// The warnings the run raised, once per category, place and message
+    /// (a live run only; not kept in the history).
+    #[serde(skip)]
+    pub warnings: Vec<RecordedWarning>,
+}
+
+/// A warning Python raised while the tests ran, where its `stacklevel`
+/// points (for a library's deprecation warning: the caller's line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedWarning {
+    /// The qualified class, e.g. `pydantic.warnings.PydanticDeprecatedSince20`.
+    pub category: String,
+    /// The first line of its message.
+    pub message: String,
+    /// Relative to the rootdir when inside it.
+    pub path: String,
+    pub line: Option<u32>,
+    /// How many times it was raised.
+    pub count: u32,
 }
 
 impl Run {
     pub fn new(info: RunInfo, tests: Vec<TestResult>) -> Self {
         let counts = Counts::of(&tests);
-        Self { info, counts, tests }
+        Self {
+            info,
+            counts,
+            tests,
+            warnings: Vec::new(),
+        }
     }
 
     /// True when nothing failed: the run's verdict for exit codes.

@@ -149,6 +149,78 @@ fn pydantic_v2() {
     );
 }
 
+/// FP003 on Pydantic 1 internals with a v2 equivalent: moved names,
+/// `pydantic.schema`, forward references with a namespace, `__fields__`,
+/// `.json()` with keywords; what it does not convert stays, named.
+#[test]
+fn pydantic_v2_internals() {
+    let (dir, facts) = fixture("pydantic_internals");
+    let root = dir.path();
+    let files: Vec<String> = [
+        "shop/__init__.py",
+        "shop/models.py",
+        "shop/schemas.py",
+        "shop/titled.py",
+    ]
+    .iter()
+    .map(|path| (*path).to_owned())
+    .collect();
+    let targets: Vec<Target> = files
+        .iter()
+        .map(|path| Target {
+            code: FixerCode::PydanticV2,
+            path: path.clone(),
+            name: String::new(),
+        })
+        .collect();
+    let context = facts.context(&targets);
+    let fixers = selected(&[FixerCode::PydanticV2], &[]);
+    let outcomes = fix_files(&files, &fixers, &context, false);
+    insta::assert_snapshot!(report(&outcomes));
+    for outcome in &outcomes {
+        fixpoint_python::parses(&outcome.fixed).unwrap();
+        fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
+    }
+    // What was left is still what says the module needs Pydantic 1.
+    let titled = outcomes.iter().find(|o| o.path == "shop/titled.py").unwrap();
+    assert_eq!(fixpoint_fix::fixers::needs_v1(&titled.fixed), Some("pydantic.schema"));
+    let models = outcomes.iter().find(|o| o.path == "shop/models.py").unwrap();
+    assert_eq!(fixpoint_fix::fixers::needs_v1(&models.fixed), Some("pydantic.typing"));
+    assert_eq!(
+        fixpoint_fix::fixers::needs_v1(&models.original),
+        Some("pydantic.typing")
+    );
+
+    let facts = ProjectFacts::read(root);
+    let again = fix_files(&files, &fixers, &facts.context(&targets), false);
+    for outcome in &again {
+        assert!(
+            !outcome.changed(),
+            "a second run changed:\n{}",
+            unified_diff(&outcome.path, &outcome.original, &outcome.fixed)
+        );
+    }
+
+    // Asked for v1's exact JSON text, `.json()` keeps its separators.
+    let (_exact_dir, facts) = fixture("pydantic_internals");
+    let exact = vec![Target {
+        code: FixerCode::PydanticV2,
+        path: "shop/models.py".into(),
+        name: fixpoint_fix::fixers::EXACT_JSON.into(),
+    }];
+    let files = vec!["shop/models.py".to_owned()];
+    let outcome = &fix_files(&files, &fixers, &facts.context(&exact), false)[0];
+    assert!(
+        outcome
+            .fixed
+            .contains("return json.dumps(order.model_dump(mode=\"json\", exclude_none=True))\n"),
+        "{}",
+        outcome.fixed
+    );
+    assert!(outcome.fixed.contains("\nimport json\n"), "{}", outcome.fixed);
+    fixpoint_python::parses(&outcome.fixed).unwrap();
+}
+
 #[test]
 fn sqlalchemy_extend_existing() {
     let (dir, facts) = fixture("sqlalchemy_extend_existing");

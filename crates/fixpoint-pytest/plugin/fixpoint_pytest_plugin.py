@@ -286,6 +286,8 @@ class FixpointPlugin:
         # or a KeyboardInterrupt that could not be made the test's failure).
         self.running: str | None = None
         self.interrupt: dict | None = None
+        # (category, path, line, first line of the message) -> times raised.
+        self.warnings: dict[tuple, int] = {}
 
     # -- output ---------------------------------------------------------
     def emit(self, event: str, flush: bool = True, **fields) -> None:
@@ -482,11 +484,30 @@ class FixpointPlugin:
             log=_trim_tail(report.caplog, _CAPTURE_LIMIT),
         )
 
+    def pytest_warning_recorded(self, warning_message, when, nodeid, location) -> None:
+        # Counted once per category, place and message, and sent when the
+        # session ends: a deprecated call in a loop is one finding.
+        category = warning_message.category
+        name = "%s.%s" % (getattr(category, "__module__", "?"), getattr(category, "__qualname__", "?"))
+        lines = str(warning_message.message).strip().splitlines()
+        key = (name, self._rel(warning_message.filename), warning_message.lineno, lines[0] if lines else "")
+        self.warnings[key] = self.warnings.get(key, 0) + 1
+
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         self.emit("test_finish", nodeid=nodeid, duration=self.passed_duration, **self.resources.finish())
         self.running = None
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        for (category, path, line, message), count in self.warnings.items():
+            self.emit(
+                "warning",
+                flush=False,
+                category=category,
+                message=_trim_middle(message, 500),
+                path=path,
+                line=line,
+                count=count,
+            )
         self.emit("session_finish", exitstatus=int(exitstatus), interrupt=self.interrupt)
 
 

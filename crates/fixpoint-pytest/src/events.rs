@@ -39,6 +39,18 @@ pub enum Event {
         #[serde(flatten)]
         resources: Resources,
     },
+    /// A warning the session raised, with how often (sent before `session_finish`).
+    Warning {
+        category: String,
+        #[serde(default)]
+        message: String,
+        #[serde(default)]
+        path: String,
+        #[serde(default)]
+        line: Option<u32>,
+        #[serde(default)]
+        count: u32,
+    },
     SessionFinish {
         exitstatus: i32,
         /// What stopped the session early, when something did.
@@ -152,6 +164,39 @@ mod tests {
         assert_eq!(report.outcome, "failed");
         assert_eq!(report.crash.unwrap().line, Some(3));
         assert_eq!(report.stdout, "");
+    }
+
+    #[test]
+    fn parses_a_counted_warning() {
+        let line = r#"{"event": "warning", "category": "pydantic.warnings.PydanticDeprecatedSince20", "message": "The `dict` method is deprecated", "path": "shop/basket.py", "line": 13, "count": 4}"#;
+        let Some(Ok(Event::Warning {
+            category,
+            path,
+            line,
+            count,
+            ..
+        })) = parse_line(line.as_bytes())
+        else {
+            panic!("not a warning");
+        };
+        assert_eq!(
+            (category.as_str(), path.as_str(), line, count),
+            (
+                "pydantic.warnings.PydanticDeprecatedSince20",
+                "shop/basket.py",
+                Some(13),
+                4
+            )
+        );
+        // A warning without a place still parses.
+        assert!(matches!(
+            parse_line(br#"{"event": "warning", "category": "UserWarning"}"#),
+            Some(Ok(Event::Warning {
+                line: None,
+                count: 0,
+                ..
+            }))
+        ));
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct Failure<'a> {
     /// A data file the test failed to open (from the project root), which
     /// the model may create even under `tests/`.
     pub missing_file: Option<&'a str>,
+    /// What the caller knows of why it fails (`migrate pydantic` says what
+    /// it just moved to Pydantic 2 and what is left of Pydantic 1): a
+    /// section of its own, before the files.
+    pub background: Option<&'a str>,
 }
 
 /// The first message and what went into it.
@@ -80,10 +84,14 @@ pub fn build(
     let system = system_prompt(allow_test_edits);
     let traceback = truncate_middle(&redactor.redact(failure.traceback), budget * CHARS_PER_TOKEN / 4);
     let mut user = format!(
-        "The test `{}` fails.\n\n## Failure\n\n```\n{}\n```\n\n## Files\n",
+        "The test `{}` fails.\n\n## Failure\n\n```\n{}\n```\n",
         failure.nodeid,
         traceback.trim_end()
     );
+    if let Some(background) = failure.background {
+        let _ = write!(user, "\n## Background\n\n{}\n", redactor.redact(background).trim_end());
+    }
+    user.push_str("\n## Files\n");
     let mut ordered: Vec<&SourceFile> = files.iter().collect();
     ordered.sort_by_key(|file| file.why);
     let mut included = Vec::new();
@@ -230,6 +238,7 @@ mod tests {
             nodeid: "tests/test_a.py::test_x",
             traceback: "E   assert 1 == 2",
             missing_file: None,
+            background: None,
         };
         let files = [
             file("app/big.py", &"x = 1\n".repeat(2000), Relevance::Imported),
@@ -246,6 +255,34 @@ mod tests {
         assert!(prompt.user.contains("assert 1 == 2"));
         assert!(prompt.user.find("tests/test_a.py (the failing test)") < prompt.user.find("app/a.py"));
         assert!(prompt.system.contains("Do not edit test files"));
+    }
+
+    #[test]
+    fn a_background_gets_its_own_section_before_the_files_redacted() {
+        let failure = Failure {
+            nodeid: "tests/test_a.py::test_x",
+            traceback: "E   assert 1 == 2",
+            missing_file: None,
+            background: Some("These modules moved to Pydantic 2 (key sk-abcdefghijklmnopqrstuvwx)."),
+        };
+        let redactor = Redactor::new(
+            std::path::Path::new("/nonexistent"),
+            [("OPENAI_API_KEY".to_owned(), "sk-abcdefghijklmnopqrstuvwx".to_owned())],
+        );
+        let prompt = build(
+            &failure,
+            &[file("app/a.py", "x = 1\n", Relevance::InTraceback)],
+            2000,
+            false,
+            &redactor,
+        );
+        let background = prompt
+            .user
+            .find("## Background\n\nThese modules moved to Pydantic 2")
+            .unwrap();
+        assert!(background < prompt.user.find("## Files").unwrap(), "{}", prompt.user);
+        assert_eq!(prompt.user.matches("## Files").count(), 1);
+        assert!(!prompt.user.contains("sk-abcdefghijklmnopqrstuvwx"), "{}", prompt.user);
     }
 
     #[test]

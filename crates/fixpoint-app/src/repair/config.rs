@@ -28,6 +28,8 @@ pub struct RepairRequest {
     pub fresh_baseline: bool,
     /// How verification runs are made (interpreter, timeouts).
     pub run: RunRequest,
+    /// Told to the model with every target (see `fixpoint_repair::prompt::Failure::background`).
+    pub background: Option<String>,
 }
 
 /// The settings after flags, `[tool.fixpoint.repair]` and defaults.

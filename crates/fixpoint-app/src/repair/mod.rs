@@ -257,6 +257,7 @@ pub fn prompt_for(project: &Project, store: &mut dyn Store, nodeid: &str) -> Res
             nodeid,
             traceback: &failure,
             missing_file: missing.as_deref(),
+            background: None,
         },
         &files,
         settings.context_tokens.unwrap_or(12_000) as usize,

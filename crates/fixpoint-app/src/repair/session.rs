@@ -74,6 +74,7 @@ impl Session<'_> {
                 nodeid: &nodeid,
                 traceback: &failure_text,
                 missing_file: missing.as_deref(),
+                background: self.request.background.as_deref(),
             },
             &files,
             self.config.context_tokens,

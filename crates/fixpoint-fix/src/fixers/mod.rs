@@ -25,7 +25,7 @@ use crate::Fix;
 pub use failure::FailureView;
 pub use missing_import::MissingImport;
 pub use pydantic_v1_namespace::{PydanticV1Namespace, needs_v1};
-pub use pydantic_v2::PydanticV2;
+pub use pydantic_v2::{EXACT_JSON, PydanticV2};
 pub use skip_documented::SkipDocumented;
 pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
 pub use stub_missing::StubMissing;

@@ -40,11 +40,12 @@ use super::lines::{line_end, line_start};
 use super::{FixContext, Fixer};
 use crate::{Applicability, Edit, Fix};
 
-/// Pydantic 1 internals with no v2 equivalent: a module that uses one goes
-/// to the `pydantic.v1` namespace.
+/// Pydantic 1 internals that FP003 does not convert to v2: a module that
+/// still uses one after the v2 rewrite goes to the `pydantic.v1` namespace.
+/// `fixpoint migrate pydantic` reads them in the rewritten source, so what
+/// FP003 learns to convert leaves this list by itself.
 const V1_ONLY: &[&str] = &[
     "ModelField",
-    "pydantic.fields",
     "pydantic.typing",
     "pydantic.utils",
     "pydantic.class_validators",
@@ -53,7 +54,6 @@ const V1_ONLY: &[&str] = &[
     "pydantic.parse",
     "ConfigError",
     "ModelMetaclass",
-    "localns",
     "outer_type_",
     "sub_fields",
     "each_item=True",
@@ -61,11 +61,21 @@ const V1_ONLY: &[&str] = &[
     "pydantic.datetime_parse",
     "pydantic.schema",
     "pydantic.validators",
+    "__modify_schema__",
+    "msg_template",
 ];
 
-/// Why a module's source needs the v1 namespace, if it does.
+/// Why a module's source needs the v1 namespace, if it does: one of
+/// [`V1_ONLY`], or `update_forward_refs(...)` with arguments, which Pydantic
+/// 2 refuses (FP003 converts it where the receiver is known to be a model).
 pub fn needs_v1(source: &str) -> Option<&'static str> {
-    V1_ONLY.iter().copied().find(|marker| source.contains(marker))
+    if let Some(marker) = V1_ONLY.iter().copied().find(|marker| source.contains(marker)) {
+        return Some(marker);
+    }
+    source
+        .match_indices("update_forward_refs(")
+        .any(|(at, call)| !source[at + call.len()..].trim_start().starts_with(')'))
+        .then_some("update_forward_refs(**localns)")
 }
 
 /// Moves a module's Pydantic imports to `pydantic.v1`.
@@ -188,7 +198,13 @@ mod tests {
     #[test]
     fn v1_internals_choose_the_namespace() {
         assert_eq!(needs_v1("from pydantic.fields import ModelField\n"), Some("ModelField"));
-        assert_eq!(needs_v1("Model.update_forward_refs(**localns)"), Some("localns"));
+        assert_eq!(
+            needs_v1("thing.update_forward_refs(**localns)"),
+            Some("update_forward_refs(**localns)")
+        );
+        assert_eq!(needs_v1("Model.update_forward_refs( )\n"), None);
+        assert_eq!(needs_v1("Model.model_rebuild(_types_namespace=localns)\n"), None);
+        assert_eq!(needs_v1("from pydantic.fields import FieldInfo\n"), None);
         assert_eq!(
             needs_v1("from pydantic.schema import schema\n"),
             Some("pydantic.schema")

@@ -172,6 +172,8 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
     let order = main.collection_order();
     let mut session = main.session.clone();
     let mut interrupted = main.interrupted.clone();
+    // The first pass's warnings: a rerun raises the same ones again.
+    let warnings = main.warnings;
     let mut tests = main.builder.into_results();
     sort_by_collection_order(&mut tests, &order);
 
@@ -241,7 +243,9 @@ pub fn run(options: &RunOptions, observer: &mut dyn Observer, cancel: &AtomicBoo
         }),
         left_out,
     };
-    Ok(Run::new(info, tests))
+    let mut run = Run::new(info, tests);
+    run.warnings = warnings;
+    Ok(run)
 }
 
 /// The plugin's variables for an [`Ordering`] (its scores in a file).

@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use fixpoint_core::Outcome;
+use fixpoint_core::{Outcome, RecordedWarning};
 
 use super::output::{explain_output, read_tail};
 use super::reader::{Message, Source, read_events};
@@ -113,6 +113,8 @@ pub(super) struct Pass<'a, 'o> {
     pub(super) interrupted: Option<String>,
     /// What the budget left out, as the first worker to collect said.
     pub(super) left_out: Option<Vec<String>>,
+    /// The warnings every worker raised, merged.
+    pub(super) warnings: Vec<RecordedWarning>,
     collected_total: usize,
     sender: mpsc::Sender<Message>,
     receiver: mpsc::Receiver<Message>,
@@ -159,6 +161,7 @@ impl<'a, 'o> Pass<'a, 'o> {
             session: None,
             interrupted: None,
             left_out: None,
+            warnings: Vec::new(),
             collected_total: 0,
             sender,
             receiver,
@@ -405,6 +408,27 @@ impl<'a, 'o> Pass<'a, 'o> {
                 slot.done.insert(nodeid);
                 if let Some(next) = slot.current() {
                     self.observer.progress(Progress::TestStarted { nodeid: &next.nodeid });
+                }
+            }
+            Event::Warning {
+                category,
+                message,
+                path,
+                line,
+                count,
+            } => {
+                let same = |w: &&mut RecordedWarning| {
+                    w.category == category && w.path == path && w.line == line && w.message == message
+                };
+                match self.warnings.iter_mut().find(same) {
+                    Some(known) => known.count += count.max(1),
+                    None => self.warnings.push(RecordedWarning {
+                        category,
+                        message,
+                        path,
+                        line,
+                        count: count.max(1),
+                    }),
                 }
             }
             Event::SessionFinish { exitstatus, interrupt } => {

@@ -223,4 +223,12 @@ pub struct MigratePydanticArgs {
     /// and a group of modules whose tests pass less often on v2 falls back).
     #[arg(long)]
     pub no_verify: bool,
+    /// A group of modules whose tests v2 makes worse goes through the repair loop
+    /// (`fixpoint repair`, told what was migrated and what is left of Pydantic 1)
+    /// before it falls back to `pydantic.v1`; nothing is committed. The Repair
+    /// flags below apply.
+    #[arg(long, conflicts_with_all = ["diff", "dry_run", "no_verify"])]
+    pub repair: bool,
+    #[command(flatten, next_help_heading = "Repair (with --repair)")]
+    pub repair_options: RepairOptions,
 }

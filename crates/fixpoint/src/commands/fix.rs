@@ -269,32 +269,77 @@ fn migrate_verified(
     project: &Project,
     printer: Printer,
 ) -> anyhow::Result<ExitStatus> {
+    let env = |name: &str| std::env::var(name).ok();
+    let recording = fixpoint_app::Recording {
+        db: global.db.clone(),
+        build_id: None,
+        command: command_line(),
+    };
+    let mut events = |event: fixpoint_app::repair::RepairEvent<'_>| super::repair::print_event(printer, &event);
+    let repair = if args.repair {
+        let mut request = super::repair::request_of(global, &args.repair_options);
+        // The repairs go into the migration's journal entry, never a commit:
+        // the tree need not be a clean repository.
+        request.settings.commit = Some(false);
+        request.allow_dirty = true;
+        // Refuse before anything is written, not after the trials.
+        fixpoint_app::repair::preflight(project, &request, &env)?;
+        Some(migrate::MigrationRepair {
+            request,
+            recording: &recording,
+            env: &env,
+            events: &mut events,
+        })
+    } else {
+        None
+    };
     let mut progress = printer.run_progress();
-    let verified = migrate::migrate_verified(
-        project,
-        &args.paths,
-        args.unsafe_fixes,
-        global.python.clone(),
-        &command_line(),
-        &mut progress,
-        crate::interrupt::flag(),
-    );
+    let command = command_line();
+    let asked = migrate::VerifiedRequest {
+        paths: &args.paths,
+        unsafe_fixes: args.unsafe_fixes,
+        python: global.python.clone(),
+        command: &command,
+        repair,
+    };
+    let verified = migrate::migrate_verified(project, asked, &mut progress, crate::interrupt::flag());
     progress.finish();
     let verified = verified?;
     let mut out = io::stdout().lock();
     for group in &verified.groups {
+        let repaired = group.repair.as_ref().map(|repair| {
+            format!(
+                " (the repair loop fixed {} of them in {} attempts)",
+                repair.fixed.len(),
+                repair.attempts
+            )
+        });
         let verdict = if group.fell_back {
             format!(
-                "v2 broke {} of the tests that pass on pydantic.v1; fell back to pydantic.v1",
-                group.broken_by_v2.len()
+                "v2 broke {} of the tests that pass on pydantic.v1{}; fell back to pydantic.v1",
+                group.broken_by_v2.len(),
+                repaired.unwrap_or_default()
             )
+        } else if let Some(repair) = group.repair.as_ref().filter(|r| r.kept) {
+            format!(
+                "v2 kept after the repair loop fixed {} of the tests v2 broke",
+                repair.fixed.len()
+            )
+        } else if group.exact_json {
+            "v2 kept, with v1's exact `.json()` text (`model_dump_json()` broke tests)".to_owned()
         } else {
             "v2 kept".to_owned()
         };
+        let shown: Vec<&str> = group.modules.iter().take(2).map(String::as_str).collect();
+        let more = match group.modules.len().saturating_sub(shown.len()) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
         writeln!(
             out,
-            "verify: {} modules, {} test files: {} pass on v2, {} on pydantic.v1: {verdict}",
+            "verify: {} modules ({}{more}), {} test files: {} pass on v2, {} on pydantic.v1: {verdict}",
             group.modules.len(),
+            shown.join(", "),
             group.tests.len(),
             group.passed_v2,
             group.passed_v1
@@ -304,6 +349,20 @@ fn migrate_verified(
         }
     }
     print_migration(&mut out, &verified.migration, false, printer)?;
+    for warning in &verified.deprecated {
+        let category = warning.category.rsplit('.').next().unwrap_or(&warning.category);
+        let line = warning.line.map(|line| format!(":{line}")).unwrap_or_default();
+        let times = if warning.count > 1 {
+            format!(" ({} times)", warning.count)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "deprecated on v2  {}{line}: {category}: {}{times}",
+            warning.path, warning.message
+        )?;
+    }
     if let Some(entry) = &verified.entry {
         note_entry(printer, entry);
     }

@@ -81,46 +81,9 @@ pub fn run_loop(
     };
     let mut progress = printer.inner_run_progress();
     let mut print = |event: RepairEvent<'_>| {
-        if !text {
-            return;
+        if text {
+            print_event(printer, &event);
         }
-        let mut out = io::stdout().lock();
-        let _ = match event {
-            RepairEvent::RunningBaseline => {
-                printer.note("the history has no run yet: running the suite first");
-                Ok(())
-            }
-            RepairEvent::Target { index, total, nodeid } => writeln!(out, "[{index}/{total}] {nodeid}"),
-            RepairEvent::Skipped { reason, .. } => writeln!(out, "  skipped: {reason}"),
-            // What is going on during the slow parts, on a terminal or with --verbose.
-            RepairEvent::Asking { attempt, temperature } if printer.progress || printer.verbose() => {
-                printer.note(&format!(
-                    "  asking for a fix (attempt {attempt}, temperature {temperature})"
-                ));
-                Ok(())
-            }
-            RepairEvent::Verifying { files, paths } if printer.progress || printer.verbose() => {
-                printer.note(&format!(
-                    "  changed {}; rerunning {}",
-                    files.join(", "),
-                    paths.join(" ")
-                ));
-                Ok(())
-            }
-            RepairEvent::Asking { .. } | RepairEvent::Verifying { .. } => Ok(()),
-            RepairEvent::Attempted(row) => {
-                let commit = row
-                    .git_commit
-                    .as_ref()
-                    .map(|commit| format!("; commit {}", commit.get(..10).unwrap_or(commit)))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "  attempt {} (temperature {}): {}: {}{commit}",
-                    row.attempt, row.temperature, row.verdict, row.reason
-                )
-            }
-        };
     };
     let env = |name: &str| std::env::var(name).ok();
     let report = repair::repair(
@@ -227,4 +190,46 @@ pub fn attempts(global: &GlobalArgs, args: &AttemptsArgs) -> anyhow::Result<Exit
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// One line per event of the repair loop, as `repair` prints them (the slow
+/// parts only on a terminal or with `--verbose`).
+pub fn print_event(printer: Printer, event: &RepairEvent<'_>) {
+    let mut out = io::stdout().lock();
+    let _ = match *event {
+        RepairEvent::RunningBaseline => {
+            printer.note("the history has no run yet: running the suite first");
+            Ok(())
+        }
+        RepairEvent::Target { index, total, nodeid } => writeln!(out, "[{index}/{total}] {nodeid}"),
+        RepairEvent::Skipped { reason, .. } => writeln!(out, "  skipped: {reason}"),
+        // What is going on during the slow parts, on a terminal or with --verbose.
+        RepairEvent::Asking { attempt, temperature } if printer.progress || printer.verbose() => {
+            printer.note(&format!(
+                "  asking for a fix (attempt {attempt}, temperature {temperature})"
+            ));
+            Ok(())
+        }
+        RepairEvent::Verifying { files, paths } if printer.progress || printer.verbose() => {
+            printer.note(&format!(
+                "  changed {}; rerunning {}",
+                files.join(", "),
+                paths.join(" ")
+            ));
+            Ok(())
+        }
+        RepairEvent::Asking { .. } | RepairEvent::Verifying { .. } => Ok(()),
+        RepairEvent::Attempted(row) => {
+            let commit = row
+                .git_commit
+                .as_ref()
+                .map(|commit| format!("; commit {}", commit.get(..10).unwrap_or(commit)))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  attempt {} (temperature {}): {}: {}{commit}",
+                row.attempt, row.temperature, row.verdict, row.reason
+            )
+        }
+    };
 }

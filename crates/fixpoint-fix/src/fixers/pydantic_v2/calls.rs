@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use fixpoint_python::ast::{Expr, Stmt, StmtFunctionDef};
-use fixpoint_python::text_size::Ranged;
+use fixpoint_python::ast::{Expr, ExprAttribute, ExprCall, Stmt, StmtFunctionDef};
+use fixpoint_python::text_size::{Ranged, TextRange};
 
 use super::{Work, called_name, is_model};
 use crate::{Applicability, Edit};
@@ -19,7 +19,6 @@ const FIELD_KEYWORDS: &[(&str, &str)] = &[
 /// v1 model methods and their v2 names.
 const METHODS: &[(&str, &str)] = &[
     ("dict", "model_dump"),
-    ("json", "model_dump_json"),
     ("parse_obj", "model_validate"),
     ("parse_raw", "model_validate_json"),
     ("from_orm", "model_validate"),
@@ -247,6 +246,32 @@ fn scope(
     known
 }
 
+/// Every name a function binds in its own scope: its parameters and what
+/// its body assigns, imports or declares (nested scopes not included).
+pub(super) fn bound_in(function: &StmtFunctionDef) -> BTreeSet<String> {
+    let none = BTreeSet::new();
+    let mut bindings = Bindings {
+        models: &none,
+        enclosing: BTreeSet::new(),
+        instances: BTreeSet::new(),
+        other: BTreeSet::new(),
+    };
+    let parameters = &function.parameters;
+    for parameter in parameters
+        .posonlyargs
+        .iter()
+        .chain(&parameters.args)
+        .chain(&parameters.kwonlyargs)
+    {
+        bindings.other.insert(parameter.parameter.name.as_str().to_owned());
+    }
+    for parameter in [&parameters.vararg, &parameters.kwarg].into_iter().flatten() {
+        bindings.other.insert(parameter.name.as_str().to_owned());
+    }
+    fixpoint_python::ast::visitor::Visitor::visit_body(&mut bindings, &function.body);
+    bindings.other
+}
+
 /// Renames keywords and v1 methods across the module (see [`Calls`]).
 pub(super) fn convert_calls(work: &mut Work<'_>, suite: &[Stmt], models: &BTreeSet<String>) {
     let module_scope = scope(None, suite, models, &BTreeSet::new(), false);
@@ -289,6 +314,178 @@ impl Calls<'_, '_> {
                 _ => false,
             },
             _ => false,
+        }
+    }
+}
+
+/// `update_forward_refs(A=A, **ns)`'s keywords as Pydantic 2's one
+/// `_types_namespace=` argument: `ns` alone stays a name, anything else
+/// becomes a dict. None when the call also has positional arguments (which
+/// v1 never took).
+fn types_namespace(work: &Work<'_>, call: &ExprCall) -> Option<Edit> {
+    let keywords = &call.arguments.keywords;
+    if !call.arguments.args.is_empty() {
+        return None;
+    }
+    let namespace = match &keywords[..] {
+        [only] if only.arg.is_none() => work.text(only.value.range()).to_owned(),
+        _ => {
+            let entries: Vec<String> = keywords
+                .iter()
+                .map(|keyword| match &keyword.arg {
+                    Some(name) => format!("\"{}\": {}", name.as_str(), work.text(keyword.value.range())),
+                    None => format!("**{}", work.text(keyword.value.range())),
+                })
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    };
+    let start = keywords.first()?.range.start().to_usize();
+    let end = keywords.last()?.range.end().to_usize();
+    Some(Edit::replacement(start, end, format!("_types_namespace={namespace}")))
+}
+
+/// Keywords only a Pydantic model's `.dict()` and `.json()` take: a call
+/// with one of them is a model's, whatever its receiver.
+const MODEL_KEYWORDS: &[&str] = &["by_alias", "exclude_unset", "exclude_defaults", "exclude_none"];
+
+/// The keywords v1's `.json()` passed on to `model_dump`, as opposed to
+/// `json.dumps`.
+const DUMP_KEYWORDS: &[&str] = &[
+    "include",
+    "exclude",
+    "by_alias",
+    "exclude_unset",
+    "exclude_defaults",
+    "exclude_none",
+];
+
+fn has_model_keyword(call: &ExprCall) -> bool {
+    call.arguments
+        .keywords
+        .iter()
+        .any(|k| k.arg.as_ref().is_some_and(|a| MODEL_KEYWORDS.contains(&a.as_str())))
+}
+
+/// What a v1 `ModelField` attribute read through `model_fields[...]` is in v2.
+const FIELD_ATTRIBUTES: &[(&str, &str)] = &[
+    ("outer_type_", "annotation"),
+    ("type_", "annotation"),
+    ("required", "is_required()"),
+];
+
+impl Calls<'_, '_> {
+    /// `x.json(...)`: `x.model_dump_json(...)` when only the model's
+    /// keywords and `indent` are given; v1's exact text otherwise, or when
+    /// the module's target asks for it (`EXACT_JSON`): `json.dumps(
+    /// x.model_dump(mode="json", ...), ...)`, which keeps v1's `", "` and
+    /// `": "` separators, `ensure_ascii` and the other `json.dumps` keywords.
+    fn convert_json(&mut self, call: &ExprCall, attribute: &ExprAttribute) {
+        let text = |e: &Expr| self.work.text(e.range()).to_owned();
+        if !call.arguments.args.is_empty() {
+            return;
+        }
+        let mut dump = Vec::new();
+        let mut dumps = Vec::new();
+        for keyword in &call.arguments.keywords {
+            let Some(arg) = &keyword.arg else { return };
+            let spelled = format!("{}={}", arg.as_str(), text(&keyword.value));
+            match arg.as_str() {
+                "encoder" | "models_as_dict" => {
+                    self.work
+                        .report(format!(".json({}=...) has no v2 form: use a serializer", arg.as_str()));
+                    return;
+                }
+                name if DUMP_KEYWORDS.contains(&name) => dump.push(spelled),
+                _ => dumps.push(spelled),
+            }
+        }
+        let receiver = text(&attribute.value);
+        let idiomatic = !self.work.exact_json && dumps.iter().all(|k| k.starts_with("indent="));
+        let (replacement, message) = if idiomatic {
+            dump.extend(dumps);
+            (
+                format!("{receiver}.model_dump_json({})", dump.join(", ")),
+                ".json() → .model_dump_json()",
+            )
+        } else {
+            self.work.imports.insert(("json", ""));
+            dump.insert(0, "mode=\"json\"".to_owned());
+            let rest: String = dumps.iter().fold(String::new(), |mut rest, k| {
+                rest.push_str(", ");
+                rest.push_str(k);
+                rest
+            });
+            (
+                format!("json.dumps({receiver}.model_dump({}){rest})", dump.join(", ")),
+                ".json() → json.dumps(.model_dump(mode=\"json\")), v1's exact text",
+            )
+        };
+        self.work.push(
+            Applicability::Safe,
+            vec![Edit::replacement(
+                call.range().start().to_usize(),
+                call.range().end().to_usize(),
+                replacement,
+            )],
+            message.to_owned(),
+        );
+    }
+
+    /// `Model.__fields__` → `Model.model_fields` (`type(x).model_fields` on
+    /// an instance, where v2 deprecates reading it), `x.__fields_set__` →
+    /// `x.model_fields_set` on any receiver (no other type has it), and a
+    /// field's `outer_type_`, `type_` and `required` read straight from
+    /// `Model.__fields__[name]`.
+    fn rename_field_attributes(&mut self, attribute: &ExprAttribute) {
+        let at = |range: TextRange| (range.start().to_usize(), range.end().to_usize());
+        match attribute.attr.as_str() {
+            "__fields_set__" => {
+                let (start, end) = at(attribute.attr.range);
+                self.work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(start, end, "model_fields_set")],
+                    "__fields_set__ → model_fields_set".to_owned(),
+                );
+            }
+            "__fields__" if self.known_receiver(&attribute.value) => {
+                let receiver = attribute.value.as_ref();
+                let class = matches!(receiver, Expr::Name(name)
+                    if self.models.contains(name.id.as_str()) || name.id.as_str() == "cls");
+                let (start, end) = at(attribute.range);
+                let text = self.work.text(receiver.range()).to_owned();
+                let replacement = if class {
+                    format!("{text}.model_fields")
+                } else {
+                    format!("type({text}).model_fields")
+                };
+                self.work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(start, end, replacement)],
+                    "__fields__ → model_fields".to_owned(),
+                );
+            }
+            attr => {
+                let Some((_, v2)) = FIELD_ATTRIBUTES.iter().find(|(v1, _)| *v1 == attr) else {
+                    return;
+                };
+                let Expr::Subscript(subscript) = attribute.value.as_ref() else {
+                    return;
+                };
+                let Expr::Attribute(fields) = subscript.value.as_ref() else {
+                    return;
+                };
+                if !matches!(fields.attr.as_str(), "__fields__" | "model_fields") || !self.known_receiver(&fields.value)
+                {
+                    return;
+                }
+                let (start, end) = at(attribute.attr.range);
+                self.work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(start, end, *v2)],
+                    format!("ModelField.{attr} → FieldInfo.{v2}"),
+                );
+            }
         }
     }
 }
@@ -368,19 +565,36 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
                 );
             }
             if let Expr::Attribute(attribute) = call.func.as_ref()
-                && let Some((old, new)) = METHODS.iter().find(|(old, _)| *old == attribute.attr.as_str())
-                && self.known_receiver(&attribute.value)
+                && attribute.attr.as_str() == "json"
+                && (self.known_receiver(&attribute.value) || has_model_keyword(call))
             {
-                self.work.push(
-                    Applicability::Safe,
-                    vec![Edit::replacement(
-                        attribute.attr.range.start().to_usize(),
-                        attribute.attr.range.end().to_usize(),
-                        *new,
-                    )],
-                    format!(".{old}() → .{new}()"),
-                );
+                self.convert_json(call, attribute);
+            } else if let Expr::Attribute(attribute) = call.func.as_ref()
+                && let Some((old, new)) = METHODS.iter().find(|(old, _)| *old == attribute.attr.as_str())
+                && (self.known_receiver(&attribute.value) || (*old == "dict" && has_model_keyword(call)))
+            {
+                let mut edits = vec![Edit::replacement(
+                    attribute.attr.range.start().to_usize(),
+                    attribute.attr.range.end().to_usize(),
+                    *new,
+                )];
+                let mut message = format!(".{old}() → .{new}()");
+                if *old == "update_forward_refs" && !call.arguments.keywords.is_empty() {
+                    match types_namespace(self.work, call) {
+                        Some(edit) => {
+                            edits.push(edit);
+                            ".update_forward_refs(...) → .model_rebuild(_types_namespace=...)".clone_into(&mut message);
+                        }
+                        None => edits.clear(),
+                    }
+                }
+                if !edits.is_empty() {
+                    self.work.push(Applicability::Safe, edits, message);
+                }
             }
+        }
+        if let Expr::Attribute(attribute) = expr {
+            self.rename_field_attributes(attribute);
         }
         fixpoint_python::ast::visitor::walk_expr(self, expr);
     }

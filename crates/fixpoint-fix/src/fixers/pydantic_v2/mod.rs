@@ -20,11 +20,21 @@
 //! - `Field(regex=)` → `pattern=`, `min_items`/`max_items` →
 //!   `min_length`/`max_length` (also in `constr`, `conlist`, `conset`);
 //! - v1 methods on models: `.dict()` → `.model_dump()`, `.json()` →
-//!   `.model_dump_json()`, `.parse_obj()` / `.from_orm()` →
-//!   `.model_validate()`, `.parse_raw()` → `.model_validate_json()`,
-//!   `.copy()` → `.model_copy()`, `.schema()` → `.model_json_schema()`,
-//!   `.update_forward_refs()` → `.model_rebuild()`, `.construct()` →
-//!   `.model_construct()`;
+//!   `.model_dump_json()` (or `json.dumps(x.model_dump(mode="json"))`,
+//!   v1's exact text, with `json.dumps` keywords or [`EXACT_JSON`]),
+//!   `.parse_obj()` / `.from_orm()` → `.model_validate()`, `.parse_raw()` →
+//!   `.model_validate_json()`, `.copy()` → `.model_copy()`, `.schema()` →
+//!   `.model_json_schema()`, `.update_forward_refs(**ns)` →
+//!   `.model_rebuild(_types_namespace=ns)`, `.construct()` →
+//!   `.model_construct()`; where a module resolves forward references, every
+//!   model it holds is rebuilt after the last call;
+//! - v1 internals with a v2 equivalent: `__fields__` → `model_fields`,
+//!   `__fields_set__` → `model_fields_set`, `outer_type_`/`type_`/`required`
+//!   of `__fields__[name]`, `pydantic.schema.schema`/`schema_of`,
+//!   `ConfigError`, and the names that moved (`pydantic.error_wrappers`,
+//!   `pydantic.typing`'s re-exports of `typing`): see `imports.rs` and
+//!   `internals.rs`;
+//! - `@validator(..., always=True)` → `validate_default=True` on its fields;
 //! - `BaseSettings` comes from `pydantic_settings`, its `class Config`
 //!   becomes `SettingsConfigDict(...)`; `GenericModel` becomes `BaseModel`
 //!   (with the class's `Generic[T]`); a `__root__` model becomes a
@@ -90,6 +100,8 @@ mod calls;
 mod classes;
 mod config;
 mod fields;
+mod imports;
+mod internals;
 mod validators;
 
 /// Moves Pydantic models to the v2 API.
@@ -104,7 +116,15 @@ struct Work<'s> {
     imports: BTreeSet<(&'static str, &'static str)>,
     /// Starts of the `Field(..., const=True)` calls already made `Literal`s.
     consts: Vec<usize>,
+    /// `.json()` keeps v1's exact text (see [`EXACT_JSON`]).
+    exact_json: bool,
 }
+
+/// The name of an FP003 target that asks for v1's exact JSON text:
+/// `.json()` becomes `json.dumps(x.model_dump(mode="json"))` rather than
+/// `x.model_dump_json()`, whose compact output differs. `fixpoint migrate
+/// pydantic` asks for it when a group's tests fail with the idiomatic form.
+pub const EXACT_JSON: &str = "exact-json";
 
 impl Work<'_> {
     fn text(&self, range: impl Ranged) -> &str {
@@ -146,6 +166,25 @@ fn is_settings(class: &StmtClassDef) -> bool {
             .iter()
             .any(|base| called_name(base) == Some("BaseSettings"))
     })
+}
+
+/// Every class of the module, at any depth: tests often define their
+/// models inside the test function.
+fn classes_in(suite: &[Stmt]) -> Vec<&StmtClassDef> {
+    struct Collect<'a>(Vec<&'a StmtClassDef>);
+    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
+        fn visit_stmt(&mut self, statement: &'a Stmt) {
+            if let Stmt::ClassDef(class) = statement {
+                self.0.push(class);
+            }
+            fixpoint_python::ast::visitor::walk_stmt(self, statement);
+        }
+
+        fn visit_expr(&mut self, _: &'a Expr) {}
+    }
+    let mut collect = Collect(Vec::new());
+    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
+    collect.0
 }
 
 impl Fixer for PydanticV2 {
@@ -216,10 +255,14 @@ impl Fixer for PydanticV2 {
             needs: Vec::new(),
             imports: BTreeSet::new(),
             consts: Vec::new(),
+            exact_json: context
+                .targets
+                .iter()
+                .any(|t| t.code == self.code() && t.path == path && t.name == EXACT_JSON),
         };
-        classes::move_imports(&mut work, module);
-        for statement in suite {
-            let Stmt::ClassDef(class) = statement else { continue };
+        let unconverted = internals::convert_schema_calls(&mut work, suite);
+        imports::move_imports(&mut work, suite, module, &unconverted);
+        for class in classes_in(suite) {
             if !is_model(class, context.pydantic_models) {
                 continue;
             }
@@ -231,17 +274,22 @@ impl Fixer for PydanticV2 {
                     Stmt::ClassDef(config) if config.name.as_str() == "Config" => {
                         config::convert_config(&mut work, class, config, is_settings(class));
                     }
-                    Stmt::FunctionDef(function) => validators::convert_validator(&mut work, function),
+                    Stmt::FunctionDef(function) => validators::convert_validator(&mut work, class, function),
                     _ => {}
                 }
             }
         }
+        internals::rebuild_after_forward_refs(&mut work, suite, module, context.pydantic_models);
         calls::convert_calls(&mut work, suite, context.pydantic_models);
         // Each fix brings the v2 names its code uses: applied alone (another
         // fix deferred, or unsafe and left out), it still leaves working code.
         for (fix, needs) in work.fixes.iter_mut().zip(&work.needs) {
             if fix.edits.is_empty() {
                 continue;
+            }
+            // `("json", "")` stands for `import json`.
+            if needs.contains(&("json", "")) && !module.binds("json") {
+                fix.edits.push(Edit::insertion(module.insert_at, "import json\n"));
             }
             for source_module in ["pydantic", "pydantic_settings", "typing"] {
                 let missing: Vec<&str> = needs

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use fixpoint_python::ast::{Decorator, Expr, StmtFunctionDef};
+use fixpoint_python::ast::{Decorator, Expr, Stmt, StmtClassDef, StmtFunctionDef};
 use fixpoint_python::text_size::Ranged;
 
 use super::super::lines::{indentation, line_end, line_start};
@@ -30,6 +30,39 @@ pub(super) fn uses(text: &str, word: &str) -> bool {
     })
 }
 
+/// `validate_default=True` on the field `name` the class declares, which
+/// v1's `@validator(..., always=True)` meant: added to its `Field(...)`, or
+/// its plain default wrapped in one. None when the class does not declare
+/// it with a default (a required field is validated anyway).
+fn validate_default(work: &mut Work<'_>, class: &StmtClassDef, name: &str) -> Option<Edit> {
+    let value = class.body.iter().find_map(|member| match member {
+        Stmt::AnnAssign(assign) if matches!(assign.target.as_ref(), Expr::Name(n) if n.id.as_str() == name) => {
+            assign.value.as_deref()
+        }
+        _ => None,
+    })?;
+    if let Expr::Call(call) = value
+        && called_name(&call.func) == Some("Field")
+    {
+        let end = call.range().end().to_usize() - 1;
+        let empty = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+        return Some(Edit::insertion(
+            end,
+            if empty {
+                "validate_default=True"
+            } else {
+                ", validate_default=True"
+            },
+        ));
+    }
+    work.imports.insert(("pydantic", "Field"));
+    Some(Edit::replacement(
+        value.range().start().to_usize(),
+        value.range().end().to_usize(),
+        format!("Field({}, validate_default=True)", work.text(value.range())),
+    ))
+}
+
 pub(super) fn keyword_value<'e>(decorator: &'e Decorator, name: &str) -> Option<&'e Expr> {
     let Expr::Call(call) = &decorator.expression else {
         return None;
@@ -46,7 +79,7 @@ pub(super) fn is_true(expr: Option<&Expr>) -> bool {
 }
 
 /// `@validator` and `@root_validator` → `@field_validator` / `@model_validator`.
-pub(super) fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef) {
+pub(super) fn convert_validator(work: &mut Work<'_>, class: &StmtClassDef, function: &StmtFunctionDef) {
     let has_classmethod = function
         .decorator_list
         .iter()
@@ -90,9 +123,16 @@ pub(super) fn convert_validator(work: &mut Work<'_>, function: &StmtFunctionDef)
                 arguments.push("mode=\"before\"".to_owned());
             }
             if is_true(keyword_value(decorator, "always")) {
-                notes.push(format!(
-                    "{indent}# fixpoint: always=True is Field(validate_default=True) in Pydantic 2\n"
-                ));
+                // The fields' own `validate_default=True`; a field this class
+                // does not declare (inherited, or `"*"`) gets a comment.
+                for field in arguments.iter().filter(|a| !a.contains('=')) {
+                    match validate_default(work, class, field.trim_matches(['"', '\''])) {
+                        Some(edit) => edits.push(edit),
+                        None => notes.push(format!(
+                            "{indent}# fixpoint: always=True is Field(validate_default=True) on {field} in Pydantic 2\n"
+                        )),
+                    }
+                }
             }
             let mut replacement = format!("@field_validator({})", arguments.join(", "));
             if !has_classmethod {

@@ -3,6 +3,7 @@
 //! imports between model modules, then checked by running the tests.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -13,8 +14,12 @@ use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_pytest::runner::Observer;
 
 use crate::fix::{FixPlan, apply, undo_entry};
+
+mod repair;
+
 use crate::paths::selects;
 use crate::{AppError, Project, RunRequest};
+pub use repair::{GroupRepair, MigrationRepair};
 
 /// `fixpoint migrate pydantic --strategy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,22 +117,64 @@ fn linked(reach: &HashMap<String, BTreeSet<String>>, a: &str, b: &str) -> bool {
     reach.get(a).is_some_and(|set| set.contains(b)) || reach.get(b).is_some_and(|set| set.contains(a))
 }
 
-/// The static choice, per module that imports Pydantic.
-fn choose(facts: &ProjectFacts, paths: &[String], strategy: Strategy) -> Vec<ModuleChoice> {
+/// Whether a module imports one of the project's Pydantic models (a
+/// package's `__init__.py` that rebuilds them, a test that calls their
+/// methods): on v2 their v1 calls need the rewrite too.
+fn imports_project_model(facts: &ProjectFacts, source: &str) -> bool {
+    fixpoint_python::summarize(source).is_ok_and(|module| {
+        module
+            .imports
+            .iter()
+            .any(|import| import.names.iter().any(|n| facts.pydantic_models.contains(&n.name)))
+    })
+}
+
+/// Each module's source after the v2 rewrite (FP003), where it changes.
+fn rewritten(facts: &ProjectFacts, paths: &[&str], unsafe_fixes: bool) -> HashMap<String, String> {
+    let targets: Vec<Target> = paths
+        .iter()
+        .map(|path| Target {
+            code: FixerCode::PydanticV2,
+            path: (*path).to_owned(),
+            name: String::new(),
+        })
+        .collect();
+    let files: Vec<String> = paths.iter().map(|path| (*path).to_owned()).collect();
+    let fixers = selected(&[FixerCode::PydanticV2], &[]);
+    fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes)
+        .into_iter()
+        .map(|outcome| (outcome.path, outcome.fixed))
+        .collect()
+}
+
+/// The static choice, per module that imports Pydantic or one of the
+/// project's models: under `auto`, v2 unless a Pydantic 1 internal is left
+/// once FP003 has rewritten the module.
+fn choose(facts: &ProjectFacts, paths: &[String], strategy: Strategy, unsafe_fixes: bool) -> Vec<ModuleChoice> {
     let pydantic: Vec<&(String, String)> = facts
         .sources
         .iter()
-        .filter(|(path, source)| imports_pydantic(source) && selects(paths, path))
+        .filter(|(path, source)| {
+            selects(paths, path) && (imports_pydantic(source) || imports_project_model(facts, source))
+        })
         .collect();
+    let after_v2 = match strategy {
+        Strategy::Auto => {
+            let names: Vec<&str> = pydantic.iter().map(|(path, _)| path.as_str()).collect();
+            rewritten(facts, &names, unsafe_fixes)
+        }
+        _ => HashMap::new(),
+    };
     let mut modules: Vec<ModuleChoice> = pydantic
         .iter()
         .map(|(path, source)| {
+            let source = after_v2.get(path).unwrap_or(source);
             let (strategy, reason) = match (strategy, fixpoint_fix::fixers::needs_v1(source)) {
                 (Strategy::V2, _) => (V2, "--strategy v2".to_owned()),
                 (Strategy::V1Namespace, _) => (V1_NAMESPACE, "--strategy v1-namespace".to_owned()),
                 (Strategy::Auto, Some(marker)) => (
                     V1_NAMESPACE,
-                    format!("uses `{marker}`, which Pydantic 2 has no equivalent for"),
+                    format!("uses `{marker}`, which fixpoint does not convert to Pydantic 2"),
                 ),
                 (Strategy::Auto, None) => (V2, "uses only API with a v2 equivalent".to_owned()),
             };
@@ -169,11 +216,13 @@ fn choose(facts: &ProjectFacts, paths: &[String], strategy: Strategy) -> Vec<Mod
     modules
 }
 
-/// The fixes that carry out a set of choices, from the sources as read.
+/// The fixes that carry out a set of choices, from the sources as read;
+/// the v2 modules in `exact_json` keep v1's exact `.json()` text.
 fn plan_choices(
     project: &Project,
     facts: &ProjectFacts,
     modules: &[ModuleChoice],
+    exact_json: &BTreeSet<String>,
     unsafe_fixes: bool,
 ) -> Result<FixPlan, AppError> {
     let targets: Vec<Target> = modules
@@ -185,7 +234,11 @@ fn plan_choices(
                 FixerCode::PydanticV1Namespace
             },
             path: choice.path.clone(),
-            name: String::new(),
+            name: if choice.strategy == V2 && exact_json.contains(&choice.path) {
+                fixpoint_fix::fixers::EXACT_JSON.to_owned()
+            } else {
+                String::new()
+            },
         })
         .collect();
     let files: Vec<String> = modules.iter().map(|choice| choice.path.clone()).collect();
@@ -210,9 +263,21 @@ pub fn migrate_pydantic(
 ) -> Result<Migration, AppError> {
     let paths = &crate::paths::python_selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
-    let modules = choose(&facts, paths, strategy);
-    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
+    let modules = choose(&facts, paths, strategy, unsafe_fixes);
+    let plan = plan_choices(project, &facts, &modules, &BTreeSet::new(), unsafe_fixes)?;
     Ok(Migration { modules, plan })
+}
+
+/// What `fixpoint migrate pydantic` (`auto`, checked by the tests) was asked for.
+pub struct VerifiedRequest<'a> {
+    pub paths: &'a [String],
+    pub unsafe_fixes: bool,
+    /// The interpreter the trials run with (else the usual discovery).
+    pub python: Option<PathBuf>,
+    /// The command line, for the journal.
+    pub command: &'a str,
+    /// With `--repair`: the repair loop for the groups v2 makes worse.
+    pub repair: Option<MigrationRepair<'a>>,
 }
 
 /// How one group of v2 modules fared against the v1 namespace.
@@ -227,6 +292,11 @@ pub struct GroupVerdict {
     /// Passing on the v1 namespace, failing on v2.
     pub broken_by_v2: Vec<String>,
     pub fell_back: bool,
+    /// Judged by the trial that keeps v1's exact `.json()` text (the
+    /// idiomatic one broke tests).
+    pub exact_json: bool,
+    /// What the repair loop did, with `--repair`, for a group v2 made worse.
+    pub repair: Option<GroupRepair>,
 }
 
 /// What the test-driven check of a migration did.
@@ -234,6 +304,8 @@ pub struct GroupVerdict {
 pub struct Verified {
     pub migration: Migration,
     pub groups: Vec<GroupVerdict>,
+    /// Pydantic deprecation warnings the tests raise in modules left on v2.
+    pub deprecated: Vec<fixpoint_core::RecordedWarning>,
     /// The journal entry holding the final change (none when nothing changed).
     pub entry: Option<Manifest>,
 }
@@ -298,16 +370,20 @@ fn in_files<'a>(tests: &'a [TestResult], files: &[String]) -> Vec<&'a TestResult
 /// change is one entry that `fixpoint undo` takes back.
 pub fn migrate_verified(
     project: &Project,
-    paths: &[String],
-    unsafe_fixes: bool,
-    python: Option<PathBuf>,
-    command: &str,
+    asked: VerifiedRequest<'_>,
     observer: &mut dyn Observer,
     cancel: &AtomicBool,
 ) -> Result<Verified, AppError> {
+    let VerifiedRequest {
+        paths,
+        unsafe_fixes,
+        python,
+        command,
+        mut repair,
+    } = asked;
     let paths = &crate::paths::python_selection(project, paths)?;
     let facts = ProjectFacts::read(&project.root);
-    let mut modules = choose(&facts, paths, Strategy::Auto);
+    let mut modules = choose(&facts, paths, Strategy::Auto, unsafe_fixes);
     let groups = v2_groups(&facts, &modules);
     let test_files: Vec<&str> = facts
         .sources
@@ -333,7 +409,7 @@ pub fn migrate_verified(
     let mut all_tests: Vec<String> = group_tests.iter().flatten().cloned().collect();
     all_tests.sort();
     all_tests.dedup();
-    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
+    let plan = plan_choices(project, &facts, &modules, &BTreeSet::new(), unsafe_fixes)?;
     if all_tests.is_empty() {
         for module in modules.iter_mut().filter(|m| m.strategy == V2) {
             module.reason.push_str("; no test reaches it");
@@ -342,6 +418,7 @@ pub fn migrate_verified(
         return Ok(Verified {
             migration: Migration { modules, plan },
             groups: Vec::new(),
+            deprecated: Vec::new(),
             entry,
         });
     }
@@ -382,62 +459,242 @@ pub fn migrate_verified(
             ..m.clone()
         })
         .collect();
-    let v1_plan = plan_choices(project, &facts, &all_v1, unsafe_fixes)?;
+    let v1_plan = plan_choices(project, &facts, &all_v1, &BTreeSet::new(), unsafe_fixes)?;
     let on_v1 = trial(&v1_plan, "v1 namespace")?;
+    let mut verdicts: Vec<GroupVerdict> = groups
+        .into_iter()
+        .zip(group_tests)
+        .map(|(group, tests)| GroupVerdict::judge(group, tests, &on_v2, &on_v1, false))
+        .collect();
 
-    let mut verdicts = Vec::new();
-    for (group, tests) in groups.into_iter().zip(group_tests) {
-        let v1_passing: BTreeSet<&str> = in_files(&on_v1.tests, &tests)
-            .into_iter()
-            .filter(|t| passed(t.outcome))
-            .map(|t| t.nodeid.as_str())
+    // A group whose v2 rewrite breaks a test and that calls `.json()` gets
+    // one more try with v1's exact JSON text, which `model_dump_json()` does
+    // not keep; the try stands where it breaks fewer tests.
+    let sources: HashMap<&str, &str> = facts.sources.iter().map(|(p, s)| (p.as_str(), s.as_str())).collect();
+    let exact: BTreeSet<String> = verdicts
+        .iter()
+        .filter(|v| {
+            !v.broken_by_v2.is_empty()
+                && v.modules
+                    .iter()
+                    .any(|m| sources.get(m.as_str()).is_some_and(|s| s.contains(".json(")))
+        })
+        .flat_map(|v| v.modules.iter().cloned())
+        .collect();
+    let mut on_v2_final = on_v2;
+    if !exact.is_empty() {
+        let exact_plan = plan_choices(project, &facts, &modules, &exact, unsafe_fixes)?;
+        let on_exact = trial(&exact_plan, "v2, v1's exact JSON")?;
+        for verdict in verdicts
+            .iter_mut()
+            .filter(|v| v.modules.iter().any(|m| exact.contains(m)))
+        {
+            let retried = GroupVerdict::judge(verdict.modules.clone(), verdict.tests.clone(), &on_exact, &on_v1, true);
+            if retried.broken_by_v2.len() < verdict.broken_by_v2.len() {
+                *verdict = retried;
+            }
+        }
+        // The groups the retry did not help are judged by the first run;
+        // the warnings come from the run that holds most of the final code.
+        if verdicts.iter().any(|v| v.exact_json) {
+            on_v2_final = on_exact;
+        }
+    }
+    // With `--repair`, a group still worse on v2 goes through the repair
+    // loop before it falls back.
+    if let Some(hook) = repair.as_mut() {
+        let exact: BTreeSet<String> = verdicts
+            .iter()
+            .filter(|v| v.exact_json)
+            .flat_map(|v| v.modules.iter().cloned())
             .collect();
-        let v2_passing: BTreeSet<&str> = in_files(&on_v2.tests, &tests)
-            .into_iter()
-            .filter(|t| passed(t.outcome))
-            .map(|t| t.nodeid.as_str())
-            .collect();
-        let broken: Vec<String> = v1_passing
-            .difference(&v2_passing)
-            .map(|nodeid| (*nodeid).to_owned())
-            .collect();
-        let fell_back = v2_passing.len() < v1_passing.len();
-        for module in modules.iter_mut().filter(|m| group.contains(&m.path)) {
-            if tests.is_empty() {
+        let failing: Vec<GroupVerdict> = verdicts.iter().filter(|v| v.worse()).cloned().collect();
+        let failing: Vec<&GroupVerdict> = failing.iter().collect();
+        for verdict in verdicts.iter_mut().filter(|v| v.worse()) {
+            let trials = repair::Trials {
+                project,
+                facts: &facts,
+                modules: &modules,
+                failing: &failing,
+                exact_json: &exact,
+                unsafe_fixes,
+                run: &request,
+                command,
+                on_v1: &on_v1,
+            };
+            let outcome = repair::repair_group(&trials, verdict, hook, observer, cancel)?;
+            if outcome.kept {
+                verdict.passed_v2 = outcome.passed;
+                verdict.broken_by_v2.clone_from(&outcome.broken);
+            }
+            verdict.repair = Some(outcome);
+        }
+    }
+    let exact: BTreeSet<String> = verdicts
+        .iter()
+        .filter(|v| v.exact_json && !v.worse())
+        .flat_map(|v| v.modules.iter().cloned())
+        .collect();
+    for verdict in &mut verdicts {
+        verdict.fell_back = verdict.worse();
+        for module in modules.iter_mut().filter(|m| verdict.modules.contains(&m.path)) {
+            if verdict.tests.is_empty() {
                 module.reason.push_str("; no test reaches it");
-            } else if fell_back {
+            } else if verdict.passed_v1 == 0 && verdict.passed_v2 == 0 {
+                module
+                    .reason
+                    .push_str("; not verified: no test that reaches it passes, on v2 or on pydantic.v1");
+            } else if verdict.fell_back {
                 module.strategy = V1_NAMESPACE;
                 module.reason = format!(
                     "v2 broke {} of the {} tests that pass on pydantic.v1 ({} pass on v2); fell back",
-                    broken.len(),
-                    v1_passing.len(),
-                    v2_passing.len(),
+                    verdict.broken_by_v2.len(),
+                    verdict.passed_v1,
+                    verdict.passed_v2,
+                );
+                if let Some(repair) = &verdict.repair {
+                    let _ = write!(
+                        module.reason,
+                        " after the repair loop fixed {} of them",
+                        repair.fixed.len()
+                    );
+                }
+            } else if let Some(repair) = verdict.repair.as_ref().filter(|r| r.kept) {
+                module.reason = format!(
+                    "{}; v2 after the repair loop fixed {} of the tests v2 broke: {} tests pass on v2, {} on pydantic.v1",
+                    module.reason,
+                    repair.fixed.len(),
+                    verdict.passed_v2,
+                    verdict.passed_v1
                 );
             } else {
+                let json = if verdict.exact_json {
+                    ", `.json()` keeps v1's exact text"
+                } else {
+                    ""
+                };
                 module.reason = format!(
-                    "{}; verified: {} tests pass on v2, {} on pydantic.v1",
-                    module.reason,
-                    v2_passing.len(),
-                    v1_passing.len()
+                    "{}; verified: {} tests pass on v2, {} on pydantic.v1{json}",
+                    module.reason, verdict.passed_v2, verdict.passed_v1
                 );
             }
         }
-        verdicts.push(GroupVerdict {
-            modules: group,
+    }
+    let deprecated = deprecations(&on_v2_final, &mut modules);
+    let mut plan = plan_choices(project, &facts, &modules, &exact, unsafe_fixes)?;
+    for repair in verdicts.iter().filter_map(|v| v.repair.as_ref()).filter(|r| r.kept) {
+        add_repairs(project, &mut plan, &repair.files);
+    }
+    let entry = apply(project, &plan, command)?;
+    Ok(Verified {
+        migration: Migration { modules, plan },
+        groups: verdicts,
+        deprecated,
+        entry,
+    })
+}
+
+/// Puts the files a kept repair left into the final plan: over FP003's
+/// output where it changes the file too, else as a change of its own.
+fn add_repairs(project: &Project, plan: &mut FixPlan, files: &BTreeMap<String, String>) {
+    let note = || fixpoint_fix::engine::Note {
+        code: "repair".to_owned(),
+        line: 1,
+        message: "repaired by the model for Pydantic 2 (migrate pydantic --repair)".to_owned(),
+    };
+    for (path, text) in files {
+        if let Some(file) = plan.files.iter_mut().find(|file| &file.path == path) {
+            file.fixed.clone_from(text);
+            file.applied.push(note());
+        } else {
+            let original = std::fs::read_to_string(project.root.join(path)).unwrap_or_default();
+            plan.files.push(fixpoint_fix::engine::FileOutcome {
+                path: path.clone(),
+                original,
+                fixed: text.clone(),
+                applied: vec![note()],
+                left: Vec::new(),
+                skipped: None,
+            });
+        }
+    }
+}
+
+/// The Pydantic deprecation warnings (`PydanticDeprecatedSince20` and its
+/// siblings) that the v2 trial's tests raised in the modules that stay on
+/// v2: what still runs on v1 API Pydantic 2 only tolerates. Each such
+/// module's reason says so.
+fn deprecations(run: &fixpoint_core::Run, modules: &mut [ModuleChoice]) -> Vec<fixpoint_core::RecordedWarning> {
+    let found: Vec<fixpoint_core::RecordedWarning> = run
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.category.starts_with("pydantic.")
+                && w.category.contains("PydanticDeprecatedSince")
+                && modules.iter().any(|m| m.strategy == V2 && m.path == w.path)
+        })
+        .map(|w| fixpoint_core::RecordedWarning {
+            // Pydantic ends each one with the same pointer to its guide.
+            message: w
+                .message
+                .split(" Deprecated in Pydantic")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            ..w.clone()
+        })
+        .collect();
+    for module in modules.iter_mut().filter(|m| m.strategy == V2) {
+        let mine: Vec<&fixpoint_core::RecordedWarning> = found.iter().filter(|w| w.path == module.path).collect();
+        if let Some(first) = mine.first() {
+            let category = first.category.rsplit('.').next().unwrap_or(&first.category);
+            let places = if mine.len() == 1 { "place" } else { "places" };
+            let _ = write!(
+                module.reason,
+                "; its tests still raise {category} at {} {places}",
+                mine.len()
+            );
+        }
+    }
+    found
+}
+
+impl GroupVerdict {
+    /// How a group's tests fared in a v2 run against the v1-namespace run.
+    fn judge(
+        modules: Vec<String>,
+        tests: Vec<String>,
+        on_v2: &fixpoint_core::Run,
+        on_v1: &fixpoint_core::Run,
+        exact_json: bool,
+    ) -> Self {
+        let passing = |run: &fixpoint_core::Run| -> BTreeSet<String> {
+            in_files(&run.tests, &tests)
+                .into_iter()
+                .filter(|t| passed(t.outcome))
+                .map(|t| t.nodeid.clone())
+                .collect()
+        };
+        let v1_passing = passing(on_v1);
+        let v2_passing = passing(on_v2);
+        let broken: Vec<String> = v1_passing.difference(&v2_passing).cloned().collect();
+        let fell_back = v2_passing.len() < v1_passing.len();
+        GroupVerdict {
+            modules,
             tests,
             passed_v2: v2_passing.len(),
             passed_v1: v1_passing.len(),
             broken_by_v2: broken,
             fell_back,
-        });
+            exact_json,
+            repair: None,
+        }
     }
-    let plan = plan_choices(project, &facts, &modules, unsafe_fixes)?;
-    let entry = apply(project, &plan, command)?;
-    Ok(Verified {
-        migration: Migration { modules, plan },
-        groups: verdicts,
-        entry,
-    })
+
+    /// Fewer of the group's tests pass on v2 than on the v1 namespace.
+    fn worse(&self) -> bool {
+        self.passed_v2 < self.passed_v1
+    }
 }
 
 #[cfg(test)]
@@ -464,7 +721,7 @@ mod tests {
         .map(|(p, s)| ((*p).to_owned(), (*s).to_owned()))
         .collect();
         let facts = ProjectFacts::from_sources(std::path::Path::new("/nonexistent"), sources);
-        let modules = choose(&facts, &[], Strategy::Auto);
+        let modules = choose(&facts, &[], Strategy::Auto, false);
         let got: Vec<(&str, &str)> = modules.iter().map(|m| (m.path.as_str(), m.strategy)).collect();
         assert_eq!(
             got,
