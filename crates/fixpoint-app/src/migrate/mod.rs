@@ -143,6 +143,8 @@ fn rewritten(facts: &ProjectFacts, paths: &[&str], unsafe_fixes: bool) -> HashMa
     let fixers = selected(&[FixerCode::PydanticV2], &[]);
     fix_files(&files, &fixers, &facts.context(&targets), unsafe_fixes)
         .into_iter()
+        // A file the engine could not read or parse is judged as it is.
+        .filter(|outcome| outcome.skipped.is_none())
         .map(|outcome| (outcome.path, outcome.fixed))
         .collect()
 }
@@ -726,12 +728,18 @@ mod tests {
         assert_eq!(
             got,
             [
+                ("lib/__init__.py", V1_NAMESPACE),
                 ("lib/model.py", V1_NAMESPACE),
                 ("tests/test_basic.py", V1_NAMESPACE),
                 ("other/plain.py", V2)
             ]
         );
-        assert_eq!(modules[1].reason, "shares models with lib/model.py (on pydantic.v1)");
+        assert_eq!(
+            modules[1].reason,
+            "uses `pydantic.typing`, which fixpoint does not convert to Pydantic 2"
+        );
+        assert_eq!(modules[0].reason, "shares models with lib/model.py (on pydantic.v1)");
+        assert_eq!(modules[2].reason, "shares models with lib/__init__.py (on pydantic.v1)");
     }
 
     #[test]
