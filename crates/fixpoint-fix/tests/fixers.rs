@@ -161,6 +161,9 @@ fn pydantic_v2_internals() {
         "shop/models.py",
         "shop/schemas.py",
         "shop/titled.py",
+        "shop/hostile.py",
+        "shop/rebound.py",
+        "shop/registry.py",
     ]
     .iter()
     .map(|path| (*path).to_owned())
@@ -190,6 +193,36 @@ fn pydantic_v2_internals() {
         fixpoint_fix::fixers::needs_v1(&models.original),
         Some("pydantic.typing")
     );
+
+    // What must not break: another statement on an import's line, a name
+    // used as more than a base, a `json` parameter, classes of the module's
+    // own, `ConfigError` subclassed or raised with two messages, a rebound or
+    // shadowed `schema`, `BaseModel` in the rebuild loop, a default of None.
+    let hostile = &outcomes.iter().find(|o| o.path == "shop/hostile.py").unwrap().fixed;
+    for kept in [
+        "from pydantic.typing import Literal; MODE = \"fast\"\n",
+        "from pydantic.errors import ConfigError\n",
+        "return order.json(sort_keys=True) if json else \"\"",
+        "self.__fields_set__ = set()",
+        "return api.json(exclude_none=True)",
+        "    count: int = None\n",
+        "raise ConfigError(\"config\", reason)",
+    ] {
+        assert!(hostile.contains(kept), "{kept:?} changed:\n{hostile}");
+    }
+    assert!(hostile.contains("BaseModel as GenericModel"), "{hostile}");
+    assert!(
+        hostile.contains("        1, validate_default=True,\n    )"),
+        "{hostile}"
+    );
+    let rebound = &outcomes.iter().find(|o| o.path == "shop/rebound.py").unwrap();
+    assert!(!rebound.changed(), "{}", rebound.fixed);
+    let registry = &outcomes.iter().find(|o| o.path == "shop/registry.py").unwrap().fixed;
+    assert!(
+        registry.contains("\nLeaf.model_rebuild()\n# Pydantic 2 builds"),
+        "{registry}"
+    );
+    assert!(registry.contains("for _model in (Leaf, Root,):"), "{registry}");
 
     let facts = ProjectFacts::read(root);
     let again = fix_files(&files, &fixers, &facts.context(&targets), false);

@@ -350,6 +350,34 @@ fn passed(outcome: Outcome) -> bool {
     matches!(outcome, Outcome::Passed | Outcome::XFailed | Outcome::Flaky)
 }
 
+/// The run with its node ids from the project root, as the import graph
+/// names the test files: pytest names them from its rootdir, which is a
+/// parent directory when the project sits inside another one's pytest
+/// configuration.
+pub(super) fn from_project_root(project: &Project, mut run: fixpoint_core::Run) -> fixpoint_core::Run {
+    let prefix = run
+        .info
+        .rootdir
+        .as_deref()
+        .and_then(|rootdir| {
+            let root = project.root.canonicalize().ok()?;
+            let rootdir = std::path::Path::new(rootdir).canonicalize().ok()?;
+            root.strip_prefix(rootdir)
+                .ok()
+                .map(|inner| inner.to_string_lossy().replace('\\', "/"))
+        })
+        .filter(|inner| !inner.is_empty())
+        .map(|inner| format!("{inner}/"));
+    if let Some(prefix) = prefix {
+        for test in &mut run.tests {
+            if let Some(rest) = test.nodeid.strip_prefix(&prefix) {
+                test.nodeid = rest.to_owned();
+            }
+        }
+    }
+    run
+}
+
 /// Node ids of `run` that belong to one of `files` (a node id, or a module
 /// that failed to collect).
 fn in_files<'a>(tests: &'a [TestResult], files: &[String]) -> Vec<&'a TestResult> {
@@ -447,7 +475,7 @@ pub fn migrate_verified(
         let entry = apply(project, plan, &format!("{command} (trial: {label})"))?;
         let run = crate::run_tests(project, &request, observer, cancel);
         undo_entry(project, entry.as_ref())?;
-        let run = run.map_err(trial_failed)?;
+        let run = from_project_root(project, run.map_err(trial_failed)?);
         match interrupted() {
             Some(error) => Err(error),
             None => Ok(run),

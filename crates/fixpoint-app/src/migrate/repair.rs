@@ -146,6 +146,13 @@ pub(super) fn repair_group(
         .collect();
     let entry = apply(project, &plan, &format!("{command} (before repair)"))?;
     let journal = Journal::new(&project.root);
+    // The repair loop's entries are the ones after this: the group's, or
+    // when writing the group changed nothing, the newest before it (never
+    // an earlier change of the user's).
+    let since = match &entry {
+        Some(entry) => entry.id.clone(),
+        None => journal.entries()?.first().map(|e| e.id.clone()).unwrap_or_default(),
+    };
     let outcome = (|| {
         let request = RepairRequest {
             nodeids: verdict.broken_by_v2.clone(),
@@ -168,7 +175,7 @@ pub(super) fn repair_group(
             hook.events,
             cancel,
         )?;
-        let after = crate::run_tests(project, run, observer, cancel)?;
+        let after = super::from_project_root(project, crate::run_tests(project, run, observer, cancel)?);
         let judged = GroupVerdict::judge(
             verdict.modules.clone(),
             verdict.tests.clone(),
@@ -176,62 +183,47 @@ pub(super) fn repair_group(
             on_v1,
             verdict.exact_json,
         );
-        // The repairs' entries: newer than the group's, kept.
-        let since = entry.as_ref().map(|e| e.id.clone()).unwrap_or_default();
-        let kept: Vec<fixpoint_fix::journal::Manifest> = journal
-            .entries()?
-            .into_iter()
-            .filter(|e| e.id > since && e.state == State::Complete)
-            .collect();
+        // What the kept repairs left, before they are taken back.
         let mut files = BTreeMap::new();
-        for manifest in &kept {
+        for manifest in repairs_since(&journal, &since)? {
             for file in &manifest.files {
                 let text = std::fs::read_to_string(project.root.join(&file.path)).unwrap_or_default();
                 files.insert(file.path.clone(), text);
             }
         }
-        Ok::<_, AppError>((report, judged, kept, files))
+        Ok::<_, AppError>((report, judged, files))
     })();
-    // Back to the tree as it was, whatever happened: the repairs, newest
-    // first, then the group.
-    let undo_repairs = |kept: &[fixpoint_fix::journal::Manifest]| -> Result<(), AppError> {
-        for manifest in kept {
-            journal.undo(Some(&manifest.id), false)?;
-        }
-        Ok(())
-    };
-    match outcome {
-        Ok((report, judged, kept, files)) => {
-            undo_repairs(&kept)?;
-            undo_entry(project, entry.as_ref())?;
-            let still_worse = judged.passed_v2 < judged.passed_v1;
-            Ok(GroupRepair {
-                fixed: report
-                    .targets
-                    .iter()
-                    .filter(|t| t.status == TargetStatus::Fixed)
-                    .map(|t| t.nodeid.clone())
-                    .collect(),
-                attempts: report.attempts(),
-                tokens: report.tokens,
-                stopped: report.stopped,
-                passed: judged.passed_v2,
-                broken: judged.broken_by_v2.clone(),
-                kept: !still_worse && !files.is_empty(),
-                files: if still_worse { BTreeMap::new() } else { files },
-            })
-        }
-        Err(error) => {
-            // Entries left complete by a loop that failed half-way.
-            let since = entry.as_ref().map(|e| e.id.clone()).unwrap_or_default();
-            let left: Vec<_> = journal
-                .entries()?
-                .into_iter()
-                .filter(|e| e.id > since && e.state == State::Complete)
-                .collect();
-            undo_repairs(&left)?;
-            undo_entry(project, entry.as_ref())?;
-            Err(error)
-        }
+    // Back to the tree as it was, whatever happened (a loop that failed
+    // half-way leaves entries too): the repairs, newest first, then the group.
+    for manifest in repairs_since(&journal, &since)? {
+        journal.undo(Some(&manifest.id), false)?;
     }
+    undo_entry(project, entry.as_ref())?;
+    let (report, judged, files) = outcome?;
+    let still_worse = judged.worse();
+    Ok(GroupRepair {
+        fixed: report
+            .targets
+            .iter()
+            .filter(|t| t.status == TargetStatus::Fixed)
+            .map(|t| t.nodeid.clone())
+            .collect(),
+        attempts: report.attempts(),
+        tokens: report.tokens,
+        stopped: report.stopped,
+        passed: judged.passed_v2,
+        broken: judged.broken_by_v2,
+        kept: !still_worse && !files.is_empty(),
+        files: if still_worse { BTreeMap::new() } else { files },
+    })
+}
+
+/// The repair loop's entries still in force: newer than the group's
+/// (`since`), complete, newest first.
+fn repairs_since(journal: &Journal, since: &str) -> Result<Vec<fixpoint_fix::journal::Manifest>, AppError> {
+    Ok(journal
+        .entries()?
+        .into_iter()
+        .filter(|e| e.id.as_str() > since && e.state == State::Complete)
+        .collect())
 }

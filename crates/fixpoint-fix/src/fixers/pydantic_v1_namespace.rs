@@ -69,7 +69,13 @@ const V1_ONLY: &[&str] = &[
 /// [`V1_ONLY`], or `update_forward_refs(...)` with arguments, which Pydantic
 /// 2 refuses (FP003 converts it where the receiver is known to be a model).
 pub fn needs_v1(source: &str) -> Option<&'static str> {
-    if let Some(marker) = V1_ONLY.iter().copied().find(|marker| source.contains(marker)) {
+    // FP003 keeps the name `ConfigError` for `PydanticUserError`.
+    let converted = |marker: &str| marker == "ConfigError" && source.contains("PydanticUserError as ConfigError");
+    if let Some(marker) = V1_ONLY
+        .iter()
+        .copied()
+        .find(|marker| source.contains(marker) && !converted(marker))
+    {
         return Some(marker);
     }
     source
@@ -205,6 +211,15 @@ mod tests {
         assert_eq!(needs_v1("Model.update_forward_refs( )\n"), None);
         assert_eq!(needs_v1("Model.model_rebuild(_types_namespace=localns)\n"), None);
         assert_eq!(needs_v1("from pydantic.fields import FieldInfo\n"), None);
+        // ConfigError is a marker until FP003 has made it PydanticUserError.
+        assert_eq!(
+            needs_v1("from pydantic import ConfigError\nraise ConfigError(\"x\")\n"),
+            Some("ConfigError")
+        );
+        assert_eq!(
+            needs_v1("from pydantic import PydanticUserError as ConfigError\nraise ConfigError(\"x\", code=None)\n"),
+            None
+        );
         assert_eq!(
             needs_v1("from pydantic.schema import schema\n"),
             Some("pydantic.schema")

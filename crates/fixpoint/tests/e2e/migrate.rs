@@ -358,3 +358,33 @@ fn with_repair_a_group_the_model_cannot_repair_falls_back_without_its_edits() {
     let (code, document) = crate::support::run_json(&root, &[]);
     assert_eq!(code, 0, "{document}");
 }
+
+/// A project inside another one's pytest configuration: pytest names the
+/// tests from the parent (`sub/tests/...`), the import graph from the
+/// project; the trials still compare the same tests, and v2 still falls
+/// back where it breaks one.
+#[test]
+fn the_trials_compare_tests_when_pytest_s_rootdir_is_a_parent_directory() {
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(
+        outer.path().join("pyproject.toml"),
+        "[tool.pytest.ini_options]\naddopts = \"-q\"\n",
+    )
+    .unwrap();
+    let (_dir, source) = crate::support::project("pydantic_fallback");
+    let root = outer.path().join("sub");
+    fs::rename(&source, &root).unwrap();
+    let python = crate::support::python();
+    let output = fixpoint(&root, &["migrate", "pydantic", "--python", python.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let log = stdout(&output);
+    assert!(
+        log.contains("verify: 2 modules (shop/labels.py, tests/test_labels.py), 1 test files: 1 pass on v2, 2 on pydantic.v1: v2 broke 1"),
+        "{log}"
+    );
+    let labels = fs::read_to_string(root.join("shop/labels.py")).unwrap();
+    assert!(
+        labels.contains("from pydantic.v1 import BaseModel, validator"),
+        "{labels}"
+    );
+}

@@ -275,11 +275,22 @@ pub(super) fn bound_in(function: &StmtFunctionDef) -> BTreeSet<String> {
 /// Renames keywords and v1 methods across the module (see [`Calls`]).
 pub(super) fn convert_calls(work: &mut Work<'_>, suite: &[Stmt], models: &BTreeSet<String>) {
     let module_scope = scope(None, suite, models, &BTreeSet::new(), false);
+    // A class of the module's own with a `json` or `dict` method: a model
+    // keyword in a call no longer tells a model's.
+    let own_dumps = super::classes_in(suite).iter().any(|class| {
+        !is_model(class, models)
+            && class
+                .body
+                .iter()
+                .any(|m| matches!(m, Stmt::FunctionDef(f) if matches!(f.name.as_str(), "json" | "dict")))
+    });
     let mut calls = Calls {
         work,
         models,
         scopes: vec![module_scope],
+        locals: Vec::new(),
         model_methods: BTreeSet::new(),
+        own_dumps,
     };
     fixpoint_python::ast::visitor::Visitor::visit_body(&mut calls, suite);
 }
@@ -294,8 +305,12 @@ struct Calls<'w, 's> {
     models: &'w BTreeSet<String>,
     /// Names known to hold a model instance, innermost scope last.
     scopes: Vec<BTreeSet<String>>,
+    /// Every name each enclosing function binds, innermost last.
+    locals: Vec<BTreeSet<String>>,
     /// Where the methods defined directly in a model class start.
     model_methods: BTreeSet<usize>,
+    /// The module defines a non-model class with a `json` or `dict` method.
+    own_dumps: bool,
 }
 
 impl Calls<'_, '_> {
@@ -368,11 +383,7 @@ fn has_model_keyword(call: &ExprCall) -> bool {
 }
 
 /// What a v1 `ModelField` attribute read through `model_fields[...]` is in v2.
-const FIELD_ATTRIBUTES: &[(&str, &str)] = &[
-    ("outer_type_", "annotation"),
-    ("type_", "annotation"),
-    ("required", "is_required()"),
-];
+const FIELD_ATTRIBUTES: &[(&str, &str)] = &[("outer_type_", "annotation"), ("required", "is_required()")];
 
 impl Calls<'_, '_> {
     /// `x.json(...)`: `x.model_dump_json(...)` when only the model's
@@ -409,6 +420,14 @@ impl Calls<'_, '_> {
                 ".json() → .model_dump_json()",
             )
         } else {
+            // `json` must be the module here, not a parameter or a local.
+            let json_taken = !self.work.json_is_free || self.locals.iter().any(|names| names.contains("json"));
+            if json_taken {
+                self.work.report(format!(
+                    "`{receiver}.json(...)`: `json` names something else here, so v1's exact text (`json.dumps`) is not written"
+                ));
+                return;
+            }
             self.work.imports.insert(("json", ""));
             dump.insert(0, "mode=\"json\"".to_owned());
             let rest: String = dumps.iter().fold(String::new(), |mut rest, k| {
@@ -440,7 +459,7 @@ impl Calls<'_, '_> {
     fn rename_field_attributes(&mut self, attribute: &ExprAttribute) {
         let at = |range: TextRange| (range.start().to_usize(), range.end().to_usize());
         match attribute.attr.as_str() {
-            "__fields_set__" => {
+            "__fields_set__" if self.known_receiver(&attribute.value) => {
                 let (start, end) = at(attribute.attr.range);
                 self.work.push(
                     Applicability::Safe,
@@ -510,7 +529,9 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
                 let model_method = self.model_methods.contains(&function.range.start().to_usize());
                 let known = scope(Some(function), &function.body, self.models, &enclosing, model_method);
                 self.scopes.push(known);
+                self.locals.push(bound_in(function));
                 fixpoint_python::ast::visitor::walk_stmt(self, statement);
+                self.locals.pop();
                 self.scopes.pop();
                 return;
             }
@@ -566,12 +587,13 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Calls<'_, '_> {
             }
             if let Expr::Attribute(attribute) = call.func.as_ref()
                 && attribute.attr.as_str() == "json"
-                && (self.known_receiver(&attribute.value) || has_model_keyword(call))
+                && (self.known_receiver(&attribute.value) || (!self.own_dumps && has_model_keyword(call)))
             {
                 self.convert_json(call, attribute);
             } else if let Expr::Attribute(attribute) = call.func.as_ref()
                 && let Some((old, new)) = METHODS.iter().find(|(old, _)| *old == attribute.attr.as_str())
-                && (self.known_receiver(&attribute.value) || (*old == "dict" && has_model_keyword(call)))
+                && (self.known_receiver(&attribute.value)
+                    || (*old == "dict" && !self.own_dumps && has_model_keyword(call)))
             {
                 let mut edits = vec![Edit::replacement(
                     attribute.attr.range.start().to_usize(),

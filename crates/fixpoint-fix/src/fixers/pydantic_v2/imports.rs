@@ -160,31 +160,35 @@ pub(super) fn moved(module: &str, name: &str) -> Option<&'static Move> {
 }
 
 /// Every `from ... import` statement of the module, at any depth.
-fn import_froms(suite: &[Stmt]) -> Vec<&StmtImportFrom> {
-    struct Collect<'a>(Vec<&'a StmtImportFrom>);
-    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
-        fn visit_stmt(&mut self, statement: &'a Stmt) {
-            if let Stmt::ImportFrom(import) = statement {
-                self.0.push(import);
-            }
-            fixpoint_python::ast::visitor::walk_stmt(self, statement);
-        }
-    }
-    let mut collect = Collect(Vec::new());
-    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    collect.0
+pub(super) fn import_froms(suite: &[Stmt]) -> Vec<&StmtImportFrom> {
+    super::statements(suite, |statement| match statement {
+        Stmt::ImportFrom(import) => Some(import),
+        _ => None,
+    })
+}
+
+/// How often the module names `GenericModel` other than in its imports and
+/// as a class's base (which FP003 renames to `BaseModel`).
+fn generic_uses(source: &str, suite: &[Stmt]) -> usize {
+    let imports = import_froms(suite)
+        .iter()
+        .flat_map(|import| &import.names)
+        .filter(|alias| alias.name.as_str() == "GenericModel")
+        .count();
+    let bases = super::classes_in(suite)
+        .iter()
+        .filter_map(|class| class.arguments.as_ref())
+        .flat_map(|arguments| &arguments.args)
+        .filter(|base| matches!(base, fixpoint_python::ast::Expr::Name(n) if n.id.as_str() == "GenericModel"))
+        .count();
+    super::validators::occurrences(source, "GenericModel").saturating_sub(imports + bases)
 }
 
 /// Rewrites each import of a moved name; `skip` names the v1 names whose
 /// calls [`super::internals`] could not all convert.
 pub(super) fn move_imports(work: &mut Work<'_>, suite: &[Stmt], module: &ModuleSummary, skip: &[&str]) {
     for import in import_froms(suite) {
-        let Some(from) = import
-            .module
-            .as_ref()
-            .map(fixpoint_python::ast::Identifier::as_str)
-            .filter(|_| import.level == 0)
-        else {
+        let Some(from) = super::absolute_module(import) else {
             continue;
         };
         // An aliased `GenericModel` keeps its import: its classes name the alias.
@@ -204,11 +208,15 @@ pub(super) fn move_imports(work: &mut Work<'_>, suite: &[Stmt], module: &ModuleS
         }
         let start = line_start(work.source, import.range.start().to_usize());
         let indent = indentation(work.source, start);
-        // A statement that shares its line (`if X: from a import b`) is left alone.
-        if work.source[start..import.range.start().to_usize()].trim() != "" {
+        let end = line_end(work.source, import.range.end().to_usize());
+        // A statement that shares its line (`if X: from a import b`,
+        // `from a import b; c = 1`) is left alone: the line is rewritten whole.
+        let after = work.source[import.range.end().to_usize()..end].trim();
+        if work.source[start..import.range.start().to_usize()].trim() != ""
+            || !(after.is_empty() || after.starts_with('#'))
+        {
             continue;
         }
-        let end = line_end(work.source, import.range.end().to_usize());
         let spelled = |name: &str, bound: &str| {
             if name == bound {
                 name.to_owned()
@@ -232,14 +240,14 @@ pub(super) fn move_imports(work: &mut Work<'_>, suite: &[Stmt], module: &ModuleS
         for alias in &import.names {
             let Some(moved) = move_of(alias) else { continue };
             let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
-            // GenericModel → BaseModel: the module may import BaseModel already.
-            let already = bound == moved.v1
-                && moved.v1 != moved.v2
-                && moved.v2 == "BaseModel"
-                && (module.binds(moved.v2) || kept.iter().any(|k| k == moved.v2));
-            let renamed_calls = moved.calls == Calls::Renamed;
-            if !already {
-                let name = if renamed_calls || moved.v2 == "BaseModel" {
+            // GenericModel → BaseModel: the module may import BaseModel
+            // already, and may use GenericModel as more than a base class
+            // (`issubclass(x, GenericModel)`), which then keeps its name.
+            let generic = moved.v2 == "BaseModel";
+            let already = generic && (module.binds(moved.v2) || kept.iter().any(|k| k == moved.v2));
+            let other_uses = generic && generic_uses(work.source, suite) > 0;
+            if !already || other_uses {
+                let name = if moved.calls == Calls::Renamed || (generic && !other_uses) {
                     moved.v2.to_owned()
                 } else {
                     spelled(moved.v2, bound)

@@ -20,7 +20,11 @@ const V1_REF_PREFIX: &str = "#/definitions/";
 
 /// The converted calls of the module's `schema` and `schema_of`, and the
 /// v1 names that have a use left unconverted (their imports stay).
-pub(super) fn convert_schema_calls(work: &mut Work<'_>, suite: &[Stmt]) -> Vec<&'static str> {
+pub(super) fn convert_schema_calls(
+    work: &mut Work<'_>,
+    suite: &[Stmt],
+    module: &fixpoint_python::ModuleSummary,
+) -> Vec<&'static str> {
     let mut names: Vec<(String, &'static str)> = Vec::new();
     for statement in suite {
         collect_imports(statement, &mut names);
@@ -32,36 +36,36 @@ pub(super) fn convert_schema_calls(work: &mut Work<'_>, suite: &[Stmt]) -> Vec<&
             locals: Vec::new(),
             calls: Vec::new(),
             other: 0,
+            hazards: 0,
         };
         fixpoint_python::ast::visitor::Visitor::visit_body(&mut uses, suite);
-        let converted: Option<Vec<(usize, usize, String)>> = uses
+        // The module binds the name again (`def schema(...)`): its calls may be that.
+        let rebound = module.defined.iter().filter(|name| **name == bound).count() > 1;
+        // `except ConfigError:` and `isinstance` keep working; a subclass or a
+        // bare `raise ConfigError` would need the `code` FP003 adds to calls.
+        let usable = if v1 == "ConfigError" {
+            uses.hazards == 0
+        } else {
+            uses.other == 0
+        };
+        let converted: Option<Vec<Vec<Edit>>> = uses
             .calls
             .iter()
-            .map(|call| {
-                let text = match v1 {
-                    "schema" => models_json_schema(work, call),
-                    "schema_of" => type_adapter_schema(work, call),
-                    _ => user_error(work, call),
-                }?;
-                Some((call.range().start().to_usize(), call.range().end().to_usize(), text))
+            .map(|call| match v1 {
+                "schema" => models_json_schema(work, call).map(|text| vec![replace_call(call, text)]),
+                "schema_of" => type_adapter_schema(work, call).map(|text| vec![replace_call(call, text)]),
+                _ => user_error(call),
             })
             .collect();
         match converted {
-            Some(calls) if uses.other == 0 || v1 == "ConfigError" => {
-                for (start, end, text) in calls {
-                    if work.source[start..end] == text {
-                        continue;
-                    }
+            Some(edits) if usable && !rebound => {
+                for edit in edits.into_iter().flatten() {
                     let message = match v1 {
                         "schema" => "schema(models) → models_json_schema(...) under \"definitions\", refs as in v1",
                         "schema_of" => "schema_of(T) → TypeAdapter(T).json_schema()",
                         _ => "ConfigError(message) → PydanticUserError(message, code=None)",
                     };
-                    work.push(
-                        Applicability::Safe,
-                        vec![Edit::replacement(start, end, text)],
-                        message.to_owned(),
-                    );
+                    work.push(Applicability::Safe, vec![edit], message.to_owned());
                 }
             }
             _ => {
@@ -79,12 +83,7 @@ pub(super) fn convert_schema_calls(work: &mut Work<'_>, suite: &[Stmt]) -> Vec<&
 /// calls change (`schema`, `schema_of`, `ConfigError`).
 fn collect_imports(statement: &Stmt, names: &mut Vec<(String, &'static str)>) {
     let Stmt::ImportFrom(import) = statement else { return };
-    let Some(from) = import
-        .module
-        .as_ref()
-        .map(fixpoint_python::ast::Identifier::as_str)
-        .filter(|_| import.level == 0)
-    else {
+    let Some(from) = super::absolute_module(import) else {
         return;
     };
     for alias in &import.names {
@@ -95,28 +94,27 @@ fn collect_imports(statement: &Stmt, names: &mut Vec<(String, &'static str)>) {
     }
 }
 
+/// The edit that replaces a whole call.
+fn replace_call(call: &ExprCall, text: String) -> Edit {
+    Edit::replacement(call.range().start().to_usize(), call.range().end().to_usize(), text)
+}
+
 /// `ConfigError(message)` → `ConfigError(message, code=None)`: the import
-/// binds `PydanticUserError as ConfigError`, whose `code` is required.
-fn user_error(work: &Work<'_>, call: &ExprCall) -> Option<String> {
+/// binds `PydanticUserError as ConfigError`, whose one message and `code`
+/// are required. No edit for a call that has its `code`; None for any
+/// other shape (two messages, `*args`, keywords), which v2's class refuses.
+/// The keyword goes right after the message, so comments and a trailing
+/// comma in the call stay as they are.
+fn user_error(call: &ExprCall) -> Option<Vec<Edit>> {
     let arguments = &call.arguments;
-    if arguments.args.iter().any(|a| matches!(a, Expr::Starred(_)))
-        || arguments.keywords.iter().any(|k| k.arg.is_none())
-    {
-        return None;
+    let has_code = |k: &fixpoint_python::ast::Keyword| k.arg.as_ref().is_some_and(|a| a.as_str() == "code");
+    match (&arguments.args[..], &arguments.keywords[..]) {
+        ([message], []) if !matches!(message, Expr::Starred(_)) => {
+            Some(vec![Edit::insertion(message.range().end().to_usize(), ", code=None")])
+        }
+        ([message], [code]) if !matches!(message, Expr::Starred(_)) && has_code(code) => Some(Vec::new()),
+        _ => None,
     }
-    let text = work.text(call.range());
-    if arguments
-        .keywords
-        .iter()
-        .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "code"))
-    {
-        return Some(text.to_owned());
-    }
-    let open = call.arguments.range.start().to_usize() - call.range().start().to_usize();
-    let head = &text[..open];
-    let inner = text[open + 1..text.len() - 1].trim_end().trim_end_matches(',');
-    let inner = if inner.trim().is_empty() { "\"\"" } else { inner };
-    Some(format!("{head}({inner}, code=None)"))
 }
 
 /// `schema(models, by_alias=..., ref_prefix=...)` →
@@ -179,15 +177,44 @@ struct Uses<'n, 'a> {
     locals: Vec<BTreeSet<String>>,
     calls: Vec<&'a ExprCall>,
     other: usize,
+    /// Uses as a base class or in a bare `raise`.
+    hazards: usize,
+}
+
+/// Whether a lambda takes a parameter named `name` (which hides the import).
+fn lambda_binds(lambda: &fixpoint_python::ast::ExprLambda, name: &str) -> bool {
+    lambda.parameters.as_ref().is_some_and(|parameters| {
+        parameters
+            .posonlyargs
+            .iter()
+            .chain(&parameters.args)
+            .chain(&parameters.kwonlyargs)
+            .map(|p| p.parameter.name.as_str())
+            .chain(
+                [&parameters.vararg, &parameters.kwarg]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.name.as_str()),
+            )
+            .any(|bound| bound == name)
+    })
 }
 
 impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Uses<'_, 'a> {
     fn visit_stmt(&mut self, statement: &'a Stmt) {
-        if let Stmt::FunctionDef(function) = statement {
-            self.locals.push(bound_in(function));
-            fixpoint_python::ast::visitor::walk_stmt(self, statement);
-            self.locals.pop();
-            return;
+        let named = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == self.bound);
+        match statement {
+            Stmt::FunctionDef(function) => {
+                self.locals.push(bound_in(function));
+                fixpoint_python::ast::visitor::walk_stmt(self, statement);
+                self.locals.pop();
+                return;
+            }
+            Stmt::ClassDef(class) if class.arguments.as_ref().is_some_and(|a| a.args.iter().any(named)) => {
+                self.hazards += 1;
+            }
+            Stmt::Raise(raise) if raise.exc.as_deref().is_some_and(named) => self.hazards += 1,
+            _ => {}
         }
         fixpoint_python::ast::visitor::walk_stmt(self, statement);
     }
@@ -209,6 +236,7 @@ impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Uses<'_, 'a> {
                 return;
             }
             Expr::Name(name) if !hidden && name.id.as_str() == self.bound => self.other += 1,
+            Expr::Lambda(lambda) if lambda_binds(lambda, self.bound) => return,
             _ => {}
         }
         fixpoint_python::ast::visitor::walk_expr(self, expr);
@@ -226,18 +254,30 @@ pub(super) fn rebuild_after_forward_refs(
     work: &mut Work<'_>,
     suite: &[Stmt],
     module: &fixpoint_python::ModuleSummary,
-    models: &BTreeSet<String>,
+    context: &super::FixContext<'_>,
 ) {
+    let models = context.pydantic_models;
+    // The calls FP003 converts (on a name), so that the next pass sees none.
     let resolving = suite.iter().filter(|statement| {
         let Stmt::Expr(expr) = statement else { return false };
         let Expr::Call(call) = expr.value.as_ref() else {
             return false;
         };
-        matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "update_forward_refs")
+        matches!(call.func.as_ref(), Expr::Attribute(a)
+            if a.attr.as_str() == "update_forward_refs" && matches!(a.value.as_ref(), Expr::Name(_)))
     });
     let Some(last) = resolving.last() else { return };
+    // The project's own models only: `BaseModel`, or a library class that
+    // shares a model's name, has no `model_rebuild` of its own to call.
+    let from_project = |import: &fixpoint_python::Import| {
+        import.level > 0
+            || import
+                .from
+                .as_deref()
+                .is_some_and(|from| context.modules.iter().any(|(name, _)| name == from))
+    };
     let mut names: Vec<&str> = Vec::new();
-    for import in &module.imports {
+    for import in module.imports.iter().filter(|import| from_project(import)) {
         for name in &import.names {
             let bound = name.asname.as_deref().unwrap_or(&name.name);
             if models.contains(&name.name) && !names.contains(&bound) {
@@ -268,8 +308,10 @@ pub(super) fn rebuild_after_forward_refs(
         format!("({},)", names.join(", "))
     };
     let at = super::super::lines::line_end(work.source, last.range().end().to_usize());
+    // A last line without its newline gets one first.
+    let newline = if work.source[..at].ends_with('\n') { "" } else { "\n" };
     let text = format!(
-        "# Pydantic 2 builds each model when its class is made: rebuild the ones whose\n\
+        "{newline}# Pydantic 2 builds each model when its class is made: rebuild the ones whose\n\
          # forward references need this module's names (a no-op for the others).\n\
          for _model in {listed}:\n    _model.model_rebuild()\ndel _model\n"
     );

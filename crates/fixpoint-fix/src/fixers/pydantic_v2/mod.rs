@@ -29,7 +29,7 @@
 //!   `.model_construct()`; where a module resolves forward references, every
 //!   model it holds is rebuilt after the last call;
 //! - v1 internals with a v2 equivalent: `__fields__` → `model_fields`,
-//!   `__fields_set__` → `model_fields_set`, `outer_type_`/`type_`/`required`
+//!   `__fields_set__` → `model_fields_set`, `outer_type_`/`required`
 //!   of `__fields__[name]`, `pydantic.schema.schema`/`schema_of`,
 //!   `ConfigError`, and the names that moved (`pydantic.error_wrappers`,
 //!   `pydantic.typing`'s re-exports of `typing`): see `imports.rs` and
@@ -118,6 +118,8 @@ struct Work<'s> {
     consts: Vec<usize>,
     /// `.json()` keeps v1's exact text (see [`EXACT_JSON`]).
     exact_json: bool,
+    /// At the module's top level `json` is the standard module, or unbound.
+    json_is_free: bool,
 }
 
 /// The name of an FP003 target that asks for v1's exact JSON text:
@@ -168,23 +170,45 @@ fn is_settings(class: &StmtClassDef) -> bool {
     })
 }
 
-/// Every class of the module, at any depth: tests often define their
-/// models inside the test function.
-fn classes_in(suite: &[Stmt]) -> Vec<&StmtClassDef> {
-    struct Collect<'a>(Vec<&'a StmtClassDef>);
-    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
+/// Every statement of the module that `pick` takes, at any depth (inside
+/// functions, classes, `if`, `try`): tests define their models inside test
+/// functions, and imports sit under `if TYPE_CHECKING:`.
+fn statements<'a, T>(suite: &'a [Stmt], pick: fn(&'a Stmt) -> Option<&'a T>) -> Vec<&'a T> {
+    struct Collect<'a, T> {
+        pick: fn(&'a Stmt) -> Option<&'a T>,
+        found: Vec<&'a T>,
+    }
+    impl<'a, T> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a, T> {
         fn visit_stmt(&mut self, statement: &'a Stmt) {
-            if let Stmt::ClassDef(class) = statement {
-                self.0.push(class);
-            }
+            self.found.extend((self.pick)(statement));
             fixpoint_python::ast::visitor::walk_stmt(self, statement);
         }
 
         fn visit_expr(&mut self, _: &'a Expr) {}
     }
-    let mut collect = Collect(Vec::new());
+    let mut collect = Collect {
+        pick,
+        found: Vec::new(),
+    };
     fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    collect.0
+    collect.found
+}
+
+/// Every class of the module, at any depth.
+fn classes_in(suite: &[Stmt]) -> Vec<&StmtClassDef> {
+    statements(suite, |statement| match statement {
+        Stmt::ClassDef(class) => Some(class),
+        _ => None,
+    })
+}
+
+/// The module of an absolute `from module import ...` (none for a relative one).
+fn absolute_module(import: &fixpoint_python::ast::StmtImportFrom) -> Option<&str> {
+    import
+        .module
+        .as_ref()
+        .map(fixpoint_python::ast::Identifier::as_str)
+        .filter(|_| import.level == 0)
 }
 
 impl Fixer for PydanticV2 {
@@ -259,8 +283,12 @@ impl Fixer for PydanticV2 {
                 .targets
                 .iter()
                 .any(|t| t.code == self.code() && t.path == path && t.name == EXACT_JSON),
+            json_is_free: !module.binds("json")
+                || module.imports.iter().any(|import| {
+                    import.from.is_none() && import.names.iter().any(|n| n.name == "json" && n.asname.is_none())
+                }),
         };
-        let unconverted = internals::convert_schema_calls(&mut work, suite);
+        let unconverted = internals::convert_schema_calls(&mut work, suite, module);
         imports::move_imports(&mut work, suite, module, &unconverted);
         for class in classes_in(suite) {
             if !is_model(class, context.pydantic_models) {
@@ -279,7 +307,7 @@ impl Fixer for PydanticV2 {
                 }
             }
         }
-        internals::rebuild_after_forward_refs(&mut work, suite, module, context.pydantic_models);
+        internals::rebuild_after_forward_refs(&mut work, suite, module, context);
         calls::convert_calls(&mut work, suite, context.pydantic_models);
         // Each fix brings the v2 names its code uses: applied alone (another
         // fix deferred, or unsafe and left out), it still leaves working code.

@@ -22,12 +22,19 @@ pub(super) fn parameter_names(function: &StmtFunctionDef) -> Vec<&str> {
 
 /// Whole-word occurrences of `word` in `text`.
 pub(super) fn uses(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
-        boundary(before) && boundary(after)
-    })
+    occurrences(text, word) > 0
+}
+
+/// How many whole-word occurrences of `word` `text` holds.
+pub(super) fn occurrences(text: &str, word: &str) -> usize {
+    text.match_indices(word)
+        .filter(|(at, _)| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + word.len()..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            boundary(before) && boundary(after)
+        })
+        .count()
 }
 
 /// `validate_default=True` on the field `name` the class declares, which
@@ -41,19 +48,27 @@ fn validate_default(work: &mut Work<'_>, class: &StmtClassDef, name: &str) -> Op
         }
         _ => None,
     })?;
+    // `x: int = None` is optional in v1; validating its default in v2
+    // would refuse the None before the validator sees it.
+    if matches!(value, Expr::NoneLiteral(_)) {
+        return None;
+    }
     if let Expr::Call(call) = value
         && called_name(&call.func) == Some("Field")
     {
-        let end = call.range().end().to_usize() - 1;
-        let empty = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
-        return Some(Edit::insertion(
-            end,
-            if empty {
-                "validate_default=True"
-            } else {
-                ", validate_default=True"
-            },
-        ));
+        // After the last argument, so that a trailing comma or a comment
+        // in the call stays where it is.
+        let last = call
+            .arguments
+            .args
+            .iter()
+            .map(Ranged::end)
+            .chain(call.arguments.keywords.iter().map(Ranged::end))
+            .max();
+        return Some(match last {
+            Some(end) => Edit::insertion(end.to_usize(), ", validate_default=True"),
+            None => Edit::insertion(call.range().end().to_usize() - 1, "validate_default=True"),
+        });
     }
     work.imports.insert(("pydantic", "Field"));
     Some(Edit::replacement(
