@@ -21,6 +21,7 @@ pub enum FixerCode {
     SkipDocumented,
     PydanticV1Namespace,
     TestdataFixture,
+    SqlalchemyV2,
 }
 
 /// What every front end knows of a fixer without running it.
@@ -46,7 +47,7 @@ pub struct FixerInfo {
 }
 
 /// Every fixer, in code order.
-pub static FIXERS: [FixerInfo; 8] = [
+pub static FIXERS: [FixerInfo; 9] = [
     FixerInfo {
         code: FixerCode::SqlalchemyExtendExisting,
         id: "FP001",
@@ -126,6 +127,16 @@ pub static FIXERS: [FixerInfo; 8] = [
         opt_in: false,
         check_rule: false,
         one_change: true,
+    },
+    FixerInfo {
+        code: FixerCode::SqlalchemyV2,
+        id: "FP009",
+        name: "sqlalchemy-v2",
+        summary: "SQLAlchemy 1.x calls rewritten to the 2.0 API (`select([...])`, bound metadata, string SQL, rows as mappings, moved names)",
+        unsafe_only: false,
+        opt_in: false,
+        check_rule: false,
+        one_change: false,
     },
 ];
 

@@ -398,3 +398,72 @@ fn pydantic_v1_namespace() {
         unified_diff(&again.path, &again.original, &again.fixed)
     );
 }
+
+/// FP009 on a module written for SQLAlchemy 1.4 (every static rewrite, and
+/// what it reports), and on the lines tracebacks under 2.0 point at in a
+/// module that does not import SQLAlchemy (rows, string SQL, a legacy
+/// `whereclause`); a second run changes nothing.
+#[test]
+fn sqlalchemy_v2() {
+    let (dir, _) = fixture("sqlalchemy_v2");
+    let root = dir.path();
+    let files: Vec<String> = ["app/legacy.py", "app/rows.py"]
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect();
+    let line = |kind: &str, number: u32, text: &str| Target {
+        code: FixerCode::SqlalchemyV2,
+        path: "app/rows.py".to_owned(),
+        name: format!("{kind}\n{number}\n{text}"),
+    };
+    let mut targets: Vec<Target> = files
+        .iter()
+        .map(|path| Target {
+            code: FixerCode::SqlalchemyV2,
+            path: path.clone(),
+            name: String::new(),
+        })
+        .collect();
+    targets.extend([
+        // Recorded one line off (an import added above it): found by its text.
+        line("row-subscript", 5, "name = row[\"name\"]"),
+        line("row-subscript", 7, "both = row[\"id\"], data[\"id\"]"),
+        line("row-keys", 8, "keys = row.keys()"),
+        line("row-dict", 9, "mapping = dict(row)"),
+        line(
+            "driver-sql",
+            10,
+            "count = conn.execute(\"SELECT count(*) FROM users\").scalar()",
+        ),
+        line(
+            "text",
+            11,
+            "total = session.execute(\"SELECT count(*) FROM users WHERE id > :id\", {\"id\": 0}).scalar()",
+        ),
+        line(
+            "legacy-where",
+            12,
+            "picked = conn.execute(users.select(users.c.id == 2)).first()",
+        ),
+    ]);
+    let facts = ProjectFacts::read(root);
+    let fixers = selected(&[FixerCode::SqlalchemyV2], &[]);
+    let outcomes = fix_files(&files, &fixers, &facts.context(&targets), false);
+    insta::assert_snapshot!(report(&outcomes));
+    for outcome in &outcomes {
+        fixpoint_python::parses(&outcome.fixed).unwrap();
+        fs::write(root.join(&outcome.path), &outcome.fixed).unwrap();
+    }
+    let legacy = &outcomes[0].fixed;
+    // Code in a string literal is data.
+    assert!(legacy.contains("CODE = \"select([users.c.id])\""), "{legacy}");
+    let facts = ProjectFacts::read(root);
+    let again = fix_files(&files, &fixers, &facts.context(&targets), false);
+    for outcome in &again {
+        assert_eq!(
+            outcome.fixed, outcome.original,
+            "{}: a second run changed it",
+            outcome.path
+        );
+    }
+}

@@ -52,6 +52,9 @@ fn main() -> ExitCode {
         Command::Migrate(cli::MigrateCommand::Pydantic(ref args)) => {
             commands::fix::migrate_pydantic(&cli.global, args, printer)
         }
+        Command::Migrate(cli::MigrateCommand::Sqlalchemy(ref args)) => {
+            commands::fix::migrate_sqlalchemy(&cli.global, args, printer)
+        }
         Command::Repair(ref args) => commands::repair::repair(&cli.global, args, printer),
         Command::Attempts(ref args) => commands::repair::attempts(&cli.global, args),
         Command::Report(ref args) => commands::report::report(&cli.global, args),

@@ -3,7 +3,7 @@
 
 use fixpoint_core::{FixerCode, TestResult};
 use fixpoint_fix::engine::{FileOutcome, fix_files};
-use fixpoint_fix::fixers::{FailureView, ProjectFacts, Target, failure_targets, selected};
+use fixpoint_fix::fixers::{FailureView, ProjectFacts, Target, selected};
 use fixpoint_fix::journal::{Journal, Manifest};
 use fixpoint_store::Store;
 
@@ -70,7 +70,11 @@ pub fn parse_fixer_list(list: &[String]) -> Result<Vec<FixerCode>, AppError> {
 
 /// What the failures of a run point the fixers at: each fixer reads every
 /// failing test, with the verdict triage gave it, for its own targets.
-fn targets(tests: &[TestResult], facts: &ProjectFacts, triage: &fixpoint_triage::Triage) -> Vec<Target> {
+pub(crate) fn failure_targets(
+    tests: &[TestResult],
+    facts: &ProjectFacts,
+    triage: &fixpoint_triage::Triage,
+) -> Vec<Target> {
     let verdicts: std::collections::HashMap<&str, (&str, &str)> = triage
         .verdicts
         .iter()
@@ -88,7 +92,7 @@ fn targets(tests: &[TestResult], facts: &ProjectFacts, triage: &fixpoint_triage:
             }
         })
         .collect();
-    failure_targets(&failures, facts)
+    fixpoint_fix::fixers::failure_targets(&failures, facts)
 }
 
 /// Plans the fixes for a recorded run (default: the latest).
@@ -112,7 +116,7 @@ pub fn plan(
         None => Vec::new(),
     };
     let triage = fixpoint_triage::triage(&tests, &fixpoint_triage::ProjectIndex::from_sources(&facts.sources));
-    let mut targets = targets(&tests, &facts, &triage);
+    let mut targets = failure_targets(&tests, &facts, &triage);
     if request.all {
         // Every Python file, for every fixer: an empty name means "the whole file".
         for (path, _) in &facts.sources {

@@ -16,6 +16,7 @@ use fixpoint_pytest::runner::Observer;
 use crate::fix::{FixPlan, apply, undo_entry};
 
 mod repair;
+pub mod sqlalchemy;
 
 use crate::paths::selects;
 use crate::{AppError, Project, RunRequest};

@@ -10,6 +10,8 @@ mod pydantic_v1_namespace;
 mod pydantic_v2;
 mod skip_documented;
 mod sqlalchemy_extend_existing;
+mod sqlalchemy_v2;
+mod statements;
 mod stub_missing;
 mod type_checking_import;
 
@@ -28,6 +30,7 @@ pub use pydantic_v1_namespace::{PydanticV1Namespace, needs_v1};
 pub use pydantic_v2::{EXACT_JSON, PydanticV2};
 pub use skip_documented::SkipDocumented;
 pub use sqlalchemy_extend_existing::SqlalchemyExtendExisting;
+pub use sqlalchemy_v2::SqlalchemyV2;
 pub use stub_missing::StubMissing;
 pub use type_checking_import::TypeCheckingImport;
 
@@ -193,6 +196,7 @@ pub static FIXERS: &[&dyn Fixer] = &[
     &TypeCheckingImport,
     &SkipDocumented,
     &PydanticV1Namespace,
+    &SqlalchemyV2,
 ];
 
 /// The fixers a `--select`/`--ignore` pair picks (see

@@ -33,11 +33,21 @@ mod pydantic_validation_error;
 mod signature_missing_argument;
 mod signature_unexpected_keyword;
 pub(crate) mod slow;
+mod sqlalchemy_autocommit;
+mod sqlalchemy_autoload;
+mod sqlalchemy_bound_metadata;
+mod sqlalchemy_connectionless;
 mod sqlalchemy_duplicate_class;
+mod sqlalchemy_execute_keywords;
+mod sqlalchemy_legacy_where;
 mod sqlalchemy_mapper_init;
 mod sqlalchemy_mapper_redefined;
 mod sqlalchemy_no_such_table;
+mod sqlalchemy_removed_name;
+mod sqlalchemy_row_mapping;
+mod sqlalchemy_select_list;
 mod sqlalchemy_table_redefined;
+mod sqlalchemy_textual_sql;
 mod timeout;
 mod unknown;
 
@@ -82,6 +92,16 @@ pub static CATALOG: &[&Category] = &[
     &fixture_not_found::CATEGORY,
     &circular_import::CATEGORY,
     &module_not_found::CATEGORY,
+    &sqlalchemy_select_list::CATEGORY,
+    &sqlalchemy_textual_sql::CATEGORY,
+    &sqlalchemy_row_mapping::CATEGORY,
+    &sqlalchemy_connectionless::CATEGORY,
+    &sqlalchemy_bound_metadata::CATEGORY,
+    &sqlalchemy_autoload::CATEGORY,
+    &sqlalchemy_execute_keywords::CATEGORY,
+    &sqlalchemy_removed_name::CATEGORY,
+    &sqlalchemy_legacy_where::CATEGORY,
+    &sqlalchemy_autocommit::CATEGORY,
     &dependency_drift::CATEGORY,
     &import_missing_name::CATEGORY,
     &sqlalchemy_table_redefined::CATEGORY,

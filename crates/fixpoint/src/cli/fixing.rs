@@ -190,6 +190,31 @@ pub enum MigrateCommand {
     /// that share models stay on one side, and a group whose tests v2 breaks falls back
     /// to the namespace. Written through the journal.
     Pydantic(MigratePydanticArgs),
+    /// SQLAlchemy 1.x to 2.0 (FP009), in rounds under the installed 2.0: run the
+    /// suite, rewrite the code (every file under PATHS, and the lines the tracebacks
+    /// point at), keep what the tests it reaches confirm, and go again until a round
+    /// brings nothing new. Each round is one journal entry.
+    Sqlalchemy(MigrateSqlalchemyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateSqlalchemyArgs {
+    /// Only files under these paths are rewritten (the whole suite runs).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<String>,
+    /// Also apply unsafe rewrites (a bind that is not a module-level name, a row
+    /// on a line with several candidates).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the static rewrites as a unified diff and write nothing (no test runs).
+    #[arg(long)]
+    pub diff: bool,
+    /// Print the static rewrites and write nothing (no test runs).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop after this many rounds.
+    #[arg(long, default_value_t = fixpoint_app::migrate::sqlalchemy::MAX_ROUNDS, value_parser = clap::value_parser!(usize))]
+    pub max_rounds: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

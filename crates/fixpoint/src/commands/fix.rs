@@ -10,7 +10,10 @@ use fixpoint_fix::engine::unified_diff;
 
 use super::{command_line, count, print_json};
 use crate::ExitStatus;
-use crate::cli::{FixArgs, GlobalArgs, JournalArgs, MigratePydanticArgs, MigrationStrategy, OutputFormat, UndoArgs};
+use crate::cli::{
+    FixArgs, GlobalArgs, JournalArgs, MigratePydanticArgs, MigrateSqlalchemyArgs, MigrationStrategy, OutputFormat,
+    UndoArgs,
+};
 use crate::printer::Printer;
 
 pub fn fix(global: &GlobalArgs, args: &FixArgs, printer: Printer) -> anyhow::Result<ExitStatus> {
@@ -107,6 +110,12 @@ fn verify(
     );
     progress.finish();
     let verified = verified?;
+    print_verification(changed, &verified, printer)?;
+    Ok(verified.entry)
+}
+
+/// What a verified fix kept, took back and cost.
+fn print_verification(changed: usize, verified: &fix::Verification, printer: Printer) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     let taken: usize = verified.taken_back.iter().map(|taken| taken.paths.len()).sum();
     let rerun = if verified.entry.is_none() {
@@ -170,7 +179,7 @@ fn verify(
             "{taken} of {changed} changed files taken back: their fixes broke what passed before (`--no-verify` writes them anyway)"
         ));
     }
-    Ok(verified.entry)
+    Ok(())
 }
 
 /// Every fix's log line, then `N fixes applied (CODE: n, ...), M left`.
@@ -427,6 +436,113 @@ pub fn journal(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitSt
         for file in &entry.files {
             writeln!(out, "    {}", file.path)?;
         }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// `fixpoint migrate sqlalchemy`: the rounds, each shown as it ends.
+pub fn migrate_sqlalchemy(
+    global: &GlobalArgs,
+    args: &MigrateSqlalchemyArgs,
+    printer: Printer,
+) -> anyhow::Result<ExitStatus> {
+    use fixpoint_app::migrate::sqlalchemy::{self, RoundEvent, SqlalchemyRequest};
+    let project = Project::open(global.project.as_deref())?;
+    if args.diff || args.dry_run {
+        let plan = sqlalchemy::plan_round(&project, &args.paths, &[], None, args.unsafe_fixes)?;
+        let mut out = io::stdout().lock();
+        if args.diff {
+            for file in plan.changed() {
+                write!(out, "{}", unified_diff(&file.path, &file.original, &file.fixed))?;
+            }
+        } else {
+            print_plan(&mut out, &plan, true, printer)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
+    let command = command_line();
+    let request = SqlalchemyRequest {
+        paths: &args.paths,
+        unsafe_fixes: args.unsafe_fixes,
+        python: global.python.clone(),
+        command: &command,
+        max_rounds: args.max_rounds,
+    };
+    let mut progress = printer.run_progress();
+    let mut shown: anyhow::Result<()> = Ok(());
+    let mut on_round = |event: RoundEvent<'_>| {
+        if shown.is_err() {
+            return;
+        }
+        shown = (|| -> anyhow::Result<()> {
+            match event {
+                RoundEvent::Ran { round, run: Ok(run) } => {
+                    let failing = run.tests.iter().filter(|t| t.outcome.is_failing()).count();
+                    writeln!(
+                        io::stdout().lock(),
+                        "round {round}: {}: {} passed, {failing} failing",
+                        count(run.tests.len(), "test"),
+                        run.tests.len() - failing
+                    )?;
+                }
+                RoundEvent::Ran {
+                    round,
+                    run: Err(stopped),
+                } => {
+                    let first = stopped.lines().find(|line| !line.trim().is_empty()).unwrap_or(stopped);
+                    writeln!(io::stdout().lock(), "round {round}: the suite did not start: {first}")?;
+                }
+                RoundEvent::Planned { plan, .. } => print_plan(&mut io::stdout().lock(), plan, false, printer)?,
+                RoundEvent::Verified { verification, .. } => {
+                    let changed = verification.taken_back.iter().map(|t| t.paths.len()).sum::<usize>()
+                        + verification.entry.as_ref().map_or(0, |entry| entry.files.len());
+                    print_verification(changed, verification, printer)?;
+                }
+            }
+            Ok(())
+        })();
+    };
+    let migrated = sqlalchemy::migrate_sqlalchemy(
+        store.as_mut(),
+        &project,
+        &request,
+        &mut progress,
+        crate::interrupt::flag(),
+        &mut on_round,
+    );
+    progress.finish();
+    shown?;
+    let migrated = migrated?;
+    let how = if migrated.settled {
+        "the last round brought nothing new"
+    } else {
+        "stopped at --max-rounds; run it again to go on"
+    };
+    let state = |tally: Option<sqlalchemy::Tally>| match tally {
+        Some(tally) => format!("{} of {} passing", tally.passed, count(tally.total as usize, "test")),
+        None => "the suite did not start".to_owned(),
+    };
+    writeln!(
+        io::stdout().lock(),
+        "migrate sqlalchemy: before, {}; after {}, {} ({how})",
+        state(migrated.before),
+        count(migrated.rounds, "round"),
+        state(migrated.after),
+    )?;
+    if !migrated.entries.is_empty() {
+        let newest_first: Vec<String> = migrated
+            .entries
+            .iter()
+            .rev()
+            .map(|id| format!("`fixpoint undo {id}`"))
+            .collect();
+        printer.note(&format!(
+            "journal {}: one entry per round; {} take{} them back",
+            migrated.entries.join(", "),
+            newest_first.join(" then "),
+            if newest_first.len() == 1 { "s" } else { "" }
+        ));
     }
     Ok(ExitStatus::Success)
 }

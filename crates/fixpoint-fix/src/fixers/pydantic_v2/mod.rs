@@ -93,6 +93,7 @@ use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Expr, Stmt, StmtClassDef};
 use fixpoint_python::text_size::Ranged;
 
+use super::statements::{absolute_module, statements};
 use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
@@ -170,45 +171,12 @@ fn is_settings(class: &StmtClassDef) -> bool {
     })
 }
 
-/// Every statement of the module that `pick` takes, at any depth (inside
-/// functions, classes, `if`, `try`): tests define their models inside test
-/// functions, and imports sit under `if TYPE_CHECKING:`.
-fn statements<'a, T>(suite: &'a [Stmt], pick: fn(&'a Stmt) -> Option<&'a T>) -> Vec<&'a T> {
-    struct Collect<'a, T> {
-        pick: fn(&'a Stmt) -> Option<&'a T>,
-        found: Vec<&'a T>,
-    }
-    impl<'a, T> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a, T> {
-        fn visit_stmt(&mut self, statement: &'a Stmt) {
-            self.found.extend((self.pick)(statement));
-            fixpoint_python::ast::visitor::walk_stmt(self, statement);
-        }
-
-        fn visit_expr(&mut self, _: &'a Expr) {}
-    }
-    let mut collect = Collect {
-        pick,
-        found: Vec::new(),
-    };
-    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    collect.found
-}
-
 /// Every class of the module, at any depth.
 fn classes_in(suite: &[Stmt]) -> Vec<&StmtClassDef> {
     statements(suite, |statement| match statement {
         Stmt::ClassDef(class) => Some(class),
         _ => None,
     })
-}
-
-/// The module of an absolute `from module import ...` (none for a relative one).
-fn absolute_module(import: &fixpoint_python::ast::StmtImportFrom) -> Option<&str> {
-    import
-        .module
-        .as_ref()
-        .map(fixpoint_python::ast::Identifier::as_str)
-        .filter(|_| import.level == 0)
 }
 
 impl Fixer for PydanticV2 {

@@ -1,0 +1,200 @@
+//! `fixpoint migrate sqlalchemy`: SQLAlchemy 1.x code moved to the installed
+//! 2.0, in rounds driven by the tests. Failures under 2.0 come in layers
+//! (clearing a conftest's `select([...])` only shows the bound metadata on
+//! the next line), so each round runs the whole suite, triages it, plans
+//! FP009 over the code (every file under the PATHS, and the lines the
+//! tracebacks point at), and writes the plan through the verified fix
+//! (`fix::apply_verified`): what makes a test that passed fail is taken
+//! back. The rounds stop when one brings nothing new.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use fixpoint_core::{FixerCode, Run, TestResult};
+use fixpoint_fix::engine::fix_files;
+use fixpoint_fix::fixers::{ProjectFacts, SqlalchemyV2, Target};
+use fixpoint_pytest::runner::Observer;
+use fixpoint_store::Store;
+
+use crate::fix::{FixPlan, Verification, apply_verified};
+use crate::{AppError, Project, RunRequest};
+
+/// At most this many rounds unless asked otherwise.
+pub const MAX_ROUNDS: usize = 5;
+
+/// What `fixpoint migrate sqlalchemy` was asked for.
+pub struct SqlalchemyRequest<'a> {
+    /// Only files under these paths are rewritten (the whole suite runs).
+    pub paths: &'a [String],
+    pub unsafe_fixes: bool,
+    /// The interpreter the tests run with (else the usual discovery).
+    pub python: Option<PathBuf>,
+    /// The command line, for the journal and the history.
+    pub command: &'a str,
+    pub max_rounds: usize,
+}
+
+/// What one round found and did, for the front end to show as it goes.
+pub enum RoundEvent<'a> {
+    /// The suite ran under the installed SQLAlchemy (or did not start, and why).
+    Ran {
+        round: usize,
+        run: Result<&'a Run, &'a str>,
+    },
+    /// FP009's plan for the code and the failures of that run.
+    Planned { round: usize, plan: &'a FixPlan },
+    /// The plan written and checked by the tests it reaches.
+    Verified {
+        round: usize,
+        verification: &'a Verification,
+    },
+}
+
+/// Pass and fail counts of one full run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: u32,
+    pub failing: u32,
+    pub total: u32,
+}
+
+impl Tally {
+    fn of(run: &Run) -> Self {
+        let failing = run.tests.iter().filter(|t| t.outcome.is_failing()).count();
+        let total = run.tests.len();
+        Self {
+            passed: u32::try_from(total - failing).unwrap_or(u32::MAX),
+            failing: u32::try_from(failing).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// What the migration did, over all its rounds.
+#[derive(Debug, Clone)]
+pub struct SqlalchemyMigration {
+    /// The suite before the first round and after the last (none when it
+    /// did not start).
+    pub before: Option<Tally>,
+    pub after: Option<Tally>,
+    /// Rounds that kept a change.
+    pub rounds: usize,
+    /// The last round brought nothing new (else `max_rounds` stopped it).
+    pub settled: bool,
+    /// The journal entries of the kept changes, one per round, oldest first.
+    pub entries: Vec<String>,
+}
+
+/// FP009 over every Python file under `paths`, and at the lines the
+/// failures of `tests` point at.
+pub fn plan_round(
+    project: &Project,
+    paths: &[String],
+    tests: &[TestResult],
+    run_id: Option<i64>,
+    unsafe_fixes: bool,
+) -> Result<FixPlan, AppError> {
+    let paths = crate::paths::python_selection(project, paths)?;
+    let facts = ProjectFacts::read(&project.root);
+    let triage = fixpoint_triage::triage(tests, &fixpoint_triage::ProjectIndex::from_sources(&facts.sources));
+    let mut targets: Vec<Target> = crate::fix::failure_targets(tests, &facts, &triage)
+        .into_iter()
+        .filter(|target| target.code == FixerCode::SqlalchemyV2)
+        .collect();
+    let files: Vec<String> = facts
+        .sources
+        .iter()
+        .map(|(path, _)| path.clone())
+        .filter(|path| crate::paths::selects(&paths, path))
+        .collect();
+    targets.retain(|target| files.contains(&target.path));
+    targets.extend(files.iter().map(|path| Target {
+        code: FixerCode::SqlalchemyV2,
+        path: path.clone(),
+        name: String::new(),
+    }));
+    let outcomes = fix_files(&files, &[&SqlalchemyV2], &facts.context(&targets), unsafe_fixes);
+    Ok(FixPlan {
+        run_id,
+        files: outcomes,
+        unfinished: Vec::new(),
+    })
+}
+
+/// Runs the rounds (see the module's documentation).
+pub fn migrate_sqlalchemy(
+    store: &mut dyn Store,
+    project: &Project,
+    request: &SqlalchemyRequest<'_>,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+    on_round: &mut dyn FnMut(RoundEvent<'_>),
+) -> Result<SqlalchemyMigration, AppError> {
+    let base = RunRequest {
+        python: request.python.clone(),
+        from_root: true,
+        ..RunRequest::default()
+    };
+    let interrupted = || {
+        cancel
+            .load(Ordering::Relaxed)
+            .then(|| AppError::Usage("interrupted: the rounds kept so far stay in the journal".to_owned()))
+    };
+    let mut migration = SqlalchemyMigration {
+        before: None,
+        after: None,
+        rounds: 0,
+        settled: false,
+        entries: Vec::new(),
+    };
+    for round in 1.. {
+        // A suite that does not start (a conftest that fails to import) is
+        // the first layer: the static rewrites go first, judged by whether
+        // the suite starts with them.
+        let (tests, run_id) = match crate::run_tests(project, &base, observer, cancel) {
+            Ok(run) => {
+                if let Some(error) = interrupted() {
+                    return Err(error);
+                }
+                let run = super::from_project_root(project, run);
+                let run_id = crate::record::record_run(store, project, &run, None, request.command)?;
+                on_round(RoundEvent::Ran { round, run: Ok(&run) });
+                migration.after = Some(Tally::of(&run));
+                (run.tests, Some(run_id))
+            }
+            Err(AppError::Pytest(fixpoint_pytest::PytestError::PytestFailed { detail, .. })) => {
+                on_round(RoundEvent::Ran {
+                    round,
+                    run: Err(&detail),
+                });
+                migration.after = None;
+                (Vec::new(), None)
+            }
+            Err(error) => return Err(error),
+        };
+        if round == 1 {
+            migration.before = migration.after;
+        }
+        if round > request.max_rounds {
+            break;
+        }
+        let plan = plan_round(project, request.paths, &tests, run_id, request.unsafe_fixes)?;
+        on_round(RoundEvent::Planned { round, plan: &plan });
+        if plan.changed().next().is_none() {
+            migration.settled = true;
+            break;
+        }
+        let verification = apply_verified(store, project, &plan, &base, request.command, observer, cancel)?;
+        on_round(RoundEvent::Verified {
+            round,
+            verification: &verification,
+        });
+        let Some(entry) = &verification.entry else {
+            migration.settled = true;
+            break;
+        };
+        migration.entries.push(entry.id.clone());
+        migration.rounds += 1;
+    }
+    Ok(migration)
+}
