@@ -445,6 +445,7 @@ fn sqlalchemy_v2() {
             12,
             "picked = conn.execute(users.select(users.c.id == 2)).first()",
         ),
+        line("session-transaction", 13, "nested = session.transaction.nested"),
     ]);
     let facts = ProjectFacts::read(root);
     let fixers = selected(&[FixerCode::SqlalchemyV2], &[]);

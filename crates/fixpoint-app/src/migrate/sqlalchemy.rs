@@ -198,3 +198,95 @@ pub fn migrate_sqlalchemy(
     }
     Ok(migration)
 }
+
+/// What `--warnings` found: the suite's `RemovedIn20Warning` sites in the
+/// project's own files, under the installed SQLAlchemy 1.4.
+#[derive(Debug, Clone)]
+pub struct WarningsReport {
+    /// The installed SQLAlchemy's version.
+    pub version: String,
+    pub tally: Tally,
+    /// One per place (path, line), the most raised first.
+    pub sites: Vec<fixpoint_core::RecordedWarning>,
+}
+
+/// The installed SQLAlchemy's version, as the project's interpreter reports it.
+fn installed_version(project: &Project, python: Option<&std::path::Path>) -> Result<String, AppError> {
+    let interpreter = fixpoint_pytest::interpreter::discover(python, &project.root, &|key| std::env::var_os(key))?;
+    let output = std::process::Command::new(&interpreter.path)
+        .args(["-c", "import sqlalchemy, sys; sys.stdout.write(sqlalchemy.__version__)"])
+        .current_dir(&project.root)
+        .output()
+        .map_err(|error| AppError::Usage(format!("cannot run {}: {error}", interpreter.path.display())))?;
+    if !output.status.success() {
+        return Err(AppError::Usage(format!(
+            "{} cannot import sqlalchemy: install the project's requirements in it (or name another with --python)",
+            interpreter.path.display()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Runs the suite once under the installed SQLAlchemy 1.4 with
+/// `SQLALCHEMY_WARN_20=1`, which makes 1.4 warn at every construct 2.0
+/// removes, and returns those warnings raised in the project's own files:
+/// what a team can move before it upgrades.
+pub fn removed_in_20_warnings(
+    project: &Project,
+    python: Option<PathBuf>,
+    observer: &mut dyn Observer,
+    cancel: &AtomicBool,
+) -> Result<WarningsReport, AppError> {
+    let version = installed_version(project, python.as_deref())?;
+    if !version.starts_with("1.4") {
+        return Err(AppError::Usage(format!(
+            "--warnings needs SQLAlchemy 1.4 (its SQLALCHEMY_WARN_20 mode names what 2.0 removes); the interpreter has SQLAlchemy {version}"
+        )));
+    }
+    let request = RunRequest {
+        python,
+        from_root: true,
+        env: vec![("SQLALCHEMY_WARN_20".to_owned(), "1".to_owned())],
+        pytest_args: vec!["-W".to_owned(), "always::sqlalchemy.exc.RemovedIn20Warning".to_owned()],
+        ..RunRequest::default()
+    };
+    let run = crate::run_tests(project, &request, observer, cancel)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(AppError::Usage("interrupted".to_owned()));
+    }
+    let run = super::from_project_root(project, run);
+    let files: std::collections::BTreeSet<String> = fixpoint_python::read_project(&project.root)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    let mut sites: Vec<fixpoint_core::RecordedWarning> = Vec::new();
+    for warning in run
+        .warnings
+        .iter()
+        .filter(|w| w.category.ends_with("RemovedIn20Warning") && files.contains(&w.path))
+    {
+        match sites
+            .iter_mut()
+            .find(|s| s.path == warning.path && s.line == warning.line)
+        {
+            Some(site) => site.count += warning.count,
+            None => sites.push(fixpoint_core::RecordedWarning {
+                // SQLAlchemy ends each one with the same pointer to its guide.
+                message: warning
+                    .message
+                    .split(" (Background on SQLAlchemy")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end()
+                    .to_owned(),
+                ..warning.clone()
+            }),
+        }
+    }
+    sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(WarningsReport {
+        version,
+        tally: Tally::of(&run),
+        sites,
+    })
+}

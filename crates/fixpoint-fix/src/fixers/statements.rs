@@ -1,5 +1,5 @@
-//! Statements of a module at any depth, for the fixers that look inside
-//! functions, classes and blocks.
+//! Statements and expressions of a module at any depth, for the fixers that
+//! look inside functions, classes and blocks; and the edit that imports a name.
 
 use fixpoint_python::ast::{Expr, Stmt};
 
@@ -34,4 +34,46 @@ pub(super) fn absolute_module(import: &fixpoint_python::ast::StmtImportFrom) -> 
         .as_ref()
         .map(fixpoint_python::ast::Identifier::as_str)
         .filter(|_| import.level == 0)
+}
+
+/// Every expression of the module that `pick` takes, at any depth, in
+/// source order (code only: string literals are data the parser never reads
+/// as code).
+pub(super) fn expressions<'a, T>(suite: &'a [Stmt], pick: fn(&'a Expr) -> Option<&'a T>) -> Vec<&'a T> {
+    struct Collect<'a, T> {
+        pick: fn(&'a Expr) -> Option<&'a T>,
+        found: Vec<&'a T>,
+    }
+    impl<'a, T> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a, T> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            self.found.extend((self.pick)(expr));
+            fixpoint_python::ast::visitor::walk_expr(self, expr);
+        }
+    }
+    let mut collect = Collect {
+        pick,
+        found: Vec::new(),
+    };
+    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
+    collect.found
+}
+
+/// The edit that imports `names` from `source_module`: added to the
+/// module's `from source_module import ...` when it has one, else a new
+/// import where imports belong.
+pub(super) fn import_names(
+    module: &fixpoint_python::ModuleSummary,
+    source_module: &str,
+    names: &[String],
+) -> crate::Edit {
+    match module.from_import(source_module) {
+        Some(existing) => crate::Edit::insertion(
+            existing.names.last().map_or(existing.end, |n| n.end),
+            format!(", {}", names.join(", ")),
+        ),
+        None => crate::Edit::insertion(
+            module.insert_at,
+            format!("from {source_module} import {}\n", names.join(", ")),
+        ),
+    }
 }

@@ -36,6 +36,7 @@ pub(crate) mod slow;
 mod sqlalchemy_autocommit;
 mod sqlalchemy_autoload;
 mod sqlalchemy_bound_metadata;
+mod sqlalchemy_classical_mapper;
 mod sqlalchemy_connectionless;
 mod sqlalchemy_duplicate_class;
 mod sqlalchemy_execute_keywords;
@@ -43,9 +44,11 @@ mod sqlalchemy_legacy_where;
 mod sqlalchemy_mapper_init;
 mod sqlalchemy_mapper_redefined;
 mod sqlalchemy_no_such_table;
+mod sqlalchemy_private_api;
 mod sqlalchemy_removed_name;
 mod sqlalchemy_row_mapping;
 mod sqlalchemy_select_list;
+mod sqlalchemy_session_transaction;
 mod sqlalchemy_table_redefined;
 mod sqlalchemy_textual_sql;
 mod timeout;
@@ -102,6 +105,9 @@ pub static CATALOG: &[&Category] = &[
     &sqlalchemy_removed_name::CATEGORY,
     &sqlalchemy_legacy_where::CATEGORY,
     &sqlalchemy_autocommit::CATEGORY,
+    &sqlalchemy_classical_mapper::CATEGORY,
+    &sqlalchemy_session_transaction::CATEGORY,
+    &sqlalchemy_private_api::CATEGORY,
     &dependency_drift::CATEGORY,
     &import_missing_name::CATEGORY,
     &sqlalchemy_table_redefined::CATEGORY,

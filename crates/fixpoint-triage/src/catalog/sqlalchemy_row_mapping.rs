@@ -18,22 +18,24 @@ pub static CATEGORY: Category = Category {
 };
 
 fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
+    let longrepr = failure.test.longrepr.as_deref().unwrap_or_default();
     failure.says("Could not locate column in row for column")
-        || (failure.says("tuple indices must be integers or slices, not str") && reads_a_row(failure))
-        || (failure.says("cannot convert dictionary update sequence element") && reads_a_row(failure))
+        // Raised in SQLAlchemy's row code (`resultproxy.pyx`, `_py_row.py`),
+        // which a plain tuple indexed by a name never reaches.
+        || (failure.says("tuple indices must be integers or slices, not str") && longrepr.contains("sqlalchemy"))
+        // `dict(row)` fails in `dict` itself: the code around it shows the row.
+        || (failure.says("cannot convert dictionary update sequence element") && reads_a_row(longrepr))
 }
 
-/// Whether the failing code reads a result row: a plain tuple indexed by a
-/// string raises the same error, so the traceback must show SQLAlchemy.
-fn reads_a_row(failure: &Failure<'_>) -> bool {
-    let longrepr = failure.test.longrepr.as_deref().unwrap_or_default();
+/// Whether the failing code reads a result row.
+fn reads_a_row(longrepr: &str) -> bool {
     [
         "sqlalchemy",
         ".execute(",
         ".fetchone()",
         ".fetchall()",
         ".first()",
-        "row",
+        ".one()",
     ]
     .iter()
     .any(|needle| longrepr.contains(needle))

@@ -26,7 +26,7 @@ VENV="${CORPUS_VENV:-/tmp/corpus-venv}"
 PINS=(pytest==9.2.0 sqlalchemy==2.0.44 pydantic==2.14.3 pydantic-settings==2.16.3)
 
 # name -> extra fixpoint arguments
-PROJECTS=(stockroom crm profiles orders_api ledgerkit payroll notifier jobrunner syncd dreamforge)
+PROJECTS=(stockroom crm profiles orders_api ledgerkit payroll notifier jobrunner syncd warehouse dreamforge)
 declare -A EXTRA=([syncd]="--reruns 1")
 
 if [[ ! -x "$VENV/bin/python" ]]; then

@@ -212,6 +212,11 @@ pub struct MigrateSqlalchemyArgs {
     /// Print the static rewrites and write nothing (no test runs).
     #[arg(long)]
     pub dry_run: bool,
+    /// Rewrite nothing: run the suite once under the installed SQLAlchemy 1.4 with
+    /// `SQLALCHEMY_WARN_20=1` and list every `RemovedIn20Warning` raised in the
+    /// project's files, to migrate before upgrading.
+    #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
+    pub warnings: bool,
     /// Stop after this many rounds.
     #[arg(long, default_value_t = fixpoint_app::migrate::sqlalchemy::MAX_ROUNDS, value_parser = clap::value_parser!(usize))]
     pub max_rounds: usize,

@@ -460,6 +460,39 @@ pub fn migrate_sqlalchemy(
         }
         return Ok(ExitStatus::Success);
     }
+    if args.warnings {
+        let mut progress = printer.run_progress();
+        let report = sqlalchemy::removed_in_20_warnings(
+            &project,
+            global.python.clone(),
+            &mut progress,
+            crate::interrupt::flag(),
+        );
+        progress.finish();
+        let report = report?;
+        let mut out = io::stdout().lock();
+        for site in &report.sites {
+            let line = site.line.map(|line| format!(":{line}")).unwrap_or_default();
+            let times = if site.count == 1 {
+                String::new()
+            } else {
+                format!(" ({} times)", site.count)
+            };
+            writeln!(out, "{}{line}: RemovedIn20Warning: {}{times}", site.path, site.message)?;
+        }
+        let files: std::collections::BTreeSet<&str> = report.sites.iter().map(|s| s.path.as_str()).collect();
+        writeln!(
+            out,
+            "{} in {} under SQLAlchemy {} ({}: {} passed, {} failing)",
+            count(report.sites.len(), "RemovedIn20Warning site"),
+            count(files.len(), "file"),
+            report.version,
+            count(report.tally.total as usize, "test"),
+            report.tally.passed,
+            report.tally.failing
+        )?;
+        return Ok(ExitStatus::Success);
+    }
     let mut store = fixpoint_app::store::open_store(&project, global.db.as_deref())?;
     let command = command_line();
     let request = SqlalchemyRequest {

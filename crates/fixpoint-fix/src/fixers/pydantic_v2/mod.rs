@@ -93,7 +93,7 @@ use fixpoint_python::ModuleSummary;
 use fixpoint_python::ast::{Expr, Stmt, StmtClassDef};
 use fixpoint_python::text_size::Ranged;
 
-use super::statements::{absolute_module, statements};
+use super::statements::{absolute_module, import_names, statements};
 use super::{FailureView, FixContext, Fixer, ProjectFacts, Target};
 use crate::{Applicability, Edit, Fix};
 
@@ -288,24 +288,15 @@ impl Fixer for PydanticV2 {
                 fix.edits.push(Edit::insertion(module.insert_at, "import json\n"));
             }
             for source_module in ["pydantic", "pydantic_settings", "typing"] {
-                let missing: Vec<&str> = needs
+                let missing: Vec<String> = needs
                     .iter()
                     .filter(|(from, name)| *from == source_module && !module.binds(name))
-                    .map(|(_, name)| *name)
+                    .map(|(_, name)| (*name).to_owned())
                     .collect();
                 if missing.is_empty() {
                     continue;
                 }
-                fix.edits.push(match module.from_import(source_module) {
-                    Some(existing) => Edit::insertion(
-                        existing.names.last().map_or(existing.end, |n| n.end),
-                        format!(", {}", missing.join(", ")),
-                    ),
-                    None => Edit::insertion(
-                        module.insert_at,
-                        format!("from {source_module} import {}\n", missing.join(", ")),
-                    ),
-                });
+                fix.edits.push(import_names(module, source_module, &missing));
             }
         }
         work.fixes

@@ -111,10 +111,21 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
                     );
                     work.push(applicability, edits, message, Vec::new());
                 }
-                None => work.report(
-                    autoload.start().to_usize(),
-                    "`Table(..., autoload=True)` with no bind known here: pass `autoload_with=engine`".to_owned(),
-                ),
+                // Unbound, 1.4 reflected nothing: the call returned the table
+                // the metadata already held (or failed). Bound elsewhere (a
+                // `metadata.bind = ...` in another module), it reflected.
+                None => match super::calls::keyword_span(work, call, autoload.start().to_usize()) {
+                    Some((start, end)) => work.push(
+                        Applicability::Unsafe,
+                        vec![Edit::deletion(start, end)],
+                        "`Table(..., autoload=True)` with no bind known here → `autoload` dropped: unbound, 1.4 returned the table the metadata already held; if the metadata is bound elsewhere, pass `autoload_with=engine` instead".to_owned(),
+                        Vec::new(),
+                    ),
+                    None => work.report(
+                        autoload.start().to_usize(),
+                        "`Table(..., autoload=True)` with no bind known here: pass `autoload_with=engine`".to_owned(),
+                    ),
+                },
             }
         }
     }

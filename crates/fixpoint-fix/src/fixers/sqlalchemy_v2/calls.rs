@@ -65,6 +65,9 @@ pub(super) fn convert_calls(work: &mut Work<'_>, suite: &[Stmt], calls: &[&ExprC
         if work.names.is(func, "Table") {
             autoload_beside_autoload_with(work, call);
         }
+        if work.names.is(func, "mapper") && call.arguments.args.len() >= 2 {
+            classical_mapping(work, call);
+        }
         if ["Session", "sessionmaker", "scoped_session"]
             .iter()
             .any(|name| work.names.is(func, name))
@@ -424,4 +427,39 @@ pub(super) fn keyword_span(work: &Work<'_>, call: &ExprCall, start: usize) -> Op
         (all[0].0, all[0].1)
     };
     (!work.has_comment(span.0, span.1)).then_some(span)
+}
+
+/// `mapper(Class, table, ...)` → `registry().map_imperatively(Class, table,
+/// ...)`: 2.0 maps classically through a registry only. Each call gets its
+/// own registry, which resolves a relationship given by class; one given by
+/// name (`properties={"x": relationship("Other")}`) looks the name up in
+/// that registry alone, so such a call is unsafe.
+fn classical_mapping(work: &mut Work<'_>, call: &ExprCall) {
+    // `registry` comes from `sqlalchemy.orm`, not the package's top level.
+    let (registry, need) = match work.names.functions.iter().find(|(_, f)| f.as_str() == "registry") {
+        Some((local, _)) => (local.clone(), None),
+        None if !work.module.binds("registry") => ("registry".to_owned(), Some("orm.registry")),
+        None => ("sqlalchemy_registry".to_owned(), Some("orm.registry")),
+    };
+    let by_name = keyword(call, "properties").is_some_and(|p| {
+        let text = work.text(p.value.range());
+        text.contains("relationship(\"") || text.contains("relationship('") || text.contains("relation(")
+    });
+    let applicability = if by_name {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let func = call.func.range();
+    work.taken.insert(call.start().to_usize());
+    work.push(
+        applicability,
+        vec![Edit::replacement(
+            func.start().to_usize(),
+            func.end().to_usize(),
+            format!("{registry}().map_imperatively"),
+        )],
+        format!("`mapper(Class, table)` → `{registry}().map_imperatively(Class, table)`: 2.0 maps classically through a registry"),
+        need.into_iter().collect(),
+    );
 }

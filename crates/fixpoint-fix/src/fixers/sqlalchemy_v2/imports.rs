@@ -2,7 +2,7 @@
 //! declarative API now in `sqlalchemy.orm`, and `relation`, `eagerload`,
 //! `Binary`, which 2.0 removed in favour of the names they stood for.
 
-use fixpoint_python::ast::{Expr, Stmt, StmtImportFrom};
+use fixpoint_python::ast::{Stmt, StmtImportFrom};
 use fixpoint_python::text_size::Ranged;
 
 use super::Work;
@@ -132,20 +132,7 @@ fn rename_imported(work: &mut Work<'_>, import: &StmtImportFrom, module: &str) {
 
 /// `orm.relation(...)`, `sa.Binary` → `orm.relationship(...)`, `sa.LargeBinary`.
 fn rename_attributes(work: &mut Work<'_>, suite: &[Stmt]) {
-    struct Collect<'a> {
-        found: Vec<&'a fixpoint_python::ast::ExprAttribute>,
-    }
-    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Attribute(attribute) = expr {
-                self.found.push(attribute);
-            }
-            fixpoint_python::ast::visitor::walk_expr(self, expr);
-        }
-    }
-    let mut collect = Collect { found: Vec::new() };
-    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    for attribute in collect.found {
+    for attribute in super::attributes_in(suite) {
         let Some((_, old, new)) = RENAMED.iter().find(|(_, old, _)| attribute.attr.as_str() == *old) else {
             continue;
         };

@@ -28,6 +28,8 @@ enum Kind {
     RowDict,
     /// `t.select(where)` → `t.select().where(where)` on any receiver.
     LegacyWhere,
+    /// `session.transaction` → `session.get_transaction()`.
+    SessionTransaction,
 }
 
 const KINDS: &[(Kind, &str)] = &[
@@ -37,6 +39,7 @@ const KINDS: &[(Kind, &str)] = &[
     (Kind::RowKeys, "row-keys"),
     (Kind::RowDict, "row-dict"),
     (Kind::LegacyWhere, "legacy-where"),
+    (Kind::SessionTransaction, "session-transaction"),
 ];
 
 fn kind_of(failure: &FailureView<'_>) -> Option<Kind> {
@@ -51,6 +54,7 @@ fn kind_of(failure: &FailureView<'_>) -> Option<Kind> {
         "sqlalchemy-row-mapping" if says("for column 'keys'") => Some(Kind::RowKeys),
         "sqlalchemy-row-mapping" => Some(Kind::RowDict),
         "sqlalchemy-legacy-where" => Some(Kind::LegacyWhere),
+        "sqlalchemy-session-transaction" => Some(Kind::SessionTransaction),
         _ => None,
     }
 }
@@ -127,6 +131,25 @@ pub(super) fn convert_line(work: &mut Work<'_>, suite: &[Stmt], calls: &[&ExprCa
                     let method = method.attr.as_str().to_owned();
                     super::calls::legacy_where(work, call, &method, Applicability::Safe);
                 }
+            }
+        }
+        Kind::SessionTransaction => {
+            for attribute in super::attributes_in(suite)
+                .into_iter()
+                .filter(|a| on_line(a.range()) && a.attr.as_str() == "transaction")
+            {
+                let name = &attribute.attr;
+                let receiver = work.text(attribute.value.range()).to_owned();
+                work.push(
+                    Applicability::Safe,
+                    vec![Edit::replacement(
+                        name.start().to_usize(),
+                        name.end().to_usize(),
+                        "get_transaction()",
+                    )],
+                    format!("`{receiver}.transaction` → `{receiver}.get_transaction()`: 2.0 removed the attribute"),
+                    Vec::new(),
+                );
             }
         }
         Kind::RowSubscript => {
@@ -234,7 +257,13 @@ fn string_sql(work: &mut Work<'_>, call: &ExprCall, kind: Kind) {
         return;
     };
     let statement = &call.arguments.args[0];
-    if work.taken.contains(&call.start().to_usize()) {
+    // Already `text(...)`: the line still reads the same when the string
+    // sits on the next line.
+    let declared = matches!(statement, Expr::Call(inner) if matches!(
+        inner.func.as_ref(),
+        Expr::Name(n) if n.id.as_str() == "text" || n.id.as_str() == "sqlalchemy_text"
+    ) || matches!(inner.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "text"));
+    if declared || work.taken.contains(&call.start().to_usize()) {
         return;
     }
     work.taken.insert(call.start().to_usize());
@@ -270,18 +299,5 @@ fn string_sql(work: &mut Work<'_>, call: &ExprCall, kind: Kind) {
 
 /// Every subscript expression of the module, at any depth.
 fn subscripts_in(suite: &[Stmt]) -> Vec<&Expr> {
-    struct Collect<'a> {
-        found: Vec<&'a Expr>,
-    }
-    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if matches!(expr, Expr::Subscript(_)) {
-                self.found.push(expr);
-            }
-            fixpoint_python::ast::visitor::walk_expr(self, expr);
-        }
-    }
-    let mut collect = Collect { found: Vec::new() };
-    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    collect.found
+    super::super::statements::expressions(suite, |expr| matches!(expr, Expr::Subscript(_)).then_some(expr))
 }

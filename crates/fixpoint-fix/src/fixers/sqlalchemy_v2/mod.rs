@@ -90,6 +90,8 @@ pub const CATEGORIES: &[&str] = &[
     "sqlalchemy-execute-keywords",
     "sqlalchemy-removed-name",
     "sqlalchemy-legacy-where",
+    "sqlalchemy-classical-mapper",
+    "sqlalchemy-session-transaction",
 ];
 
 /// The modules whose names bind SQLAlchemy's public functions.
@@ -226,23 +228,20 @@ impl Work<'_> {
     }
 }
 
-/// Every call of the module, at any depth, outside string literals (which
-/// the parser never reads as code), in source order.
+/// Every call of the module, at any depth, in source order.
 fn calls_in(suite: &[Stmt]) -> Vec<&ExprCall> {
-    struct Collect<'a> {
-        found: Vec<&'a ExprCall>,
-    }
-    impl<'a> fixpoint_python::ast::visitor::Visitor<'a> for Collect<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(call) = expr {
-                self.found.push(call);
-            }
-            fixpoint_python::ast::visitor::walk_expr(self, expr);
-        }
-    }
-    let mut collect = Collect { found: Vec::new() };
-    fixpoint_python::ast::visitor::Visitor::visit_body(&mut collect, suite);
-    collect.found
+    super::statements::expressions(suite, |expr| match expr {
+        Expr::Call(call) => Some(call),
+        _ => None,
+    })
+}
+
+/// Every attribute expression of the module (`x.y`), at any depth.
+fn attributes_in(suite: &[Stmt]) -> Vec<&fixpoint_python::ast::ExprAttribute> {
+    super::statements::expressions(suite, |expr| match expr {
+        Expr::Attribute(attribute) => Some(attribute),
+        _ => None,
+    })
 }
 
 /// A keyword argument's value by name.
@@ -323,31 +322,33 @@ impl Fixer for SqlalchemyV2 {
             bind::convert_bound_metadata(&mut work, suite, &calls);
             calls::convert_calls(&mut work, suite, &calls);
         }
-        // Each fix brings the SQLAlchemy names its code uses.
+        // Each fix brings the SQLAlchemy names its code uses (`orm.registry`
+        // is `registry` from `sqlalchemy.orm`).
         for (fix, needs) in work.fixes.iter_mut().zip(&work.needs) {
-            if fix.edits.is_empty() || needs.is_empty() {
+            if fix.edits.is_empty() {
                 continue;
             }
-            let missing: Vec<String> = needs
-                .iter()
-                .map(|name| {
-                    if module.binds(name) {
-                        format!("{name} as sqlalchemy_{name}")
-                    } else {
-                        (*name).to_owned()
-                    }
-                })
-                .collect();
-            fix.edits.push(match module.from_import("sqlalchemy") {
-                Some(existing) => Edit::insertion(
-                    existing.names.last().map_or(existing.end, |n| n.end),
-                    format!(", {}", missing.join(", ")),
-                ),
-                None => Edit::insertion(
-                    module.insert_at,
-                    format!("from sqlalchemy import {}\n", missing.join(", ")),
-                ),
-            });
+            for source_module in ["sqlalchemy", "sqlalchemy.orm"] {
+                let missing: Vec<String> = needs
+                    .iter()
+                    .filter_map(|need| match need.strip_prefix("orm.") {
+                        Some(name) => (source_module == "sqlalchemy.orm").then_some(name),
+                        None => (source_module == "sqlalchemy").then_some(*need),
+                    })
+                    .map(|name| {
+                        if module.binds(name) {
+                            format!("{name} as sqlalchemy_{name}")
+                        } else {
+                            name.to_owned()
+                        }
+                    })
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                fix.edits
+                    .push(super::statements::import_names(module, source_module, &missing));
+            }
         }
         work.fixes
     }
