@@ -407,7 +407,7 @@ fn pydantic_v1_namespace() {
 fn sqlalchemy_v2() {
     let (dir, _) = fixture("sqlalchemy_v2");
     let root = dir.path();
-    let files: Vec<String> = ["app/legacy.py", "app/rows.py"]
+    let files: Vec<String> = ["app/legacy.py", "app/rows.py", "app/hostile.py", "app/shadow.py"]
         .iter()
         .map(|p| (*p).to_owned())
         .collect();
@@ -446,6 +446,21 @@ fn sqlalchemy_v2() {
             "picked = conn.execute(users.select(users.c.id == 2)).first()",
         ),
         line("session-transaction", 13, "nested = session.transaction.nested"),
+        // Only the innermost subscript reads the row.
+        line("row-subscript", 14, "payload = row[\"data\"][\"k\"]"),
+        // The `execute` that ran the refused string, not the driver's before it.
+        Target {
+            name: format!(
+                "{}\nSELECT 2",
+                line(
+                    "driver-sql",
+                    15,
+                    "both_sql = raw.execute(\"SELECT 1\").fetchone()[0] + conn.execute(\"SELECT 2\").scalar()"
+                )
+                .name
+            ),
+            ..line("driver-sql", 0, "")
+        },
     ]);
     let facts = ProjectFacts::read(root);
     let fixers = selected(&[FixerCode::SqlalchemyV2], &[]);
@@ -458,6 +473,32 @@ fn sqlalchemy_v2() {
     let legacy = &outcomes[0].fixed;
     // Code in a string literal is data.
     assert!(legacy.contains("CODE = \"select([users.c.id])\""), "{legacy}");
+    // What is not SQLAlchemy's, or not 1.x, stays as it is: a schema given
+    // by name, a cursor's and an executor's keywords, an inspector, a
+    // method of the project's own, another library's `with_only_columns`, a
+    // `select` the module defines itself.
+    let hostile = &outcomes[2].fixed;
+    for kept in [
+        "named = MetaData(SCHEMA)",
+        "cur.execute(q, vars=(1,))",
+        "executor.execute(q, timeout=5)",
+        "session.execute(q, bind=other)",
+        "insp.has_table(\"u\")",
+        "df.with_only_columns([\"a\", \"b\"])",
+        "return self.table_names()",
+        // The engine of `reset` is its parameter, not the module's.
+        "    metadata.drop_all()\n",
+    ] {
+        assert!(hostile.contains(kept), "{kept:?} changed:\n{hostile}");
+    }
+    assert!(
+        hostile.contains("trailing = select(column(\"a\"), column(\"b\"),)"),
+        "{hostile}"
+    );
+    assert_eq!(
+        outcomes[3].fixed, outcomes[3].original,
+        "a select of the module's own was rewritten"
+    );
     let facts = ProjectFacts::read(root);
     let again = fix_files(&files, &fixers, &facts.context(&targets), false);
     for outcome in &again {

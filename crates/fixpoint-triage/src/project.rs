@@ -35,6 +35,9 @@ pub struct ProjectIndex {
     /// Table name → how many classes in the project declare it as their
     /// `__tablename__`.
     tablenames: HashMap<String, u32>,
+    /// Files that import SQLAlchemy and no DB-API driver of their own: a
+    /// result row there is SQLAlchemy's.
+    sqlalchemy_files: std::collections::HashSet<String>,
 }
 
 impl ProjectIndex {
@@ -49,6 +52,22 @@ impl ProjectIndex {
         for (path, source) in sources {
             index.read_classes(source);
             index.test_functions.push((path.clone(), test_functions(source)));
+            if imports_any(source, &["sqlalchemy"])
+                && !imports_any(
+                    source,
+                    &[
+                        "sqlite3",
+                        "psycopg2",
+                        "psycopg",
+                        "pymysql",
+                        "MySQLdb",
+                        "asyncpg",
+                        "aiosqlite",
+                    ],
+                )
+            {
+                index.sqlalchemy_files.insert(path.clone());
+            }
             for line in source.lines() {
                 if let Some(table) = tablename(line) {
                     *index.tablenames.entry(table.to_owned()).or_default() += 1;
@@ -85,6 +104,11 @@ impl ProjectIndex {
 
     /// How many of the project's classes declare `__tablename__ = "table"`:
     /// two or more is a true duplicate, not a module imported twice.
+    /// Whether a file uses SQLAlchemy and no DB-API driver directly.
+    pub fn uses_sqlalchemy_only(&self, path: &str) -> bool {
+        self.sqlalchemy_files.contains(path)
+    }
+
     pub fn classes_mapping(&self, table: &str) -> u32 {
         self.tablenames.get(table).copied().unwrap_or(0)
     }
@@ -200,6 +224,19 @@ fn differs_only_in_case_or_spacing(headline: &str) -> bool {
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// Whether a source imports one of these top-level modules (`import x`,
+/// `import x.y`, `from x import ...`, `from x.y import ...`) on a line of its own.
+fn imports_any(source: &str, modules: &[&str]) -> bool {
+    source.lines().any(|line| {
+        let line = line.trim_start();
+        let rest = line.strip_prefix("import ").or_else(|| line.strip_prefix("from "));
+        rest.is_some_and(|rest| {
+            let module = rest.split([' ', '.', ',']).next().unwrap_or_default();
+            modules.contains(&module)
+        })
+    })
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::fix::{FixPlan, Verification, apply_verified};
 use crate::{AppError, Project, RunRequest};
 
 /// At most this many rounds unless asked otherwise.
-pub const MAX_ROUNDS: usize = 5;
+pub const MAX_ROUNDS: u32 = 5;
 
 /// What `fixpoint migrate sqlalchemy` was asked for.
 pub struct SqlalchemyRequest<'a> {
@@ -31,7 +31,7 @@ pub struct SqlalchemyRequest<'a> {
     pub python: Option<PathBuf>,
     /// The command line, for the journal and the history.
     pub command: &'a str,
-    pub max_rounds: usize,
+    pub max_rounds: u32,
 }
 
 /// What one round found and did, for the front end to show as it goes.
@@ -55,18 +55,28 @@ pub enum RoundEvent<'a> {
 pub struct Tally {
     pub passed: u32,
     pub failing: u32,
+    /// Tests (node ids with `::`).
     pub total: u32,
+    /// Modules that failed to collect: their tests are not counted.
+    pub uncollected: u32,
 }
 
 impl Tally {
-    fn of(run: &Run) -> Self {
-        let failing = run.tests.iter().filter(|t| t.outcome.is_failing()).count();
-        let total = run.tests.len();
+    pub fn of(run: &Run) -> Self {
+        let count = |keep: &dyn Fn(&TestResult) -> bool| {
+            u32::try_from(run.tests.iter().filter(|t| keep(t)).count()).unwrap_or(u32::MAX)
+        };
         Self {
-            passed: u32::try_from(total - failing).unwrap_or(u32::MAX),
-            failing: u32::try_from(failing).unwrap_or(u32::MAX),
-            total: u32::try_from(total).unwrap_or(u32::MAX),
+            passed: count(&|t| t.nodeid.contains("::") && !t.outcome.is_failing()),
+            failing: count(&|t| t.nodeid.contains("::") && t.outcome.is_failing()),
+            total: count(&|t| t.nodeid.contains("::")),
+            uncollected: count(&|t| !t.nodeid.contains("::") && t.outcome.is_failing()),
         }
+    }
+
+    /// Every test passed and every module collected.
+    pub fn green(&self) -> bool {
+        self.failing == 0 && self.uncollected == 0
     }
 }
 
@@ -175,7 +185,7 @@ pub fn migrate_sqlalchemy(
         if round == 1 {
             migration.before = migration.after;
         }
-        if round > request.max_rounds {
+        if round > request.max_rounds as usize {
             break;
         }
         let plan = plan_round(project, request.paths, &tests, run_id, request.unsafe_fixes)?;

@@ -60,12 +60,15 @@ pub(super) fn expressions<'a, T>(suite: &'a [Stmt], pick: fn(&'a Expr) -> Option
 
 /// The edit that imports `names` from `source_module`: added to the
 /// module's `from source_module import ...` when it has one, else a new
-/// import where imports belong.
+/// import where imports belong, ended as the file's lines are (`\r\n` in a
+/// CRLF file).
 pub(super) fn import_names(
+    source: &str,
     module: &fixpoint_python::ModuleSummary,
     source_module: &str,
     names: &[String],
 ) -> crate::Edit {
+    let newline = if source.contains("\r\n") { "\r\n" } else { "\n" };
     match module.from_import(source_module) {
         Some(existing) => crate::Edit::insertion(
             existing.names.last().map_or(existing.end, |n| n.end),
@@ -73,7 +76,7 @@ pub(super) fn import_names(
         ),
         None => crate::Edit::insertion(
             module.insert_at,
-            format!("from {source_module} import {}\n", names.join(", ")),
+            format!("from {source_module} import {}{newline}", names.join(", ")),
         ),
     }
 }

@@ -17,26 +17,33 @@ pub static CATEGORY: Category = Category {
     matches,
 };
 
-fn matches(failure: &Failure<'_>, _project: &ProjectIndex) -> bool {
-    let longrepr = failure.test.longrepr.as_deref().unwrap_or_default();
+fn matches(failure: &Failure<'_>, project: &ProjectIndex) -> bool {
     failure.says("Could not locate column in row for column")
         // Raised in SQLAlchemy's row code (`resultproxy.pyx`, `_py_row.py`),
         // which a plain tuple indexed by a name never reaches.
-        || (failure.says("tuple indices must be integers or slices, not str") && longrepr.contains("sqlalchemy"))
-        // `dict(row)` fails in `dict` itself: the code around it shows the row.
-        || (failure.says("cannot convert dictionary update sequence element") && reads_a_row(longrepr))
+        || (failure.says("tuple indices must be integers or slices, not str") && in_sqlalchemy(failure))
+        // `dict(row)` fails in `dict` itself: the file it fails in uses
+        // SQLAlchemy and no driver of its own.
+        || (failure.says("cannot convert dictionary update sequence element")
+            && failure
+                .frames
+                .iter()
+                .rev()
+                .find(|frame| frame.is_project() && !in_library(&frame.path))
+                .is_some_and(|frame| project.uses_sqlalchemy_only(&frame.path)))
 }
 
-/// Whether the failing code reads a result row.
-fn reads_a_row(longrepr: &str) -> bool {
-    [
-        "sqlalchemy",
-        ".execute(",
-        ".fetchone()",
-        ".fetchall()",
-        ".first()",
-        ".one()",
-    ]
-    .iter()
-    .any(|needle| longrepr.contains(needle))
+/// A frame of SQLAlchemy's own code: in its installed package, or its
+/// compiled extension (which pytest prints as `lib/sqlalchemy/...pyx`).
+fn in_library(path: &str) -> bool {
+    let compiled = std::path::Path::new(path)
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("pyx"));
+    path.contains("sqlalchemy/") && (path.contains("site-packages/") || compiled)
+}
+
+/// The failure was raised in SQLAlchemy's code, or passed through it.
+fn in_sqlalchemy(failure: &Failure<'_>) -> bool {
+    failure.test.crash.as_ref().is_some_and(|crash| in_library(&crash.path))
+        || failure.frames.iter().any(|frame| in_library(&frame.path))
 }

@@ -218,8 +218,8 @@ pub struct MigrateSqlalchemyArgs {
     #[arg(long, conflicts_with_all = ["diff", "dry_run"])]
     pub warnings: bool,
     /// Stop after this many rounds.
-    #[arg(long, default_value_t = fixpoint_app::migrate::sqlalchemy::MAX_ROUNDS, value_parser = clap::value_parser!(usize))]
-    pub max_rounds: usize,
+    #[arg(long, default_value_t = fixpoint_app::migrate::sqlalchemy::MAX_ROUNDS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rounds: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

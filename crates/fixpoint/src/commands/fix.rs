@@ -455,6 +455,13 @@ pub fn migrate_sqlalchemy(
             for file in plan.changed() {
                 write!(out, "{}", unified_diff(&file.path, &file.original, &file.fixed))?;
             }
+            let left: usize = plan.files.iter().map(|file| file.left.len()).sum();
+            if left > 0 {
+                printer.warn(&format!(
+                    "{} not in the diff (reported, unsafe, or they would not parse): `--dry-run` lists them",
+                    count(left, "fix")
+                ));
+            }
         } else {
             print_plan(&mut out, &plan, true, printer)?;
         }
@@ -511,12 +518,14 @@ pub fn migrate_sqlalchemy(
         shown = (|| -> anyhow::Result<()> {
             match event {
                 RoundEvent::Ran { round, run: Ok(run) } => {
-                    let failing = run.tests.iter().filter(|t| t.outcome.is_failing()).count();
+                    let tally = sqlalchemy::Tally::of(run);
                     writeln!(
                         io::stdout().lock(),
-                        "round {round}: {}: {} passed, {failing} failing",
-                        count(run.tests.len(), "test"),
-                        run.tests.len() - failing
+                        "round {round}: {}: {} passed, {} failing{}",
+                        count(tally.total as usize, "test"),
+                        tally.passed,
+                        tally.failing,
+                        uncollected(tally)
                     )?;
                 }
                 RoundEvent::Ran {
@@ -553,7 +562,12 @@ pub fn migrate_sqlalchemy(
         "stopped at --max-rounds; run it again to go on"
     };
     let state = |tally: Option<sqlalchemy::Tally>| match tally {
-        Some(tally) => format!("{} of {} passing", tally.passed, count(tally.total as usize, "test")),
+        Some(tally) => format!(
+            "{} of {} passing{}",
+            tally.passed,
+            count(tally.total as usize, "test"),
+            uncollected(tally)
+        ),
         None => "the suite did not start".to_owned(),
     };
     writeln!(
@@ -577,5 +591,19 @@ pub fn migrate_sqlalchemy(
             if newest_first.len() == 1 { "s" } else { "" }
         ));
     }
-    Ok(ExitStatus::Success)
+    // As `run`: 1 while a test fails, a module does not collect or the suite
+    // does not start.
+    Ok(if migrated.after.is_some_and(|tally| tally.green()) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// `, 2 modules did not collect` (nothing when every module did).
+fn uncollected(tally: fixpoint_app::migrate::sqlalchemy::Tally) -> String {
+    match tally.uncollected {
+        0 => String::new(),
+        n => format!(", {} did not collect", count(n as usize, "module")),
+    }
 }

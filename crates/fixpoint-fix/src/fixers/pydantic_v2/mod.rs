@@ -296,7 +296,7 @@ impl Fixer for PydanticV2 {
                 if missing.is_empty() {
                     continue;
                 }
-                fix.edits.push(import_names(module, source_module, &missing));
+                fix.edits.push(import_names(source, module, source_module, &missing));
             }
         }
         work.fixes

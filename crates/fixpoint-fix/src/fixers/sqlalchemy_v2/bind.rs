@@ -27,12 +27,29 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
         Stmt::Assign(assign) => Some(assign),
         _ => None,
     });
+    // Names the module assigns an engine to: a first positional argument of
+    // `MetaData(...)` is a bind (1.x) only when it is one of these or is
+    // named as an engine; 2.0 reads it as the schema.
+    let engines: Vec<String> = assignments
+        .iter()
+        .filter(|assign| {
+            matches!(assign.value.as_ref(), Expr::Call(call)
+                if ["create_engine", "engine_from_config"].iter().any(|f| work.names.is(&call.func, f)))
+        })
+        .flat_map(|assign| assign.targets.iter().map(|t| work.text(t.range()).to_owned()))
+        .collect();
+    let is_bind = |work: &Work<'_>, expr: &Expr| {
+        let text = work.text(expr.range());
+        engines.iter().any(|engine| engine == text) || super::calls::named_like(text, &["engine", "bind", "eng"])
+    };
     for assign in &assignments {
         let [target] = &assign.targets[..] else { continue };
         let target_text = work.text(target.range()).to_owned();
         match assign.value.as_ref() {
             Expr::Call(call) if work.names.is(&call.func, "MetaData") => {
-                if let Some((_, bind)) = metadata_bind(call) {
+                if let Some((_, bind)) =
+                    metadata_bind(call).filter(|(_, bind)| keyword(call, "bind").is_some() || is_bind(work, bind))
+                {
                     let bind = work.text(bind.range()).to_owned();
                     let safe = is_stable(work, &bind);
                     bound.insert(target_text, Bound { bind, safe });
@@ -59,7 +76,8 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
     }
     for &call in calls {
         if work.names.is(&call.func, "MetaData")
-            && let Some((start, _)) = metadata_bind(call)
+            && let Some((start, _)) =
+                metadata_bind(call).filter(|(_, bind)| keyword(call, "bind").is_some() || is_bind(work, bind))
         {
             drop_argument(work, call, start, "MetaData");
         } else if work.names.is(&call.func, "declarative_base")
@@ -75,7 +93,7 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
             let Some(found) = bound.get(&owner) else { continue };
             let open = call.arguments.start().to_usize() + 1;
             let separator = if call.arguments.keywords.is_empty() { "" } else { ", " };
-            let applicability = if found.safe {
+            let applicability = if found.safe && !shadowed(work, suite, call.start().to_usize(), &found.bind) {
                 Applicability::Safe
             } else {
                 Applicability::Unsafe
@@ -95,7 +113,7 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
             let metadata = call.arguments.args.get(1).map(|m| work.text(m.range()).to_owned());
             match metadata.and_then(|m| bound.get(&m)) {
                 Some(found) => {
-                    let applicability = if found.safe {
+                    let applicability = if found.safe && !shadowed(work, suite, call.start().to_usize(), &found.bind) {
                         Applicability::Safe
                     } else {
                         Applicability::Unsafe
@@ -166,4 +184,36 @@ fn drop_argument(work: &mut Work<'_>, call: &ExprCall, start: usize, function: &
         format!("`{function}(bind=...)` → `{function}()`: 2.0 has no bound metadata; the engine goes to the calls that used it"),
         Vec::new(),
     );
+}
+
+/// Whether the function around `at` binds the bind's name itself (a
+/// parameter or an assignment), so that the name there is another engine.
+fn shadowed(work: &Work<'_>, suite: &[Stmt], at: usize, bind: &str) -> bool {
+    let name = bind.split('.').next().unwrap_or(bind);
+    if name == "self" {
+        return false;
+    }
+    let functions = super::super::statements::statements(suite, |statement| match statement {
+        Stmt::FunctionDef(function) => Some(function),
+        _ => None,
+    });
+    functions
+        .into_iter()
+        .filter(|function| function.start().to_usize() <= at && at < function.end().to_usize())
+        .any(|function| {
+            let parameters = &function.parameters;
+            let mut names = parameters
+                .posonlyargs
+                .iter()
+                .chain(&parameters.args)
+                .chain(&parameters.kwonlyargs)
+                .map(|p| p.parameter.name.as_str());
+            names.any(|parameter| parameter == name)
+                || super::super::statements::statements(&function.body, |statement| match statement {
+                    Stmt::Assign(assign) => Some(assign),
+                    _ => None,
+                })
+                .iter()
+                .any(|assign| assign.targets.iter().any(|t| work.text(t.range()) == name))
+        })
 }

@@ -49,13 +49,14 @@ pub(super) fn convert_calls(work: &mut Work<'_>, suite: &[Stmt], calls: &[&ExprC
             }
         } else if let Expr::Attribute(method) = func {
             match method.attr.as_str() {
-                "with_only_columns" => {
+                // A select's method, where the receiver shows it is one.
+                "with_only_columns" if work.text(method.value.range()).contains("select(") => {
                     if let Some(list) = list_argument(call) {
                         unwrap_list(work, call, list, "a list of");
                     }
                 }
-                "execute" => execute_keywords(work, call),
-                "table_names" | "has_table" => inspection(work, call, &method.value, method.attr.as_str()),
+                "execute" => execute_keywords(work, call, false),
+                "table_names" | "has_table" => inspection(work, call, &method.value, method.attr.as_str(), false),
                 "select" | "update" | "delete" | "insert" if is_table(&method.value, &tables) => {
                     legacy_where(work, call, method.attr.as_str(), Applicability::Safe);
                 }
@@ -90,14 +91,35 @@ fn list_argument(call: &ExprCall) -> Option<&Expr> {
     }
 }
 
-/// `f([a, b], ...)` → `f(a, b, ...)`; `f([x for x in y])` → `f(*[x for x in y])`.
-fn unwrap_list(work: &mut Work<'_>, call: &ExprCall, list: &Expr, what: &str) {
+/// The edits that spread a list argument: its brackets go (with a trailing
+/// comma inside them, which the call's own would double), a comprehension
+/// is starred.
+pub(super) fn spread(list: &Expr) -> Vec<Edit> {
     let start = list.start().to_usize();
     let end = list.end().to_usize();
-    let edits = match list {
+    match list {
         Expr::ListComp(_) => vec![Edit::insertion(start, "*")],
-        _ => vec![Edit::deletion(start, start + 1), Edit::deletion(end - 1, end)],
+        Expr::List(items) => match items.elts.last() {
+            Some(final_item) => vec![
+                Edit::deletion(start, start + 1),
+                Edit::deletion(final_item.end().to_usize(), end),
+            ],
+            None => vec![Edit::deletion(start, end)],
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// `f([a, b], ...)` → `f(a, b, ...)`; `f([x for x in y])` → `f(*[x for x in y])`.
+pub(super) fn unwrap_list(work: &mut Work<'_>, call: &ExprCall, list: &Expr, what: &str) {
+    let items_end = match list {
+        Expr::List(items) => items.elts.last().map_or(list.end(), Ranged::end).to_usize(),
+        _ => list.end().to_usize(),
     };
+    if work.has_comment(items_end, list.end().to_usize()) {
+        return;
+    }
+    let edits = spread(list);
     let function = work.text(call.func.range()).to_owned();
     work.taken.insert(call.start().to_usize());
     work.push(
@@ -161,17 +183,17 @@ fn select_list(work: &mut Work<'_>, call: &ExprCall) {
         .chain(arguments.keywords.iter().map(Ranged::end))
         .max()
         .map_or(list_end, |end| end.to_usize());
-    if work.has_comment(list_end, arguments_end) {
+    let last_item = match list {
+        Expr::List(items) => items.elts.last().map_or(list_end, |item| item.end().to_usize()),
+        _ => list_end,
+    };
+    if work.has_comment(last_item, arguments_end) {
         return work.report(
             call.start().to_usize(),
             "`select([...], ...)` with comments between its arguments: rewrite it by hand".to_owned(),
         );
     }
-    let start = list.start().to_usize();
-    let mut edits = match list {
-        Expr::ListComp(_) => vec![Edit::insertion(start, "*")],
-        _ => vec![Edit::deletion(start, start + 1), Edit::deletion(list_end - 1, list_end)],
-    };
+    let mut edits = spread(list);
     if arguments_end > list_end {
         edits.push(Edit::deletion(list_end, arguments_end));
     }
@@ -219,7 +241,8 @@ fn method_call(work: &Work<'_>, method: &str, value: &Expr) -> String {
 /// `conn.execute(stmt, a=1, b=2)` → `conn.execute(stmt, {"a": 1, "b": 2})`:
 /// 2.0 takes parameters as a dictionary only (a DB-API cursor's `execute`
 /// takes no keywords, so a call with them is SQLAlchemy's).
-fn execute_keywords(work: &mut Work<'_>, call: &ExprCall) {
+/// `known`: a traceback showed SQLAlchemy refusing this very call.
+pub(super) fn execute_keywords(work: &mut Work<'_>, call: &ExprCall, known: bool) {
     let arguments = &call.arguments;
     let ([statement], [.., last]) = (&arguments.args[..], &arguments.keywords[..]) else {
         return;
@@ -233,6 +256,27 @@ fn execute_keywords(work: &mut Work<'_>, call: &ExprCall) {
     {
         return;
     }
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return;
+    };
+    if keyword(call, "bind").is_some() {
+        return work.report(
+            call.start().to_usize(),
+            "`session.execute(stmt, bind=...)`: 2.0 takes the bind as `bind_arguments={\"bind\": ...}`".to_owned(),
+        );
+    }
+    // A cursor's or an executor's `execute` takes keywords of its own: safe
+    // on a receiver named as a connection or a session, unsafe elsewhere
+    // (the line a traceback shows SQLAlchemy refusing is safe, `lines.rs`).
+    let applicability = if known
+        || named_like(
+            work.text(method.value.range()),
+            &["conn", "connection", "session", "sess", "db"],
+        ) {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
     let (start, end) = (statement.end().to_usize(), last.end().to_usize());
     if work.has_comment(start, end) {
         return;
@@ -247,7 +291,7 @@ fn execute_keywords(work: &mut Work<'_>, call: &ExprCall) {
         .collect();
     work.taken.insert(call.start().to_usize());
     work.push(
-        Applicability::Safe,
+        applicability,
         vec![Edit::replacement(start, end, format!(", {{{}}}", entries.join(", ")))],
         "`.execute(stmt, name=value)` → `.execute(stmt, {\"name\": value})`: 2.0 takes the parameters as a dictionary"
             .to_owned(),
@@ -257,11 +301,17 @@ fn execute_keywords(work: &mut Work<'_>, call: &ExprCall) {
 
 /// `engine.table_names()` → `inspect(engine).get_table_names()`,
 /// `engine.has_table(name)` → `inspect(engine).has_table(name)`.
-fn inspection(work: &mut Work<'_>, call: &ExprCall, receiver: &Expr, method: &str) {
+/// `known`: a traceback showed an `Engine` refusing this very call.
+pub(super) fn inspection(work: &mut Work<'_>, call: &ExprCall, receiver: &Expr, method: &str, known: bool) {
     // `dialect.has_table(connection, name)` is the dialect's own method.
     if let Expr::Attribute(attribute) = receiver
         && attribute.attr.as_str() == "dialect"
     {
+        return;
+    }
+    // An engine's method, where the receiver's name says it is one (the
+    // line a traceback shows an `Engine` refusing goes through `lines.rs`).
+    if !known && !named_like(work.text(receiver.range()), &["engine", "bind", "eng"]) {
         return;
     }
     let positional = call.arguments.args.len();
@@ -462,4 +512,14 @@ fn classical_mapping(work: &mut Work<'_>, call: &ExprCall) {
         format!("`mapper(Class, table)` → `{registry}().map_imperatively(Class, table)`: 2.0 maps classically through a registry"),
         need.into_iter().collect(),
     );
+}
+
+/// Whether the last name of an expression (`self.db.session` → `session`),
+/// split at underscores, has one of `words` as a part (`conn`,
+/// `read_conn`, `connection2`; not `reconnect`).
+pub(super) fn named_like(expr: &str, words: &[&str]) -> bool {
+    let last = expr.rsplit('.').next().unwrap_or(expr).to_lowercase();
+    last.split('_')
+        .map(|part| part.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .any(|part| words.iter().any(|word| part == *word || part == format!("{word}s")))
 }

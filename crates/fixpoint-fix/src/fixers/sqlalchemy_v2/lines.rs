@@ -30,6 +30,12 @@ enum Kind {
     LegacyWhere,
     /// `session.transaction` → `session.get_transaction()`.
     SessionTransaction,
+    /// `select([...])` and friends by name, whatever the module imports.
+    SelectList,
+    /// `conn.execute(stmt, a=1)` → `conn.execute(stmt, {"a": 1})`.
+    ExecuteKeywords,
+    /// `engine.table_names()` → `inspect(engine).get_table_names()`.
+    Inspection,
 }
 
 const KINDS: &[(Kind, &str)] = &[
@@ -40,6 +46,9 @@ const KINDS: &[(Kind, &str)] = &[
     (Kind::RowDict, "row-dict"),
     (Kind::LegacyWhere, "legacy-where"),
     (Kind::SessionTransaction, "session-transaction"),
+    (Kind::SelectList, "select-list"),
+    (Kind::ExecuteKeywords, "execute-keywords"),
+    (Kind::Inspection, "inspection"),
 ];
 
 fn kind_of(failure: &FailureView<'_>) -> Option<Kind> {
@@ -55,6 +64,13 @@ fn kind_of(failure: &FailureView<'_>) -> Option<Kind> {
         "sqlalchemy-row-mapping" => Some(Kind::RowDict),
         "sqlalchemy-legacy-where" => Some(Kind::LegacyWhere),
         "sqlalchemy-session-transaction" => Some(Kind::SessionTransaction),
+        "sqlalchemy-select-list" => Some(Kind::SelectList),
+        "sqlalchemy-execute-keywords" => Some(Kind::ExecuteKeywords),
+        "sqlalchemy-connectionless"
+            if says("object has no attribute 'table_names'") || says("object has no attribute 'has_table'") =>
+        {
+            Some(Kind::Inspection)
+        }
         _ => None,
     }
 }
@@ -75,17 +91,52 @@ pub(super) fn line_target(failure: &FailureView<'_>, facts: &ProjectFacts) -> Op
             .map(|(_, source)| (frame, source))
     })?;
     let text = source.lines().nth(frame.line.checked_sub(1)? as usize)?;
+    // The string SQLAlchemy refused, as its message quotes it: which
+    // `execute` of the line ran it (none when it was not a string).
+    let sql = match kind {
+        Kind::DriverSql | Kind::Text => Some(refused_sql(failure)?),
+        _ => None,
+    };
+    let mut name = format!("{label}\n{}\n{}", frame.line, text.trim());
+    if let Some(sql) = sql {
+        name.push('\n');
+        name.push_str(&sql);
+    }
     Some(Target {
         code: fixpoint_core::FixerCode::SqlalchemyV2,
         path: frame.path.clone(),
-        name: format!("{label}\n{}\n{}", frame.line, text.trim()),
+        name,
     })
+}
+
+/// The start of the SQL string a failure quotes (`Not an executable object:
+/// 'SELECT 1'`, `Textual SQL expression 'SELECT ...' should be ...`), without
+/// the `...` SQLAlchemy cuts it with.
+fn refused_sql(failure: &FailureView<'_>) -> Option<String> {
+    let longrepr = failure.longrepr();
+    let messages = failure.messages();
+    let texts = messages.iter().copied().chain(std::iter::once(longrepr));
+    for text in texts {
+        for marker in ["Not an executable object: ", "Textual SQL expression "] {
+            let Some(at) = text.find(marker) else { continue };
+            let rest = &text[at + marker.len()..];
+            let quote = rest.chars().next()?;
+            if quote != '\'' && quote != '"' {
+                return None;
+            }
+            let body = &rest[1..];
+            let end = body.find(quote).unwrap_or(body.len());
+            let sql = body[..end].trim_end_matches("...").trim_end();
+            return Some(sql.to_owned());
+        }
+    }
+    None
 }
 
 /// The byte range of the line `name` points at in the current source: the
 /// line with its text nearest to its recorded number.
 fn located(source: &str, name: &str) -> Option<(Kind, usize, usize)> {
-    let mut parts = name.splitn(3, '\n');
+    let mut parts = name.splitn(4, '\n');
     let label = parts.next()?;
     let kind = KINDS.iter().find(|(_, l)| *l == label)?.0;
     let line: usize = parts.next()?.parse().ok()?;
@@ -113,14 +164,68 @@ pub(super) fn convert_line(work: &mut Work<'_>, suite: &[Stmt], calls: &[&ExprCa
     };
     match kind {
         Kind::DriverSql | Kind::Text => {
-            let Some(call) = calls.iter().copied().find(|call| {
-                on_line(call.range())
-                    && matches!(call.func.as_ref(), Expr::Attribute(m) if m.attr.as_str() == "execute")
-                    && !call.arguments.args.is_empty()
-            }) else {
-                return;
+            let sql = name.splitn(4, '\n').nth(3).unwrap_or_default();
+            let executes: Vec<&ExprCall> = calls
+                .iter()
+                .copied()
+                .filter(|call| {
+                    on_line(call.range())
+                        && matches!(call.func.as_ref(), Expr::Attribute(m) if m.attr.as_str() == "execute")
+                        && !call.arguments.args.is_empty()
+                })
+                .collect();
+            // The `execute` whose string is the one refused; else the only
+            // one on the line whose statement is not a string literal (a
+            // variable holding the SQL).
+            let literal = |call: &&ExprCall| match &call.arguments.args[0] {
+                Expr::StringLiteral(text) => Some(text.value.to_str().to_owned()),
+                _ => None,
             };
-            string_sql(work, call, kind);
+            let chosen = executes
+                .iter()
+                .find(|call| literal(call).is_some_and(|text| !sql.is_empty() && text.starts_with(sql)))
+                .or_else(|| match &executes[..] {
+                    [only] if literal(only).is_none() => Some(only),
+                    _ => None,
+                });
+            if let Some(call) = chosen {
+                string_sql(work, call, kind);
+            }
+        }
+        Kind::SelectList => {
+            for call in calls.iter().copied().filter(|call| on_line(call.range())) {
+                let named = match call.func.as_ref() {
+                    Expr::Name(n) => n.id.as_str(),
+                    Expr::Attribute(a) => a.attr.as_str(),
+                    _ => "",
+                };
+                if ["select", "case", "exists", "with_only_columns"].contains(&named)
+                    && !work.taken.contains(&call.start().to_usize())
+                    && let Some(list @ Expr::List(_)) = call.arguments.args.first()
+                {
+                    super::calls::unwrap_list(work, call, list, "a list of");
+                }
+            }
+        }
+        Kind::ExecuteKeywords => {
+            for call in calls.iter().copied().filter(|call| on_line(call.range())) {
+                if matches!(call.func.as_ref(), Expr::Attribute(m) if m.attr.as_str() == "execute")
+                    && !work.taken.contains(&call.start().to_usize())
+                {
+                    super::calls::execute_keywords(work, call, true);
+                }
+            }
+        }
+        Kind::Inspection => {
+            for call in calls.iter().copied().filter(|call| on_line(call.range())) {
+                if let Expr::Attribute(method) = call.func.as_ref()
+                    && matches!(method.attr.as_str(), "table_names" | "has_table")
+                    && !work.taken.contains(&call.start().to_usize())
+                {
+                    let name = method.attr.as_str().to_owned();
+                    super::calls::inspection(work, call, &method.value, &name, true);
+                }
+            }
         }
         Kind::LegacyWhere => {
             for call in calls.iter().copied().filter(|call| on_line(call.range())) {
@@ -157,9 +262,11 @@ pub(super) fn convert_line(work: &mut Work<'_>, suite: &[Stmt], calls: &[&ExprCa
                 .into_iter()
                 .filter(|s| on_line(s.range()))
                 .filter_map(|s| match s {
+                    // `row["data"]["k"]`: only the innermost reads the row.
                     Expr::Subscript(subscript)
                         if matches!(subscript.slice.as_ref(), Expr::StringLiteral(_))
-                            && !is_mapping(&subscript.value) =>
+                            && !is_mapping(&subscript.value)
+                            && !matches!(subscript.value.as_ref(), Expr::Subscript(_)) =>
                     {
                         Some(subscript.value.as_ref())
                     }
@@ -209,7 +316,7 @@ fn looks_like_row(work: &Work<'_>, expr: &Expr) -> bool {
             call.func.as_ref(),
             Expr::Attribute(m) if matches!(m.attr.as_str(), "first" | "fetchone" | "one" | "one_or_none")
         ),
-        _ => work.text(expr.range()).to_lowercase().contains("row"),
+        _ => super::calls::named_like(work.text(expr.range()), &["row"]),
     }
 }
 

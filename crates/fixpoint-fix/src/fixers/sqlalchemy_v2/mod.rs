@@ -141,6 +141,11 @@ impl Names {
                 }
             }
         }
+        // A name the module binds again (`def select(...)`, `from mylib
+        // import select`) may not be SQLAlchemy's where it is called.
+        names
+            .functions
+            .retain(|local, _| module.defined.iter().filter(|name| *name == local).count() == 1);
         names
     }
 
@@ -347,7 +352,7 @@ impl Fixer for SqlalchemyV2 {
                     continue;
                 }
                 fix.edits
-                    .push(super::statements::import_names(module, source_module, &missing));
+                    .push(super::statements::import_names(source, module, source_module, &missing));
             }
         }
         work.fixes

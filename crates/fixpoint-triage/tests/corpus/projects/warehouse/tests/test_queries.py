@@ -92,3 +92,9 @@ def test_classical_mapping():
 def test_a_plain_tuple_is_not_a_row():
     point = (1, 2)
     assert point["x"] == 1
+
+
+def test_a_driver_row_is_not_a_sqlalchemy_row():
+    from warehouse import raw
+
+    assert raw.first_pair() == {1: 2}
