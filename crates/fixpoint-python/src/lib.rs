@@ -335,7 +335,8 @@ pub fn imports_any(suite: &[Stmt], roots: &[&str]) -> bool {
 }
 
 /// What [`pydantic_models`] reads of one module: whether it imports
-/// Pydantic, and its top-level classes with the names of their bases.
+/// Pydantic, and its classes (at any depth: tests define models inside
+/// their functions) with the names of their bases.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ModelClasses {
     imports_pydantic: bool,
@@ -348,13 +349,19 @@ impl ModelClasses {
         if !source.contains("class ") {
             return Self::default();
         }
-        let classes = suite
-            .iter()
-            .filter_map(|statement| match statement {
-                Stmt::ClassDef(class) => Some((class.name.as_str().to_owned(), base_names(class))),
-                _ => None,
-            })
-            .collect();
+        struct Classes(Vec<(String, Vec<String>)>);
+        impl<'a> ruff_python_ast::visitor::Visitor<'a> for Classes {
+            fn visit_stmt(&mut self, statement: &'a Stmt) {
+                if let Stmt::ClassDef(class) = statement {
+                    self.0.push((class.name.as_str().to_owned(), base_names(class)));
+                }
+                ruff_python_ast::visitor::walk_stmt(self, statement);
+            }
+            fn visit_expr(&mut self, _: &'a Expr) {}
+        }
+        let mut found = Classes(Vec::new());
+        ruff_python_ast::visitor::Visitor::visit_body(&mut found, suite);
+        let classes = found.0;
         Self {
             imports_pydantic: imports_any(suite, PYDANTIC_LIBRARIES),
             classes,
@@ -516,6 +523,21 @@ mod tests {
         ];
         let names: Vec<String> = pydantic_models(&project).into_iter().collect();
         assert_eq!(names, ["Base", "BaseModel", "Hero"]);
+        // Models a test defines inside its function count, with no model at the top.
+        let nested = [source(
+            "test_local.py",
+            "from pydantic import BaseModel
+
+def test_it():
+    class A(BaseModel):
+        b: 'B'
+
+    class B(A):
+        pass
+",
+        )];
+        let names: Vec<String> = pydantic_models(&nested).into_iter().collect();
+        assert_eq!(names, ["A", "B", "BaseModel"]);
         let parsed = parse_module("def f():\n    import pydantic_settings.sources\n").unwrap();
         assert!(imports_any(parsed.suite(), PYDANTIC_LIBRARIES));
         let parsed = parse_module("from .pydantic import x\nimport pydanticx\n").unwrap();

@@ -70,6 +70,58 @@ pub static GUIDELINES: &[(&str, &str)] = &[
         "Create the schema in the test database before any test touches it (`Base.metadata.create_all` in a session fixture), and import every model before creating it.",
     ),
     (
+        "sqlalchemy-select-list",
+        "Write statements in the 2.0 style, which 1.4 already runs: `select(a, b).where(...)`, `case((cond, value), else_=...)`; run the suite under 1.4 with `SQLALCHEMY_WARN_20=1` (`fixpoint migrate sqlalchemy --warnings`) before upgrading.",
+    ),
+    (
+        "sqlalchemy-textual-sql",
+        "Declare textual SQL with `text(...)` (with bound parameters, never formatted strings), or run driver-level SQL with `conn.exec_driver_sql(...)`.",
+    ),
+    (
+        "sqlalchemy-row-mapping",
+        "Read a result row by attribute (`row.name`) or through `row._mapping[\"name\"]`; ask for mappings when a query should give dictionaries (`result.mappings()`).",
+    ),
+    (
+        "sqlalchemy-connectionless",
+        "Run statements on a connection whose transaction the code owns: `with engine.begin() as conn: conn.execute(...)`; inspect a database through `inspect(engine)`.",
+    ),
+    (
+        "sqlalchemy-bound-metadata",
+        "Keep metadata unbound and pass the engine where it is used: `metadata.create_all(engine)`, `Table(..., autoload_with=engine)`.",
+    ),
+    (
+        "sqlalchemy-autoload",
+        "Reflect a table with `Table(name, metadata, autoload_with=engine)`.",
+    ),
+    (
+        "sqlalchemy-execute-keywords",
+        "Pass a statement's parameters as one dictionary (or a list of them for many rows): `conn.execute(stmt, {\"name\": value})`.",
+    ),
+    (
+        "sqlalchemy-removed-name",
+        "Use SQLAlchemy's current names (`relationship`, `joinedload`, `LargeBinary`) and keep the version pinned until the code is moved.",
+    ),
+    (
+        "sqlalchemy-legacy-where",
+        "Build statements with methods: `table.select().where(...)`, `table.update().where(...).values(...)`, `table.insert().values(...)`.",
+    ),
+    (
+        "sqlalchemy-autocommit",
+        "Commit explicitly: `with session.begin():` or `session.commit()`; never rely on autocommit mode.",
+    ),
+    (
+        "sqlalchemy-classical-mapper",
+        "Map classes declaratively, or imperatively through one registry: `mapper_registry.map_imperatively(Class, table)`.",
+    ),
+    (
+        "sqlalchemy-session-transaction",
+        "Ask the session for its transaction: `session.get_transaction()`, `session.get_nested_transaction()`, `session.in_transaction()`.",
+    ),
+    (
+        "sqlalchemy-private-api",
+        "Build only on SQLAlchemy's public API (events, `inspect()`, the type system); code on its internals breaks with every major version and is moved by hand.",
+    ),
+    (
         "pydantic-settings-moved",
         "Import `BaseSettings` from `pydantic_settings` (and list `pydantic-settings` as a dependency).",
     ),

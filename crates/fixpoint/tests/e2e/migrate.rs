@@ -457,3 +457,51 @@ fn sqlalchemy_rounds_clear_the_layers_of_a_1_4_codebase_until_the_suite_passes()
         assert_eq!(&original(path), text, "{path} not restored");
     }
 }
+
+/// `--warnings` under the SQLAlchemy 1.4 the inventory was written for:
+/// every `RemovedIn20Warning` its suite raises in the project's files, and
+/// nothing rewritten. Under 2.0 it refuses with one line. After the
+/// migration, the code still passes under 1.4 (FP009 writes forms both
+/// accept) and warns nowhere it rewrote.
+#[test]
+fn sqlalchemy_warnings_list_what_1_4_warns_and_the_migrated_code_still_runs_on_1_4() {
+    let (_dir, root) = project("sqlalchemy_legacy");
+    let sa14 = std::env::var("FIXPOINT_SA14_PYTHON")
+        .expect("FIXPOINT_SA14_PYTHON is not set: run the tests with scripts/test");
+    let sa20 = crate::support::example_python();
+    let db = fs::read_to_string(root.join("inventory/db.py")).unwrap();
+
+    let output = fixpoint(&root, &["migrate", "sqlalchemy", "--warnings", "--python", &sa14]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    crate::support::user_output(&root).bind(|| insta::assert_snapshot!(stdout(&output)));
+    assert_eq!(
+        fs::read_to_string(root.join("inventory/db.py")).unwrap(),
+        db,
+        "--warnings wrote"
+    );
+
+    let refused = fixpoint(
+        &root,
+        &[
+            "migrate",
+            "sqlalchemy",
+            "--warnings",
+            "--python",
+            sa20.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        crate::support::one_error_line(&refused),
+        "fixpoint: error: --warnings needs SQLAlchemy 1.4 (its SQLALCHEMY_WARN_20 mode names what 2.0 removes); the interpreter has SQLAlchemy 2.0.44"
+    );
+
+    let migrated = fixpoint(&root, &["migrate", "sqlalchemy", "--python", sa20.to_str().unwrap()]);
+    assert_eq!(migrated.status.code(), Some(0), "{migrated:?}");
+    let after = fixpoint(&root, &["migrate", "sqlalchemy", "--warnings", "--python", &sa14]);
+    assert_eq!(after.status.code(), Some(0), "{after:?}");
+    assert_eq!(
+        stdout(&after),
+        "0 RemovedIn20Warning sites in 0 files under SQLAlchemy 1.4.54 (8 tests: 8 passed, 0 failing)\n"
+    );
+}

@@ -130,13 +130,21 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
                     work.push(applicability, edits, message, Vec::new());
                 }
                 // Unbound, 1.4 reflected nothing: the call returned the table
-                // the metadata already held (or failed). Bound elsewhere (a
-                // `metadata.bind = ...` in another module), it reflected.
+                // the metadata already held (or failed). Bound somewhere (a
+                // `metadata.bind = ...` in another module), it reflected:
+                // safe only when no file of the project binds metadata.
                 None => match super::calls::keyword_span(work, call, autoload.start().to_usize()) {
                     Some((start, end)) => work.push(
-                        Applicability::Unsafe,
+                        // A fresh `MetaData()` is unbound for sure; another
+                        // (`Base.metadata`, an imported name) is unless some
+                        // file of the project binds metadata.
+                        if fresh_metadata(work, call) || !work.binds_metadata {
+                            Applicability::Safe
+                        } else {
+                            Applicability::Unsafe
+                        },
                         vec![Edit::deletion(start, end)],
-                        "`Table(..., autoload=True)` with no bind known here → `autoload` dropped: unbound, 1.4 returned the table the metadata already held; if the metadata is bound elsewhere, pass `autoload_with=engine` instead".to_owned(),
+                        "`Table(..., autoload=True)` with no bind known → `autoload` dropped: unbound, 1.4 returned the table the metadata already held (where the project binds metadata somewhere, pass `autoload_with=engine` instead)".to_owned(),
                         Vec::new(),
                     ),
                     None => work.report(
@@ -216,4 +224,11 @@ fn shadowed(work: &Work<'_>, suite: &[Stmt], at: usize, bind: &str) -> bool {
                 .iter()
                 .any(|assign| assign.targets.iter().any(|t| work.text(t.range()) == name))
         })
+}
+
+/// Whether a `Table(name, MetaData(), ...)` gets a metadata made on the spot
+/// without a bind.
+fn fresh_metadata(work: &Work<'_>, call: &ExprCall) -> bool {
+    matches!(call.arguments.args.get(1), Some(Expr::Call(metadata))
+        if work.names.is(&metadata.func, "MetaData") && metadata_bind(metadata).is_none())
 }

@@ -203,6 +203,10 @@ struct Work<'s> {
     needs: Vec<Vec<&'static str>>,
     /// Starts of the calls already rewritten (one fix per call and pass).
     taken: BTreeSet<usize>,
+    /// Some file of the project binds metadata to an engine (`MetaData(bind=`,
+    /// `metadata.bind = ...`): a `Table(..., autoload=True)` with no bind
+    /// in sight may have reflected through it.
+    binds_metadata: bool,
 }
 
 impl Work<'_> {
@@ -314,6 +318,11 @@ impl Fixer for SqlalchemyV2 {
             fixes: Vec::new(),
             needs: Vec::new(),
             taken: BTreeSet::new(),
+            binds_metadata: context.sources.iter().any(|(_, text)| {
+                ["MetaData(bind", "declarative_base(bind", ".bind = ", ".bind="]
+                    .iter()
+                    .any(|pattern| text.contains(pattern))
+            }),
         };
         let calls = calls_in(suite);
         // A line a traceback showed SQLAlchemy refusing is converted even in
