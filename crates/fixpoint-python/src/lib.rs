@@ -346,9 +346,6 @@ pub struct ModelClasses {
 impl ModelClasses {
     /// The classes of a module already parsed from `source`.
     pub fn of(source: &str, suite: &[Stmt]) -> Self {
-        if !source.contains("class ") {
-            return Self::default();
-        }
         struct Classes(Vec<(String, Vec<String>)>);
         impl<'a> ruff_python_ast::visitor::Visitor<'a> for Classes {
             fn visit_stmt(&mut self, statement: &'a Stmt) {
@@ -358,6 +355,9 @@ impl ModelClasses {
                 ruff_python_ast::visitor::walk_stmt(self, statement);
             }
             fn visit_expr(&mut self, _: &'a Expr) {}
+        }
+        if !source.contains("class ") {
+            return Self::default();
         }
         let mut found = Classes(Vec::new());
         ruff_python_ast::visitor::Visitor::visit_body(&mut found, suite);

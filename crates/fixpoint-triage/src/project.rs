@@ -35,9 +35,11 @@ pub struct ProjectIndex {
     /// Table name → how many classes in the project declare it as their
     /// `__tablename__`.
     tablenames: HashMap<String, u32>,
-    /// Files that import SQLAlchemy and no DB-API driver of their own: a
-    /// result row there is SQLAlchemy's.
+    /// Files that import SQLAlchemy.
     sqlalchemy_files: std::collections::HashSet<String>,
+    /// Files that import a DB-API driver themselves (`sqlite3`, `psycopg2`):
+    /// a result row there may be the driver's tuple.
+    driver_files: std::collections::HashSet<String>,
 }
 
 impl ProjectIndex {
@@ -52,21 +54,11 @@ impl ProjectIndex {
         for (path, source) in sources {
             index.read_classes(source);
             index.test_functions.push((path.clone(), test_functions(source)));
-            if imports_any(source, &["sqlalchemy"])
-                && !imports_any(
-                    source,
-                    &[
-                        "sqlite3",
-                        "psycopg2",
-                        "psycopg",
-                        "pymysql",
-                        "MySQLdb",
-                        "asyncpg",
-                        "aiosqlite",
-                    ],
-                )
-            {
+            if imports_any(source, &["sqlalchemy"]) {
                 index.sqlalchemy_files.insert(path.clone());
+            }
+            if imports_any(source, DRIVERS) {
+                index.driver_files.insert(path.clone());
             }
             for line in source.lines() {
                 if let Some(table) = tablename(line) {
@@ -104,9 +96,14 @@ impl ProjectIndex {
 
     /// How many of the project's classes declare `__tablename__ = "table"`:
     /// two or more is a true duplicate, not a module imported twice.
-    /// Whether a file uses SQLAlchemy and no DB-API driver directly.
-    pub fn uses_sqlalchemy_only(&self, path: &str) -> bool {
+    /// Whether a file imports SQLAlchemy.
+    pub fn uses_sqlalchemy(&self, path: &str) -> bool {
         self.sqlalchemy_files.contains(path)
+    }
+
+    /// Whether a file imports a DB-API driver itself.
+    pub fn uses_a_driver(&self, path: &str) -> bool {
+        self.driver_files.contains(path)
     }
 
     pub fn classes_mapping(&self, table: &str) -> u32 {
@@ -225,6 +222,17 @@ fn identifiers(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|word| word.starts_with(|c: char| c.is_ascii_uppercase()))
 }
+
+/// DB-API drivers a module may read rows from without SQLAlchemy.
+const DRIVERS: &[&str] = &[
+    "sqlite3",
+    "psycopg2",
+    "psycopg",
+    "pymysql",
+    "MySQLdb",
+    "asyncpg",
+    "aiosqlite",
+];
 
 /// Whether a source imports one of these top-level modules (`import x`,
 /// `import x.y`, `from x import ...`, `from x.y import ...`) on a line of its own.

@@ -22,15 +22,20 @@ fn matches(failure: &Failure<'_>, project: &ProjectIndex) -> bool {
         // Raised in SQLAlchemy's row code (`resultproxy.pyx`, `_py_row.py`),
         // which a plain tuple indexed by a name never reaches.
         || (failure.says("tuple indices must be integers or slices, not str") && in_sqlalchemy(failure))
-        // `dict(row)` fails in `dict` itself: the file it fails in uses
-        // SQLAlchemy and no driver of its own.
+        // `dict(row)` fails in `dict` itself: the file it fails in uses no
+        // driver of its own, and imports SQLAlchemy or shows its objects
+        // (pytest prints a test's arguments: `conn = <sqlalchemy.engine...>`).
         || (failure.says("cannot convert dictionary update sequence element")
             && failure
                 .frames
                 .iter()
                 .rev()
                 .find(|frame| frame.is_project() && !in_library(&frame.path))
-                .is_some_and(|frame| project.uses_sqlalchemy_only(&frame.path)))
+                .is_some_and(|frame| {
+                    !project.uses_a_driver(&frame.path)
+                        && (project.uses_sqlalchemy(&frame.path)
+                            || failure.test.longrepr.as_deref().unwrap_or_default().contains("<sqlalchemy."))
+                }))
 }
 
 /// A frame of SQLAlchemy's own code: in its installed package, or its

@@ -25,7 +25,7 @@ fn an_unknown_fixer_is_one_error_line_that_lists_the_fixers() {
     let (_keep, dir) = project("outcomes");
     let known = "FP001 sqlalchemy-extend-existing, FP002 missing-import, FP003 pydantic-v2, FP004 stub-missing (unsafe), \
                  FP005 type-checking-import, FP006 skip-documented (opt-in, unsafe), FP007 pydantic-v1-namespace (opt-in), \
-                 FP008 testdata-fixture";
+                 FP008 testdata-fixture, FP009 sqlalchemy-v2";
     // Checked before the history is read: a typo is the first thing said.
     let output = fixpoint(&dir, &["fix", "--select", "FP002,FP099"]);
     assert_eq!(
