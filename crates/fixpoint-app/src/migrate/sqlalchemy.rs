@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use fixpoint_core::{FixerCode, Run, TestResult};
+use fixpoint_core::{FixerCode, TestResult};
 use fixpoint_fix::engine::fix_files;
 use fixpoint_fix::fixers::{ProjectFacts, SqlalchemyV2, Target};
 use fixpoint_pytest::runner::Observer;
@@ -36,10 +36,11 @@ pub struct SqlalchemyRequest<'a> {
 
 /// What one round found and did, for the front end to show as it goes.
 pub enum RoundEvent<'a> {
-    /// The suite ran under the installed SQLAlchemy (or did not start, and why).
+    /// The suite ran under the installed SQLAlchemy: its results (or why it
+    /// did not start).
     Ran {
         round: usize,
-        run: Result<&'a Run, &'a str>,
+        run: Result<&'a [TestResult], &'a str>,
     },
     /// FP009's plan for the code and the failures of that run.
     Planned { round: usize, plan: &'a FixPlan },
@@ -53,8 +54,10 @@ pub enum RoundEvent<'a> {
 /// Pass and fail counts of one full run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
+    /// Passed (a flaky pass and an expected failure included).
     pub passed: u32,
     pub failing: u32,
+    pub skipped: u32,
     /// Tests (node ids with `::`).
     pub total: u32,
     /// Modules that failed to collect: their tests are not counted.
@@ -62,13 +65,23 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn of(run: &Run) -> Self {
+    pub fn of(tests: &[TestResult]) -> Self {
         let count = |keep: &dyn Fn(&TestResult) -> bool| {
-            u32::try_from(run.tests.iter().filter(|t| keep(t)).count()).unwrap_or(u32::MAX)
+            u32::try_from(tests.iter().filter(|t| keep(t)).count()).unwrap_or(u32::MAX)
         };
         Self {
-            passed: count(&|t| t.nodeid.contains("::") && !t.outcome.is_failing()),
+            passed: count(&|t| {
+                t.nodeid.contains("::")
+                    && matches!(
+                        t.outcome,
+                        fixpoint_core::Outcome::Passed
+                            | fixpoint_core::Outcome::Flaky
+                            | fixpoint_core::Outcome::XFailed
+                            | fixpoint_core::Outcome::XPassed
+                    )
+            }),
             failing: count(&|t| t.nodeid.contains("::") && t.outcome.is_failing()),
+            skipped: count(&|t| t.nodeid.contains("::") && t.outcome == fixpoint_core::Outcome::Skipped),
             total: count(&|t| t.nodeid.contains("::")),
             uncollected: count(&|t| !t.nodeid.contains("::") && t.outcome.is_failing()),
         }
@@ -157,20 +170,40 @@ pub fn migrate_sqlalchemy(
         settled: false,
         entries: Vec::new(),
     };
+    // The verification's last run, when it ran the whole suite on the code
+    // as the round left it: the next round starts from it rather than
+    // running the suite once more.
+    // It counts only when it ran the same tests as the round's own run
+    // (a run of `.` may collect more than the configured `testpaths`).
+    let mut carried: Option<(i64, std::collections::BTreeSet<String>)> = None;
     for round in 1.. {
+        let reused = match carried.take() {
+            Some((id, expected)) => {
+                let tests: Vec<TestResult> = store.results(id)?.into_iter().map(TestResult::from).collect();
+                let same = tests.len() == expected.len() && tests.iter().all(|t| expected.contains(&t.nodeid));
+                same.then_some((tests, id))
+            }
+            None => None,
+        };
         // A suite that does not start (a conftest that fails to import) is
         // the first layer: the static rewrites go first, judged by whether
         // the suite starts with them.
-        let (tests, run_id) = match crate::run_tests(project, &base, observer, cancel) {
-            Ok(run) => {
+        let outcome = match reused {
+            Some((tests, id)) => Ok((tests, id)),
+            None => crate::run_tests(project, &base, observer, cancel).and_then(|run| {
                 if let Some(error) = interrupted() {
                     return Err(error);
                 }
                 let run = super::from_project_root(project, run);
-                let run_id = crate::record::record_run(store, project, &run, None, request.command)?;
-                on_round(RoundEvent::Ran { round, run: Ok(&run) });
-                migration.after = Some(Tally::of(&run));
-                (run.tests, Some(run_id))
+                let id = crate::record::record_run(store, project, &run, None, request.command)?;
+                Ok((run.tests, id))
+            }),
+        };
+        let (tests, run_id) = match outcome {
+            Ok((tests, id)) => {
+                on_round(RoundEvent::Ran { round, run: Ok(&tests) });
+                migration.after = Some(Tally::of(&tests));
+                (tests, Some(id))
             }
             Err(AppError::Pytest(fixpoint_pytest::PytestError::PytestFailed { detail, .. })) => {
                 on_round(RoundEvent::Ran {
@@ -205,6 +238,11 @@ pub fn migrate_sqlalchemy(
         };
         migration.entries.push(entry.id.clone());
         migration.rounds += 1;
+        if verification.paths.iter().any(|path| path == ".") {
+            carried = verification
+                .run_id
+                .map(|id| (id, tests.iter().map(|t| t.nodeid.clone()).collect()));
+        }
     }
     Ok(migration)
 }
@@ -296,7 +334,7 @@ pub fn removed_in_20_warnings(
     sites.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(WarningsReport {
         version,
-        tally: Tally::of(&run),
+        tally: Tally::of(&run.tests),
         sites,
     })
 }

@@ -517,11 +517,15 @@ pub fn migrate_sqlalchemy(
         }
         shown = (|| -> anyhow::Result<()> {
             match event {
-                RoundEvent::Ran { round, run: Ok(run) } => {
-                    let tally = sqlalchemy::Tally::of(run);
+                RoundEvent::Ran { round, run: Ok(tests) } => {
+                    let tally = sqlalchemy::Tally::of(tests);
+                    let skipped = match tally.skipped {
+                        0 => String::new(),
+                        n => format!(", {n} skipped"),
+                    };
                     writeln!(
                         io::stdout().lock(),
-                        "round {round}: {}: {} passed, {} failing{}",
+                        "round {round}: {}: {} passed, {} failing{skipped}{}",
                         count(tally.total as usize, "test"),
                         tally.passed,
                         tally.failing,

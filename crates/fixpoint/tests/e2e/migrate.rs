@@ -510,3 +510,34 @@ fn sqlalchemy_warnings_list_what_1_4_warns_and_the_migrated_code_still_runs_on_1
          1 RemovedIn20Warning site in 1 file under SQLAlchemy 1.4.54 (8 tests: 8 passed, 0 failing)\n"
     );
 }
+
+/// When a round's verification reran the whole suite (the inventory's
+/// conftest at the root reaches every test) and ran the same tests as the
+/// round's own run, the next round starts from that run instead of running
+/// the suite again; the answer is the same as with a run per round.
+#[test]
+fn sqlalchemy_rounds_start_from_a_verification_that_ran_the_whole_suite() {
+    let (_dir, root) = project("sqlalchemy_legacy");
+    fs::rename(root.join("tests/conftest.py"), root.join("conftest.py")).unwrap();
+    let python = crate::support::example_python();
+    let output = fixpoint(&root, &["migrate", "sqlalchemy", "--python", python.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let log = stdout(&output);
+    assert!(
+        log.ends_with(
+            "migrate sqlalchemy: before, the suite did not start; after 4 rounds, 8 of 8 tests passing (the last round brought nothing new)\n"
+        ),
+        "{log}"
+    );
+    // Rounds 1 to 3 change the package the root conftest imports: their
+    // verifications rerun everything. Round 4 changes one test file.
+    assert_eq!(log.matches("reran 8 tests in . ").count(), 3, "{log}");
+    assert_eq!(log.matches("reran 7 tests in tests/test_db.py:").count(), 1, "{log}");
+    let history = stdout(&fixpoint(&root, &["history", "--output-format", "json"]));
+    let runs: serde_json::Value = serde_json::from_str(&history).unwrap();
+    // Round 1's suite did not start (nothing recorded, nothing to compare a
+    // verification run with), so round 2 runs the suite; a verification run
+    // per round; rounds 3 and 4 start from the one before them; round 5 runs
+    // the suite: six runs, where a run per round makes eight.
+    assert_eq!(runs["runs"].as_array().map(Vec::len), Some(6), "{history}");
+}
