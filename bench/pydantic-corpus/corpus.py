@@ -14,79 +14,19 @@ docs/benchmarks.md.
 
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tarfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from corpus_tools import broken_files, check_import, download, log, pct, timed, unpack, venv  # noqa: E402
 STAGES = ("v1", "unfixed", "bump", "fixpoint", "fixpoint-v2")
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def download(project, cache):
-    """The pinned sdist, through pip (PyPI), checked against its sha256."""
-    name, version = project["name"], project["version"]
-    cache.mkdir(parents=True, exist_ok=True)
-    stem = f"{name}-{version}".lower().replace("-", "_")
-    found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("-", "_") == stem + ".tar.gz"]
-    if not found:
-        log(f"downloading {name}=={version}")
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "--disable-pip-version-check", "-d", str(cache), f"{name}=={version}"],
-            check=True,
-        )
-        found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("-", "_") == stem + ".tar.gz"]
-    if len(found) != 1:
-        raise SystemExit(f"{name}=={version}: no sdist in {cache}")
-    path = found[0]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != project["sha256"]:
-        raise SystemExit(f"{path.name}: sha256 {digest}, expected {project['sha256']}")
-    return path
-
-
-def unpack(sdist, dest):
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / (dest.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    with tarfile.open(sdist) as tar:
-        tar.extractall(tmp, filter="data")
-    (top,) = list(tmp.iterdir())
-    top.rename(dest)
-    tmp.rmdir()
-
-
-def venv(path, requirements):
-    """A virtual environment with exactly these pins (rebuilt when they change)."""
-    stamp = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
-    marker = path / ".corpus-stamp"
-    if (path / "bin" / "python").exists() and marker.exists() and marker.read_text() == stamp:
-        return path / "bin" / "python"
-    log(f"creating {path.name}: {' '.join(requirements)}")
-    if path.exists():
-        shutil.rmtree(path)
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    subprocess.run(
-        [str(path / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
-        check=True,
-    )
-    marker.write_text(stamp)
-    return path / "bin" / "python"
 
 
 def environment(copy, project):
@@ -94,23 +34,6 @@ def environment(copy, project):
     env["PYTHONPATH"] = str((copy / project["source_root"]).resolve())
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
-
-
-def check_import(python, copy, project):
-    """The package must import from the copy, not from site-packages."""
-    out = subprocess.run(
-        [str(python), "-c", f"import {project['module']} as m; print(m.__file__)"],
-        cwd=copy,
-        env=environment(copy, project),
-        capture_output=True,
-        text=True,
-    )
-    where = out.stdout.strip()
-    if out.returncode != 0:
-        return f"import failed: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else '?'}"
-    if not Path(where).resolve().is_relative_to(copy.resolve()):
-        raise SystemExit(f"{project['name']}: {project['module']} imports from {where}, not from {copy}")
-    return "ok"
 
 
 def run_suite(python, copy, project, report):
@@ -144,17 +67,6 @@ def run_suite(python, copy, project, report):
     return passed, counts, seconds
 
 
-def broken_files(copy):
-    """Python files that no longer compile (a syntax error, a repeated keyword argument)."""
-    broken = []
-    for path in sorted(copy.rglob("*.py")):
-        try:
-            compile(path.read_bytes(), str(path), "exec")
-        except (SyntaxError, ValueError) as error:
-            broken.append(f"{path.relative_to(copy)}: {error}")
-    return broken
-
-
 IMPORTS_PYDANTIC = re.compile(r"^\s*(from pydantic(\.\w+)* import|import pydantic\b)", re.M)
 IMPORTS_V1 = re.compile(r"^\s*(from pydantic\.v1\b|import pydantic\.v1\b)", re.M)
 
@@ -171,14 +83,6 @@ def native_modules(original, copy):
         if migrated.exists() and not IMPORTS_V1.search(migrated.read_text(errors="replace")):
             native.append(str(path.relative_to(original)))
     return {"native": len(native), "total": total}
-
-
-def timed(cmd, cwd, log_path, env=None):
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=1800)
-    seconds = time.perf_counter() - start
-    log_path.write_text(f"$ {' '.join(map(str, cmd))}\nexit {proc.returncode}\n{proc.stdout}{proc.stderr}")
-    return seconds, proc.returncode
 
 
 def bench_project(project, config, fixpoint, out, fixpoint_args):
@@ -226,7 +130,7 @@ def bench_project(project, config, fixpoint, out, fixpoint_args):
     # The fixpoint copy keeps its journal; drop its history so the suite sees the sources only.
     for stage, python in (("v1", py1), ("unfixed", py2), ("bump", py2), ("fixpoint", py2), ("fixpoint-v2", py2)):
         copy = copies[stage]
-        imports = check_import(python, copy, project)
+        imports = check_import(python, copy, project, environment(copy, project))
         passed, counts, seconds = run_suite(python, copy, project, work / f"{stage}.xml")
         result["stages"][stage] = {
             "passed": sorted(passed),
@@ -259,10 +163,6 @@ def summarize(results):
         for key in total:
             total[key] += row[key]
     return rows, total
-
-
-def pct(part, whole):
-    return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
 def table(rows, total):

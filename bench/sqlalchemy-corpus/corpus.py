@@ -17,66 +17,24 @@ docs/benchmarks.md.
 import argparse
 import collections
 import datetime
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tarfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from corpus_tools import broken_files, check_import, download, log, pct, timed, unpack, venv  # noqa: E402
 STAGES = ("v14", "unfixed", "fixpoint")
 # Every stage keeps going past a module that fails to import, so a test is lost
 # on its own and not with the whole session.
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--continue-on-collection-errors"]
 # Under 1.4: every RemovedIn20Warning, each time, recorded by corpus_warnplugin.py.
 WARN_ARGS = ["-W", "always::sqlalchemy.exc.RemovedIn20Warning", "-p", "corpus_warnplugin"]
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def download(project, cache):
-    """The pinned sdist, through pip (PyPI), checked against its sha256."""
-    name, version = project["name"], project["version"]
-    cache.mkdir(parents=True, exist_ok=True)
-    stem = f"{name}-{version}".lower().replace("-", "_")
-    found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("-", "_") == stem + ".tar.gz"]
-    if not found:
-        log(f"downloading {name}=={version}")
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-             "--disable-pip-version-check", "-d", str(cache), f"{name}=={version}"],
-            check=True,
-        )
-        found = [p for p in cache.glob("*.tar.gz") if p.name.lower().replace("-", "_") == stem + ".tar.gz"]
-    if len(found) != 1:
-        raise SystemExit(f"{name}=={version}: no sdist in {cache}")
-    path = found[0]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != project["sha256"]:
-        raise SystemExit(f"{path.name}: sha256 {digest}, expected {project['sha256']}")
-    return path
-
-
-def unpack(sdist, dest):
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / (dest.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    with tarfile.open(sdist) as tar:
-        tar.extractall(tmp, filter="data")
-    (top,) = list(tmp.iterdir())
-    top.rename(dest)
-    tmp.rmdir()
 
 
 def keep_only_listed_tests(copy, project):
@@ -91,47 +49,12 @@ def keep_only_listed_tests(copy, project):
                 module.unlink()
 
 
-def venv(path, requirements):
-    """A virtual environment with exactly these pins (rebuilt when they change)."""
-    stamp = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
-    marker = path / ".corpus-stamp"
-    if (path / "bin" / "python").exists() and marker.exists() and marker.read_text() == stamp:
-        return path / "bin" / "python"
-    log(f"creating {path.name}: {' '.join(requirements)}")
-    if path.exists():
-        shutil.rmtree(path)
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-    subprocess.run(
-        [str(path / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements],
-        check=True,
-    )
-    marker.write_text(stamp)
-    return path / "bin" / "python"
-
-
 def environment(copy, project, extra_path=()):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "FIXPOINT_", "PYTHON", "SQLALCHEMY_"))}
     env["PYTHONPATH"] = os.pathsep.join([str((copy / project["source_root"]).resolve()), *map(str, extra_path)])
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(project.get("env", {}))
     return env
-
-
-def check_import(python, copy, project):
-    """The package must import from the copy, not from site-packages."""
-    out = subprocess.run(
-        [str(python), "-c", f"import {project['module']} as m; print(m.__file__)"],
-        cwd=copy,
-        env=environment(copy, project),
-        capture_output=True,
-        text=True,
-    )
-    where = out.stdout.strip()
-    if out.returncode != 0:
-        return f"import failed: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else '?'}"
-    if not Path(where).resolve().is_relative_to(copy.resolve()):
-        raise SystemExit(f"{project['name']}: {project['module']} imports from {where}, not from {copy}")
-    return "ok"
 
 
 def outcome(case):
@@ -200,17 +123,6 @@ def passed(cases):
     return {nodeid for nodeid, (kind, _, _) in cases.items() if kind == "passed"}
 
 
-def broken_files(copy):
-    """Python files that no longer compile (a syntax error, a repeated keyword argument)."""
-    broken = []
-    for path in sorted(copy.rglob("*.py")):
-        try:
-            compile(path.read_bytes(), str(path), "exec")
-        except (SyntaxError, ValueError) as error:
-            broken.append(f"{path.relative_to(copy)}: {error}")
-    return broken
-
-
 def warning_sites(jsonl, copy):
     """Distinct RemovedIn20Warning sites (file:line) in the project's own files."""
     sites, outside = {}, collections.Counter()
@@ -240,18 +152,6 @@ def warning_sites(jsonl, copy):
     }
 
 
-def timed(cmd, cwd, log_path, env=None):
-    start = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=1800)
-        code, output = proc.returncode, proc.stdout + proc.stderr
-    except OSError as error:  # the binary does not exist yet
-        code, output = -1, f"{error}\n"
-    seconds = time.perf_counter() - start
-    log_path.write_text(f"$ {' '.join(map(str, cmd))}\nexit {code}\n{output}")
-    return seconds, code
-
-
 def bench_project(project, config, fixpoint, out, fixpoint_args):
     name = project["name"]
     sdist = download(project, out / "cache")
@@ -277,7 +177,7 @@ def bench_project(project, config, fixpoint, out, fixpoint_args):
     }
     for stage, python in (("v14", py14), ("unfixed", py20), ("fixpoint", py20)):
         copy = copies[stage]
-        imports = check_import(python, copy, project)
+        imports = check_import(python, copy, project, environment(copy, project))
         warnings_out = work / "v14-warnings.jsonl" if stage == "v14" else None
         cases, counts, seconds, code = run_suite(python, copy, project, work / f"{stage}.xml", warnings_out)
         result["stages"][stage] = {
@@ -301,7 +201,7 @@ def bench_project(project, config, fixpoint, out, fixpoint_args):
         "counts": counts,
         "seconds": round(seconds, 3),
         "exit": code,
-        "imports": check_import(py14, copies["fixpoint"], project),
+        "imports": check_import(py14, copies["fixpoint"], project, environment(copies["fixpoint"], project)),
     }
     result["warnings_after"] = warning_sites(after, copies["fixpoint"])
     log(
@@ -346,10 +246,6 @@ def summarize(results):
         for key in keys:
             total[key] += row[key]
     return rows, total
-
-
-def pct(part, whole):
-    return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
 def table(rows, total):

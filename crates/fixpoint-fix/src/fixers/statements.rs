@@ -80,3 +80,30 @@ pub(super) fn import_names(
         ),
     }
 }
+
+/// A module's statements: the engine's parse of this pass, shared by the
+/// fixers, or (for a summary built by hand, without its tree) a parse of
+/// its own.
+pub(super) enum Suite<'a> {
+    Shared(&'a [Stmt]),
+    Parsed(fixpoint_python::ast::ModModule),
+}
+
+impl std::ops::Deref for Suite<'_> {
+    type Target = [Stmt];
+
+    fn deref(&self) -> &[Stmt] {
+        match self {
+            Suite::Shared(suite) => suite,
+            Suite::Parsed(module) => &module.body,
+        }
+    }
+}
+
+/// The statements of `module` (read from `source`); none when it does not parse.
+pub(super) fn suite_of<'a>(module: &'a fixpoint_python::ModuleSummary, source: &str) -> Option<Suite<'a>> {
+    match module.suite() {
+        Some(suite) => Some(Suite::Shared(suite)),
+        None => fixpoint_python::parse(source).ok().map(Suite::Parsed),
+    }
+}

@@ -218,20 +218,10 @@ impl Fixer for PydanticV2 {
         if !context.targets.iter().any(|t| t.code == self.code() && t.path == path) {
             return Vec::new();
         }
-        // The engine's parse of this pass, shared by the fixers; a summary
-        // without its tree (built by hand) is parsed here, as the other
-        // fixers' `ModuleSummary::unbound_names` does.
-        let reparsed;
-        let suite = match module.suite() {
-            Some(suite) => suite,
-            None => match fixpoint_python::parse(source) {
-                Ok(parsed) => {
-                    reparsed = parsed;
-                    reparsed.body.as_slice()
-                }
-                Err(_) => return Vec::new(),
-            },
+        let Some(suite) = super::statements::suite_of(module, source) else {
+            return Vec::new();
         };
+        let suite = &*suite;
         // A module that does not use Pydantic, itself or through the
         // project's own models, has nothing to migrate.
         let imports_model = module

@@ -138,7 +138,7 @@ pub(super) fn convert_bound_metadata(work: &mut Work<'_>, suite: &[Stmt], calls:
                         // A fresh `MetaData()` is unbound for sure; another
                         // (`Base.metadata`, an imported name) is unless some
                         // file of the project binds metadata.
-                        if fresh_metadata(work, call) || !work.binds_metadata {
+                        if fresh_metadata(work, call) || !work.binds_metadata() {
                             Applicability::Safe
                         } else {
                             Applicability::Unsafe

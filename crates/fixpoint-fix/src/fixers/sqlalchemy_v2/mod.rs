@@ -203,10 +203,9 @@ struct Work<'s> {
     needs: Vec<Vec<&'static str>>,
     /// Starts of the calls already rewritten (one fix per call and pass).
     taken: BTreeSet<usize>,
-    /// Some file of the project binds metadata to an engine (`MetaData(bind=`,
-    /// `metadata.bind = ...`): a `Table(..., autoload=True)` with no bind
-    /// in sight may have reflected through it.
-    binds_metadata: bool,
+    /// The project's files (path, source): read only where a `Table(...,
+    /// autoload=True)` has no bind in sight (see [`Work::binds_metadata`]).
+    sources: &'s [(String, String)],
 }
 
 impl Work<'_> {
@@ -218,6 +217,17 @@ impl Work<'_> {
         self.fixes
             .push(Fix::new(FixerCode::SqlalchemyV2.id(), applicability, edits).with_message(message));
         self.needs.push(needs);
+    }
+
+    /// Some file of the project binds metadata to an engine (`MetaData(bind=`,
+    /// `metadata.bind = ...`): a `Table(..., autoload=True)` with no bind in
+    /// sight may have reflected through it.
+    fn binds_metadata(&self) -> bool {
+        self.sources.iter().any(|(_, text)| {
+            ["MetaData(bind", "declarative_base(bind", ".bind = ", ".bind="]
+                .iter()
+                .any(|pattern| text.contains(pattern))
+        })
     }
 
     /// A note at `at` with no change: what needs a person.
@@ -300,17 +310,10 @@ impl Fixer for SqlalchemyV2 {
         if mine.is_empty() {
             return Vec::new();
         }
-        let reparsed;
-        let suite = match module.suite() {
-            Some(suite) => suite,
-            None => match fixpoint_python::parse(source) {
-                Ok(parsed) => {
-                    reparsed = parsed;
-                    reparsed.body.as_slice()
-                }
-                Err(_) => return Vec::new(),
-            },
+        let Some(suite) = super::statements::suite_of(module, source) else {
+            return Vec::new();
         };
+        let suite = &*suite;
         let mut work = Work {
             source,
             module,
@@ -318,11 +321,7 @@ impl Fixer for SqlalchemyV2 {
             fixes: Vec::new(),
             needs: Vec::new(),
             taken: BTreeSet::new(),
-            binds_metadata: context.sources.iter().any(|(_, text)| {
-                ["MetaData(bind", "declarative_base(bind", ".bind = ", ".bind="]
-                    .iter()
-                    .any(|pattern| text.contains(pattern))
-            }),
+            sources: context.sources,
         };
         let calls = calls_in(suite);
         // A line a traceback showed SQLAlchemy refusing is converted even in
